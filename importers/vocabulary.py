@@ -70,7 +70,8 @@ class NoticeKind(StrEnum):
     REPORT = "情况专报"
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    UNIT = "unit"
-    LEADER = "leader"
+class AttachmentKind(StrEnum):
+    REPLY_LETTER = "答复函"
+    CO_OPINION = "会办意见"
+    SIGNOFF = "阅批件"
+    OTHER = "其他"
