@@ -1,7 +1,8 @@
 """Score components: measure, rescale when one has nothing to measure, and explain.
 
 A score is the sum of its components already rounded. A component with nothing to
-measure drops out and the others are scaled up so the score keeps its full points.
+measure drops out, and that sum is rescaled from the weights still measured to the
+full weight (100 with the default weights), then rounded again.
 """
 
 from collections import Counter
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scoring import wording
-from scoring.points import ZERO, quotient, round_points, scaled_points
+from scoring.points import ZERO, quotient, scaled_points
 from scoring.result import Component, Note
 from scoring.rules import GRADE_FIELDS
 
@@ -35,28 +36,29 @@ class Part:
 
 
 def rescale(measures: Sequence[Measure]) -> tuple[tuple[Component, ...], Decimal | None]:
-    """Return the components and their sum; the sum is None when nothing was measured."""
+    """Return the components and the score; the score is None when nothing was measured."""
+    components = tuple(_component(measure) for measure in measures)
     total = sum((measure.weight for measure in measures), ZERO)
     measured = sum((measure.weight for measure in measures if measure.whole), ZERO)
-    components = tuple(_component(measure, total, measured) for measure in measures)
     if not measured:
         return components, None
-    return components, sum((c.points for c in components if c.points is not None), ZERO)
+    points = sum((c.points for c in components if c.points is not None), ZERO)
+    if measured == total:
+        return components, points
+    return components, scaled_points(total, points, measured)
 
 
-def _component(measure: Measure, total: Decimal, measured: Decimal) -> Component:
+def _component(measure: Measure) -> Component:
     if not measure.whole:
-        return Component(measure.label, ZERO, measure.part, 0, None)
-    # weight × total / measured is the component's rescaled worth; multiply before dividing.
-    points = scaled_points(measure.weight * total, measure.part, measured * measure.whole)
-    full = round_points(quotient(measure.weight * total, measured))
-    return Component(measure.label, full, measure.part, measure.whole, points)
+        return Component(measure.label, measure.weight, measure.part, 0, None)
+    points = scaled_points(measure.weight, measure.part, measure.whole)
+    return Component(measure.label, measure.weight, measure.part, measure.whole, points)
 
 
 def summary(component: Component, body: str, nothing: str) -> Note:
     """Say what a component measured and what it gave, or why it dropped out."""
     if component.points is None:
-        text = f"{component.label}：{nothing}，此项不计，其余各项按比例折算。"
+        text = f"{component.label}：{nothing}，此项不计，得分按其余各项折算。"
     else:
         text = (
             f"{component.label}：{body}，得{wording.score(component.points)}分"
@@ -102,6 +104,12 @@ def _below_best(graded: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]
 
 
 def score_note(topic: str, components: Sequence[Component], score: Decimal) -> Note:
-    """Show a score as the sum of its rounded components."""
-    terms = "＋".join(wording.score(c.points) for c in components if c.points is not None)
-    return Note(topic, f"{topic}＝{terms}＝{wording.score(score)}分。")
+    """Show a score as the sum of its rounded components, rescaled if one dropped out."""
+    measured = [c for c in components if c.points is not None]
+    terms = "＋".join(wording.score(c.points) for c in measured if c.points is not None)
+    if len(measured) == len(components):
+        return Note(topic, f"{topic}＝{terms}＝{wording.score(score)}分。")
+    full = wording.amount(sum((c.full for c in components), ZERO))
+    weights = wording.amount(sum((c.full for c in measured), ZERO))
+    text = f"{topic}＝（{terms}）×{full}÷{weights}＝{wording.score(score)}分。"
+    return Note(topic, text)

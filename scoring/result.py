@@ -24,9 +24,8 @@ class Note:
 class Component:
     """One component of the lead or co-handling score.
 
-    `part` out of `whole` is what was measured; `whole` is 0 when there was nothing
-    to measure, and then `points` is None and the other components were rescaled.
-    `full` is the points the component was worth after rescaling.
+    `part` out of `whole` is what was measured; `full` is its weight. `whole` is 0 when
+    there was nothing to measure: then `points` is None and the score was rescaled.
     """
 
     label: str
