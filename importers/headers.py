@@ -1,0 +1,174 @@
+"""Find the header row under title rows, join two-level headers, map columns to fields."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from importers.schemas import Schema
+from importers.values import as_text, squeeze
+from importers.workbooks import Range
+
+HEADER_SCAN_ROWS = 30
+IGNORE_TARGETS = frozenset({"", "-", "忽略", "不导入", "ignore"})
+
+_BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()()()")
+_DECORATION = re.compile(r"^[*※#:]+|[*※#:]+$")
+
+
+@lru_cache(maxsize=4096)
+def _normalise(text: str) -> str:
+    text = squeeze(unicodedata.normalize("NFKC", text).translate(_BRACKETS))
+    return _DECORATION.sub("", text).lower()
+
+
+def normalise_header(raw: Any) -> str:
+    """Return a header's text without spaces, full-width forms, bracket kinds or markers."""
+    return _normalise(as_text(raw)) if raw != "" else ""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every header text that names a field of one schema, after a caller's column mapping."""
+
+    schema: Schema
+    fields: Mapping[str, str]  # normalised header -> field name
+    ignored: frozenset[str]
+
+    @classmethod
+    def build(cls, schema: Schema, mapping: Mapping[str, str | None] | None = None) -> Labels:
+        """Index a schema's headers and synonyms, then let the mapping override them."""
+        fields = {normalise_header(h): f.name for f in reversed(schema.fields) for h in f.headers}
+        ignored = {normalise_header(h) for h in schema.ignored}
+        for source, target in (mapping or {}).items():
+            name = resolve_target(schema, target, fields)
+            key = normalise_header(source)
+            if name == "":
+                ignored.add(key)
+                fields.pop(key, None)
+            elif name is not None:
+                fields[key] = name
+                ignored.discard(key)
+        return cls(schema, fields, frozenset(ignored - set(fields)))
+
+
+def resolve_target(schema: Schema, target: str | None,
+                   fields: Mapping[str, str] | None = None) -> str | None:
+    """Return the field a mapping target names ('' to ignore the column), or None if none."""
+    if target is None or normalise_header(target) in IGNORE_TARGETS:
+        return ""
+    if target in schema.by_name:
+        return target
+    if fields is None:
+        fields = {normalise_header(h): f.name for f in schema.fields for h in f.headers}
+    return fields.get(normalise_header(target))
+
+
+@dataclass
+class Header:
+    """Where a sheet's header is and which column holds which field."""
+
+    labels: Labels
+    top: int  # first header row (0-based)
+    bottom: int  # last header row; data starts below it
+    columns: dict[str, int]  # field name -> column
+    texts: dict[int, str]  # column -> header text as written, for messages
+    unknown: list[int] = field(default_factory=list)
+    repeated: list[int] = field(default_factory=list)
+
+    @property
+    def schema(self) -> Schema:
+        return self.labels.schema
+
+    @property
+    def missing(self) -> list[str]:
+        """Return the required fields no column holds."""
+        return [f.name for f in self.schema.required if f.name not in self.columns]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
+                candidates: Iterable[Labels], scan: int = HEADER_SCAN_ROWS) -> Header | None:
+    """Return the best header of the first rows for any of the candidate schemas."""
+    candidates = list(candidates)
+    best: tuple[tuple[Any, ...], Header] | None = None
+    texts = [_row_texts(rows, merged, r) for r in range(min(scan, len(rows)))]
+    for r, top in enumerate(texts):
+        # A title merged across the table reads as one text repeated: not a header.
+        if len({text for text in top if text}) < 2:
+            continue
+        readings = [(r, [[text] for text in top], top)]
+        if r + 1 < len(texts) and (double := _two_level(top, texts[r + 1])):
+            readings.append((r + 1, *double))
+        for bottom, options, shown in readings:
+            keys = [[normalise_header(choice) for choice in choices if choice]
+                    for choices in options]
+            for order, labels in enumerate(candidates):
+                header = _match(labels, r, bottom, keys, shown)
+                matched = len(header.columns)
+                if matched < 2:
+                    continue
+                rank = (header.complete, matched, matched / len(labels.schema.fields),
+                        -r, r - bottom, -order)
+                if best is None or rank > best[0]:
+                    best = (rank, header)
+    return best[1] if best else None
+
+
+def _two_level(top: list[str], bottom: list[str]) -> tuple[list[list[str]], list[str]] | None:
+    """Return each column's header choices when row r+1 subdivides row r, else None."""
+    options, shown, split = [], [], 0
+    last_top = ""
+    for upper, lower in zip(top, bottom, strict=False):
+        last_top = upper or last_top
+        if not lower or lower == upper:
+            options.append([upper])
+            shown.append(upper)
+            continue
+        split += 1
+        if upper:
+            options.append([upper + lower, lower, upper])
+            shown.append(f"{upper}/{lower}")
+        else:
+            # Without merge information a group title stands over its first column only.
+            options.append([last_top + lower, lower] if last_top else [lower])
+            shown.append(lower)
+    # One stray text under a header is data, not a second header row.
+    return (options, shown) if split >= 2 else None
+
+
+def _match(labels: Labels, top: int, bottom: int, keys: list[list[str]],
+           shown: list[str]) -> Header:
+    header = Header(labels, top, bottom, columns={}, texts={})
+    fields, ignored = labels.fields, labels.ignored
+    for column, choices in enumerate(keys):
+        if not choices:
+            continue
+        header.texts[column] = shown[column]
+        name = next((fields[key] for key in choices if key in fields), None)
+        if name is None:
+            if not any(key in ignored for key in choices):
+                header.unknown.append(column)
+        elif name in header.columns:
+            header.repeated.append(column)
+        else:
+            header.columns[name] = column
+    return header
+
+
+def _row_texts(rows: Sequence[Sequence[Any]], merged: Sequence[Range], r: int) -> list[str]:
+    """Return row r as text, a merged cell's value repeated over the cells it covers."""
+    texts = [as_text(value) for value in rows[r]]
+    for (r1, c1), (r2, c2) in merged:
+        if r1 <= r <= r2 and c1 < len(texts):
+            value = as_text(rows[r1][c1]) if c1 < len(rows[r1]) else ""
+            for c in range(c1, min(c2, len(texts) - 1) + 1):
+                texts[c] = value
+    return texts

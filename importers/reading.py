@@ -1,0 +1,281 @@
+"""Read workbooks into typed records and problems: a file, a folder, or a year of them.
+
+    result = read_paths(["samples/2017"], year=2017, session="区六届人大一次会议")
+    for file in result.files: file.kind, file.records, file.problems
+
+`kind="auto"` recognises each file's kind from its headers and reads a folder in
+dependency order, so the units sheet fills the unit lookup before anything names a unit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importers.headers import Header, Labels, find_header, normalise_header, resolve_target
+from importers.problems import Problem, ReadError, cell_ref
+from importers.records import Record
+from importers.schemas import KINDS, SCHEMAS, Schema
+from importers.tables import Context, read_table
+from importers.units import UnitLookup
+from importers.values import as_text
+from importers.workbooks import SUFFIXES, Sheet, read_sheets
+
+AUTO = "auto"
+Mapping_ = Mapping[str, str | None]
+
+
+class UsageError(ValueError):
+    """The call itself is wrong (unknown kind, mapping to no field); the message is Chinese."""
+
+
+@dataclass
+class FileResult:
+    """What one file gave: its kind, its records in row order, and its problems."""
+
+    path: Path
+    kind: str | None
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def by_key(self) -> dict[tuple[Any, ...], Record]:
+        """Return the records keyed by their kind's key fields (the first of duplicates)."""
+        keyed: dict[tuple[Any, ...], Record] = {}
+        for record in self.records:
+            keyed.setdefault(record.key, record)
+        return keyed
+
+
+@dataclass
+class ReadResult:
+    """Every file read in one go, in dependency order, and the unit lookup they used."""
+
+    files: list[FileResult]
+    units: UnitLookup | None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def records(self, kind: str) -> list[Record]:
+        """Return the records of one kind from every file, in reading order."""
+        return [r for f in self.files if f.kind == kind for r in f.records]
+
+
+def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
+              year: int | None = None, units: UnitLookup | Mapping[str, Iterable[str]] | None = None,
+              mapping: Mapping_ | None = None) -> FileResult:
+    """Read one workbook as the given kind, or recognise its kind from its headers."""
+    return read_paths([path], kind, session=session, year=year, units=units,
+                      mapping=mapping).files[0]
+
+
+def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
+               year: int | None = None,
+               units: UnitLookup | Mapping[str, Iterable[str]] | None = None,
+               mapping: Mapping_ | None = None) -> ReadResult:
+    """Read files and folders (recursively) in dependency order of their kinds."""
+    kinds = _kinds(kind)
+    _check_mapping(mapping or {}, kinds)
+    labels = {k: Labels.build(SCHEMAS[k], mapping) for k in kinds}
+    files = [file for path in paths for file in _expand(Path(path))]
+    if not files:
+        raise UsageError("没有找到可导入的表格文件（.xlsx、.xlsm、.xls、.ods、.csv）")
+    lookup = units if isinstance(units, UnitLookup) or units is None else UnitLookup(units)
+    plan = _order(files, kind, labels)
+    results: list[FileResult] = []
+    for path, file_kind in plan:
+        context = Context(session, year, lookup)
+        result = _read_one(path, file_kind, labels, context)
+        results.append(result)
+        if result.kind == "units" and result.records:
+            lookup = _extended(lookup, result.records)
+    _mark_duplicates(results)
+    return ReadResult(results, lookup)
+
+
+def read_folder(path: str | Path, kind: str = AUTO, **options: Any) -> ReadResult:
+    """Read every workbook in a folder and its subfolders, in dependency order."""
+    return read_paths([path], kind, **options)
+
+
+def _kinds(kind: str) -> list[str]:
+    if kind == AUTO:
+        return list(KINDS)
+    if kind not in SCHEMAS:
+        raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(KINDS)}")
+    return [kind]
+
+
+def _check_mapping(mapping: Mapping_, kinds: Sequence[str]) -> None:
+    for source, target in mapping.items():
+        if not any(resolve_target(SCHEMAS[k], target) is not None for k in kinds):
+            raise UsageError(f"列映射“{source}={target}”：目标“{target}”不是任何可导入的列")
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and _is_workbook(p))
+    return [path]
+
+
+def _is_workbook(path: Path) -> bool:
+    # Skip Excel's lock files (~$name.xlsx) and hidden files.
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith(("~$", "."))
+
+
+def _order(files: list[Path], kind: str, labels: Mapping[str, Labels]) -> list[tuple[Path, str | None]]:
+    """Return each file with its kind, sorted in dependency order (unknown kinds last)."""
+    if kind != AUTO or len(files) == 1:
+        return [(path, None if kind == AUTO else kind) for path in files]
+    # Peek at the first rows only: the full read comes later, in order.
+    kinds = [(path, _detect(path, labels)) for path in files]
+    rank = {k: i for i, k in enumerate(KINDS)}
+    return sorted(kinds, key=lambda item: rank.get(item[1] or "", len(rank)))
+
+
+def _detect(path: Path, labels: Mapping[str, Labels]) -> str | None:
+    try:
+        sheets = read_sheets(path, nrows=30)
+    except ReadError:
+        return None
+    return _best_kind(sheets, labels)
+
+
+def _best_kind(sheets: Sequence[Sheet], labels: Mapping[str, Labels]) -> str | None:
+    for sheet in sheets:
+        if sheet.visible and (header := find_header(sheet.rows, sheet.merged, labels.values())):
+            return header.schema.kind
+    return None
+
+
+def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
+              context: Context) -> FileResult:
+    result = FileResult(path, kind)
+    try:
+        sheets = read_sheets(path)
+    except ReadError as error:
+        result.problems.append(Problem(str(path), None, None, None, None, str(error)))
+        return result
+    if kind is None:
+        kind = result.kind = _best_kind(sheets, labels)
+    if kind is None:
+        message = ("文件中没有数据" if not any(s.rows for s in sheets)
+                   else "无法识别表格类型：没有找到任何一种可导入表格的表头")
+        result.problems.append(Problem(str(path), None, None, None, None, message))
+        return result
+    for sheet in sheets:
+        if sheet.visible:
+            _read_sheet(result, sheet, labels[kind], context)
+    if not result.sheets and not any(p.is_error for p in result.problems):
+        message = f"文件中没有找到“{SCHEMAS[kind].title}”的表头（应含 {'、'.join(SCHEMAS[kind].headers)}）"
+        if not any(s.rows for s in sheets):
+            message = "文件中没有数据"
+        result.problems.append(Problem(str(path), None, None, None, None, message))
+    return result
+
+
+def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context) -> None:
+    file = str(result.path)
+    if not any(any(as_text(v) for v in row) for row in sheet.rows[:200]):
+        return  # an empty sheet, as new workbooks carry
+    header = find_header(sheet.rows, sheet.merged, [labels])
+    if header is None:
+        result.problems.append(Problem(
+            file, sheet.name, None, None, None,
+            f"工作表“{sheet.name}”中没有找到“{labels.schema.title}”的表头，已跳过", "warning"))
+        return
+    result.problems.extend(_header_problems(file, sheet.name, header))
+    if header.missing:
+        return
+    records, problems = read_table(file, sheet, header, context)
+    result.sheets.append(sheet.name)
+    result.records.extend(records)
+    result.problems.extend(problems)
+
+
+def _header_problems(file: str, sheet: str, header: Header) -> list[Problem]:
+    """Report unknown and repeated columns (warnings) and missing required ones (errors)."""
+    schema = header.schema
+    problems = []
+    for column in header.unknown:
+        text = header.texts[column]
+        problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
+                                _unknown_column_message(schema, text), "warning"))
+    for column in header.repeated:
+        text = header.texts[column]
+        problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
+                                f"列“{text}”与前面的列对应同一项，该列未导入", "warning"))
+    for name in header.missing:
+        f = schema.by_name[name]
+        message = f"缺少必填列“{f.header}”"
+        if name == "number" and any(normalise_header(t) == "序号" for t in header.texts.values()):
+            message += "（“序号”是行号，不是意见编号；若该列确为编号，请用列映射 序号=编号）"
+        problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, None), name, None,
+                                message))
+    return problems
+
+
+def _unknown_column_message(schema: Schema, text: str) -> str:
+    close = difflib.get_close_matches(text, schema.headers, n=1, cutoff=0.5)
+    hint = f"是否为“{close[0]}”？" if close else ""
+    return f"未识别的列“{text}”，该列未导入；{hint}如需导入，请指定列映射（如 {text}=目标列）"
+
+
+def _extended(lookup: UnitLookup | None, records: Sequence[Record]) -> UnitLookup:
+    """Return the caller's lookup plus the units a units sheet just listed."""
+    extended = UnitLookup.from_records(records)
+    if lookup is not None:
+        for name in lookup.names:
+            extended.add(name, lookup.aliases(name))
+    return extended
+
+
+def _mark_duplicates(results: Sequence[FileResult]) -> None:
+    """Report a record whose key an earlier record of the same kind already has."""
+    seen: dict[tuple[str, tuple[Any, ...]], Record] = {}
+    for result in results:
+        for record in result.records:
+            if any(part in (None, "") for part in record.key):
+                continue
+            first = seen.setdefault((record.kind, record.key), record)
+            if first is record:
+                continue
+            schema = SCHEMAS[record.kind]
+            name = schema.key[0]
+            where = first.cell(name) or f"{first.sheet}!{first.excel_row}"
+            said = "、".join(f"{schema.by_name[k].header}={_show(v)}" for k, v in
+                            zip(schema.key, record.key, strict=True))
+            problem = Problem(record.file, record.sheet, record.cell(name), name,
+                              record.get(name),
+                              f"重复：{said} 已在 {Path(first.file).name} {where} 出现")
+            record.add_problem(problem)
+            result.problems.append(problem)
+
+
+def _show(value: Any) -> str:
+    return f"{value:04d}" if isinstance(value, int) else as_text(value)

@@ -1,0 +1,75 @@
+"""The declarative description of a sheet kind: its fields, key and title.
+
+One `Schema` drives reading (headers, synonyms, types, required) and the export
+templates (canonical headers, choices for dropdowns, key columns to lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"  # an opinion number: 0001, 1, 第1号, 1.0
+    DATE = "date"
+    BOOL = "bool"  # blank means no unless the field is required
+    CHOICE = "choice"  # one member of `choices`
+    UNIT = "unit"  # a handling unit by name or alias
+    UNIT_GRADES = "unit_grades"  # "单位:好；单位:较好" -> [UnitGrade, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a sheet kind."""
+
+    name: str
+    header: str  # canonical Chinese header: the 2017 samples' header, written by exports
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    choices: type[StrEnum] | None = None
+    multi: bool = False  # several values in one cell, any common separator
+    yes_no: tuple[str, str] = ("是", "否")  # the two words of a BOOL field
+    required_if: tuple[str, Any] | None = None  # (other field, value) that makes this one needed
+
+    def __post_init__(self) -> None:
+        if (self.type is FieldType.CHOICE) != (self.choices is not None):
+            raise ValueError(f"{self.name}: choices go with the CHOICE type, and only with it")
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Return the canonical header, then its synonyms."""
+        return (self.header, *self.synonyms)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A sheet kind: its fields in the export's column order, its key and title."""
+
+    kind: str
+    title: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    # Columns recognised and deliberately not read, such as the running row count 序号.
+    ignored: tuple[str, ...] = ("序号", "行号", "排序")
+    # A field whose value may be the sheet's name, as in one sheet per category.
+    sheet_field: str | None = None
+    by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        missing = [name for name in (*self.key, self.sheet_field) if name and name not in self.by_name]
+        if missing:
+            raise ValueError(f"{self.kind}: unknown fields {missing}")
+
+    @property
+    def headers(self) -> list[str]:
+        """Return the canonical headers in column order."""
+        return [f.header for f in self.fields]
+
+    @property
+    def required(self) -> list[Field]:
+        return [f for f in self.fields if f.required]

@@ -1,0 +1,43 @@
+"""Grades: deputies' evaluations of replies, and lead units' grades of co-handlers."""
+
+from importers.schemas.base import Field, FieldType, Schema
+from importers.schemas.common import LEAD_DEPUTY, LEAD_UNIT, NUMBER
+from importers.vocabulary import Grade
+
+# Several rows per opinion: a 不同意 row, then after the second reply a 同意 row with a grade.
+EVALUATIONS = Schema(
+    kind="evaluations",
+    title="代表满意度测评表",
+    fields=(
+        NUMBER,
+        LEAD_DEPUTY,
+        LEAD_UNIT,
+        Field("agree", "对答复是否同意", FieldType.BOOL, required=True, yes_no=("同意", "不同意"),
+              synonyms=("是否同意", "对答复意见", "同意与否", "是否同意答复")),
+        Field("grade", "总体评价", FieldType.CHOICE, choices=Grade, required_if=("agree", True),
+              synonyms=("满意度", "满意度评价", "总体满意度", "评价")),
+        Field("praised", "是否表扬", FieldType.BOOL, synonyms=("表扬",)),
+        Field("co_grades", "对会办单位评价", FieldType.UNIT_GRADES,
+              synonyms=("会办单位评价", "会办单位满意度")),
+        Field("evaluated_on", "测评日期", FieldType.DATE, required=True,
+              synonyms=("评价日期", "测评时间")),
+        Field("consent_publish", "同意公开", FieldType.BOOL,
+              synonyms=("是否同意公开", "是否公开", "公开")),
+    ),
+    key=("number", "evaluated_on"),
+)
+
+CO_EVALUATIONS = Schema(
+    kind="co-evaluations",
+    title="会办单位评价表",
+    fields=(
+        NUMBER,
+        LEAD_UNIT,
+        Field("co_unit", "会办单位", FieldType.UNIT, required=True, synonyms=("会办",)),
+        Field("submitted_on", "会办意见送达日期", FieldType.DATE,
+              synonyms=("送达日期", "会办意见日期", "会办意见送达时间")),
+        Field("rating", "评价", FieldType.CHOICE, choices=Grade,
+              synonyms=("主办单位评价", "评价等次", "等次")),
+    ),
+    key=("number", "co_unit"),
+)

@@ -1,0 +1,67 @@
+"""The opinions themselves: the assignment list, units' handling reports, D sign-offs."""
+
+from importers.schemas.base import Field, FieldType, Schema
+from importers.schemas.common import LEAD_DEPUTY, LEAD_UNIT, NUMBER, TITLE, titled
+from importers.vocabulary import AnswerType, Category, ContactMethod
+
+OPINIONS = Schema(
+    kind="opinions",
+    title="书面意见交办清单",
+    fields=(
+        NUMBER,
+        titled(TITLE, "案由", required=True),
+        titled(LEAD_DEPUTY, "领衔代表", required=True),
+        Field("cosigners", "附议代表", multi=True, synonyms=("附议人", "联名代表", "附议")),
+        Field("delegation", "代表团", synonyms=("所属代表团", "领衔代表所属代表团")),
+        Field("category", "类别", FieldType.CHOICE, required=True, choices=Category,
+              synonyms=("意见类别", "分类", "类型")),
+        LEAD_UNIT,
+        Field("co_units", "会办单位", FieldType.UNIT, multi=True,
+              synonyms=("承办单位(会办)", "会办", "协办单位", "会办部门")),
+        Field("assigned_on", "交办日期", FieldType.DATE, synonyms=("交办时间",)),
+        Field("supervisor", "督办领导", synonyms=("领导督办", "督办区领导", "督办")),
+        # Not in the 2017 sheets, which carry only the title; kept when an office adds it.
+        Field("content", "内容", synonyms=("主要内容", "意见内容", "具体内容", "建议内容")),
+    ),
+    key=("number",),
+    sheet_field="category",
+)
+
+HANDLING = Schema(
+    kind="handling",
+    title="办理情况汇总表",
+    fields=(
+        NUMBER,
+        TITLE,
+        LEAD_UNIT,
+        Field("accepted_on", "签收日期", FieldType.DATE, synonyms=("签收时间",)),
+        Field("consulted_on", "面商日期", FieldType.DATE, synonyms=("面商时间",)),
+        Field("consult_method", "面商方式", FieldType.CHOICE, choices=ContactMethod),
+        Field("replied_on", "答复日期", FieldType.DATE, synonyms=("答复时间",)),
+        Field("answer_type", "答复类型", FieldType.CHOICE, choices=AnswerType,
+              synonyms=("答复类别", "办理类型", "类型")),
+        Field("concluded", "是否办结", FieldType.BOOL, synonyms=("办结", "已办结")),
+        Field("concluded_on", "办结日期", FieldType.DATE, synonyms=("办结时间",),
+              required_if=("concluded", True)),
+        Field("second_reply_on", "二次答复日期", FieldType.DATE,
+              synonyms=("二次答复时间", "再次答复日期")),
+        Field("contact_person", "联系人", synonyms=("经办人",)),
+        Field("remarks", "备注", synonyms=("说明",)),
+    ),
+    key=("number",),
+)
+
+SIGNOFFS = Schema(
+    kind="signoffs",
+    title="留作参考件审批表",
+    fields=(
+        NUMBER,
+        TITLE,
+        LEAD_UNIT,
+        Field("approver", "审批人", required=True,
+              synonyms=("阅批人", "审批领导", "阅批领导", "分管副区长", "分管区领导")),
+        Field("approved_on", "审批日期", FieldType.DATE, required=True,
+              synonyms=("阅批日期", "审批时间", "阅批时间")),
+    ),
+    key=("number",),
+)

@@ -1,0 +1,190 @@
+"""Read the data rows under a sheet's header into typed, validated records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from importers.headers import Header, normalise_header
+from importers.problems import Problem, cell_ref
+from importers.records import Origin, Record
+from importers.rows import fill_down, skip_reason, wide_rows
+from importers.schemas import Field, FieldType, Schema
+from importers.units import UnitLookup
+from importers.values import (
+    NONE_WORDS,
+    BadValue,
+    Parser,
+    as_text,
+    choice_parser,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_unit_grades,
+    split_values,
+    yes_no_parser,
+)
+from importers.workbooks import Sheet
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sheet does not say itself: the session, its year, the units known so far."""
+
+    session: str | None = None
+    year: int | None = None
+    units: UnitLookup | None = None
+
+
+def parser_for(field: Field, context: Context) -> Parser:
+    """Return the function that turns a non-blank cell into the field's value."""
+    single = _single_parser(field, context)
+    if not field.multi:
+        return single
+
+    def parse_many(raw: Any) -> list[Any]:
+        return list(dict.fromkeys(single(part) for part in split_values(raw)))
+
+    return parse_many
+
+
+def _single_parser(field: Field, context: Context) -> Parser:
+    unit = context.units.resolve if context.units else parse_text
+    year = context.year
+    match field.type:
+        case FieldType.NUMBER:
+            return parse_number
+        case FieldType.DATE:
+            return lambda raw: parse_date(raw, year)
+        case FieldType.BOOL:
+            return yes_no_parser(*field.yes_no)
+        case FieldType.CHOICE:
+            assert field.choices is not None
+            return choice_parser(field.choices)
+        case FieldType.UNIT:
+            return unit
+        case FieldType.UNIT_GRADES:
+            return lambda raw: parse_unit_grades(raw, unit)
+    return parse_text
+
+
+def blank_value(field: Field) -> Any:
+    """Return what an empty cell means for a field: no, nothing, or an empty list."""
+    if field.type is FieldType.BOOL and not field.required:
+        return False
+    if field.multi or field.type is FieldType.UNIT_GRADES:
+        return []
+    return None
+
+
+@dataclass
+class _Column:
+    field: Field
+    index: int
+    parse: Parser
+    blank: Any
+
+
+def read_table(file: str, sheet: Sheet, header: Header,
+               context: Context) -> tuple[list[Record], list[Problem]]:
+    """Return the records of the rows below the header and the problems found in them."""
+    schema = header.schema
+    problems: list[Problem] = []
+    columns = [_Column(schema.by_name[name], index, parser_for(schema.by_name[name], context),
+                       blank_value(schema.by_name[name]))
+               for name, index in header.columns.items()]
+    constants = _sheet_constants(schema, sheet, header, context)
+    absent = {f.name: blank_value(f) for f in schema.fields
+              if f.name not in header.columns and f.name not in constants}
+    origin = Origin(file, sheet.name, dict(header.columns))
+    rows = sheet.rows
+    fill_down(rows, sheet.merged, header.bottom)
+    wide = wide_rows(sheet.merged)
+    header_keys = _header_row_texts(header)
+    records: list[Record] = []
+    for r in range(header.bottom + 1, len(rows)):
+        row = rows[r]
+        if skip_reason(row, r in wide) or _repeats_header(row, header_keys):
+            continue
+        record = Record(schema.kind, (), {**absent, **constants}, origin, r)
+        values = record.values
+        width = len(row)
+        for column in columns:
+            raw = row[column.index] if column.index < width else ""
+            if _is_empty(raw):
+                values[column.field.name] = column.blank
+                continue
+            try:
+                values[column.field.name] = column.parse(raw)
+            except BadValue as error:
+                values[column.field.name] = column.blank
+                _report(record, problems, column.field, column.index, raw, str(error))
+        _check_required(record, schema, problems)
+        record.key = tuple(values[name] for name in schema.key)
+        records.append(record)
+    return records, problems
+
+
+def _is_empty(raw: Any) -> bool:
+    if raw.__class__ is str:
+        text = raw.strip()
+        return not text or text.upper() in NONE_WORDS
+    return raw is None
+
+
+def _report(record: Record, problems: list[Problem], field: Field, column: int | None,
+            raw: Any, message: str) -> None:
+    sheet = record.origin.sheet
+    cell = cell_ref(sheet, record.row, column)
+    problem = Problem(record.origin.file, sheet, cell, field.name, raw, f"{field.header}：{message}")
+    record.add_problem(problem)
+    problems.append(problem)
+
+
+def _check_required(record: Record, schema: Schema, problems: list[Problem]) -> None:
+    values, columns = record.values, record.origin.columns
+    reported = {p.field for p in record.problems or ()}
+    for field in schema.fields:
+        if values.get(field.name) not in (None, "", []) or field.name in reported:
+            continue
+        if field.required and field.name in columns:
+            _report(record, problems, field, columns[field.name], "", "必填项为空")
+        elif field.required_if and values.get(field.required_if[0]) == field.required_if[1]:
+            other = schema.by_name[field.required_if[0]]
+            said = _say(other, field.required_if[1])
+            _report(record, problems, field, columns.get(field.name), "",
+                    f"{other.header}为“{said}”时必须填写")
+
+
+def _say(field: Field, value: Any) -> str:
+    if field.type is FieldType.BOOL:
+        return field.yes_no[0] if value else field.yes_no[1]
+    return as_text(value)
+
+
+def _sheet_constants(schema: Schema, sheet: Sheet, header: Header,
+                     context: Context) -> dict[str, Any]:
+    """Take the schema's sheet field from the sheet's name when no column holds it."""
+    name = schema.sheet_field
+    if not name or name in header.columns:
+        return {}
+    try:
+        return {name: parser_for(schema.by_name[name], context)(sheet.name)}
+    except BadValue:
+        return {}
+
+
+def _header_row_texts(header: Header) -> list[tuple[int, str]]:
+    return [(column, normalise_header(header.texts.get(column, "").split("/")[-1]))
+            for column in header.columns.values()]
+
+
+def _repeats_header(row: list[Any], header_keys: list[tuple[int, str]]) -> bool:
+    """Tell whether a row repeats the header, as sheets printed over several pages do."""
+    column, key = header_keys[0]
+    # Cheap test on one cell first: this runs for every row.
+    if column >= len(row) or row[column].__class__ is not str or normalise_header(row[column]) != key:
+        return False
+    hits = sum(1 for column, key in header_keys
+               if column < len(row) and normalise_header(row[column]) == key)
+    return hits >= max(2, len(header_keys) // 2)

@@ -1,0 +1,257 @@
+"""Turn one cell, written any way offices write it, into a typed Python value.
+
+Each parser takes the raw cell (str, float, int, bool, date, datetime or '') and
+returns the value or raises `BadValue` with a Chinese explanation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from importers.vocabulary import Grade, spellings
+
+
+class BadValue(ValueError):
+    """A cell's value cannot be read; the message says why, in Chinese."""
+
+
+Parser = Callable[[Any], Any]
+
+# Words that mean "nothing here" in an otherwise multi-value or optional cell.
+NONE_WORDS = frozenset({"无", "暂无", "没有", "空", "/", "-", "—", "--", "——", "\\", "NA", "N/A"})
+TRUE_WORDS = frozenset({"是", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "对", "有", "已"})
+FALSE_WORDS = frozenset({"否", "×", "✗", "✘", "☐", "N", "NO", "FALSE", "0", "不", "无", "未", "没有"})
+
+_WHITESPACE = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[、,;/|\s]+")  # after NFKC, full-width ，；／｜ are ASCII
+_NUMBER = re.compile(r"^(?:第|NO\.?|#|№)?0*(\d+)(?:\.0+)?号?$")
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_YMD = re.compile(r"^(\d{4}|\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号.]?$")
+_MD = re.compile(r"^(\d{1,2})月(\d{1,2})[日号]?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_CHINESE_TENS = re.compile(r"([一二三]?)十([一二三四五六七八九]?)")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EARLIEST, _LATEST = date(1949, 10, 1), date(2100, 12, 31)
+_GRADE_WORDS = sorted((g.value for g in Grade), key=len, reverse=True)
+_UNIT_GRADE = re.compile(
+    r"([^:=()、,;/|\s]+?)\s*[:=(\-—]?\s*(" + "|".join(_GRADE_WORDS) + r")\s*\)?"
+)
+
+
+def squeeze(text: str) -> str:
+    """Return text in NFKC form (full-width to half-width) without any whitespace."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def is_blank(raw: Any) -> bool:
+    """Tell whether a cell holds nothing but whitespace."""
+    return raw is None or raw == "" or (isinstance(raw, str) and not raw.strip())
+
+
+def as_text(raw: Any) -> str:
+    """Return a cell as trimmed text; whole floats lose their `.0` (phone numbers, codes)."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime) and raw.time() == datetime.min.time():
+        return raw.date().isoformat()
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def parse_text(raw: Any) -> str:
+    """Read a text cell."""
+    return as_text(raw)
+
+
+def parse_number(raw: Any) -> int:
+    """Read an opinion number written 0001, 1, 第1号, 1.0 or as a numeric cell."""
+    if isinstance(raw, bool):
+        raise BadValue("应为编号（正整数），不是是/否")
+    if isinstance(raw, int | float):
+        if raw >= 1 and float(raw).is_integer():
+            return int(raw)
+        raise BadValue("编号应为正整数")
+    return _number_from_text(as_text(raw))
+
+
+@lru_cache(maxsize=65536)
+def _number_from_text(text: str) -> int:
+    match = _NUMBER.match(squeeze(text).upper())
+    if not match or int(match.group(1)) < 1:
+        raise BadValue("无法识别的编号，应写成 0001、1 或 第1号")
+    return int(match.group(1))
+
+
+def parse_date(raw: Any, year: int | None = None) -> date:
+    """Read a date cell, an Excel serial number or a Chinese or numeric date text."""
+    if isinstance(raw, datetime):
+        return _checked(raw.date())
+    if isinstance(raw, date):
+        return _checked(raw)
+    if isinstance(raw, bool):
+        raise BadValue("应为日期，不是是/否")
+    if isinstance(raw, int | float):
+        return _from_serial(float(raw))
+    return _date_from_text(as_text(raw), year)
+
+
+def _checked(value: date) -> date:
+    if not _EARLIEST <= value <= _LATEST:
+        raise BadValue(f"日期 {value.isoformat()} 不在合理范围内")
+    return value
+
+
+def _from_serial(serial: float) -> date:
+    if not 1 <= serial < 2958466:
+        raise BadValue("数字不是有效的 Excel 日期序号")
+    return _checked(_EXCEL_EPOCH + timedelta(days=int(serial)))
+
+
+def _chinese_numerals(text: str) -> str:
+    # 十 alone is 10, 二十五 is 25, 十二 is 12: rewrite tens first, then single digits.
+    def tens(match: re.Match[str]) -> str:
+        high = match.group(1) or "一"
+        low = match.group(2) or "〇"
+        return high + low
+
+    return _CHINESE_TENS.sub(tens, text).translate(_CHINESE_DIGITS)
+
+
+@lru_cache(maxsize=65536)
+def _date_from_text(text: str, year: int | None) -> date:
+    hint = "无法识别的日期，请写成 2017-03-05 或 2017年3月5日"
+    compact = squeeze(_TIME_SUFFIX.sub("", unicodedata.normalize("NFKC", text).strip()))
+    compact = _chinese_numerals(compact).rstrip(".")
+    if _SERIAL.match(compact):
+        return _from_serial(float(compact))
+    if match := _YMD.match(compact) or _COMPACT.match(compact):
+        y, m, d = (int(part) for part in match.groups())
+        if y < 100:
+            y += 2000 if y < 70 else 1900
+    elif match := _MD.match(compact):
+        if year is None:
+            raise BadValue("日期缺少年份")
+        y, m, d = year, int(match.group(1)), int(match.group(2))
+    else:
+        raise BadValue(hint)
+    try:
+        return _checked(date(y, m, d))
+    except ValueError:
+        raise BadValue(f"不是有效的日期（{y}年{m}月{d}日不存在）") from None
+
+
+def parse_bool(raw: Any, true_words: frozenset[str] = TRUE_WORDS,
+               false_words: frozenset[str] = FALSE_WORDS) -> bool:
+    """Read a yes/no cell; a blank cell means no."""
+    if isinstance(raw, bool):
+        return raw
+    if is_blank(raw):
+        return False
+    word = squeeze(as_text(raw)).upper()
+    if word in true_words:
+        return True
+    if word in false_words:
+        return False
+    raise BadValue("应填写“是”或“否”（也可写 √ 或留空）")
+
+
+def yes_no_parser(yes: str, no: str) -> Parser:
+    """Return a yes/no parser that also accepts the field's own two words, such as 同意/不同意."""
+    true_words = TRUE_WORDS | {squeeze(yes).upper()}
+    false_words = FALSE_WORDS | {squeeze(no).upper()}
+
+    def parse(raw: Any) -> bool:
+        try:
+            return parse_bool(raw, true_words, false_words)
+        except BadValue:
+            raise BadValue(f"应填写“{yes}”或“{no}”") from None
+
+    return parse
+
+
+def choice_parser(choices: type[StrEnum]) -> Parser:
+    """Return a parser for one closed vocabulary, accepting its usual spellings."""
+    known = {squeeze(spelling).upper(): member for spelling, member in spellings(choices).items()}
+    allowed = "、".join(member.value for member in choices)
+
+    @lru_cache(maxsize=1024)
+    def from_text(text: str) -> StrEnum:
+        word = squeeze(text).upper()
+        candidates = [word, word.removesuffix("类"), word.removesuffix("件")]
+        # "A类（已经解决）" names one member twice; accept it when both parts agree.
+        parts = {known.get(part) or known.get(part.removesuffix("类"))
+                 for part in re.split(r"[()\[\]:.\-、,]+", word) if part}
+        for candidate in candidates:
+            if candidate in known:
+                return known[candidate]
+        if len(parts) == 1 and None not in parts:
+            return parts.pop()  # type: ignore[return-value]
+        raise BadValue(f"不是可选的值，应为：{allowed}")
+
+    def parse(raw: Any) -> StrEnum:
+        return from_text(as_text(raw))
+
+    return parse
+
+
+def split_values(raw: Any) -> list[str]:
+    """Split a multi-value cell on any common separator; 无 or a dash means none."""
+    if is_blank(raw):
+        return []
+    if not isinstance(raw, str):
+        return [as_text(raw)]
+    return _split_text(raw)
+
+
+@lru_cache(maxsize=65536)
+def _split_text(text: str) -> list[str]:
+    normal = unicodedata.normalize("NFKC", text)
+    return [part for part in _SEPARATORS.split(normal) if part and part.upper() not in NONE_WORDS]
+
+
+class UnitGrade(NamedTuple):
+    """One co-handler's grade, as deputies give it inside one cell."""
+
+    unit: str
+    grade: Grade
+
+
+def parse_unit_grades(raw: Any, resolve_unit: Parser) -> list[UnitGrade]:
+    """Read a cell like `区绿容局:好；交通委:较好` into (unit, grade) pairs."""
+    if is_blank(raw) or squeeze(as_text(raw)).upper() in NONE_WORDS:
+        return []
+    text = unicodedata.normalize("NFKC", as_text(raw)).replace("：", ":")
+    pairs, end = [], 0
+    for match in _UNIT_GRADE.finditer(text):
+        if re.sub(r"[、,;/|\s]", "", text[end:match.start()]):
+            break
+        pairs.append(UnitGrade(resolve_unit(match.group(1)), Grade(match.group(2))))
+        end = match.end()
+    if not pairs or re.sub(r"[、,;/|\s]", "", text[end:]):
+        raise BadValue("无法识别的会办单位评价，应写成“单位:好；单位:较好”")
+    return pairs
+
+
+def lookup_parser(table: Mapping[str, Any], message: str) -> Parser:
+    """Return a parser that looks a squeezed text up in a table."""
+
+    def parse(raw: Any) -> Any:
+        try:
+            return table[squeeze(as_text(raw))]
+        except KeyError:
+            raise BadValue(message) from None
+
+    return parse
