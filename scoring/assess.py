@@ -1,15 +1,12 @@
 """Assess a year: from the facts and the year's ruleset to a ranked, explained result."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from scoring.adjustments import adjust
 from scoring.co import co_part
 from scoring.facts import CoHandling, LiaisonTerm, Notice, Opinion, YearFacts
-from scoring.lead import lead_part
+from scoring.lead import SATISFACTION, lead_part
 from scoring.overdue import co_overdue, lead_overdue
-from scoring.points import ZERO, quotient
 from scoring.result import Assessment, UnitAssessment
 from scoring.rules import Ruleset
 from scoring.standing import rank
@@ -68,8 +65,8 @@ def assess_unit(unit: UnitFacts, facts: YearFacts, rules: Ruleset) -> UnitAssess
         unit=unit.name,
         lead_count=len(unit.opinions),
         co_count=len(unit.co_handlings),
-        lead_components=lead.components if unit.opinions else (),
-        co_components=co.components if unit.co_handlings else (),
+        lead_components=lead.components,
+        co_components=co.components,
         lead_score=lead.score,
         co_score=co.score,
         base=base,
@@ -77,19 +74,13 @@ def assess_unit(unit: UnitFacts, facts: YearFacts, rules: Ruleset) -> UnitAssess
         final=final,
         overdue_events=tuple(events),
         liaison_changes=adjusted.liaison_changes,
-        mean_grade=mean_grade(unit.opinions, rules),
+        mean_grade=lead.mean(SATISFACTION),
         notes=(
-            *(lead.notes if unit.opinions else ()),
-            *(co.notes if unit.co_handlings else ()),
+            *lead.notes,
+            *co.notes,
             base_note,
             *adjusted.notes,
             final_note,
             overdue_note(events),
         ),
     )
-
-
-def mean_grade(opinions: Iterable[Opinion], rules: Ruleset) -> Decimal:
-    """Return the unrounded mean grade of the evaluated opinions; 0 when none."""
-    grades = [rules.grade_values.of(o.grade) for o in opinions if o.grade is not None]
-    return quotient(sum(grades, ZERO), len(grades)) if grades else ZERO

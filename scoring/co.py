@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from scoring.components import Measure, Part, grade_notes, rescale, score_note, summary
+from scoring.components import NOTHING, Measure, Part, grade_notes, rescale, score_note, summary
 from scoring.facts import CoHandling
 from scoring.overdue import describe
 from scoring.points import ZERO
@@ -24,6 +24,8 @@ def co_part(
     as_of: date,
 ) -> Part:
     """Score a unit's co-handlings, component by component, and explain each figure."""
+    if not co_handlings:
+        return NOTHING
     weights = rules.co_weights
     by_lead = [(co.opinion, co.lead_grade) for co in co_handlings if co.lead_grade]
     by_deputies = [(co.opinion, co.deputy_grade) for co in co_handlings if co.deputy_grade]

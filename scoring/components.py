@@ -34,6 +34,16 @@ class Part:
     score: Decimal | None
     notes: tuple[Note, ...]
 
+    def mean(self, label: str) -> Decimal:
+        """Return the unrounded mean a component measured; 0 when it measured nothing."""
+        for component in self.components:
+            if component.label == label and component.whole:
+                return quotient(component.part, component.whole)
+        return ZERO
+
+
+NOTHING = Part((), None, ())
+
 
 def rescale(measures: Sequence[Measure]) -> tuple[tuple[Component, ...], Decimal | None]:
     """Return the components and the score; the score is None when nothing was measured."""
@@ -81,17 +91,14 @@ def grade_notes(
     """Explain a component that averages grades: the mix, the mean, who lost points."""
     counts = Counter(grade for _, grade in graded)
     mix = "、".join(f"{grade}{counts[grade]}件" for grade in GRADE_FIELDS if counts[grade])
-    body = f"{subject}{len(graded)}件（{mix}），平均{wording.mean(_mean(component))}"
+    mean = quotient(component.part, component.whole) if component.whole else ZERO
+    body = f"{subject}{len(graded)}件（{mix}），平均{wording.mean(mean)}"
     notes = [summary(component, body, f"没有{subject}")]
     notes.extend(
         Note(component.label, f"评为“{grade}”的：{wording.numbers(numbers)}。", tuple(numbers))
         for grade, numbers in _below_best(graded)
     )
     return notes
-
-
-def _mean(component: Component) -> Decimal:
-    return quotient(component.part, component.whole) if component.whole else ZERO
 
 
 def _below_best(graded: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:

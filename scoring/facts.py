@@ -98,16 +98,6 @@ class YearFacts:
     notices: tuple[Notice, ...] = ()
     liaison_terms: tuple[LiaisonTerm, ...] = ()
 
-    @property
-    def first_day(self) -> date:
-        """Return 1 January of the year."""
-        return date(self.year, 1, 1)
-
-    @property
-    def last_day(self) -> date:
-        """Return 31 December of the year."""
-        return date(self.year, 12, 31)
-
     def check_units(self) -> None:
         """Raise ValueError naming every unit the facts mention but `units` lacks."""
         known = {unit.name for unit in self.units}

@@ -4,7 +4,16 @@ from collections.abc import Sequence
 from datetime import date
 
 from scoring import wording
-from scoring.components import Measure, Part, grade_notes, listing, rescale, score_note, summary
+from scoring.components import (
+    NOTHING,
+    Measure,
+    Part,
+    grade_notes,
+    listing,
+    rescale,
+    score_note,
+    summary,
+)
 from scoring.facts import CONTACT_STAGES, REFERENCE, Opinion
 from scoring.overdue import describe
 from scoring.points import ZERO
@@ -34,6 +43,8 @@ def lead_part(
     opinions: Sequence[Opinion], events: Sequence[OverdueEvent], rules: Ruleset, as_of: date
 ) -> Part:
     """Score a unit's lead opinions, component by component, and explain each figure."""
+    if not opinions:
+        return NOTHING
     weights = rules.lead_weights
     evaluated = [opinion for opinion in opinions if opinion.grade is not None]
     answered = [opinion for opinion in opinions if opinion.answered]

@@ -3,9 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from fact_builders import numbered, opinion, year_facts
-
 from scoring import LiaisonTerm, Notice, Ruleset, assess
+from tests.scoring.fact_builders import numbered, opinion, year_facts
 
 RULES = Ruleset(year=2017)
 

@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from fact_builders import co_handling, opinion, year_facts
 
 from scoring import Notice, Ruleset, assess, assessment_json
+from tests.scoring.fact_builders import co_handling, opinion, year_facts
 
 RULES = Ruleset(year=2017)
 

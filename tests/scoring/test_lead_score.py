@@ -3,9 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from fact_builders import numbered, opinion, year_facts
-
 from scoring import Ruleset, assess
+from tests.scoring.fact_builders import numbered, opinion, year_facts
 
 
 def lead_figures(*opinions, as_of=None):

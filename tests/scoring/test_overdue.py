@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
-from fact_builders import REPLY_DUE, co_handling, opinion
 
 from scoring.overdue import co_overdue, is_late, lead_overdue
+from tests.scoring.fact_builders import REPLY_DUE, co_handling, opinion
 
 AS_OF = date(2017, 12, 15)
 

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from truth_facts import expected_assessment, truth_facts
 
 from scoring import assess, assessment_json, ruleset_for
+from tests.scoring.truth_facts import expected_assessment, truth_facts
 
 
 def differences(got: dict, expected: dict) -> list[str]:

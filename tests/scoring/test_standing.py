@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from fact_builders import numbered, opinion, scored, three_single_tiers, year_facts
-
 from scoring import assess, ruleset_for
 from scoring.standing import rank
+from tests.scoring.fact_builders import numbered, opinion, scored, three_single_tiers, year_facts
 
 RULES_2017 = ruleset_for(2017)
 
