@@ -1,0 +1,43 @@
+"""The admin screens, one module per group of views."""
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from backoffice.admin.handling import CoHandlingView, NoticeView
+from backoffice.admin.home import HomeView
+from backoffice.admin.opinions import OpinionView
+from backoffice.admin.reference import (
+    CalendarOverrideView,
+    DeputyView,
+    LiaisonTermView,
+    SessionView,
+    UnitView,
+)
+from backoffice.admin.system import AuditView, UserView
+
+HANDLING, REFERENCE, SYSTEM = "办理", "基础数据", "系统"
+
+
+def init_app(app: Flask) -> None:
+    admin = Admin(
+        app,
+        name="书面意见办理",
+        url="/admin",
+        index_view=HomeView(name="首页", url="/admin"),
+        theme=Bootstrap4Theme(
+            base_template="admin/backoffice_base.html", swatch="cerulean", fluid=True
+        ),
+    )
+    admin.add_view(OpinionView(name="书面意见", endpoint="opinion", category=HANDLING))
+    admin.add_view(CoHandlingView(name="会办", endpoint="co_handling", category=HANDLING))
+    admin.add_view(NoticeView(name="通报", endpoint="notice", category=HANDLING))
+    admin.add_view(SessionView(name="届次会议", endpoint="session", category=REFERENCE))
+    admin.add_view(UnitView(name="承办单位", endpoint="unit", category=REFERENCE))
+    admin.add_view(LiaisonTermView(name="联络员", endpoint="liaison", category=REFERENCE))
+    admin.add_view(DeputyView(name="代表", endpoint="deputy", category=REFERENCE))
+    admin.add_view(
+        CalendarOverrideView(name="工作日调整", endpoint="calendar", category=REFERENCE)
+    )
+    admin.add_view(UserView(name="用户", endpoint="user", category=SYSTEM))
+    admin.add_view(AuditView(name="审计日志", endpoint="audit", category=SYSTEM))

@@ -1,0 +1,210 @@
+"""The secured model view every admin screen builds on.
+
+Views configure; access.py decides. Every entry point of a view (list, count,
+detail, edit, delete, export, ajax lookups, actions) passes through
+`_handle_view`, `get_query` or `get_one` below, which ask access.py.
+"""
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_wtf import FlaskForm
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from backoffice import access
+from backoffice.access import Action
+from backoffice.extensions import db
+from backoffice.models import Role
+
+# Which action each Flask-Admin entry point performs.
+_VIEW_ACTIONS = {
+    "index_view": Action.VIEW,
+    "details_view": Action.VIEW,
+    "ajax_lookup": Action.VIEW,
+    "create_view": Action.CREATE,
+    "edit_view": Action.EDIT,
+    "ajax_update": Action.EDIT,
+    "delete_view": Action.DELETE,
+    "action_view": Action.EDIT,
+    "export": Action.EXPORT,
+}
+
+
+# Form fields that carry no data of their own and stay in every form.
+_ALWAYS_KEPT = ("csrf_token", "expected_version")
+
+
+class FormProblems(Exception):
+    """Domain checks failed; the messages are already attached to the form's fields."""
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """An ajax lookup that only offers the rows the user may see."""
+
+    def get_query(self) -> Any:
+        return super().get_query().filter(access.visible(self.model, current_user))
+
+
+def ajax_ref(name: str, model: type, fields: list[str]) -> ScopedAjaxLoader:
+    """Return a scoped ajax lookup of model searching fields."""
+    return ScopedAjaxLoader(
+        name, db, model, fields=fields, page_size=20, placeholder="输入以搜索…"
+    )
+
+
+class SecuredModelView(ModelView):
+    """A model view that applies the role policy and row scoping of access.py."""
+
+    model_class: type
+    access_group: str = "reference"
+    # Actions of the entry points a view adds with @expose, by method name.
+    extra_view_actions: dict[str, Action] = {}
+    # Flask-WTF's form rather than Flask-Admin's SecureForm: edit, delete and action
+    # forms and our own POST routes then share the one token CSRFProtect checks on
+    # every POST of the app.
+    form_base_class = FlaskForm
+    page_size = 50
+    can_set_page_size = True
+    can_view_details = True
+    details_modal = False
+    column_display_pk = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(self.model_class, db, **kwargs)
+
+    # -- roles --------------------------------------------------------------------------
+    def _allowed(self, action_: Action) -> bool:
+        return access.allowed(current_user, self.access_group, action_)
+
+    def is_accessible(self) -> bool:
+        return self._allowed(Action.VIEW)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        denied = super()._handle_view(name, **kwargs)
+        if denied is not None:
+            return denied
+        g.admin_action = {**_VIEW_ACTIONS, **self.extra_view_actions}.get(name, Action.VIEW)
+        if not self._allowed(g.admin_action):
+            abort(403)
+        return None
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self._allowed(Action.CREATE)
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self._allowed(Action.EDIT)
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self._allowed(Action.DELETE)
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return self._allowed(Action.EXPORT)
+
+    # -- rows -----------------------------------------------------------------------------
+    def get_query(self) -> Any:
+        return super().get_query().filter(access.visible(self.model, current_user))
+
+    def get_count_query(self) -> Any:
+        return super().get_count_query().filter(access.visible(self.model, current_user))
+
+    def _scoped_for_action(self, query: Any) -> Any:
+        action_ = g.get("admin_action", Action.VIEW)
+        if action_ in (Action.EDIT, Action.DELETE):
+            return query.filter(access.editable(self.model, current_user))
+        return query
+
+    def get_one(self, id: Any) -> Any:
+        """Return the row if the user may see it (404 otherwise) and act on it (403)."""
+        pk = sa.inspect(self.model).primary_key[0]
+        try:
+            key = pk.type.python_type(id)
+        except (TypeError, ValueError):
+            abort(404)
+        model = self.get_query().filter(pk == key).one_or_none()
+        if model is None:
+            abort(404)
+        if self._scoped_for_action(self.get_query().filter(pk == key)).count() == 0:
+            abort(403)
+        return model
+
+    def handle_action(self, return_view: str | None = None) -> Any:
+        """Refuse a bulk action naming any row the user may not change."""
+        ids = request.form.getlist("rowid")
+        if ids:
+            pk = sa.inspect(self.model).primary_key[0]
+            query = self._scoped_for_action(self.get_query().filter(pk.in_(ids)))
+            if query.count() != len(set(ids)):
+                abort(404)
+        return super().handle_action(return_view)
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            return self._allowed(Action.DELETE)
+        return self._allowed(Action.EDIT)
+
+    def _get_filter_groups(self) -> Any:
+        # Filter options name units and sessions, which change with the data.
+        self._refresh_filters_cache()
+        return super()._get_filter_groups()
+
+    def filtered_list_url(self, **values: str) -> str:
+        """Return the list URL with filters set, by filter name (e.g. 超期="now")."""
+        args = {}
+        for position, (name, value) in enumerate(values.items()):
+            index = next(i for i, flt in enumerate(self._filters) if flt.name == name)
+            args[f"flt{position}_{self.get_filter_arg(index, self._filters[index])}"] = value
+        return self.get_url(".index_view", **args)
+
+    # -- saving -----------------------------------------------------------------------------
+    def edit_form(self, obj: Any = None) -> Any:
+        """Return the edit form; a unit user gets only the fields a unit fills in."""
+        form = super().edit_form(obj)
+        if current_user.role == Role.UNIT:
+            keep = {*access.UNIT_FIELDS.get(self.access_group, ()), *_ALWAYS_KEPT}
+            for name in [name for name in form._fields if name not in keep]:
+                delattr(form, name)
+        return form
+
+    def check(self, form: Any, model: Any, is_created: bool) -> dict[str, str]:
+        """Return domain problems of the candidate model, by form field name."""
+        return {}
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        problems = self.check(form, model, is_created)
+        if problems:
+            for field_name, message in problems.items():
+                field = getattr(form, field_name, None)
+                if field is not None:
+                    field.errors = [*field.errors, message]
+                else:
+                    flash(message, "error")
+            raise FormProblems
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, FormProblems):
+            flash("保存失败：请按提示更正标出的内容。", "error")
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(CONFLICT_MESSAGE, "error")
+            return True
+        if isinstance(exc, sa.exc.IntegrityError):
+            flash("保存失败：与已有记录冲突（例如编号或名称重复），或缺少必填内容。", "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+CONFLICT_MESSAGE = "保存失败：此记录在您编辑期间已被他人修改。请重新打开页面，核对最新内容后再修改。"

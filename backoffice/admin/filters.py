@@ -1,0 +1,99 @@
+"""List filters that are more than "column equals value"."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_app_context
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+
+from backoffice import deadlines
+from backoffice.extensions import db
+from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
+
+YES_NO = (("1", "是"), ("0", "否"))
+
+
+def data_options(query: Callable[[], list[tuple[str, str]]]) -> Callable[[], list]:
+    """Wrap an options query: the data is read per request, not when views are built."""
+
+    def options() -> list[tuple[str, str]]:
+        return query() if has_app_context() else []
+
+    return options
+
+
+@data_options
+def unit_options() -> list[tuple[str, str]]:
+    rows = db.session.execute(sa.select(Unit.id, Unit.name).order_by(Unit.name)).all()
+    return [(str(unit_id), name) for unit_id, name in rows]
+
+
+@data_options
+def session_options() -> list[tuple[str, str]]:
+    query = sa.select(CongressSession.id, CongressSession.name).order_by(
+        CongressSession.year.desc()
+    )
+    return [(str(session_id), name) for session_id, name in db.session.execute(query).all()]
+
+
+class ChoiceFilter(BaseSQLAFilter):
+    """Column equals one of a list of choices (ids shown by their names)."""
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        return query.filter(self.get_column(alias) == value)
+
+    def operation(self) -> str:
+        return "为"
+
+
+class ConditionFilter(BaseSQLAFilter):
+    """Yes/no on a condition: 是 keeps the rows that meet it, 否 the others."""
+
+    def __init__(self, name: str, condition: Callable[[], sa.ColumnElement[bool]]) -> None:
+        super().__init__(Opinion.id, name, options=YES_NO)
+        self.condition = condition
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        condition = self.condition()
+        return query.filter(condition if value == "1" else sa.not_(condition))
+
+    def operation(self) -> str:
+        return "是否"
+
+
+class CoHandlerFilter(BaseSQLAFilter):
+    """Opinions a given unit co-handles."""
+
+    def __init__(self) -> None:
+        super().__init__(Opinion.id, "会办单位", options=unit_options)
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        co_handled = sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == int(value))
+        return query.filter(Opinion.id.in_(co_handled))
+
+    def operation(self) -> str:
+        return "包含"
+
+
+class OverdueFilter(BaseSQLAFilter):
+    """Opinions overdue now, or late at any step, as of today."""
+
+    OPTIONS = (("now", "当前超期未办"), ("ever", "有超期记录"))
+
+    def __init__(self) -> None:
+        super().__init__(Opinion.id, "超期", options=self.OPTIONS)
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        condition = deadlines.overdue_now if value == "now" else deadlines.ever_late
+        return query.filter(condition(date.today()))
+
+    def operation(self) -> str:
+        return "为"
+
+
+def returned() -> sa.ColumnElement[bool]:
+    """Opinions a deputy returned with 不同意."""
+    disagreed = sa.select(Evaluation.opinion_id).where(Evaluation.agrees.is_(False))
+    return Opinion.id.in_(disagreed)

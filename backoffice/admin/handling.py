@@ -1,0 +1,41 @@
+"""Co-handlings and notices."""
+
+from typing import Any
+
+from sqlalchemy.orm import joinedload
+
+from backoffice.admin.base import SecuredModelView, ajax_ref
+from backoffice.admin.opinions import choices
+from backoffice.labels import FIELD_LABELS
+from backoffice.models import CoHandling, Notice, Opinion
+from importers.vocabulary import Grade, NoticeKind
+
+
+class CoHandlingView(SecuredModelView):
+    model_class = CoHandling
+    access_group = "co_handlings"
+    column_list = ("opinion", "unit", "submitted_on", "lead_grade", "deputy_grade")
+    column_labels = {**FIELD_LABELS, "unit": "会办单位"}
+    column_default_sort = [("opinion_id", True), ("id", False)]
+    column_searchable_list = ("opinion.number", "opinion.title", "unit.name")
+    column_filters = ("unit.name", "lead_grade", "deputy_grade", "submitted_on")
+    form_columns = ("opinion", "unit", "submitted_on", "lead_grade", "deputy_grade")
+    form_choices = {"lead_grade": choices(Grade), "deputy_grade": choices(Grade)}
+    form_ajax_refs = {"opinion": ajax_ref("opinion", Opinion, ["number", "title"])}
+
+    def get_query(self) -> Any:
+        return super().get_query().options(
+            joinedload(CoHandling.opinion).load_only(Opinion.number, Opinion.title),
+            joinedload(CoHandling.unit),
+        )
+
+
+class NoticeView(SecuredModelView):
+    model_class = Notice
+    access_group = "notices"
+    column_list = ("issued_on", "kind", "unit", "reason")
+    column_labels = {**FIELD_LABELS, "unit": "被通报单位"}
+    column_default_sort = [("issued_on", True), ("id", True)]
+    column_filters = ("kind", "issued_on", "unit.name")
+    form_columns = column_list
+    form_choices = {"kind": choices(NoticeKind)}

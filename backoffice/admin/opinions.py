@@ -1,0 +1,196 @@
+"""The opinions list and each opinion's case file (一案一册)."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import flash, request
+from flask_admin import expose
+from flask_admin.model.form import InlineFormAdmin
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import HiddenField
+
+from backoffice import access, attachments
+from backoffice.access import Action
+from backoffice.admin.base import CONFLICT_MESSAGE, FormProblems, SecuredModelView, ajax_ref
+from backoffice.admin.filters import (
+    ChoiceFilter,
+    CoHandlerFilter,
+    ConditionFilter,
+    OverdueFilter,
+    returned,
+    session_options,
+    unit_options,
+)
+from backoffice.checks import opinion_problems
+from backoffice.extensions import db
+from backoffice.labels import FIELD_LABELS
+from backoffice.models import (
+    AuditEntry,
+    CoHandling,
+    Contact,
+    Deputy,
+    Evaluation,
+    Opinion,
+    ProgressReport,
+    Unit,
+)
+from importers.vocabulary import (
+    ANSWER_TYPE_LABELS,
+    AnswerType,
+    Category,
+    ContactMethod,
+    ContactStage,
+    Grade,
+)
+
+ANSWER_TYPE_CHOICES = [(t.value, f"{t.value} {ANSWER_TYPE_LABELS[t]}") for t in AnswerType]
+
+
+def choices(vocabulary: type) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in vocabulary]
+
+
+def _answer_type(view: Any, context: Any, model: Opinion, name: str) -> str:
+    return dict(ANSWER_TYPE_CHOICES).get(model.answer_type, "") if model.answer_type else ""
+
+
+def _co_units(view: Any, context: Any, model: Opinion, name: str) -> str:
+    return "、".join(co.unit.name for co in model.co_handlings)
+
+
+class CoHandlingInline(InlineFormAdmin):
+    form_columns = ("id", "unit", "submitted_on", "lead_grade", "deputy_grade")
+    form_label = "会办单位"
+    column_labels = FIELD_LABELS
+    form_choices = {"lead_grade": choices(Grade), "deputy_grade": choices(Grade)}
+
+
+class ContactInline(InlineFormAdmin):
+    form_columns = ("id", "stage", "method", "contacted_on", "note")
+    form_label = "沟通走访"
+    column_labels = FIELD_LABELS
+    form_choices = {"stage": choices(ContactStage), "method": choices(ContactMethod)}
+
+
+class ProgressInline(InlineFormAdmin):
+    form_columns = ("id", "reported_on", "text")
+    form_label = "进展反馈"
+    column_labels = FIELD_LABELS
+
+
+class EvaluationInline(InlineFormAdmin):
+    form_columns = (
+        "id", "evaluated_on", "agrees", "grade", "praised", "consents_to_publish", "note",
+    )
+    form_label = "代表评价"
+    column_labels = FIELD_LABELS
+    form_choices = {"grade": choices(Grade)}
+
+
+class OpinionView(SecuredModelView):
+    model_class = Opinion
+    access_group = "opinions"
+    details_template = "admin/opinion_case_file.html"
+    extra_view_actions = {
+        "upload_attachment": Action.EDIT,
+        "download_attachment": Action.VIEW,
+    }
+
+    column_list = (
+        "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",
+        "assigned_on", "replied_on", "answer_type", "concluded_on",
+    )
+    column_labels = FIELD_LABELS
+    column_sortable_list = (
+        "number", "assigned_on", "accepted_on", "replied_on", "concluded_on",
+        ("lead_unit", "lead_unit.name"), "category", "answer_type",
+    )
+    column_default_sort = [("session_id", True), ("number", False)]
+    column_searchable_list = ("number", "title", "lead_deputy.name")
+    column_formatters = {"answer_type": _answer_type, "co_handlings": _co_units}
+    column_filters = (
+        ChoiceFilter(Opinion.session_id, "届次会议", options=session_options),
+        ChoiceFilter(Opinion.category, "类别", options=choices(Category)),
+        ChoiceFilter(Opinion.lead_unit_id, "主办单位", options=unit_options),
+        CoHandlerFilter(),
+        ChoiceFilter(Opinion.answer_type, "答复类型", options=ANSWER_TYPE_CHOICES),
+        ConditionFilter("已办结", lambda: Opinion.concluded_on.is_not(None)),
+        ConditionFilter("不同意退回", returned),
+        ConditionFilter("领导督办", lambda: Opinion.supervisor.is_not(None)),
+        OverdueFilter(),
+    )
+    column_export_list = (
+        "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",
+        "assigned_on", "accepted_on", "consulted_on", "replied_on", "answer_type",
+        "concluded_on", "supervisor",
+    )
+
+    form_columns = (
+        "session", "number", "title", "content", "category", "lead_deputy", "cosigners",
+        "lead_unit", "assigned_on", "accepted_on", "consulted_on", "consult_method",
+        "replied_on", "answer_type", "reply_extension_months", "signed_off_by",
+        "signed_off_on", "concluded_on", "second_replied_on", "supervisor",
+    )
+    form_choices = {
+        "category": choices(Category),
+        "answer_type": ANSWER_TYPE_CHOICES,
+        "consult_method": choices(ContactMethod),
+    }
+    form_extra_fields = {"expected_version": HiddenField()}
+    form_ajax_refs = {
+        "lead_deputy": ajax_ref("lead_deputy", Deputy, ["name", "delegation"]),
+        "cosigners": ajax_ref("cosigners", Deputy, ["name", "delegation"]),
+        "lead_unit": ajax_ref("lead_unit", Unit, ["name"]),
+    }
+    inline_models = (
+        CoHandlingInline(CoHandling),
+        ContactInline(Contact),
+        ProgressInline(ProgressReport),
+        EvaluationInline(Evaluation),
+    )
+
+
+    def get_query(self) -> Any:
+        # Two queries per page for the co-handlers instead of one per row.
+        return super().get_query().options(
+            joinedload(Opinion.session),
+            joinedload(Opinion.lead_deputy),
+            joinedload(Opinion.lead_unit),
+            selectinload(Opinion.co_handlings).joinedload(CoHandling.unit),
+        )
+
+    # -- forms ----------------------------------------------------------------------------
+    def on_form_prefill(self, form: Any, id: Any) -> None:
+        if request.method == "GET":
+            form.expected_version.data = self.get_one(id).version
+
+    def check(self, form: Any, model: Opinion, is_created: bool) -> dict[str, str]:
+        if not is_created and str(model.version) != (form.expected_version.data or ""):
+            flash(CONFLICT_MESSAGE, "error")
+            raise FormProblems
+        return opinion_problems(model, db.session)
+
+    # -- the case file --------------------------------------------------------------------
+    def audit_trail(self, opinion: Opinion) -> list[AuditEntry]:
+        query = (
+            sa.select(AuditEntry)
+            .where(AuditEntry.opinion_id == opinion.id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        )
+        return db.session.scalars(query).all()
+
+    def may(self, action: str, opinion: Opinion) -> bool:
+        """Return whether the user may take action on this opinion (for the template)."""
+        if not self._allowed(Action(action)):
+            return False
+        condition = sa.and_(Opinion.id == opinion.id, access.editable(Opinion, current_user))
+        return db.session.execute(sa.select(Opinion.id).where(condition)).first() is not None
+
+    @expose("/attachments/", methods=("POST",))
+    def upload_attachment(self) -> Any:
+        return attachments.upload(self)
+
+    @expose("/attachment/")
+    def download_attachment(self) -> Any:
+        return attachments.download(self)

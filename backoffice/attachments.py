@@ -1,0 +1,88 @@
+"""Uploading and downloading the documents of an opinion's case file."""
+
+import mimetypes
+import uuid
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, request, send_file
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from backoffice import access
+from backoffice.extensions import db
+from backoffice.models import Attachment
+from importers.vocabulary import AttachmentKind
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["ATTACHMENT_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _problem(name: str, size: int) -> str | None:
+    extension = Path(name).suffix.lower().lstrip(".")
+    allowed = current_app.config["ATTACHMENT_EXTENSIONS"]
+    if not name or extension not in allowed:
+        return f"不支持的文件类型“{extension or '无扩展名'}”，可上传：{'、'.join(sorted(allowed))}。"
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    if size > limit:
+        return f"文件过大（{size / 1048576:.1f} MB），单个附件不能超过 {limit // 1048576} MB。"
+    if size == 0:
+        return "文件为空。"
+    return None
+
+
+def upload(view: Any) -> Response:
+    """Store an uploaded document by a generated name and add it to the case file."""
+    opinion = view.get_one(request.form.get("opinion_id", ""))
+    back = redirect(view.get_url(".details_view", id=opinion.id))
+    upload_ = request.files.get("file")
+    if upload_ is None:
+        flash("请选择要上传的文件。", "error")
+        return back
+    data = upload_.read()
+    # The browser's file name is kept for display and download, never used on disk.
+    original_name = Path(upload_.filename or "").name
+    problem = _problem(original_name, len(data))
+    kind = request.form.get("kind", AttachmentKind.OTHER.value)
+    if kind not in set(AttachmentKind):
+        problem = "请选择附件类别。"
+    if problem:
+        flash(f"上传失败：{problem}", "error")
+        return back
+    stored_name = f"{uuid.uuid4().hex}{Path(original_name).suffix.lower()}"
+    (_folder() / stored_name).write_bytes(data)
+    db.session.add(
+        Attachment(
+            opinion=opinion,
+            kind=kind,
+            original_name=original_name,
+            stored_name=stored_name,
+            content_type=mimetypes.guess_type(original_name)[0] or "application/octet-stream",
+            size=len(data),
+            uploaded_by=current_user.username,
+        )
+    )
+    db.session.commit()
+    flash(f"已上传附件：{original_name}", "success")
+    return back
+
+
+def download(view: Any) -> Response:
+    """Send a document under its original (Chinese) file name."""
+    attachment_id = request.args.get("id", type=int)
+    query = sa.select(Attachment).where(
+        Attachment.id == attachment_id, access.visible(Attachment, current_user)
+    )
+    attachment = db.session.scalar(query)
+    if attachment is None:
+        abort(404)
+    return send_file(
+        _folder() / attachment.stored_name,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+    )

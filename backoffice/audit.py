@@ -1,0 +1,171 @@
+"""Record every create, update and delete, whoever makes it (screens, imports, CLI).
+
+A flush listener turns the session's pending changes into audit entries, so no
+write path can forget to record itself.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, orm
+
+from backoffice.models import AuditAction, AuditEntry, Base
+
+# Columns that change on every save and would only add noise to the trail.
+_IGNORED = {"version", "updated_at", "created_at", "password_hash"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    source: str  # web, cli, import
+
+
+_actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(name: str, source: str) -> Iterator[None]:
+    """Attribute the changes made inside the block to name (for CLI commands and imports)."""
+    token = _actor.set(Actor(name, source))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Actor:
+    actor = _actor.get()
+    if actor is not None:
+        return actor
+    if has_request_context() and current_user.is_authenticated:
+        return Actor(current_user.username, "web")
+    return Actor("system", "cli")
+
+
+def _plain(value: Any) -> Any:
+    """Return a JSON-safe form of a column value."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Base):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _columns(obj: Base) -> list[str]:
+    return [a.key for a in sa.inspect(obj).mapper.column_attrs if a.key not in _IGNORED]
+
+
+def _snapshot(obj: Base) -> dict[str, list[Any]]:
+    return {key: [None, _plain(getattr(obj, key))] for key in _columns(obj)}
+
+
+def _deleted_snapshot(obj: Base) -> dict[str, list[Any]]:
+    return {key: [_plain(getattr(obj, key)), None] for key in _columns(obj)}
+
+
+def _diff(obj: Base) -> dict[str, list[Any]]:
+    state = sa.inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.attrs:
+        if attr.key in _IGNORED:
+            continue
+        is_collection = isinstance(attr, orm.RelationshipProperty) and attr.secondary is not None
+        if not isinstance(attr, orm.ColumnProperty) and not is_collection:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        if is_collection:
+            old = [*history.unchanged, *history.deleted]
+            new = [*history.unchanged, *history.added]
+        else:
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+        if _plain(old) != _plain(new):
+            changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _opinion_id(obj: Base) -> int | None:
+    if obj.__tablename__ == "opinions":
+        return obj.id
+    return getattr(obj, "opinion_id", None)
+
+
+def _entry(obj: Base, action: AuditAction, changes: dict, actor: Actor) -> dict[str, Any]:
+    # Read from the columns: a new row gets its identity only after this flush.
+    identity = sa.inspect(obj).mapper.primary_key_from_instance(obj)
+    if obj.__tablename__ == "users":
+        changes = {k: v for k, v in changes.items() if k != "password_hash"}
+    return {
+        "actor": actor.name,
+        "source": actor.source,
+        "action": action.value,
+        "table_name": obj.__tablename__,
+        "record_id": ",".join(str(part) for part in identity),
+        "record_label": str(obj)[:300],
+        "opinion_id": _opinion_id(obj),
+        "changes": changes,
+    }
+
+
+def _audited(obj: object) -> bool:
+    return isinstance(obj, Base) and not isinstance(obj, AuditEntry)
+
+
+def _collect_changes(db_session: orm.Session, _flush_context, _instances) -> None:
+    # Diffs and deleted values must be read before the flush clears them.
+    pending = db_session.info.setdefault("audit_pending", [])
+    for obj in db_session.dirty:
+        if _audited(obj) and db_session.is_modified(obj, include_collections=True):
+            changes = _diff(obj)
+            if changes:
+                pending.append((obj, AuditAction.UPDATE, changes))
+    for obj in db_session.deleted:
+        if _audited(obj):
+            pending.append((obj, AuditAction.DELETE, _deleted_snapshot(obj)))
+    for obj in db_session.new:
+        if _audited(obj):
+            pending.append((obj, AuditAction.CREATE, None))
+
+
+def _write_entries(db_session: orm.Session, _flush_context) -> None:
+    pending = db_session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    actor = current_actor()
+    rows = [
+        # A new record has its id only now, after the flush.
+        _entry(obj, action, changes if changes is not None else _snapshot(obj), actor)
+        for obj, action, changes in pending
+    ]
+    db_session.connection().execute(sa.insert(AuditEntry), rows)
+
+
+def _forget_pending(db_session: orm.Session, *_args) -> None:
+    db_session.info.pop("audit_pending", None)
+
+
+def listen() -> None:
+    """Audit every ORM session; safe to call once per app."""
+    for name, listener in (
+        ("before_flush", _collect_changes),
+        ("after_flush", _write_entries),
+        ("after_rollback", _forget_pending),
+    ):
+        if not event.contains(orm.Session, name, listener):
+            event.listen(orm.Session, name, listener)
+

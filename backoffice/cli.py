@@ -1,0 +1,107 @@
+"""The `backoffice` console command: one group of commands per job.
+
+The commands are the app's (`flask --app backoffice ...` works too); `run` and
+`db ...` come from Flask and Flask-Migrate. This module adds first-run setup,
+users and the demo data.
+"""
+
+import secrets
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from backoffice.audit import acting_as
+from backoffice.extensions import db
+from backoffice.models import Opinion, Role, Unit, User
+
+
+def _create_app() -> Flask:
+    from backoffice import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Back-office for deputies' written opinions (人大代表书面意见办理)."""
+
+
+def _add_user(username: str, role: Role, unit_name: str | None, password: str) -> User:
+    unit = None
+    if role == Role.UNIT:
+        if not unit_name:
+            raise click.UsageError("承办单位联络员须用 --unit 指定所属单位。")
+        unit = db.session.scalar(sa.select(Unit).where(Unit.name == unit_name))
+        if unit is None:
+            raise click.UsageError(f"没有名为“{unit_name}”的承办单位。")
+    elif unit_name:
+        raise click.UsageError("只有 unit 角色的用户才属于某个单位。")
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise click.UsageError(f"用户名“{username}”已存在。")
+    user = User(username=username, role=role.value, unit=unit)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--unit", "unit_name", help="所属承办单位（unit 角色必填）")
+@with_appcontext
+def create_user(username: str, role: str, unit_name: str | None) -> None:
+    """Create a user; the password comes from a prompt or from stdin."""
+    if sys.stdin.isatty():
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        raise click.UsageError("密码至少10位。")
+    with acting_as("cli", "cli"):
+        _add_user(username, Role(role), unit_name, password)
+        db.session.commit()
+    click.echo(f"已创建用户 {username}（{role}）。")
+
+
+@click.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Load the 2016 and 2017 demo years into an empty database."""
+    if db.session.scalar(sa.select(Opinion.id).limit(1)) is not None:
+        raise click.ClickException("数据库中已有书面意见，演示数据只能载入空数据库。")
+    _load_demo()
+
+
+def _load_demo() -> None:
+    from backoffice.demo import load_demo
+
+    for session in load_demo(db.session):
+        count = db.session.scalar(
+            sa.select(sa.func.count()).where(Opinion.session_id == session.id)
+        )
+        click.echo(f"已载入 {session.name}：{count} 件书面意见。")
+
+
+@click.command("setup")
+@with_appcontext
+def setup() -> None:
+    """Migrate the database, create the first admin, load the demo into an empty database."""
+    upgrade()
+    if db.session.scalar(sa.select(User.id).limit(1)) is None:
+        password = secrets.token_urlsafe(12)
+        with acting_as("setup", "cli"):
+            _add_user("admin", Role.ADMIN, None, password)
+            db.session.commit()
+        click.secho("已创建管理员账号（密码只显示这一次，请妥善保存）：", fg="yellow")
+        click.secho(f"    用户名 admin    密码 {password}", fg="yellow", bold=True)
+    if db.session.scalar(sa.select(Opinion.id).limit(1)) is None:
+        _load_demo()
+
+
+def init_app(app: Flask) -> None:
+    for command in (setup, create_user, demo):
+        app.cli.add_command(command)

@@ -1,0 +1,42 @@
+"""How values read on screen: 2017-03-15 in tables, 2017年3月15日 in prose."""
+
+from datetime import date
+from typing import Any
+
+from flask import Flask
+
+from backoffice.labels import FIELD_LABELS
+from backoffice.models import ROLE_LABELS
+from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, AttachmentKind
+
+
+def prose_date(value: date | None) -> str:
+    """Return a date as Chinese prose, e.g. 2017年3月15日."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def table_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def answer_type_label(letter: str | None) -> str:
+    """Return e.g. "A 已经解决" for "A"."""
+    return f"{letter} {ANSWER_TYPE_LABELS[AnswerType(letter)]}" if letter else ""
+
+
+def _globals() -> dict[str, Any]:
+    return {
+        "role_labels": ROLE_LABELS,
+        "field_labels": FIELD_LABELS,
+        "answer_type_label": answer_type_label,
+        "attachment_kinds": [kind.value for kind in AttachmentKind],
+        "today": date.today(),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(prose_date)
+    app.add_template_filter(table_date)
+    app.context_processor(_globals)

@@ -1,0 +1,37 @@
+"""Typed SQLAlchemy models, one module per part of the domain."""
+
+from backoffice.models.attachments import Attachment
+from backoffice.models.audit import AuditAction, AuditEntry
+from backoffice.models.base import Base
+from backoffice.models.calendar import CalendarOverride
+from backoffice.models.deputies import Deputy
+from backoffice.models.handling import Contact, Evaluation, ProgressReport
+from backoffice.models.notices import Notice
+from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
+from backoffice.models.sessions import CongressSession
+from backoffice.models.units import LiaisonTerm, Unit, UnitAlias
+from backoffice.models.users import ROLE_LABELS, Role, User
+
+__all__ = [
+    "ROLE_LABELS",
+    "Attachment",
+    "AuditAction",
+    "AuditEntry",
+    "Base",
+    "CalendarOverride",
+    "CoHandling",
+    "CongressSession",
+    "Contact",
+    "Deputy",
+    "Evaluation",
+    "LiaisonTerm",
+    "Notice",
+    "Opinion",
+    "ProgressReport",
+    "Reassignment",
+    "Role",
+    "Unit",
+    "UnitAlias",
+    "User",
+    "opinion_cosigners",
+]

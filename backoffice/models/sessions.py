@@ -1,0 +1,47 @@
+"""Congress sessions and their deadline settings."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backoffice.models.base import Base
+
+# DOMAIN.md's default deadlines; each session may change its own.
+DEFAULT_DEADLINES = {
+    "accept_working_days": 7,
+    "consult_months": 1,
+    "co_opinion_months": 1,
+    "reply_months": 3,
+    "max_extension_months": 3,
+    "second_reply_months": 1,
+}
+
+
+class CongressSession(Base):
+    """A congress session (届次会议) whose opinions are handled in one year."""
+
+    __tablename__ = "congress_sessions"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "accept_working_days > 0 AND consult_months > 0 AND co_opinion_months > 0"
+            " AND reply_months > 0 AND max_extension_months >= 0 AND second_reply_months > 0",
+            name="positive_periods",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    year: Mapped[int] = mapped_column(index=True)
+    # Deadline settings (DOMAIN.md "Lifecycle"); each period counts from assignment.
+    accept_working_days: Mapped[int] = mapped_column(default=7)
+    consult_months: Mapped[int] = mapped_column(default=1)
+    co_opinion_months: Mapped[int] = mapped_column(default=1)
+    reply_months: Mapped[int] = mapped_column(default=3)
+    max_extension_months: Mapped[int] = mapped_column(default=3)
+    second_reply_months: Mapped[int] = mapped_column(default=1)
+
+    def __init__(self, **kwargs: object) -> None:
+        # Defaults here, not only at INSERT, so due dates can be computed before a flush.
+        super().__init__(**{**DEFAULT_DEADLINES, **kwargs})
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,164 @@
+"""Fixtures that build a real app on a real database: a SQLite file, and PostgreSQL
+when TEST_DATABASE_URL names a server (CI always does).
+
+Each backend gets one template database per test session, migrated and loaded with
+the demo years; every test then works on its own copy of it.
+"""
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from backoffice import create_app
+from backoffice.demo import load_demo
+from backoffice.extensions import db
+from backoffice.models import Role, Unit, User
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+PASSWORD = "correct-horse-battery"
+
+
+def _app(url: str, tmp_path: Path, **config: object) -> Flask:
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "ATTACHMENT_FOLDER": str(tmp_path / "attachments"),
+            **config,
+        }
+    )
+
+
+def _build_template(url: str, tmp_path: Path) -> None:
+    app = _app(url, tmp_path)
+    with app.app_context():
+        upgrade()
+        load_demo(db.session)
+        db.engine.dispose()
+
+
+def _pg_admin() -> sa.Engine:
+    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+
+
+def _pg_url(name: str) -> str:
+    return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Return a lazily built template database per backend."""
+    built: dict[str, str] = {}
+    worker = re.sub(r"\W", "", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+    def template(backend: str) -> str:
+        if backend not in built:
+            folder = tmp_path_factory.mktemp(f"template-{backend}")
+            if backend == "sqlite":
+                built[backend] = str(folder / "template.sqlite3")
+                _build_template(f"sqlite:///{built[backend]}", folder)
+            else:
+                name = f"bo_template_{worker}"
+                with _pg_admin().connect() as conn:
+                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+                    conn.execute(sa.text(f"CREATE DATABASE {name}"))
+                _build_template(_pg_url(name), folder)
+                built[backend] = name
+        return built[backend]
+
+    yield template
+    if "postgresql" in built:
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {built['postgresql']}"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, templates, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh copy of the demo database on the backend."""
+    backend = request.param
+    if backend == "postgresql" and not PG_URL:
+        pytest.skip("TEST_DATABASE_URL names no PostgreSQL server")
+    template = templates(backend)
+    if backend == "sqlite":
+        path = tmp_path / "backoffice.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"bo_test_{uuid.uuid4().hex[:12]}"
+    with _pg_admin().connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    yield _pg_url(name)
+    with _pg_admin().connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = _app(database_url, tmp_path)
+    with app.app_context():
+        _add_users()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _add_users() -> None:
+    """Add one user per role; unit users for 浦江镇 and 七宝镇."""
+    units = {u.name: u for u in db.session.scalars(sa.select(Unit))}
+    accounts = [
+        ("admin", Role.ADMIN, None),
+        ("leader", Role.LEADER, None),
+        ("pujiang", Role.UNIT, units["浦江镇"]),
+        ("qibao", Role.UNIT, units["七宝镇"]),
+    ]
+    for username, role, unit in accounts:
+        user = User(username=username, role=role.value, unit=unit)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """Return the CSRF token from the form on the page at url."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, username: str, password: str = PASSWORD):
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+@pytest.fixture
+def as_user(client: FlaskClient):
+    """Sign the client in as the named user and return it."""
+
+    def signed_in(username: str) -> FlaskClient:
+        response = sign_in(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return signed_in
