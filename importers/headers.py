@@ -86,7 +86,7 @@ class Header:
 
     @property
     def missing(self) -> list[str]:
-        """Return the required fields no column holds."""
+        """Return the required fields no column holds (the sheet's name may still hold one)."""
         return [f.name for f in self.schema.required if f.name not in self.columns]
 
     @property
@@ -115,7 +115,9 @@ def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
                 matched = len(header.columns)
                 if matched < 2:
                     continue
-                rank = (header.complete, matched, matched / len(labels.schema.fields),
+                # The schema that explains the most columns wins, even if a required one
+                # is missing: that is then reported, rather than the file misread as another kind.
+                rank = (matched, header.complete, matched / len(labels.schema.fields),
                         -r, r - bottom, -order)
                 if best is None or rank > best[0]:
                     best = (rank, header)

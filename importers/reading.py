@@ -19,13 +19,14 @@ from importers.headers import Header, Labels, find_header, normalise_header, res
 from importers.problems import Problem, ReadError, cell_ref
 from importers.records import Record
 from importers.schemas import KINDS, SCHEMAS, Schema
-from importers.tables import Context, read_table
+from importers.tables import Context, read_table, sheet_constants
 from importers.units import UnitLookup
 from importers.values import as_text
 from importers.workbooks import SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
 Mapping_ = Mapping[str, str | None]
+Units = UnitLookup | Mapping[str, Iterable[str]]  # a lookup, or name -> aliases
 
 
 class UsageError(ValueError):
@@ -87,7 +88,7 @@ class ReadResult:
 
 
 def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
-              year: int | None = None, units: UnitLookup | Mapping[str, Iterable[str]] | None = None,
+              year: int | None = None, units: Units | None = None,
               mapping: Mapping_ | None = None) -> FileResult:
     """Read one workbook as the given kind, or recognise its kind from its headers."""
     return read_paths([path], kind, session=session, year=year, units=units,
@@ -96,7 +97,7 @@ def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
 
 def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
                year: int | None = None,
-               units: UnitLookup | Mapping[str, Iterable[str]] | None = None,
+               units: Units | None = None,
                mapping: Mapping_ | None = None) -> ReadResult:
     """Read files and folders (recursively) in dependency order of their kinds."""
     kinds = _kinds(kind)
@@ -148,7 +149,8 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES and not path.name.startswith(("~$", "."))
 
 
-def _order(files: list[Path], kind: str, labels: Mapping[str, Labels]) -> list[tuple[Path, str | None]]:
+def _order(files: list[Path], kind: str,
+           labels: Mapping[str, Labels]) -> list[tuple[Path, str | None]]:
     """Return each file with its kind, sorted in dependency order (unknown kinds last)."""
     if kind != AUTO or len(files) == 1:
         return [(path, None if kind == AUTO else kind) for path in files]
@@ -188,37 +190,40 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
                    else "无法识别表格类型：没有找到任何一种可导入表格的表头")
         result.problems.append(Problem(str(path), None, None, None, None, message))
         return result
-    for sheet in sheets:
-        if sheet.visible:
-            _read_sheet(result, sheet, labels[kind], context)
-    if not result.sheets and not any(p.is_error for p in result.problems):
-        message = f"文件中没有找到“{SCHEMAS[kind].title}”的表头（应含 {'、'.join(SCHEMAS[kind].headers)}）"
-        if not any(s.rows for s in sheets):
-            message = "文件中没有数据"
+    skipped = [sheet.name for sheet in sheets
+               if sheet.visible and not _read_sheet(result, sheet, labels[kind], context)]
+    if result.sheets or any(p.is_error for p in result.problems):
+        result.problems.extend(
+            Problem(str(path), name, None, None, None,
+                    f"工作表“{name}”中没有找到“{SCHEMAS[kind].title}”的表头，已跳过", "warning")
+            for name in skipped)
+    else:
+        schema = SCHEMAS[kind]
+        message = (f"文件中没有找到“{schema.title}”的表头（应含 {'、'.join(schema.headers)}）"
+                   if any(s.rows for s in sheets) else "文件中没有数据")
         result.problems.append(Problem(str(path), None, None, None, None, message))
     return result
 
 
-def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context) -> None:
-    file = str(result.path)
+def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context) -> bool:
+    """Read one sheet into the result; return False if it has no header of the kind."""
     if not any(any(as_text(v) for v in row) for row in sheet.rows[:200]):
-        return  # an empty sheet, as new workbooks carry
+        return True  # an empty sheet, as new workbooks carry: nothing to say
     header = find_header(sheet.rows, sheet.merged, [labels])
     if header is None:
-        result.problems.append(Problem(
-            file, sheet.name, None, None, None,
-            f"工作表“{sheet.name}”中没有找到“{labels.schema.title}”的表头，已跳过", "warning"))
-        return
-    result.problems.extend(_header_problems(file, sheet.name, header))
-    if header.missing:
-        return
-    records, problems = read_table(file, sheet, header, context)
-    result.sheets.append(sheet.name)
-    result.records.extend(records)
-    result.problems.extend(problems)
+        return False
+    file = str(result.path)
+    missing = set(header.missing) - set(sheet_constants(labels.schema, sheet.name, header, context))
+    result.problems.extend(_header_problems(file, sheet.name, header, missing))
+    if not missing:
+        records, problems = read_table(file, sheet, header, context)
+        result.sheets.append(sheet.name)
+        result.records.extend(records)
+        result.problems.extend(problems)
+    return True
 
 
-def _header_problems(file: str, sheet: str, header: Header) -> list[Problem]:
+def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -> list[Problem]:
     """Report unknown and repeated columns (warnings) and missing required ones (errors)."""
     schema = header.schema
     problems = []
@@ -231,6 +236,8 @@ def _header_problems(file: str, sheet: str, header: Header) -> list[Problem]:
         problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
                                 f"列“{text}”与前面的列对应同一项，该列未导入", "warning"))
     for name in header.missing:
+        if name not in missing:
+            continue
         f = schema.by_name[name]
         message = f"缺少必填列“{f.header}”"
         if name == "number" and any(normalise_header(t) == "序号" for t in header.texts.values()):

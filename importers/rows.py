@@ -10,7 +10,9 @@ from importers.values import as_text, is_blank, squeeze
 from importers.workbooks import Range
 
 _TOTAL = re.compile(r"^[*※]?(合计|总计|小计|共计|累计)")
-_FOOTNOTE = re.compile(r"^[*※]?(注|注释|附注|说明|备注|填表说明)(\d+|[一二三四五六七八九十]+)?[:.、]")
+_FOOTNOTE = re.compile(
+    r"^[*※]?(注|注释|附注|说明|备注|填表说明)(\d+|[一二三四五六七八九十]+)?[:.、]"
+)
 
 
 def fill_down(rows: list[list[Any]], merged: Sequence[Range], below: int) -> None:

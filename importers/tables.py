@@ -93,7 +93,7 @@ def read_table(file: str, sheet: Sheet, header: Header,
     columns = [_Column(schema.by_name[name], index, parser_for(schema.by_name[name], context),
                        blank_value(schema.by_name[name]))
                for name, index in header.columns.items()]
-    constants = _sheet_constants(schema, sheet, header, context)
+    constants = sheet_constants(schema, sheet.name, header, context)
     absent = {f.name: blank_value(f) for f in schema.fields
               if f.name not in header.columns and f.name not in constants}
     origin = Origin(file, sheet.name, dict(header.columns))
@@ -136,7 +136,8 @@ def _report(record: Record, problems: list[Problem], field: Field, column: int |
             raw: Any, message: str) -> None:
     sheet = record.origin.sheet
     cell = cell_ref(sheet, record.row, column)
-    problem = Problem(record.origin.file, sheet, cell, field.name, raw, f"{field.header}：{message}")
+    message = f"{field.header}：{message}"
+    problem = Problem(record.origin.file, sheet, cell, field.name, raw, message)
     record.add_problem(problem)
     problems.append(problem)
 
@@ -162,14 +163,14 @@ def _say(field: Field, value: Any) -> str:
     return as_text(value)
 
 
-def _sheet_constants(schema: Schema, sheet: Sheet, header: Header,
-                     context: Context) -> dict[str, Any]:
+def sheet_constants(schema: Schema, sheet_name: str, header: Header,
+                    context: Context) -> dict[str, Any]:
     """Take the schema's sheet field from the sheet's name when no column holds it."""
     name = schema.sheet_field
     if not name or name in header.columns:
         return {}
     try:
-        return {name: parser_for(schema.by_name[name], context)(sheet.name)}
+        return {name: parser_for(schema.by_name[name], context)(sheet_name)}
     except BadValue:
         return {}
 
@@ -183,7 +184,9 @@ def _repeats_header(row: list[Any], header_keys: list[tuple[int, str]]) -> bool:
     """Tell whether a row repeats the header, as sheets printed over several pages do."""
     column, key = header_keys[0]
     # Cheap test on one cell first: this runs for every row.
-    if column >= len(row) or row[column].__class__ is not str or normalise_header(row[column]) != key:
+    if column >= len(row) or row[column].__class__ is not str:
+        return False
+    if normalise_header(row[column]) != key:
         return False
     hits = sum(1 for column, key in header_keys
                if column < len(row) and normalise_header(row[column]) == key)

@@ -71,7 +71,10 @@ class UnitLookup:
         if key in self._names:
             return self._names[key]
         suggestions = self.suggest(text)
-        hint = f"，是否为：{'、'.join(suggestions)}？" if suggestions else "，请先在承办单位名录中登记"
+        if suggestions:
+            hint = f"，是否为：{'、'.join(suggestions)}？"
+        else:
+            hint = "，请先在承办单位名录中登记"
         return BadValue(f"未知单位“{text}”{hint}")
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:

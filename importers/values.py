@@ -26,7 +26,9 @@ Parser = Callable[[Any], Any]
 # Words that mean "nothing here" in an otherwise multi-value or optional cell.
 NONE_WORDS = frozenset({"无", "暂无", "没有", "空", "/", "-", "—", "--", "——", "\\", "NA", "N/A"})
 TRUE_WORDS = frozenset({"是", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "对", "有", "已"})
-FALSE_WORDS = frozenset({"否", "×", "✗", "✘", "☐", "N", "NO", "FALSE", "0", "不", "无", "未", "没有"})
+FALSE_WORDS = frozenset(
+    {"否", "×", "✗", "✘", "☐", "N", "NO", "FALSE", "0", "不", "无", "未", "没有"}
+)
 
 _WHITESPACE = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[、,;/|\s]+")  # after NFKC, full-width ，；／｜ are ASCII

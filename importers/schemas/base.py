@@ -61,7 +61,8 @@ class Schema:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
-        missing = [name for name in (*self.key, self.sheet_field) if name and name not in self.by_name]
+        named = (*self.key, self.sheet_field)
+        missing = [name for name in named if name and name not in self.by_name]
         if missing:
             raise ValueError(f"{self.kind}: unknown fields {missing}")
 

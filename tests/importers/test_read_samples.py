@@ -2,14 +2,12 @@
 
 import json
 import time
-from pathlib import Path
 
 import pytest
-from truth_shape import comparable_truth, truth_shape
 
 from importers.reading import read_folder
-
-SAMPLES = Path(__file__).resolve().parents[2] / "backoffice" / "demo" / "data"
+from tests.importers.truth_shape import comparable_truth, truth_shape
+from tests.importers.workbook_builders import SAMPLES
 
 
 @pytest.fixture(scope="module", params=["2017", "2016"])

@@ -1,0 +1,182 @@
+"""The header is found under title rows, however it is written, and every column accounted for."""
+
+import pytest
+import python_calamine
+
+from importers.reading import UsageError, read_file
+from importers.schemas import SCHEMAS
+from tests.importers.workbook_builders import (
+    OPINION_HEADER,
+    SAMPLES,
+    UNITS,
+    opinion_row,
+    write_csv,
+    write_xlsx,
+)
+
+
+def test_header_is_found_under_merged_title_rows(tmp_path):
+    path = write_xlsx(tmp_path / "list.xlsx", [
+        ["区六届人大一次会议代表书面意见交办清单"], ["交办日期：2017年2月20日"], [],
+        OPINION_HEADER, opinion_row("0001"),
+    ], merged=["A1:K1", "A2:K2"])
+    result = read_file(path, units=UNITS)
+    assert result.kind == "opinions"
+    [record] = result.records
+    assert record["number"] == 1
+    assert record.cell("lead_unit") == "Sheet1!H5"
+    assert record.excel_row == 5
+
+
+HANDLING_TOP = ["编号", "标题", "主办单位", "办理过程", "", "面商方式", "答复情况", "", "是否办结",
+                "办结日期", "二次答复日期", "联系人", "备注"]
+HANDLING_BOTTOM = ["", "", "", "签收日期", "面商日期", "", "答复日期", "答复类型", "", "", "", "",
+                   ""]
+HANDLING_ROW = ["0003", "关于某事的建议", "区交通委", "2017-02-22", "2017-03-01", "电话",
+                "2017-04-05", "B", "是", "2017-08-17", "", "", ""]
+
+
+def test_two_level_headers_join_with_merges(tmp_path):
+    merged = ["A1:M1", "D2:E2", "G2:H2", *(f"{c}2:{c}3" for c in "ABCFIJKLM")]
+    path = write_xlsx(tmp_path / "h.xlsx", [["办理情况汇总表"], HANDLING_TOP, HANDLING_BOTTOM,
+                                            HANDLING_ROW], merged=merged)
+    result = read_file(path, units=UNITS)
+    assert result.problems == []
+    [record] = result.records
+    assert str(record["accepted_on"]) == "2017-02-22"
+    assert record["answer_type"] == "B"
+    assert record.cell("answer_type") == "Sheet1!H4"
+
+
+def test_two_level_headers_join_without_merges(tmp_path):
+    path = write_csv(tmp_path / "h.csv", [HANDLING_TOP, HANDLING_BOTTOM, HANDLING_ROW])
+    result = read_file(path, units=UNITS)
+    assert result.problems == []
+    assert str(result.records[0]["replied_on"]) == "2017-04-05"
+
+
+def test_a_group_title_and_a_sub_header_together_name_a_field(tmp_path):
+    rows = [["编号", "答复", "", "主办单位"], ["", "日期", "类型", ""],
+            ["1", "2017-04-05", "A", "区交通委"]]
+    result = read_file(write_xlsx(tmp_path / "g.xlsx", rows, merged=["B1:C1", "A1:A2", "D1:D2"]),
+                       "handling", units=UNITS)
+    assert result.problems == []
+    assert result.records[0]["answer_type"] == "A"
+    assert str(result.records[0]["replied_on"]) == "2017-04-05"
+
+
+def test_headers_match_through_synonyms_spaces_full_width_and_markers(tmp_path):
+    header = ["编 号", "标题", "领衔代表", "*类别", "承办单位（主办）", "会办单位", "交办日期："]
+    row = ["1", "关于某事的建议", "张三", "社会事业", "区交通委", "区绿容局", "2017-02-20"]
+    result = read_file(write_xlsx(tmp_path / "s.xlsx", [header, row]), units=UNITS)
+    assert result.kind == "opinions"
+    assert result.problems == []
+    record = result.records[0]
+    assert (record["title"], record["lead_unit"], record["co_units"]) == (
+        "关于某事的建议", "区交通委", ["区绿化市容局"])
+
+
+def test_row_count_is_kept_apart_from_the_opinion_number(tmp_path):
+    rows = [OPINION_HEADER, opinion_row("0007", 序号=1), opinion_row("0009", 序号=2)]
+    result = read_file(write_xlsx(tmp_path / "n.xlsx", rows), units=UNITS)
+    assert [r["number"] for r in result.records] == [7, 9]
+    assert result.problems == []
+
+
+def test_a_sheet_with_only_a_row_count_misses_the_number_and_says_so(tmp_path):
+    header = [h for h in OPINION_HEADER if h != "编号"]
+    row = opinion_row("0007")
+    del row[1]
+    result = read_file(write_xlsx(tmp_path / "n.xlsx", [header, row]), "opinions", units=UNITS)
+    assert result.records == []
+    [problem] = result.errors
+    assert problem.field == "number"
+    assert "缺少必填列“编号”" in problem.message and "序号=编号" in problem.message
+    mapped = read_file(tmp_path / "n.xlsx", "opinions", units=UNITS, mapping={"序号": "编号"})
+    assert [r["number"] for r in mapped.records] == [1]
+
+
+def test_missing_required_column_is_an_error_naming_the_header_row(tmp_path):
+    header = [h for h in OPINION_HEADER if h != "主办单位"]
+    row = opinion_row("1")
+    del row[OPINION_HEADER.index("主办单位")]
+    result = read_file(write_xlsx(tmp_path / "m.xlsx", [["标题行"], header, row]), "opinions",
+                       units=UNITS)
+    assert result.records == []
+    [problem] = result.errors
+    assert (problem.field, problem.cell, problem.sheet) == ("lead_unit", "Sheet1!2:2", "Sheet1")
+    assert problem.message == "缺少必填列“主办单位”"
+
+
+def test_unknown_column_is_reported_not_silently_dropped(tmp_path):
+    rows = [[*OPINION_HEADER, "联系人手机"], [*opinion_row("1"), "13900000000"]]
+    result = read_file(write_xlsx(tmp_path / "u.xlsx", rows), units=UNITS)
+    [warning] = result.warnings
+    assert (warning.cell, warning.value, warning.field) == ("Sheet1!L1", "联系人手机", None)
+    assert "未识别的列“联系人手机”" in warning.message and "列映射" in warning.message
+    assert result.errors == []
+
+
+def test_unknown_column_maps_to_a_field_by_name_or_header(tmp_path):
+    rows = [["编号", "意见题目", "领衔人", "类别", "牵头单位"],
+            ["1", "关于某事的建议", "张三", "社会事业", "交通委"]]
+    path = write_xlsx(tmp_path / "u.xlsx", rows)
+    for mapping in ({"意见题目": "title", "牵头单位": "主办单位"},
+                    {"意见题目": "案由", "牵头单位": "lead_unit"}):
+        result = read_file(path, "opinions", units=UNITS, mapping=mapping)
+        assert result.problems == []
+        assert (result.records[0]["title"], result.records[0]["lead_unit"]) == (
+            "关于某事的建议", "区交通委")
+
+
+def test_a_mapping_may_ignore_a_column_on_purpose(tmp_path):
+    rows = [[*OPINION_HEADER, "内部备注"], [*opinion_row("1"), "x"]]
+    result = read_file(write_xlsx(tmp_path / "u.xlsx", rows), units=UNITS,
+                       mapping={"内部备注": None})
+    assert result.problems == []
+
+
+def test_a_mapping_to_no_field_is_a_usage_error(tmp_path):
+    path = write_xlsx(tmp_path / "u.xlsx", [OPINION_HEADER, opinion_row("1")])
+    with pytest.raises(UsageError, match="不是任何可导入的列"):
+        read_file(path, mapping={"甲": "没有这一列"})
+    with pytest.raises(UsageError, match="未知的表格类型"):
+        read_file(path, "proposals")
+
+
+def test_hidden_columns_are_read(tmp_path):
+    path = write_xlsx(tmp_path / "h.xlsx", [OPINION_HEADER, opinion_row("1", 督办领导="孙建国")],
+                      hidden_columns=["K", "B"])
+    record = read_file(path, units=UNITS).records[0]
+    assert (record["number"], record["supervisor"]) == (1, "孙建国")
+
+
+@pytest.mark.parametrize("kind", list(SCHEMAS))
+def test_each_kind_is_recognised_from_its_canonical_headers(tmp_path, kind):
+    headers = SCHEMAS[kind].headers
+    result = read_file(write_xlsx(tmp_path / "k.xlsx", [["标题"], headers]), units=UNITS)
+    assert result.kind == kind
+
+
+def _sample_headers(path):
+    with python_calamine.CalamineWorkbook.from_path(path) as book:
+        rows = book.get_sheet_by_index(0).to_python()
+    return next(row for row in rows if "编号" in row or "单位" in row or "姓名" in row
+                or "通报日期" in row or "单位名称" in row)
+
+
+SAMPLE_FILES = {
+    "units": "承办单位名录.xlsx", "deputies": "代表名册.xlsx", "liaisons": "联络员名册.xlsx",
+    "opinions": "书面意见交办清单.xlsx", "handling": "办理情况/浦江镇-办理情况汇总.xlsx",
+    "signoffs": "留作参考件审批表.xlsx", "contacts": "沟通走访记录.xlsx",
+    "progress": "办理进展反馈.xlsx", "evaluations": "代表满意度测评表.xlsx",
+    "co-evaluations": "会办单位评价表.xlsx", "notices": "情况专报通报记录.xlsx",
+}
+
+
+@pytest.mark.parametrize("kind", list(SCHEMAS))
+def test_canonical_headers_are_the_2017_sample_headers(kind):
+    sample = [h for h in _sample_headers(SAMPLES / "2017" / SAMPLE_FILES[kind]) if h != "序号"]
+    schema_headers = SCHEMAS[kind].headers
+    # The assignment list's 内容 is the one column the 2017 sheets do not have.
+    assert [h for h in schema_headers if h != "内容"] == sample
