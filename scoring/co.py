@@ -2,12 +2,10 @@
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 from scoring.components import NOTHING, Measure, Part, grade_notes, rescale, score_note, summary
 from scoring.facts import CoHandling
 from scoring.overdue import describe
-from scoring.points import ZERO
 from scoring.result import OverdueEvent
 from scoring.rules import Ruleset
 
@@ -29,13 +27,19 @@ def co_part(
     weights = rules.co_weights
     by_lead = [(co.opinion, co.lead_grade) for co in co_handlings if co.lead_grade]
     by_deputies = [(co.opinion, co.deputy_grade) for co in co_handlings if co.deputy_grade]
+    values = rules.grade_values
     # Not yet submitted but not yet due is on time so far, as for the lead score's 时限.
     on_time = len(co_handlings) - len(events)
     components, score = rescale(
         (
-            Measure(LEAD_GRADE, weights.lead_grade, _total(by_lead, rules), len(by_lead)),
             Measure(
-                DEPUTY_GRADE, weights.deputy_grade, _total(by_deputies, rules), len(by_deputies)
+                LEAD_GRADE, weights.lead_grade, values.total(g for _, g in by_lead), len(by_lead)
+            ),
+            Measure(
+                DEPUTY_GRADE,
+                weights.deputy_grade,
+                values.total(g for _, g in by_deputies),
+                len(by_deputies),
             ),
             Measure(TIMELINESS, weights.timeliness, on_time, len(co_handlings)),
         )
@@ -54,7 +58,3 @@ def co_part(
     if score is not None:
         notes.append(score_note(CO_SCORE, components, score))
     return Part(components, score, tuple(notes))
-
-
-def _total(graded: Sequence[tuple[str, str | None]], rules: Ruleset) -> Decimal:
-    return sum((rules.grade_values.of(grade) for _, grade in graded if grade), ZERO)

@@ -35,11 +35,16 @@ class Part:
     notes: tuple[Note, ...]
 
     def mean(self, label: str) -> Decimal:
-        """Return the unrounded mean a component measured; 0 when it measured nothing."""
+        """Return the unrounded mean of the component with that label; 0 if there is none."""
         for component in self.components:
-            if component.label == label and component.whole:
-                return quotient(component.part, component.whole)
+            if component.label == label:
+                return mean(component)
         return ZERO
+
+
+def mean(component: Component) -> Decimal:
+    """Return what a component measured per item, unrounded; 0 when it measured nothing."""
+    return quotient(component.part, component.whole) if component.whole else ZERO
 
 
 NOTHING = Part((), None, ())
@@ -91,8 +96,7 @@ def grade_notes(
     """Explain a component that averages grades: the mix, the mean, who lost points."""
     counts = Counter(grade for _, grade in graded)
     mix = "、".join(f"{grade}{counts[grade]}件" for grade in GRADE_FIELDS if counts[grade])
-    mean = quotient(component.part, component.whole) if component.whole else ZERO
-    body = f"{subject}{len(graded)}件（{mix}），平均{wording.mean(mean)}"
+    body = f"{subject}{len(graded)}件（{mix}），平均{wording.mean(mean(component))}"
     notes = [summary(component, body, f"没有{subject}")]
     notes.extend(
         Note(component.label, f"评为“{grade}”的：{wording.numbers(numbers)}。", tuple(numbers))

@@ -16,7 +16,6 @@ from scoring.components import (
 )
 from scoring.facts import CONTACT_STAGES, REFERENCE, Opinion
 from scoring.overdue import describe
-from scoring.points import ZERO
 from scoring.result import Note, OverdueEvent
 from scoring.rules import Ruleset
 
@@ -51,7 +50,7 @@ def lead_part(
     solved = [opinion for opinion in answered if is_solved(opinion)]
     contacted = [opinion for opinion in answered if not missing_stages(opinion)]
     steps = STEPS_PER_OPINION * len(opinions)
-    grades = sum((rules.grade_values.of(o.grade) for o in evaluated if o.grade), ZERO)
+    grades = rules.grade_values.total(o.grade for o in evaluated if o.grade)
     components, score = rescale(
         (
             Measure(SATISFACTION, weights.satisfaction, grades, len(evaluated)),

@@ -29,6 +29,10 @@ class GradeValues:
         except KeyError:
             raise ValueError(f"未知的满意度等级：{grade}") from None
 
+    def total(self, grades: Iterable[str]) -> Decimal:
+        """Return the sum of the values of some grades."""
+        return sum((self.of(grade) for grade in grades), Decimal(0))
+
 
 GRADE_FIELDS = {
     "好": "good",

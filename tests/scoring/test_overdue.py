@@ -18,7 +18,8 @@ AS_OF = date(2017, 12, 15)
         (None, date(2017, 5, 20), False),  # undone, but not yet due on as_of
         (None, date(2017, 5, 21), True),  # undone and past due on as_of
         (date(2017, 6, 10), date(2017, 6, 1), True),  # done after as_of: undone on as_of
-        (date(2017, 5, 10), date(2017, 5, 1), False),  # done after as_of but before due
+        # Replied late, but on as_of the deadline had not passed: not overdue yet then.
+        (date(2017, 5, 25), date(2017, 5, 15), False),
     ],
 )
 def test_a_step_is_late_when_done_or_still_undone_after_its_due_date(done_on, as_of, late) -> None:

@@ -13,18 +13,30 @@ def order(units, rules=RULES_2017):
     return [unit.unit for unit in rank(units, rules)]
 
 
+# Each tiebreak test makes the later levels point the other way, so that it also
+# proves the order of the levels.
+
+
 def test_higher_final_ranks_first() -> None:
-    assert order([scored("乙", "90.00"), scored("甲", "95.00")]) == ["甲", "乙"]
+    units = [
+        scored("乙", "90.00", mean_grade="1", overdue=0),
+        scored("甲", "90.01", mean_grade="0.5", overdue=2),
+    ]
+    assert order(units) == ["甲", "乙"]
 
 
-def test_equal_finals_are_split_by_the_mean_grade() -> None:
-    units = [scored("甲", "90.00", mean_grade="0.9"), scored("乙", "90.00", mean_grade="0.95")]
-    assert order(units) == ["乙", "甲"]
+def test_equal_finals_are_split_by_the_higher_mean_grade() -> None:
+    units = [
+        scored("乙", "90.00", mean_grade="0.9", overdue=0),
+        scored("甲", "90.00", mean_grade="0.95", overdue=2),
+    ]
+    assert order(units) == ["甲", "乙"]
 
 
 def test_equal_final_and_mean_grade_are_split_by_fewer_overdue_events() -> None:
-    units = [scored("甲", "90.00", overdue=2), scored("乙", "90.00", overdue=1)]
-    assert order(units) == ["乙", "甲"]
+    # 甲 (U+7532) would come after 乙 (U+4E59) by name.
+    units = [scored("乙", "90.00", overdue=2), scored("甲", "90.00", overdue=1)]
+    assert order(units) == ["甲", "乙"]
 
 
 def test_full_ties_are_split_by_unit_name_in_code_point_order() -> None:
