@@ -6,7 +6,7 @@ positive number of points taken off.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from scoring.codec import from_plain, to_plain
@@ -113,10 +113,6 @@ class Ruleset:
     def from_dict(cls, data: dict) -> "Ruleset":
         """Build a ruleset from a dict made by `to_dict` (or edited from one)."""
         return from_plain(cls, data)
-
-    def for_year(self, year: int) -> "Ruleset":
-        """Return a copy of the ruleset for another year."""
-        return replace(self, year=year)
 
 
 RULESET_2017 = Ruleset(year=2017)
