@@ -142,7 +142,9 @@ class SecuredModelView(ModelView):
         return model
 
     def handle_action(self, return_view: str | None = None) -> Any:
-        """Refuse a bulk action naming any row the user may not change."""
+        """Refuse an action the role may not take, or naming a row the user may not change."""
+        if not self.is_action_allowed(request.form.get("action", "")):
+            abort(403)
         ids = request.form.getlist("rowid")
         if ids:
             pk = sa.inspect(self.model).primary_key[0]
@@ -167,7 +169,7 @@ class SecuredModelView(ModelView):
         for position, (name, value) in enumerate(values.items()):
             index = next(i for i, flt in enumerate(self._filters) if flt.name == name)
             args[f"flt{position}_{self.get_filter_arg(index, self._filters[index])}"] = value
-        return self.get_url(".index_view", **args)
+        return self.get_url(f"{self.endpoint}.index_view", **args)
 
     # -- saving -----------------------------------------------------------------------------
     def edit_form(self, obj: Any = None) -> Any:

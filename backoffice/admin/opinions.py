@@ -130,7 +130,7 @@ class OpinionView(SecuredModelView):
         "session", "number", "title", "content", "category", "lead_deputy", "cosigners",
         "lead_unit", "assigned_on", "accepted_on", "consulted_on", "consult_method",
         "replied_on", "answer_type", "reply_extension_months", "signed_off_by",
-        "signed_off_on", "concluded_on", "second_replied_on", "supervisor",
+        "signed_off_on", "concluded_on", "second_replied_on", "supervisor", "expected_version",
     )
     form_choices = {
         "category": choices(Category),
