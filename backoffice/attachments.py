@@ -26,7 +26,8 @@ def _problem(name: str, size: int) -> str | None:
     extension = Path(name).suffix.lower().lstrip(".")
     allowed = current_app.config["ATTACHMENT_EXTENSIONS"]
     if not name or extension not in allowed:
-        return f"不支持的文件类型“{extension or '无扩展名'}”，可上传：{'、'.join(sorted(allowed))}。"
+        kinds = "、".join(sorted(allowed))
+        return f"不支持的文件类型“{extension or '无扩展名'}”，可上传：{kinds}。"
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if size > limit:
         return f"文件过大（{size / 1048576:.1f} MB），单个附件不能超过 {limit // 1048576} MB。"

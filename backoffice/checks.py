@@ -43,26 +43,29 @@ def opinion_problems(opinion: Opinion, db_session: orm.Session) -> dict[str, str
             add("concluded_on", "尚未答复的意见不能办结，请先填写答复日期。")
         elif opinion.concluded_on < opinion.replied_on:
             add("concluded_on", f"办结日期不能早于答复日期（{opinion.replied_on}）。")
-    if opinion.second_replied_on and opinion.replied_on:
-        if opinion.second_replied_on < opinion.replied_on:
-            add("second_replied_on", f"二次答复日期不能早于答复日期（{opinion.replied_on}）。")
+    if (
+        opinion.second_replied_on
+        and opinion.replied_on
+        and opinion.second_replied_on < opinion.replied_on
+    ):
+        add("second_replied_on", f"二次答复日期不能早于答复日期（{opinion.replied_on}）。")
 
     if bool(opinion.signed_off_by) != bool(opinion.signed_off_on):
         field = "signed_off_on" if opinion.signed_off_by else "signed_off_by"
         add(field, "阅批人和阅批日期须同时填写。")
     if opinion.answer_type == AnswerType.REFERENCE and opinion.replied_on:
         if not opinion.signed_off_on:
-            add("answer_type", "留作参考（D类）答复须先经分管副区长阅批，请填写阅批人和阅批日期。")
+            add(
+                "answer_type",
+                "留作参考（D类）答复须先经分管副区长阅批，请填写阅批人和阅批日期。",
+            )
         elif opinion.signed_off_on > opinion.replied_on:
-            add("signed_off_on", f"阅批须在答复之前：阅批日期晚于答复日期（{opinion.replied_on}）。")
+            add("signed_off_on", f"阅批须在答复之前，答复日期为{opinion.replied_on}。")
 
     session = opinion.session
-    if opinion.reply_extension_months and session:
-        if opinion.reply_extension_months > session.max_extension_months:
-            add(
-                "reply_extension_months",
-                f"延期答复最多{session.max_extension_months}个月。",
-            )
+    extension = opinion.reply_extension_months
+    if session and extension and extension > session.max_extension_months:
+        add("reply_extension_months", f"延期答复最多{session.max_extension_months}个月。")
 
     lead_unit_id = opinion.lead_unit.id if opinion.lead_unit else opinion.lead_unit_id
     seen: set[int] = set()

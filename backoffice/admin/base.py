@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_wtf import FlaskForm
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
@@ -209,4 +209,6 @@ class SecuredModelView(ModelView):
         return super().handle_view_exception(exc)
 
 
-CONFLICT_MESSAGE = "保存失败：此记录在您编辑期间已被他人修改。请重新打开页面，核对最新内容后再修改。"
+CONFLICT_MESSAGE = (
+    "保存失败：此记录在您编辑期间已被他人修改。请重新打开页面，核对最新内容后再修改。"
+)

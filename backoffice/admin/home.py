@@ -15,7 +15,8 @@ from backoffice.models import CongressSession, Opinion
 
 
 def current_session() -> CongressSession | None:
-    query = sa.select(CongressSession).order_by(CongressSession.year.desc(), CongressSession.id.desc())
+    newest_first = (CongressSession.year.desc(), CongressSession.id.desc())
+    query = sa.select(CongressSession).order_by(*newest_first)
     return db.session.scalars(query.limit(1)).first()
 
 

@@ -9,7 +9,14 @@ from backoffice import deadlines
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
-from backoffice.models import CalendarOverride, CongressSession, Deputy, LiaisonTerm, Unit, UnitAlias
+from backoffice.models import (
+    CalendarOverride,
+    CongressSession,
+    Deputy,
+    LiaisonTerm,
+    Unit,
+    UnitAlias,
+)
 from importers.vocabulary import UnitKind
 
 

@@ -81,10 +81,8 @@ def _liaisons(db_session: orm.Session, units: dict[str, Unit], facts: list[dict]
     for fact in facts:
         unit = units[fact["unit"]]
         started_on = _day(fact["start"])
-        term = next(
-            (t for t in unit.liaison_terms if (t.person, t.started_on) == (fact["name"], started_on)),
-            None,
-        )
+        key = (fact["name"], started_on)
+        term = next((t for t in unit.liaison_terms if (t.person, t.started_on) == key), None)
         if term is None:
             unit.liaison_terms.append(
                 LiaisonTerm(person=fact["name"], phone=fact.get("phone"), started_on=started_on)
