@@ -162,54 +162,59 @@ def _order(files: list[Path], kind: str,
 
 def _detect(path: Path, labels: Mapping[str, Labels]) -> str | None:
     try:
-        sheets = read_sheets(path, nrows=30)
+        for sheet in read_sheets(path):
+            if kind := _sheet_kind(sheet, labels):
+                return kind
     except ReadError:
-        return None
-    return _best_kind(sheets, labels)
+        pass  # said when the file is read in its turn
+    return None
 
 
-def _best_kind(sheets: Sequence[Sheet], labels: Mapping[str, Labels]) -> str | None:
-    for sheet in sheets:
-        if sheet.visible and (header := find_header(sheet.rows, sheet.merged, labels.values())):
-            return header.schema.kind
+def _sheet_kind(sheet: Sheet, labels: Mapping[str, Labels]) -> str | None:
+    if sheet.visible and (header := find_header(sheet.head, sheet.merged, labels.values())):
+        return header.schema.kind
     return None
 
 
 def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
               context: Context) -> FileResult:
     result = FileResult(path, kind)
+    skipped: list[str] = []
+    any_data = False
     try:
-        sheets = read_sheets(path)
+        for sheet in read_sheets(path):
+            if not sheet.visible or sheet.empty:
+                continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
+            any_data = True
+            if result.kind is None:
+                result.kind = _sheet_kind(sheet, labels)
+            if result.kind is None or not _read_sheet(result, sheet, labels[result.kind], context):
+                skipped.append(sheet.name)
     except ReadError as error:
         result.problems.append(Problem(str(path), None, None, None, None, str(error)))
         return result
-    if kind is None:
-        kind = result.kind = _best_kind(sheets, labels)
-    if kind is None:
-        message = ("文件中没有数据" if not any(s.rows for s in sheets)
-                   else "无法识别表格类型：没有找到任何一种可导入表格的表头")
-        result.problems.append(Problem(str(path), None, None, None, None, message))
-        return result
-    skipped = [sheet.name for sheet in sheets
-               if sheet.visible and not _read_sheet(result, sheet, labels[kind], context)]
-    if result.sheets or any(p.is_error for p in result.problems):
+    if result.sheets or result.errors:
         result.problems.extend(
             Problem(str(path), name, None, None, None,
-                    f"工作表“{name}”中没有找到“{SCHEMAS[kind].title}”的表头，已跳过", "warning")
+                    f"工作表“{name}”中没有找到“{SCHEMAS[result.kind or ''].title}”的表头，已跳过",
+                    "warning")
             for name in skipped)
+    elif not any_data:
+        result.problems.append(Problem(str(path), None, None, None, None, "文件中没有数据"))
+    elif result.kind is None:
+        result.problems.append(Problem(str(path), None, None, None, None,
+                                       "无法识别表格类型：没有找到任何一种可导入表格的表头"))
     else:
-        schema = SCHEMAS[kind]
-        message = (f"文件中没有找到“{schema.title}”的表头（应含 {'、'.join(schema.headers)}）"
-                   if any(s.rows for s in sheets) else "文件中没有数据")
-        result.problems.append(Problem(str(path), None, None, None, None, message))
+        schema = SCHEMAS[result.kind]
+        result.problems.append(Problem(
+            str(path), None, None, None, None,
+            f"文件中没有找到“{schema.title}”的表头（应含 {'、'.join(schema.headers)}）"))
     return result
 
 
 def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context) -> bool:
     """Read one sheet into the result; return False if it has no header of the kind."""
-    if not any(any(as_text(v) for v in row) for row in sheet.rows[:200]):
-        return True  # an empty sheet, as new workbooks carry: nothing to say
-    header = find_header(sheet.rows, sheet.merged, [labels])
+    header = find_header(sheet.head, sheet.merged, [labels])
     if header is None:
         return False
     file = str(result.path)

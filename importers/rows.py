@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from importers.values import as_text, is_blank, squeeze
+from importers.values import is_blank, squeeze
 from importers.workbooks import Range
 
 _TOTAL = re.compile(r"^[*※]?(合计|总计|小计|共计|累计)")
@@ -15,16 +16,30 @@ _FOOTNOTE = re.compile(
 )
 
 
-def fill_down(rows: list[list[Any]], merged: Sequence[Range], below: int) -> None:
-    """Copy each vertically merged cell's value into the rows it spans, below a header."""
-    for (r1, c1), (r2, _c2) in merged:
-        if r2 <= r1 or r1 <= below or r1 >= len(rows) or c1 >= len(rows[r1]):
-            continue
-        value = rows[r1][c1]
-        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
-            row = rows[r]
-            if c1 < len(row) and is_blank(row[c1]):
-                row[c1] = value
+class FillDown:
+    """Copy each vertically merged cell's value into the rows it spans, as rows stream by."""
+
+    def __init__(self, merged: Sequence[Range], below: int) -> None:
+        # Only merges in the data, below the header, are filled.
+        self._starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (r1, c1), (r2, _c2) in merged:
+            if r2 > r1 > below:
+                self._starts[r1].append((c1, r2))
+        self._active: list[tuple[int, int, Any]] = []  # (column, last row, value)
+
+    def __bool__(self) -> bool:
+        return bool(self._starts or self._active)
+
+    def apply(self, r: int, row: list[Any]) -> None:
+        """Fill row r in place from merges above it, then note merges that start on it."""
+        if self._active:
+            self._active = [(c, last, value) for c, last, value in self._active if r <= last]
+            for c, _last, value in self._active:
+                if c < len(row) and is_blank(row[c]):
+                    row[c] = value
+        for c, last in self._starts.pop(r, ()):
+            if c < len(row):
+                self._active.append((c, last, row[c]))
 
 
 def wide_rows(merged: Sequence[Range]) -> frozenset[int]:
@@ -34,14 +49,24 @@ def wide_rows(merged: Sequence[Range]) -> frozenset[int]:
 
 def skip_reason(row: Sequence[Any], is_wide: bool) -> str | None:
     """Return why a row is not data ('blank', 'total', 'footnote', 'title'), or None."""
-    filled = [value for value in row if not is_blank(value)]
-    if not filled:
+    # Runs for every row: look at the first two filled cells only.
+    first, filled = None, 0
+    for value in row:
+        if value is None or (value.__class__ is str and not value.strip()):
+            continue
+        if first is None:
+            first = value
+        filled += 1
+        if filled > 1:
+            break
+    if first is None:
         return "blank"
-    first = squeeze(as_text(filled[0]))
-    if _TOTAL.match(first):
-        return "total"
-    if len(filled) == 1 and _FOOTNOTE.match(first):
-        return "footnote"
-    if len(filled) == 1 and is_wide:
+    if first.__class__ is str:
+        text = squeeze(first)
+        if _TOTAL.match(text):
+            return "total"
+        if filled == 1 and _FOOTNOTE.match(text):
+            return "footnote"
+    if filled == 1 and is_wide:
         return "title"
     return None

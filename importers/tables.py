@@ -8,7 +8,7 @@ from typing import Any
 from importers.headers import Header, normalise_header
 from importers.problems import Problem, cell_ref
 from importers.records import Origin, Record
-from importers.rows import fill_down, skip_reason, wide_rows
+from importers.rows import FillDown, skip_reason, wide_rows
 from importers.schemas import Field, FieldType, Schema
 from importers.units import UnitLookup
 from importers.values import (
@@ -80,7 +80,8 @@ def blank_value(field: Field) -> Any:
 @dataclass
 class _Column:
     field: Field
-    index: int
+    position: int  # in a record's data
+    column: int  # in the sheet
     parse: Parser
     blank: Any
 
@@ -89,38 +90,46 @@ def read_table(file: str, sheet: Sheet, header: Header,
                context: Context) -> tuple[list[Record], list[Problem]]:
     """Return the records of the rows below the header and the problems found in them."""
     schema = header.schema
-    problems: list[Problem] = []
-    columns = [_Column(schema.by_name[name], index, parser_for(schema.by_name[name], context),
-                       blank_value(schema.by_name[name]))
-               for name, index in header.columns.items()]
+    names = tuple(f.name for f in schema.fields)
+    origin = Origin(schema.kind, file, sheet.name, names, dict(header.columns))
     constants = sheet_constants(schema, sheet.name, header, context)
-    absent = {f.name: blank_value(f) for f in schema.fields
-              if f.name not in header.columns and f.name not in constants}
-    origin = Origin(file, sheet.name, dict(header.columns))
-    rows = sheet.rows
-    fill_down(rows, sheet.merged, header.bottom)
+    # Every record starts as this template: what a missing column or the sheet's name says.
+    template = [constants[f.name] if f.name in constants else blank_value(f)
+                for f in schema.fields]
+    columns = [_Column(schema.by_name[name], origin.index[name], index,
+                       parser_for(schema.by_name[name], context), blank_value(schema.by_name[name]))
+               for name, index in header.columns.items()]
+    needed = [f for f in schema.fields
+              if (f.required and f.name in header.columns) or f.required_if]
+    key = [origin.index[name] for name in schema.key]
+    fill = FillDown(sheet.merged, header.bottom)
     wide = wide_rows(sheet.merged)
     header_keys = _header_row_texts(header)
+    problems: list[Problem] = []
     records: list[Record] = []
-    for r in range(header.bottom + 1, len(rows)):
-        row = rows[r]
+    for r, row in enumerate(sheet.rows()):
+        if r <= header.bottom:
+            continue
+        if fill:
+            fill.apply(r, row)
         if skip_reason(row, r in wide) or _repeats_header(row, header_keys):
             continue
-        record = Record(schema.kind, (), {**absent, **constants}, origin, r)
-        values = record.values
+        record = Record(origin, r, template.copy())
+        data = record.data
         width = len(row)
         for column in columns:
-            raw = row[column.index] if column.index < width else ""
+            raw = row[column.column] if column.column < width else ""
             if _is_empty(raw):
-                values[column.field.name] = column.blank
+                data[column.position] = column.blank
                 continue
             try:
-                values[column.field.name] = column.parse(raw)
+                data[column.position] = column.parse(raw)
             except BadValue as error:
-                values[column.field.name] = column.blank
-                _report(record, problems, column.field, column.index, raw, str(error))
-        _check_required(record, schema, problems)
-        record.key = tuple(values[name] for name in schema.key)
+                data[column.position] = column.blank
+                _report(record, problems, column.field, column.column, raw, str(error))
+        if needed:
+            _check_required(record, needed, schema, problems)
+        record.key = tuple([data[position] for position in key])
         records.append(record)
     return records, problems
 
@@ -142,15 +151,16 @@ def _report(record: Record, problems: list[Problem], field: Field, column: int |
     problems.append(problem)
 
 
-def _check_required(record: Record, schema: Schema, problems: list[Problem]) -> None:
-    values, columns = record.values, record.origin.columns
+def _check_required(record: Record, needed: list[Field], schema: Schema,
+                    problems: list[Problem]) -> None:
+    columns = record.origin.columns
     reported = {p.field for p in record.problems or ()}
-    for field in schema.fields:
-        if values.get(field.name) not in (None, "", []) or field.name in reported:
+    for field in needed:
+        if record[field.name] not in (None, "", []) or field.name in reported:
             continue
-        if field.required and field.name in columns:
+        if field.required:
             _report(record, problems, field, columns[field.name], "", "必填项为空")
-        elif field.required_if and values.get(field.required_if[0]) == field.required_if[1]:
+        elif field.required_if and record[field.required_if[0]] == field.required_if[1]:
             other = schema.by_name[field.required_if[0]]
             said = _say(other, field.required_if[1])
             _report(record, problems, field, columns.get(field.name), "",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -245,15 +245,3 @@ def parse_unit_grades(raw: Any, resolve_unit: Parser) -> list[UnitGrade]:
     if not pairs or re.sub(r"[、,;/|\s]", "", text[end:]):
         raise BadValue("无法识别的会办单位评价，应写成“单位:好；单位:较好”")
     return pairs
-
-
-def lookup_parser(table: Mapping[str, Any], message: str) -> Parser:
-    """Return a parser that looks a squeezed text up in a table."""
-
-    def parse(raw: Any) -> Any:
-        try:
-            return table[squeeze(as_text(raw))]
-        except KeyError:
-            raise BadValue(message) from None
-
-    return parse

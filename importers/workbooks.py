@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +30,35 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
+HEAD_ROWS = 31  # rows kept at hand to find a header in, one more for a two-level header
+
+
 @dataclass(slots=True)
 class Sheet:
-    """A sheet's cells from A1 (row and column 0), its merged ranges and visibility."""
+    """A sheet's rows from A1 (row and column 0), its merged ranges and visibility.
+
+    The first rows are at hand in `head`; the rest stream from `tail` once, so that a
+    100,000-row sheet never sits in memory as Python objects all at once.
+    """
 
     name: str
-    rows: list[list[Any]]
+    head: list[list[Any]]
+    tail: Iterator[list[Any]] = field(default_factory=lambda: iter(()))
     merged: list[Range] = field(default_factory=list)
     visible: bool = True
 
+    def rows(self) -> Iterator[list[Any]]:
+        """Yield every row once, the head then the tail."""
+        yield from self.head
+        yield from self.tail
 
-def read_sheets(path: Path, nrows: int | None = None) -> list[Sheet]:
-    """Return every worksheet of a file; with nrows, only that many rows of each."""
+    @property
+    def empty(self) -> bool:
+        return not any(any(cell != "" and cell is not None for cell in row) for row in self.head)
+
+
+def read_sheets(path: Path) -> Iterator[Sheet]:
+    """Yield every worksheet of a file, in workbook order; raise ReadError if it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ReadError(f"不支持的文件类型“{path.suffix}”，请使用 .xlsx、.xls、.ods 或 .csv")
@@ -49,15 +69,26 @@ def read_sheets(path: Path, nrows: int | None = None) -> list[Sheet]:
     if size == 0:
         raise ReadError("文件是空的（0 字节）")
     if suffix in CSV_SUFFIXES:
-        return [_read_csv(path, nrows)]
-    return _read_spreadsheet(path, nrows)
+        return iter([_read_csv(path)])
+    return _read_spreadsheet(path)
 
 
-def _read_spreadsheet(path: Path, nrows: int | None) -> list[Sheet]:
+def _read_spreadsheet(path: Path) -> Iterator[Sheet]:
+    with _calamine_errors(path):
+        workbook = calamine.CalamineWorkbook.from_path(path)
+    with workbook:
+        for meta in workbook.sheets_metadata:
+            if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+                with _calamine_errors(path):
+                    sheet = _sheet(workbook, meta)
+                yield sheet
+
+
+@contextmanager
+def _calamine_errors(path: Path) -> Iterator[None]:
+    """Turn whatever calamine raises on a bad file into a ReadError the user can act on."""
     try:
-        with calamine.CalamineWorkbook.from_path(path) as workbook:
-            return [_sheet(workbook, meta, nrows) for meta in workbook.sheets_metadata
-                    if meta.typ == calamine.SheetTypeEnum.WorkSheet]
+        yield
     except calamine.PasswordError:
         raise ReadError(_ENCRYPTED) from None
     except (calamine.CalamineError, OSError, ValueError) as error:
@@ -76,29 +107,37 @@ def _looks_encrypted(path: Path) -> bool:
     return head.startswith(_OLE_MAGIC) and _ENCRYPTION_STREAM in head
 
 
-def _sheet(workbook: calamine.CalamineWorkbook, meta: calamine.SheetMetadata,
-           nrows: int | None) -> Sheet:
+def _sheet(workbook: calamine.CalamineWorkbook, meta: calamine.SheetMetadata) -> Sheet:
     sheet = workbook.get_sheet_by_name(meta.name)
-    rows = sheet.to_python(skip_empty_area=False, nrows=nrows) if sheet.start else []
+    rows = _absolute_rows(sheet)
     return Sheet(
         name=meta.name,
-        rows=rows,
+        head=list(islice(rows, HEAD_ROWS)),
+        tail=rows,
         merged=list(sheet.merged_cell_ranges or ()),
         visible=meta.visible == calamine.SheetVisibleEnum.Visible,
     )
 
 
-def _read_csv(path: Path, nrows: int | None) -> Sheet:
+def _absolute_rows(sheet: calamine.CalamineSheet) -> Iterator[list[Any]]:
+    """Yield rows counted from row 1 and cells from column A, as Excel numbers them."""
+    if sheet.start is None:
+        return
+    # calamine yields rows from the first row but cells from the first used column.
+    pad = [""] * sheet.start[1]
+    for row in sheet.iter_rows():
+        yield pad + row if pad else row
+
+
+def _read_csv(path: Path) -> Sheet:
     text = decode_text(path.read_bytes())
-    sample = text[:8192]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = [row for row, _ in zip(reader, range(nrows), strict=False)] if nrows else list(reader)
+    rows = csv.reader(io.StringIO(text, newline=""), dialect)
     # Excel names the only sheet of a CSV after the file.
-    return Sheet(name=path.stem, rows=rows)
+    return Sheet(name=path.stem, head=list(islice(rows, HEAD_ROWS)), tail=rows)
 
 
 def decode_text(data: bytes) -> str:

@@ -1,6 +1,7 @@
 """The header is found under title rows, however it is written, and every column accounted for."""
 
 import pytest
+import openpyxl
 import python_calamine
 
 from importers.reading import UsageError, read_file
@@ -180,3 +181,16 @@ def test_canonical_headers_are_the_2017_sample_headers(kind):
     schema_headers = SCHEMAS[kind].headers
     # The assignment list's 内容 is the one column the 2017 sheets do not have.
     assert [h for h in schema_headers if h != "内容"] == sample
+
+
+def test_a_table_that_starts_away_from_a1_keeps_its_excel_cells(tmp_path):
+    path = tmp_path / "offset.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r, row in enumerate([OPINION_HEADER, opinion_row("5")], start=3):
+        for c, value in enumerate(row, start=3):
+            sheet.cell(r, c, value)
+    book.save(path)
+    [record] = read_file(path, units=UNITS).records
+    assert record["number"] == 5
+    assert record.cell("number") == "Sheet1!D4"
