@@ -1,7 +1,7 @@
 """The header is found under title rows, however it is written, and every column accounted for."""
 
-import pytest
 import openpyxl
+import pytest
 import python_calamine
 
 from importers.reading import UsageError, read_file
@@ -193,4 +193,4 @@ def test_a_table_that_starts_away_from_a1_keeps_its_excel_cells(tmp_path):
     book.save(path)
     [record] = read_file(path, units=UNITS).records
     assert record["number"] == 5
-    assert record.cell("number") == "Sheet1!D4"
+    assert record.cell("number") == "Sheet!D4"
