@@ -69,6 +69,8 @@ class ReadResult:
 
     files: list[FileResult]
     units: UnitLookup | None
+    session: str | None = None
+    year: int | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -85,6 +87,13 @@ class ReadResult:
     def records(self, kind: str) -> list[Record]:
         """Return the records of one kind from every file, in reading order."""
         return [r for f in self.files if f.kind == kind for r in f.records]
+
+    def by_key(self, kind: str) -> dict[tuple[Any, ...], Record]:
+        """Return one kind's records keyed by its key fields (the first of duplicates)."""
+        keyed: dict[tuple[Any, ...], Record] = {}
+        for record in self.records(kind):
+            keyed.setdefault(record.key, record)
+        return keyed
 
 
 def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
@@ -116,12 +125,23 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
         if result.kind == "units" and result.records:
             lookup = _extended(lookup, result.records)
     _mark_duplicates(results)
-    return ReadResult(results, lookup)
+    return ReadResult(results, lookup, session, year)
 
 
 def read_folder(path: str | Path, kind: str = AUTO, **options: Any) -> ReadResult:
     """Read every workbook in a folder and its subfolders, in dependency order."""
     return read_paths([path], kind, **options)
+
+
+def parse_mapping(options: Iterable[str]) -> dict[str, str | None]:
+    """Turn `源列=目标列` options (from a command line or a form) into a column mapping."""
+    mapping: dict[str, str | None] = {}
+    for option in options:
+        source, equals, target = option.partition("=")
+        if not equals or not source.strip():
+            raise UsageError(f"列映射“{option}”应写成 源列=目标列（目标留空表示忽略该列）")
+        mapping[source.strip()] = target.strip() or None
+    return mapping
 
 
 def _kinds(kind: str) -> list[str]:

@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from importers.reading import UsageError, read_file
+from importers.reading import UsageError, parse_mapping, read_file
 from importers.schemas import SCHEMAS
 from tests.importers.workbook_builders import (
     OPINION_HEADER,
@@ -194,3 +194,10 @@ def test_a_table_that_starts_away_from_a1_keeps_its_excel_cells(tmp_path):
     [record] = read_file(path, units=UNITS).records
     assert record["number"] == 5
     assert record.cell("number") == "Sheet!D4"
+
+
+def test_command_line_mappings_parse_into_a_column_mapping():
+    assert parse_mapping(["牵头单位=主办单位", " 内部备注 = "]) == {
+        "牵头单位": "主办单位", "内部备注": None}
+    with pytest.raises(UsageError, match="源列=目标列"):
+        parse_mapping(["牵头单位"])
