@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from backoffice import audit, deadlines
+from backoffice import audit, deadlines, reassignments
 from backoffice.config import defaults, load_secret_key
 from backoffice.extensions import babel, csrf, db, login_manager, migrate
 
@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     deadlines.listen()
+    reassignments.listen()
     audit.listen()
 
 

@@ -79,7 +79,8 @@ class Opinion(Base):
 
     session: Mapped[CongressSession] = relationship()
     lead_deputy: Mapped[Deputy] = relationship()
-    lead_unit: Mapped[Unit] = relationship()
+    # The old lead unit is loaded on change so that the reassignment can be recorded.
+    lead_unit: Mapped[Unit] = relationship(active_history=True)
     cosigners: Mapped[list[Deputy]] = relationship(secondary=opinion_cosigners)
     co_handlings: Mapped[list["CoHandling"]] = relationship(
         back_populates="opinion", cascade="all, delete-orphan", order_by="CoHandling.id"
