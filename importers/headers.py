@@ -18,6 +18,7 @@ IGNORE_TARGETS = frozenset({"", "-", "忽略", "不导入", "ignore"})
 
 _BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()()()")
 _DECORATION = re.compile(r"^[*※#:]+|[*※#:]+$")
+_NOTE = re.compile(r"\([^()]*\)$")
 
 
 @lru_cache(maxsize=4096)
@@ -108,8 +109,7 @@ def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
         if r + 1 < len(texts) and (double := _two_level(top, texts[r + 1])):
             readings.append((r + 1, *double))
         for bottom, options, shown in readings:
-            keys = [[normalise_header(choice) for choice in choices if choice]
-                    for choices in options]
+            keys = [_keys(choices) for choices in options]
             for order, labels in enumerate(candidates):
                 header = _match(labels, r, bottom, keys, shown)
                 matched = len(header.columns)
@@ -122,6 +122,18 @@ def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
                 if best is None or rank > best[0]:
                     best = (rank, header)
     return best[1] if best else None
+
+
+def _keys(choices: list[str]) -> list[str]:
+    """Return the normalised choices, each followed by itself without a trailing note."""
+    keys = []
+    for choice in choices:
+        if key := normalise_header(choice):
+            keys.append(key)
+            # "交办日期(必填)" or "答复类型(A/B/C/D)": the note says how to fill, not what.
+            if (bare := _NOTE.sub("", key)) != key and bare:
+                keys.append(bare)
+    return keys
 
 
 def _two_level(top: list[str], bottom: list[str]) -> tuple[list[list[str]], list[str]] | None:

@@ -4,6 +4,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from importers.headers import normalise_header
 from importers.reading import UsageError, parse_mapping, read_file
 from importers.schemas import SCHEMAS
 from tests.importers.workbook_builders import (
@@ -201,3 +202,22 @@ def test_command_line_mappings_parse_into_a_column_mapping():
         "牵头单位": "主办单位", "内部备注": None}
     with pytest.raises(UsageError, match="源列=目标列"):
         parse_mapping(["牵头单位"])
+
+
+def test_a_note_after_a_header_does_not_hide_it(tmp_path):
+    header = ["编号(必填)", "案由（必填）", "领衔代表", "类别(下拉选择)", "承办单位（主办）",
+              "交办日期(如2017-02-20)"]
+    row = ["1", "关于某事的建议", "张三", "社会事业", "区交通委", "2017-02-20"]
+    result = read_file(write_xlsx(tmp_path / "n.xlsx", [header, row]), units=UNITS)
+    assert result.problems == []
+    assert result.records[0]["lead_unit"] == "区交通委"
+
+
+@pytest.mark.parametrize("kind", list(SCHEMAS))
+def test_every_header_and_synonym_names_one_field_only(kind):
+    schema = SCHEMAS[kind]
+    names: dict[str, str] = {}
+    for field in schema.fields:
+        for header in field.headers:
+            assert names.setdefault(normalise_header(header), field.name) == field.name, header
+    assert not {normalise_header(h) for h in schema.ignored} & set(names)
