@@ -85,6 +85,10 @@ class _Column:
     parse: Parser
     blank: Any
 
+    def empty(self) -> Any:
+        """Return the field's blank value; a list is new each time, never shared."""
+        return [] if self.blank.__class__ is list else self.blank
+
 
 def read_table(file: str, sheet: Sheet, header: Header,
                context: Context) -> tuple[list[Record], list[Problem]]:
@@ -99,6 +103,8 @@ def read_table(file: str, sheet: Sheet, header: Header,
     columns = [_Column(schema.by_name[name], origin.index[name], index,
                        parser_for(schema.by_name[name], context), blank_value(schema.by_name[name]))
                for name, index in header.columns.items()]
+    # Each record gets lists of its own, never one list shared with other records.
+    fresh_lists = [i for i, value in enumerate(template) if isinstance(value, list)]
     needed = [f for f in schema.fields
               if (f.required and f.name in header.columns) or f.required_if]
     key = [origin.index[name] for name in schema.key]
@@ -116,16 +122,18 @@ def read_table(file: str, sheet: Sheet, header: Header,
             continue
         record = Record(origin, r, template.copy())
         data = record.data
+        for position in fresh_lists:
+            data[position] = []
         width = len(row)
         for column in columns:
             raw = row[column.column] if column.column < width else ""
             if _is_empty(raw):
-                data[column.position] = column.blank
+                data[column.position] = column.empty()
                 continue
             try:
                 data[column.position] = column.parse(raw)
             except BadValue as error:
-                data[column.position] = column.blank
+                data[column.position] = column.empty()
                 _report(record, problems, column.field, column.column, raw, str(error))
         if needed:
             _check_required(record, needed, schema, problems)

@@ -215,13 +215,14 @@ def split_values(raw: Any) -> list[str]:
         return []
     if not isinstance(raw, str):
         return [as_text(raw)]
-    return _split_text(raw)
+    return list(_split_text(raw))
 
 
 @lru_cache(maxsize=65536)
-def _split_text(text: str) -> list[str]:
+def _split_text(text: str) -> tuple[str, ...]:
     normal = unicodedata.normalize("NFKC", text)
-    return [part for part in _SEPARATORS.split(normal) if part and part.upper() not in NONE_WORDS]
+    return tuple(part for part in _SEPARATORS.split(normal)
+                 if part and part.upper() not in NONE_WORDS)
 
 
 class UnitGrade(NamedTuple):

@@ -173,3 +173,11 @@ def test_a_units_sheet_in_the_same_read_fills_the_lookup(tmp_path):
     assert "未知单位“交通局”" in problem.message
     assert result.units is not None and result.units.aliases("区交通委") == ["闵行区交通委员会",
                                                                             "交通委"]
+
+
+def test_records_never_share_a_list(tmp_path):
+    rows = [OPINION_HEADER, opinion_row("1"), opinion_row("2")]
+    first, second = read_file(write_xlsx(tmp_path / "l.xlsx", rows), units=UNITS).records
+    first["co_units"].append("区房管局")
+    first["cosigners"].append("某人")
+    assert (second["co_units"], second["cosigners"]) == ([], [])
