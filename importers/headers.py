@@ -99,9 +99,12 @@ def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
                 candidates: Iterable[Labels], scan: int = HEADER_SCAN_ROWS) -> Header | None:
     """Return the best header of the first rows for any of the candidate schemas."""
     candidates = list(candidates)
+    known = set().union(*(set(labels.fields) | labels.ignored for labels in candidates))
     best: tuple[tuple[Any, ...], Header] | None = None
-    texts = [_row_texts(rows, merged, r) for r in range(min(scan, len(rows)))]
-    for r, top in enumerate(texts):
+    texts = [_row_texts(rows, merged, r) for r in range(min(scan + 1, len(rows)))]
+    for r, top in enumerate(texts[:scan]):
+        if best and best[1].complete and r > best[1].bottom + 1:
+            break  # the data has begun
         # A title merged across the table reads as one text repeated: not a header.
         if len({text for text in top if text}) < 2:
             continue
@@ -110,6 +113,8 @@ def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
             readings.append((r + 1, *double))
         for bottom, options, shown in readings:
             keys = [_keys(choices) for choices in options]
+            if sum(1 for column in keys if any(key in known for key in column)) < 2:
+                continue  # a data row, not worth matching against every schema
             for order, labels in enumerate(candidates):
                 header = _match(labels, r, bottom, keys, shown)
                 matched = len(header.columns)

@@ -25,7 +25,7 @@ from importers.values import as_text
 from importers.workbooks import SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
-Mapping_ = Mapping[str, str | None]
+ColumnMapping = Mapping[str, str | None]
 Units = UnitLookup | Mapping[str, Iterable[str]]  # a lookup, or name -> aliases
 
 
@@ -98,7 +98,7 @@ class ReadResult:
 
 def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
               year: int | None = None, units: Units | None = None,
-              mapping: Mapping_ | None = None) -> FileResult:
+              mapping: ColumnMapping | None = None) -> FileResult:
     """Read one workbook as the given kind, or recognise its kind from its headers."""
     return read_paths([path], kind, session=session, year=year, units=units,
                       mapping=mapping).files[0]
@@ -107,7 +107,7 @@ def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
 def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
                year: int | None = None,
                units: Units | None = None,
-               mapping: Mapping_ | None = None) -> ReadResult:
+               mapping: ColumnMapping | None = None) -> ReadResult:
     """Read files and folders (recursively) in dependency order of their kinds."""
     kinds = _kinds(kind)
     _check_mapping(mapping or {}, kinds)
@@ -116,9 +116,9 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
     if not files:
         raise UsageError("没有找到可导入的表格文件（.xlsx、.xlsm、.xls、.ods、.csv）")
     lookup = units if isinstance(units, UnitLookup) or units is None else UnitLookup(units)
-    plan = _order(files, kind, labels)
+    ordered = _order(files, kind, labels)
     results: list[FileResult] = []
-    for path, file_kind in plan:
+    for path, file_kind in ordered:
         context = Context(session, year, lookup)
         result = _read_one(path, file_kind, labels, context)
         results.append(result)
@@ -152,7 +152,7 @@ def _kinds(kind: str) -> list[str]:
     return [kind]
 
 
-def _check_mapping(mapping: Mapping_, kinds: Sequence[str]) -> None:
+def _check_mapping(mapping: ColumnMapping, kinds: Sequence[str]) -> None:
     for source, target in mapping.items():
         if not any(resolve_target(SCHEMAS[k], target) is not None for k in kinds):
             raise UsageError(f"列映射“{source}={target}”：目标“{target}”不是任何可导入的列")
