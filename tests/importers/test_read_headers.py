@@ -1,12 +1,17 @@
 """The header is found under title rows, however it is written, and every column accounted for."""
 
+from datetime import date
+
 import openpyxl
 import pytest
 import python_calamine
 
 from importers.headers import normalise_header
+from importers.problems import column_letter
 from importers.reading import UsageError, parse_mapping, read_file
-from importers.schemas import SCHEMAS
+from importers.schemas import SCHEMAS, FieldType
+from importers.values import UnitGrade
+from importers.vocabulary import Grade
 from tests.importers.workbook_builders import (
     OPINION_HEADER,
     SAMPLES,
@@ -221,3 +226,38 @@ def test_every_header_and_synonym_names_one_field_only(kind):
         for header in field.headers:
             assert names.setdefault(normalise_header(header), field.name) == field.name, header
     assert not {normalise_header(h) for h in schema.ignored} & set(names)
+
+
+def _written_and_read(field):
+    """Return a cell as an export writes the field, and the value reading it must give."""
+    match field.type:
+        case FieldType.NUMBER:
+            return "0007", 7
+        case FieldType.DATE:
+            return date(2017, 3, 5), date(2017, 3, 5)
+        case FieldType.BOOL:
+            return field.yes_no[0], True
+        case FieldType.CHOICE:
+            member = next(iter(field.choices))
+            return member.value, member
+        case FieldType.UNIT if field.multi:
+            return "区交通委、莘庄镇", ["区交通委", "莘庄镇"]
+        case FieldType.UNIT:
+            return "区交通委", "区交通委"
+        case FieldType.UNIT_GRADES:
+            grades = [UnitGrade("区交通委", Grade.GOOD), UnitGrade("莘庄镇", Grade.FAIRLY_GOOD)]
+            return "区交通委:好；莘庄镇:较好", grades
+    return ("甲、乙", ["甲", "乙"]) if field.multi else ("一段文字", "一段文字")
+
+
+@pytest.mark.parametrize("kind", list(SCHEMAS))
+def test_a_sheet_written_from_the_schema_reads_back_every_field(tmp_path, kind):
+    schema = SCHEMAS[kind]
+    pairs = [_written_and_read(field) for field in schema.fields]
+    path = write_xlsx(tmp_path / "export.xlsx", [[schema.title], schema.headers,
+                                                 [written for written, _read in pairs]],
+                      merged=[f"A1:{column_letter(len(schema.fields) - 1)}1"])
+    result = read_file(path, units=UNITS)
+    assert (result.kind, result.problems) == (kind, [])
+    expected = {f.name: read for f, (_written, read) in zip(schema.fields, pairs, strict=True)}
+    assert result.records[0].values == expected
