@@ -260,9 +260,7 @@ def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -
         text = header.texts[column]
         problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
                                 f"列“{text}”与前面的列对应同一项，该列未导入", "warning"))
-    for name in header.missing:
-        if name not in missing:
-            continue
+    for name in (name for name in header.missing if name in missing):
         f = schema.by_name[name]
         message = f"缺少必填列“{f.header}”"
         if name == "number" and any(normalise_header(t) == "序号" for t in header.texts.values()):

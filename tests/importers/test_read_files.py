@@ -144,3 +144,9 @@ def test_problems_turn_into_plain_json_data(tmp_path):
 def test_sheet_names_that_need_quotes_are_quoted_in_cells(tmp_path):
     path = write_xlsx(tmp_path / "q.xlsx", {"第 1 批": [OPINION_HEADER, opinion_row("1")]})
     assert read_file(path, units=UNITS).records[0].cell("number") == "'第 1 批'!B2"
+
+
+def test_a_tab_separated_text_file_reads_too(tmp_path):
+    text = "\n".join("\t".join(str(v) for v in row) for row in ROWS[1:])
+    (tmp_path / "list.txt").write_bytes(text.encode("utf-16"))
+    assert facts(read_file(tmp_path / "list.txt", units=UNITS)) == EXPECTED
