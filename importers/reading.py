@@ -22,7 +22,7 @@ from importers.schemas import KINDS, SCHEMAS, Schema
 from importers.tables import Context, read_table, sheet_constants
 from importers.units import UnitLookup
 from importers.values import as_text
-from importers.workbooks import SUFFIXES, Sheet, read_sheets
+from importers.workbooks import MAX_BYTES, SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
 ColumnMapping = Mapping[str, str | None]
@@ -96,19 +96,20 @@ class ReadResult:
         return keyed
 
 
-def read_file(path: str | Path, kind: str = AUTO, *, session: str | None = None,
-              year: int | None = None, units: Units | None = None,
-              mapping: ColumnMapping | None = None) -> FileResult:
+def read_file(path: str | Path, kind: str = AUTO, **options: Any) -> FileResult:
     """Read one workbook as the given kind, or recognise its kind from its headers."""
-    return read_paths([path], kind, session=session, year=year, units=units,
-                      mapping=mapping).files[0]
+    return read_paths([path], kind, **options).files[0]
 
 
 def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
                year: int | None = None,
-               units: Units | None = None,
-               mapping: ColumnMapping | None = None) -> ReadResult:
-    """Read files and folders (recursively) in dependency order of their kinds."""
+               units: Units | None = None, mapping: ColumnMapping | None = None,
+               max_bytes: int | None = MAX_BYTES) -> ReadResult:
+    """Read files and folders (recursively) in dependency order of their kinds.
+
+    `units` resolves unit names and aliases (a units sheet among the files extends it);
+    `mapping` maps unknown headers to fields ({源列: 字段名或表头}, None to ignore).
+    """
     kinds = _kinds(kind)
     _check_mapping(mapping or {}, kinds)
     labels = {k: Labels.build(SCHEMAS[k], mapping) for k in kinds}
@@ -116,10 +117,10 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
     if not files:
         raise UsageError("没有找到可导入的表格文件（.xlsx、.xlsm、.xls、.ods、.csv）")
     lookup = units if isinstance(units, UnitLookup) or units is None else UnitLookup(units)
-    ordered = _order(files, kind, labels)
+    ordered = _order(files, kind, labels, max_bytes)
     results: list[FileResult] = []
     for path, file_kind in ordered:
-        context = Context(session, year, lookup)
+        context = Context(session, year, lookup, max_bytes)
         result = _read_one(path, file_kind, labels, context)
         results.append(result)
         if result.kind == "units" and result.records:
@@ -169,20 +170,20 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES and not path.name.startswith(("~$", "."))
 
 
-def _order(files: list[Path], kind: str,
-           labels: Mapping[str, Labels]) -> list[tuple[Path, str | None]]:
+def _order(files: list[Path], kind: str, labels: Mapping[str, Labels],
+           max_bytes: int | None) -> list[tuple[Path, str | None]]:
     """Return each file with its kind, sorted in dependency order (unknown kinds last)."""
     if kind != AUTO or len(files) == 1:
         return [(path, None if kind == AUTO else kind) for path in files]
     # Peek at the first rows only: the full read comes later, in order.
-    kinds = [(path, _detect(path, labels)) for path in files]
+    kinds = [(path, _detect(path, labels, max_bytes)) for path in files]
     rank = {k: i for i, k in enumerate(KINDS)}
     return sorted(kinds, key=lambda item: rank.get(item[1] or "", len(rank)))
 
 
-def _detect(path: Path, labels: Mapping[str, Labels]) -> str | None:
+def _detect(path: Path, labels: Mapping[str, Labels], max_bytes: int | None) -> str | None:
     try:
-        for sheet in read_sheets(path):
+        for sheet in read_sheets(path, max_bytes):
             if kind := _sheet_kind(sheet, labels):
                 return kind
     except ReadError:
@@ -202,7 +203,7 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     skipped: list[str] = []
     any_data = False
     try:
-        for sheet in read_sheets(path):
+        for sheet in read_sheets(path, context.max_bytes):
             if not sheet.visible or sheet.empty:
                 continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
             any_data = True

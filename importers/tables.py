@@ -24,7 +24,7 @@ from importers.values import (
     split_values,
     yes_no_parser,
 )
-from importers.workbooks import Sheet
+from importers.workbooks import MAX_BYTES, Sheet
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Context:
     session: str | None = None
     year: int | None = None
     units: UnitLookup | None = None
+    max_bytes: int | None = MAX_BYTES  # the largest file read
 
 
 def parser_for(field: Field, context: Context) -> Parser:

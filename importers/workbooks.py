@@ -30,6 +30,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
+MAX_BYTES = 40 * 1024 * 1024  # a bigger workbook is refused before it fills the memory
 HEAD_ROWS = 31  # rows kept at hand to find a header in, one more for a two-level header
 
 
@@ -57,7 +58,7 @@ class Sheet:
         return not any(any(cell != "" and cell is not None for cell in row) for row in self.head)
 
 
-def read_sheets(path: Path) -> Iterator[Sheet]:
+def read_sheets(path: Path, max_bytes: int | None = MAX_BYTES) -> Iterator[Sheet]:
     """Yield every worksheet of a file, in workbook order; raise ReadError if it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -68,9 +69,16 @@ def read_sheets(path: Path) -> Iterator[Sheet]:
         raise ReadError(f"无法打开文件：{error.strerror}") from None
     if size == 0:
         raise ReadError("文件是空的（0 字节）")
+    if max_bytes is not None and size > max_bytes:
+        raise ReadError(f"文件过大（{_size(size)}），超过 {_size(max_bytes)} 的上限；"
+                        "请拆分成几个文件分批导入")
     if suffix in CSV_SUFFIXES:
         return iter([_read_csv(path)])
     return _read_spreadsheet(path)
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count / 1024:.0f} KB"
 
 
 def _read_spreadsheet(path: Path) -> Iterator[Sheet]:

@@ -150,3 +150,11 @@ def test_a_tab_separated_text_file_reads_too(tmp_path):
     text = "\n".join("\t".join(str(v) for v in row) for row in ROWS[1:])
     (tmp_path / "list.txt").write_bytes(text.encode("utf-16"))
     assert facts(read_file(tmp_path / "list.txt", units=UNITS)) == EXPECTED
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = write_xlsx(tmp_path / "big.xlsx", ROWS)
+    [problem] = read_file(path, max_bytes=1024).problems
+    assert problem.message.startswith("文件过大（")
+    assert "请拆分" in problem.message
+    assert read_file(path, units=UNITS, max_bytes=None).ok
