@@ -94,4 +94,8 @@ FIELD_LABELS = {
     "from_unit": "原主办单位",
     "to_unit": "新主办单位",
     "reassigned_on": "改派日期",
+    # searched through a relation
+    "opinion.number": "意见编号",
+    "opinion.title": "意见标题",
+    "unit.name": "单位名称",
 }

@@ -158,6 +158,15 @@ class SecuredModelView(ModelView):
             return self._allowed(Action.DELETE)
         return self._allowed(Action.EDIT)
 
+    def search_placeholder(self) -> str:
+        """Name the searched columns in Chinese; a dotted one by its label or its relation."""
+        labels = self.column_labels or {}
+        names = [
+            labels.get(str(column)) or labels.get(str(column).split(".")[0], str(column))
+            for column in self.column_searchable_list or ()
+        ]
+        return "、".join(names)
+
     def _get_filter_groups(self) -> Any:
         # Filter options name units and sessions, which change with the data.
         self._refresh_filters_cache()
