@@ -58,7 +58,7 @@ def _single_parser(field: Field, context: Context) -> Parser:
         case FieldType.DATE:
             return lambda raw: parse_date(raw, year)
         case FieldType.BOOL:
-            return yes_no_parser(*field.yes_no)
+            return yes_no_parser(*field.yes_no, header=field.header)
         case FieldType.CHOICE:
             assert field.choices is not None
             return choice_parser(field.choices)

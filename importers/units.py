@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from importers.values import BadValue, as_text, squeeze
+
+_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 
 
 class UnitLookup:
@@ -68,8 +71,10 @@ class UnitLookup:
 
     def _resolve(self, text: str) -> str | BadValue:
         key = squeeze(text)
-        if key in self._names:
-            return self._names[key]
+        # "区交通委（牵头）": a note after the name does not change the unit.
+        for candidate in (key, _NOTE.sub("", key)):
+            if candidate in self._names:
+                return self._names[candidate]
         suggestions = self.suggest(text)
         if suggestions:
             hint = f"，是否为：{'、'.join(suggestions)}？"

@@ -170,10 +170,17 @@ def parse_bool(raw: Any, true_words: frozenset[str] = TRUE_WORDS,
     raise BadValue("应填写“是”或“否”（也可写 √ 或留空）")
 
 
-def yes_no_parser(yes: str, no: str) -> Parser:
-    """Return a yes/no parser that also accepts the field's own two words, such as 同意/不同意."""
+def yes_no_parser(yes: str, no: str, header: str = "") -> Parser:
+    """Return a yes/no parser that also accepts the field's own words.
+
+    Those are its two words (同意/不同意) and, for a header 是否X, X or 已X for yes and
+    未X, 不X or 没X for no (是否办结: 已办结 / 未办结).
+    """
     true_words = TRUE_WORDS | {squeeze(yes).upper()}
     false_words = FALSE_WORDS | {squeeze(no).upper()}
+    if header.startswith("是否") and (act := header.removeprefix("是否")):
+        true_words |= {act, "已" + act}
+        false_words |= {"未" + act, "不" + act, "没" + act, "没有" + act}
 
     def parse(raw: Any) -> bool:
         try:
@@ -192,14 +199,15 @@ def choice_parser(choices: type[StrEnum]) -> Parser:
     @lru_cache(maxsize=1024)
     def from_text(text: str) -> StrEnum:
         word = squeeze(text).upper()
-        candidates = [word, word.removesuffix("类"), word.removesuffix("件")]
-        # "A类（已经解决）" names one member twice; accept it when both parts agree.
-        parts = {known.get(part) or known.get(part.removesuffix("类"))
-                 for part in re.split(r"[()\[\]:.\-、,]+", word) if part}
-        for candidate in candidates:
+        for candidate in (word, word.removesuffix("类"), word.removesuffix("件")):
             if candidate in known:
                 return known[candidate]
-        if len(parts) == 1 and None not in parts:
+        # "A类（已经解决）" names one member twice, "一、城市建设和管理" one with a note:
+        # accept when the parts that name a member all name the same one.
+        parts = {known.get(part) or known.get(part.removesuffix("类"))
+                 for part in re.split(r"[()\[\]:.\-、,]+", word) if part}
+        parts.discard(None)
+        if len(parts) == 1:
             return parts.pop()  # type: ignore[return-value]
         raise BadValue(f"不是可选的值，应为：{allowed}")
 

@@ -16,7 +16,7 @@ from importers.values import (
     split_values,
     yes_no_parser,
 )
-from importers.vocabulary import AnswerType, ContactStage, Grade
+from importers.vocabulary import AnswerType, Category, ContactStage, Grade
 
 
 @pytest.mark.parametrize("raw", [
@@ -133,3 +133,19 @@ def test_unreadable_co_handler_grades_are_refused():
         parse_unit_grades("区绿容局:很好", LOOKUP.resolve)
     with pytest.raises(BadValue, match="未知单位"):
         parse_unit_grades("火星办:好", LOOKUP.resolve)
+
+
+def test_a_choice_with_a_note_or_numbering_still_reads():
+    assert choice_parser(Category)("一、城市建设和管理") is Category.URBAN
+    assert choice_parser(Category)("社会事业（46件）") is Category.SOCIAL
+
+
+def test_yes_no_accepts_the_words_of_its_own_header():
+    concluded = yes_no_parser("是", "否", header="是否办结")
+    assert [concluded(w) for w in ("已办结", "办结", "未办结", "是", "")] == [
+        True, True, False, True, False]
+
+
+def test_a_note_after_a_unit_name_does_not_hide_the_unit():
+    assert LOOKUP.resolve("区交通委（牵头）") == "区交通委"
+    assert LOOKUP.resolve("交通委(会办)") == "区交通委"
