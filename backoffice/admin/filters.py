@@ -41,6 +41,10 @@ def session_options() -> list[tuple[str, str]]:
 class ChoiceFilter(BaseSQLAFilter):
     """Column equals one of a list of choices (ids shown by their names)."""
 
+    def clean(self, value: str) -> Any:
+        # Ids arrive as text; PostgreSQL compares an integer column only to an integer.
+        return self.column.type.python_type(value)
+
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
         return query.filter(self.get_column(alias) == value)
 

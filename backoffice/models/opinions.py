@@ -34,7 +34,8 @@ class Opinion(Base):
             "reply_extension_months IS NULL OR reply_extension_months > 0",
             name="positive_extension",
         ),
-        sa.Index("ix_opinions_session_number", "session_id", "number"),
+        # The list's default order: newest session first, then by number.
+        sa.Index("ix_opinions_list_order", sa.desc("session_id"), "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -157,7 +157,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_opinions_replied_on'), ['replied_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_opinions_reply_due_on'), ['reply_due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_opinions_session_id'), ['session_id'], unique=False)
-        batch_op.create_index('ix_opinions_session_number', ['session_id', 'number'], unique=False)
+        batch_op.create_index('ix_opinions_list_order', [sa.text('session_id DESC'), 'number'], unique=False)
         batch_op.create_index(batch_op.f('ix_opinions_supervisor'), ['supervisor'], unique=False)
         batch_op.create_index(batch_op.f('ix_opinions_title'), ['title'], unique=False)
 
@@ -332,7 +332,7 @@ def downgrade():
     with op.batch_alter_table('opinions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opinions_title'))
         batch_op.drop_index(batch_op.f('ix_opinions_supervisor'))
-        batch_op.drop_index('ix_opinions_session_number')
+        batch_op.drop_index('ix_opinions_list_order')
         batch_op.drop_index(batch_op.f('ix_opinions_session_id'))
         batch_op.drop_index(batch_op.f('ix_opinions_reply_due_on'))
         batch_op.drop_index(batch_op.f('ix_opinions_replied_on'))
