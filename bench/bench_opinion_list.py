@@ -11,16 +11,12 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backoffice import create_app
 from backoffice.deadlines import WorkingCalendar, due_dates
@@ -34,7 +30,7 @@ from backoffice.models import (
     Unit,
     User,
 )
-from importers.vocabulary import AnswerType, Category
+from importers.vocabulary import Category
 
 PASSWORD = "bench-password-1"
 

@@ -33,7 +33,8 @@ FILTERS = [
     ("主办单位", lambda: str(db.session.scalar(sa.select(Unit.id).where(Unit.name == "浦江镇"))),
      lambda v: Opinion.lead_unit_id == int(v)),
     ("会办单位", lambda: str(db.session.scalar(sa.select(Unit.id).where(Unit.name == "区交通委"))),
-     lambda v: Opinion.id.in_(sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == int(v)))),
+     lambda v: Opinion.id.in_(
+         sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == int(v)))),
     ("答复类型", lambda: "D", lambda v: Opinion.answer_type == v),
     ("已办结", lambda: "1", lambda v: Opinion.concluded_on.is_not(None)),
     ("不同意退回", lambda: "1",
