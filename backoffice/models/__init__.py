@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per part of the domain."""
 
+from backoffice.models.assessment import AssessmentRuleset, PublishedAssessment
 from backoffice.models.attachments import Attachment
 from backoffice.models.audit import AuditAction, AuditEntry
 from backoffice.models.base import Base
@@ -14,6 +15,7 @@ from backoffice.models.users import ROLE_LABELS, Role, User
 
 __all__ = [
     "ROLE_LABELS",
+    "AssessmentRuleset",
     "Attachment",
     "AuditAction",
     "AuditEntry",
@@ -28,6 +30,7 @@ __all__ = [
     "Notice",
     "Opinion",
     "ProgressReport",
+    "PublishedAssessment",
     "Reassignment",
     "Role",
     "Unit",

@@ -1,0 +1,232 @@
+"""Build the facts of a year's assessment (`scoring.YearFacts`) from the database.
+
+One query per kind of fact (units, opinions, evaluations, contacts, co-handlings,
+notices, liaison terms), whatever the number of units or opinions. The year's opinions
+are those of its congress session(s). Due dates are the ones `backoffice.deadlines`
+stores on each opinion; nothing is recomputed here.
+
+The facts are those known on `as_of`: a step, evaluation, contact, sign-off, notice or
+liaison term dated after it has not happened yet.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+import scoring
+from backoffice.models import (
+    CoHandling,
+    CongressSession,
+    Contact,
+    Evaluation,
+    LiaisonTerm,
+    Notice,
+    Opinion,
+    Unit,
+)
+from importers.vocabulary import NoticeKind
+
+# The co-handler's unit, beside the lead unit the opinion joins.
+_CoUnit = orm.aliased(Unit)
+
+
+def year_facts(db_session: orm.Session, year: int, as_of: date) -> scoring.YearFacts:
+    """Return everything the assessment of `year` reads, as known on `as_of`."""
+    opinions = year_opinions(year)
+    evaluations = _evaluations(db_session, opinions, as_of)
+    stages = _contact_stages(db_session, opinions, as_of)
+    return scoring.YearFacts(
+        year=year,
+        as_of=as_of,
+        units=tuple(scoring.Unit(name) for name in db_session.scalars(sa.select(Unit.name))),
+        opinions=tuple(_opinions(db_session, opinions, as_of, evaluations, stages)),
+        co_handlings=tuple(_co_handlings(db_session, opinions, as_of)),
+        notices=tuple(_notices(db_session, year, as_of)),
+        liaison_terms=tuple(_liaison_terms(db_session, year, as_of)),
+    )
+
+
+def year_opinions(year: int) -> sa.Select:
+    """Return a query of the ids of the opinions of the year's session(s)."""
+    sessions = sa.select(CongressSession.id).where(CongressSession.year == year)
+    return sa.select(Opinion.id).where(Opinion.session_id.in_(sessions))
+
+
+def opinion_ids(db_session: orm.Session, year: int) -> dict[str, int]:
+    """Return the id of each of the year's opinions by number, for links to the case file."""
+    query = sa.select(Opinion.number, Opinion.id).where(Opinion.id.in_(year_opinions(year)))
+    return dict(db_session.execute(query).tuples().all())
+
+
+def _known(day: date | None, as_of: date) -> date | None:
+    """Return the day if it had come by as_of; None for a step not yet taken then."""
+    return day if day is not None and day <= as_of else None
+
+
+class _Evaluated:
+    """What an opinion's evaluation history says on as_of."""
+
+    __slots__ = ("grade", "praised", "returned")
+
+    def __init__(self) -> None:
+        self.grade: str | None = None
+        self.praised = False
+        self.returned = False
+
+
+def _evaluations(
+    db_session: orm.Session, opinions: sa.Select, as_of: date
+) -> dict[int, _Evaluated]:
+    # In history order, so the last row seen of an opinion is its latest evaluation.
+    query = (
+        sa.select(Evaluation.opinion_id, Evaluation.agrees, Evaluation.grade, Evaluation.praised)
+        .where(Evaluation.opinion_id.in_(opinions), Evaluation.evaluated_on <= as_of)
+        .order_by(Evaluation.opinion_id, Evaluation.evaluated_on, Evaluation.id)
+    )
+    evaluated: dict[int, _Evaluated] = defaultdict(_Evaluated)
+    for opinion_id, agrees, grade, praised in db_session.execute(query):
+        state = evaluated[opinion_id]
+        # The latest evaluation carries the grade and the praise; a 不同意 is never undone.
+        state.grade, state.praised = grade, praised
+        state.returned = state.returned or not agrees
+    return evaluated
+
+
+def _contact_stages(
+    db_session: orm.Session, opinions: sa.Select, as_of: date
+) -> dict[int, frozenset[str]]:
+    query = (
+        sa.select(Contact.opinion_id, Contact.stage)
+        .where(Contact.opinion_id.in_(opinions), Contact.contacted_on <= as_of)
+        .distinct()
+    )
+    stages: dict[int, set[str]] = defaultdict(set)
+    for opinion_id, stage in db_session.execute(query):
+        stages[opinion_id].add(stage)
+    return {opinion_id: frozenset(found) for opinion_id, found in stages.items()}
+
+
+def _opinions(
+    db_session: orm.Session,
+    opinions: sa.Select,
+    as_of: date,
+    evaluations: dict[int, _Evaluated],
+    stages: dict[int, frozenset[str]],
+) -> Iterable[scoring.Opinion]:
+    query = (
+        sa.select(
+            Opinion.id,
+            Opinion.number,
+            Unit.name,
+            Opinion.assigned_on,
+            Opinion.accept_due_on,
+            Opinion.consult_due_on,
+            Opinion.reply_due_on,
+            Opinion.accepted_on,
+            Opinion.consulted_on,
+            Opinion.replied_on,
+            Opinion.answer_type,
+            Opinion.concluded_on,
+            Opinion.signed_off_on,
+        )
+        .join(Unit, Opinion.lead_unit_id == Unit.id)
+        .where(Opinion.id.in_(opinions))
+        .order_by(Opinion.number, Opinion.id)
+    )
+    nothing = _Evaluated()
+    for row in db_session.execute(query):
+        _require_due_dates(row.number, row.accept_due_on, row.consult_due_on, row.reply_due_on)
+        replied_on = _known(row.replied_on, as_of)
+        evaluated = evaluations.get(row.id, nothing)
+        yield scoring.Opinion(
+            number=row.number,
+            lead_unit=row.name,
+            assigned_on=row.assigned_on,
+            acceptance_due=row.accept_due_on,
+            consultation_due=row.consult_due_on,
+            reply_due=row.reply_due_on,
+            accepted_on=_known(row.accepted_on, as_of),
+            consulted_on=_known(row.consulted_on, as_of),
+            replied_on=replied_on,
+            # A reply not yet sent on as_of has no answer type yet.
+            answer_type=row.answer_type if replied_on else None,
+            concluded_on=_known(row.concluded_on, as_of),
+            grade=evaluated.grade,
+            praised=evaluated.praised,
+            returned=evaluated.returned,
+            signed_off_on=_known(row.signed_off_on, as_of),
+            contact_stages=stages.get(row.id, frozenset()),
+        )
+
+
+def _co_handlings(
+    db_session: orm.Session, opinions: sa.Select, as_of: date
+) -> Iterable[scoring.CoHandling]:
+    query = (
+        sa.select(
+            _CoUnit.name,
+            Opinion.number,
+            Opinion.co_opinion_due_on,
+            CoHandling.submitted_on,
+            CoHandling.lead_grade,
+            CoHandling.deputy_grade,
+        )
+        .join(Opinion, CoHandling.opinion_id == Opinion.id)
+        .join(_CoUnit, CoHandling.unit_id == _CoUnit.id)
+        .where(CoHandling.opinion_id.in_(opinions))
+        .order_by(Opinion.number, CoHandling.id)
+    )
+    for unit, number, due, submitted_on, lead_grade, deputy_grade in db_session.execute(query):
+        _require_due_dates(number, due)
+        yield scoring.CoHandling(
+            unit=unit,
+            opinion=number,
+            due=due,
+            submitted_on=_known(submitted_on, as_of),
+            lead_grade=lead_grade,
+            deputy_grade=deputy_grade,
+        )
+
+
+def _notices(db_session: orm.Session, year: int, as_of: date) -> Iterable[scoring.Notice]:
+    # Only a 通报批评 dated in the year costs points; the others need not be read.
+    query = (
+        sa.select(Unit.name, Notice.issued_on, Notice.kind, Notice.reason)
+        .join(Unit, Notice.unit_id == Unit.id)
+        .where(
+            Notice.kind == NoticeKind.CRITICISM.value,
+            Notice.issued_on >= date(year, 1, 1),
+            Notice.issued_on <= min(as_of, date(year, 12, 31)),
+        )
+        .order_by(Notice.issued_on, Notice.id)
+    )
+    for unit, issued_on, kind, reason in db_session.execute(query):
+        yield scoring.Notice(unit, issued_on, kind, reason)
+
+
+def _liaison_terms(
+    db_session: orm.Session, year: int, as_of: date
+) -> Iterable[scoring.LiaisonTerm]:
+    # Terms overlapping the year that had begun by as_of; one ending later is still open.
+    query = (
+        sa.select(Unit.name, LiaisonTerm.started_on, LiaisonTerm.ended_on, LiaisonTerm.person)
+        .join(Unit, LiaisonTerm.unit_id == Unit.id)
+        .where(
+            LiaisonTerm.started_on <= min(as_of, date(year, 12, 31)),
+            sa.or_(LiaisonTerm.ended_on.is_(None), LiaisonTerm.ended_on >= date(year, 1, 1)),
+        )
+        .order_by(Unit.name, LiaisonTerm.started_on, LiaisonTerm.id)
+    )
+    for unit, started_on, ended_on, person in db_session.execute(query):
+        yield scoring.LiaisonTerm(unit, started_on, _known(ended_on, as_of), person)
+
+
+def _require_due_dates(number: str, *due_dates: date | None) -> None:
+    if any(due is None for due in due_dates):
+        # backoffice.deadlines stores them on every flush; a gap means rows written around it.
+        raise ValueError(
+            f"第{number}号意见缺少办理期限，请先重新计算期限（届次会议设置保存后自动计算）。"
+        )
