@@ -64,38 +64,73 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _columns(obj: Base) -> list[str]:
-    return [a.key for a in sa.inspect(obj).mapper.column_attrs if a.key not in _IGNORED]
+def _references(mapper: orm.Mapper) -> dict[str, str]:
+    """Map each foreign-key column to the many-to-one relationship that reads it."""
+    return {
+        column.key: relationship.key
+        for relationship in mapper.relationships
+        if relationship.direction is orm.MANYTOONE
+        for column in relationship.local_columns
+    }
+
+
+def _values(obj: Base) -> dict[str, Any]:
+    """Return the record's values; a reference by its label when loaded, else its id."""
+    state = sa.inspect(obj)
+    references = _references(state.mapper)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _IGNORED:
+            continue
+        relationship = references.get(attr.key)
+        if relationship and state.dict.get(relationship) is not None:
+            values[relationship] = _plain(state.dict[relationship])
+        else:
+            values[attr.key] = _plain(getattr(obj, attr.key))
+    return values
 
 
 def _snapshot(obj: Base) -> dict[str, list[Any]]:
-    return {key: [None, _plain(getattr(obj, key))] for key in _columns(obj)}
+    return {key: [None, value] for key, value in _values(obj).items()}
 
 
 def _deleted_snapshot(obj: Base) -> dict[str, list[Any]]:
-    return {key: [_plain(getattr(obj, key)), None] for key in _columns(obj)}
+    return {key: [value, None] for key, value in _values(obj).items()}
+
+
+def _change(history: orm.attributes.History) -> tuple[Any, Any]:
+    return (
+        history.deleted[0] if history.deleted else None,
+        history.added[0] if history.added else None,
+    )
 
 
 def _diff(obj: Base) -> dict[str, list[Any]]:
     state = sa.inspect(obj)
+    references = _references(state.mapper)
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.attrs:
         if attr.key in _IGNORED:
             continue
-        is_collection = isinstance(attr, orm.RelationshipProperty) and attr.secondary is not None
-        if not isinstance(attr, orm.ColumnProperty) and not is_collection:
-            continue
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
-        if is_collection:
+        if isinstance(attr, orm.ColumnProperty):
+            # A foreign key set directly; when set through its relationship, that records it.
+            key = references.get(attr.key, attr.key)
+            if key in changes:
+                continue
+            old, new = _change(history)
+        elif attr.direction is orm.MANYTOONE:
+            key, (old, new) = attr.key, _change(history)
+        elif attr.secondary is not None:
+            key = attr.key
             old = [*history.unchanged, *history.deleted]
             new = [*history.unchanged, *history.added]
         else:
-            old = history.deleted[0] if history.deleted else None
-            new = history.added[0] if history.added else None
+            continue
         if _plain(old) != _plain(new):
-            changes[attr.key] = [_plain(old), _plain(new)]
+            changes[key] = [_plain(old), _plain(new)]
     return changes
 
 

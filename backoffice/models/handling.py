@@ -26,6 +26,9 @@ class Contact(Base):
 
     opinion: Mapped[Opinion] = relationship(back_populates="contacts")
 
+    def __str__(self) -> str:
+        return f"{self.stage}沟通 {self.contacted_on} {self.method}"
+
 
 class ProgressReport(Base):
     """A progress report (进展反馈) to the deputy on a B or C opinion."""
@@ -40,6 +43,9 @@ class ProgressReport(Base):
     text: Mapped[str] = mapped_column(sa.String(1000), default="")
 
     opinion: Mapped[Opinion] = relationship(back_populates="progress_reports")
+
+    def __str__(self) -> str:
+        return f"进展反馈 {self.reported_on}"
 
 
 class Evaluation(Base):
@@ -58,3 +64,7 @@ class Evaluation(Base):
     note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     opinion: Mapped[Opinion] = relationship(back_populates="evaluations")
+
+    def __str__(self) -> str:
+        stance = "同意" if self.agrees else "不同意"
+        return f"代表评价 {self.evaluated_on} {stance}{f' {self.grade}' if self.grade else ''}"

@@ -152,3 +152,6 @@ class Reassignment(Base):
     opinion: Mapped[Opinion] = relationship(back_populates="reassignments")
     from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id])
     to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id])
+
+    def __str__(self) -> str:
+        return f"改派 {self.reassigned_on}"

@@ -111,7 +111,8 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
     with app.app_context():
         new_unit = db.session.scalar(sa.select(Unit).where(Unit.name == "区水务局"))
         new_unit_id = new_unit.id
-    response = _edit(as_user("admin"), opinion.id, lead_unit=str(new_unit_id))
+    client = as_user("admin")
+    response = _edit(client, opinion.id, lead_unit=str(new_unit_id))
     assert response.status_code == 302
     with app.app_context():
         history = db.session.scalars(
@@ -120,6 +121,8 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
         assert [(r.from_unit_id, r.to_unit_id, r.actor) for r in history] == [
             (opinion.lead_unit_id, new_unit_id, "admin")
         ]
+    case_file = client.get(f"/admin/opinion/details/?id={opinion.id}")
+    assert "主办单位：浦江镇 → 区水务局" in case_file.get_data(as_text=True)
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted(as_user, app) -> None:
