@@ -3,18 +3,40 @@
 Screens, reminders, notices, the report and the assessment all ask this module
 when something is due. Opinions store their due dates (kept here on every flush)
 so that lists can filter on them with an index.
+
+Three layers, each used by the next:
+- pure functions over plain values: `due_dates`, `status`, `next_progress_due`,
+  `opinion_deadlines` (every deadline of an opinion and its co-handlings, with its
+  status as of a date);
+- `load_deadlines`: the same for many opinions, read in a handful of queries;
+- SQL conditions (`attention`, `step_attention`, ...) that select the same opinions
+  in the database, for lists and counts; tests hold them equal to the pure layer.
+
+Every "as of" reading counts a step as done only if it was done on or before the
+date, so a past date shows the state of that day. Deadlines counted in months are
+calendar months and are not moved off weekends (only acceptance counts working days).
 """
 
 from calendar import monthrange
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import Protocol
 
 import chinese_calendar
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 
-from backoffice.models import CalendarOverride, CongressSession, Opinion
+from backoffice.models import (
+    CalendarOverride,
+    CoHandling,
+    CongressSession,
+    Evaluation,
+    Opinion,
+    ProgressReport,
+)
 
 
 class WorkingCalendar:
@@ -75,6 +97,168 @@ def due_dates(
 def second_reply_due(disagreed_on: date, session: CongressSession) -> date:
     """Return when the second reply after a 不同意 is due."""
     return add_months(disagreed_on, session.second_reply_months)
+
+
+DUE_SOON_DAYS = 7
+# How often a progress report (进展反馈) is due, by answer type: B monthly, C quarterly.
+PROGRESS_MONTHS = {"B": 1, "C": 3}
+
+
+class Step(StrEnum):
+    """A step with a deadline, as the office names it."""
+
+    ACCEPTANCE = "签收"
+    CONSULTATION = "面商"
+    CO_OPINION = "会办意见"
+    REPLY = "答复"
+    SECOND_REPLY = "二次答复"
+    PROGRESS = "进展反馈"
+
+
+class Status(StrEnum):
+    """Where a deadline stands on a date."""
+
+    MET = "按时完成"
+    MET_LATE = "超期完成"
+    OVERDUE = "已超期"
+    DUE_SOON = "即将到期"
+    NOT_DUE = "未到期"
+
+
+ATTENTION = frozenset({Status.OVERDUE, Status.DUE_SOON})
+
+
+class DeadlineSettings(Protocol):
+    """A session's deadline settings (CongressSession has them)."""
+
+    accept_working_days: int
+    consult_months: int
+    co_opinion_months: int
+    reply_months: int
+    second_reply_months: int
+
+
+def done_as_of(done_on: date | None, as_of: date) -> date | None:
+    """Return done_on if the step had been done on as_of, else None."""
+    return done_on if done_on is not None and done_on <= as_of else None
+
+
+def status(
+    due_on: date, done_on: date | None, as_of: date, soon_days: int = DUE_SOON_DAYS
+) -> Status:
+    """Return a deadline's status on as_of; due today and undone is due soon, not overdue."""
+    done = done_as_of(done_on, as_of)
+    if done is not None:
+        return Status.MET if done <= due_on else Status.MET_LATE
+    if due_on < as_of:
+        return Status.OVERDUE
+    if due_on <= as_of + timedelta(days=soon_days):
+        return Status.DUE_SOON
+    return Status.NOT_DUE
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One due date of an opinion, and how it stands on the date it was read."""
+
+    step: Step
+    due_on: date
+    done_on: date | None  # None while undone on that date
+    status: Status
+    co_handler: Hashable | None = None  # whose 会办意见 it is; None for the lead unit's steps
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in ATTENTION
+
+
+@dataclass(frozen=True)
+class Handling:
+    """The facts of one opinion's handling that its deadlines depend on."""
+
+    assigned_on: date
+    accepted_on: date | None = None
+    consulted_on: date | None = None
+    replied_on: date | None = None
+    answer_type: str | None = None
+    concluded_on: date | None = None
+    second_replied_on: date | None = None
+    disagreed_on: tuple[date, ...] = ()  # dates of 不同意 feedback
+    progress_reported_on: tuple[date, ...] = ()
+    co_handlings: tuple[tuple[Hashable, date | None], ...] = ()  # (co-handler, submitted_on)
+
+
+def latest_disagreement(disagreed_on: Iterable[date], as_of: date) -> date | None:
+    """Return the last 不同意 on or before as_of: the one a second reply answers."""
+    return max((day for day in disagreed_on if day <= as_of), default=None)
+
+
+def second_reply_done(
+    second_replied_on: date | None, disagreed_on: date, as_of: date
+) -> date | None:
+    """Return the second reply's date if it answers the disagreement and was made by as_of."""
+    done = done_as_of(second_replied_on, as_of)
+    return done if done is not None and done >= disagreed_on else None
+
+
+def next_progress_due(
+    answer_type: str | None,
+    replied_on: date | None,
+    reported_on: Iterable[date],
+    concluded_on: date | None,
+    as_of: date,
+) -> date | None:
+    """Return when the next progress report is due on as_of: a period after the reply or
+    the last report since; None for A/D, unanswered or concluded opinions."""
+    months = PROGRESS_MONTHS.get(answer_type or "")
+    replied = done_as_of(replied_on, as_of)
+    if months is None or replied is None or done_as_of(concluded_on, as_of) is not None:
+        return None
+    last = max((day for day in reported_on if replied <= day <= as_of), default=replied)
+    return add_months(last, months)
+
+
+def _deadline(
+    step: Step, due_on: date, done_on: date | None, as_of: date, co_handler: Hashable = None
+) -> Deadline:
+    done = done_as_of(done_on, as_of)
+    return Deadline(step, due_on, done, status(due_on, done, as_of), co_handler)
+
+
+def opinion_deadlines(
+    handling: Handling, dues: DueDates, settings: DeadlineSettings, as_of: date
+) -> list[Deadline]:
+    """Return every deadline of an opinion and its co-handlings as of a date.
+
+    dues are the opinion's first-round due dates (`due_dates`, or the stored ones);
+    a second reply is due after a 不同意, progress reports while B/C is not concluded.
+    """
+    if handling.assigned_on > as_of:
+        return []
+    found = [
+        _deadline(Step.ACCEPTANCE, dues.accept, handling.accepted_on, as_of),
+        _deadline(Step.CONSULTATION, dues.consult, handling.consulted_on, as_of),
+        *(
+            _deadline(Step.CO_OPINION, dues.co_opinion, submitted_on, as_of, co_handler)
+            for co_handler, submitted_on in handling.co_handlings
+        ),
+        _deadline(Step.REPLY, dues.reply, handling.replied_on, as_of),
+    ]
+    disagreed = latest_disagreement(handling.disagreed_on, as_of)
+    if disagreed is not None:
+        done = second_reply_done(handling.second_replied_on, disagreed, as_of)
+        due = add_months(disagreed, settings.second_reply_months)
+        found.append(_deadline(Step.SECOND_REPLY, due, done, as_of))
+    progress_due = next_progress_due(
+        handling.answer_type,
+        handling.replied_on,
+        handling.progress_reported_on,
+        handling.concluded_on,
+        as_of,
+    )
+    if progress_due is not None:
+        found.append(_deadline(Step.PROGRESS, progress_due, None, as_of))
+    return found
 
 
 def load_calendar(db_session: orm.Session) -> WorkingCalendar:
@@ -171,3 +355,297 @@ def ever_late(today: date) -> sa.ColumnElement[bool]:
         Opinion.replied_on > Opinion.reply_due_on,
         overdue_now(today),
     )
+
+
+# -- many opinions at once, from the database ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpinionSchedule:
+    """An opinion's deadlines as of a date, and who answers for each."""
+
+    opinion_id: int
+    lead_unit_id: int
+    deadlines: tuple[Deadline, ...]
+
+    def unit_of(self, deadline: Deadline) -> int:
+        """Return the unit that must act: the co-handler for a 会办意见, else the lead unit."""
+        return deadline.co_handler if deadline.co_handler is not None else self.lead_unit_id
+
+
+def _grouped(rows: Iterable[tuple[int, object]]) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for key, value in rows:
+        grouped[key].append(value)
+    return grouped
+
+
+def load_deadlines(
+    db_session: orm.Session, as_of: date, where: sa.ColumnElement[bool] | None = None
+) -> list[OpinionSchedule]:
+    """Return the deadlines of the opinions meeting where (all when None), in four queries.
+
+    Due dates are the stored ones, so screens, lists and this agree; co-handlers are
+    keyed by unit id.
+    """
+    condition = sa.and_(Opinion.assigned_on <= as_of, where if where is not None else sa.true())
+    ids = sa.select(Opinion.id).where(condition)
+    rows = db_session.execute(
+        sa.select(Opinion, CongressSession.second_reply_months)
+        .join(CongressSession, Opinion.session_id == CongressSession.id)
+        .where(condition)
+        .order_by(Opinion.id)
+        .options(orm.load_only(
+            Opinion.id, Opinion.lead_unit_id, Opinion.assigned_on, Opinion.accepted_on,
+            Opinion.consulted_on, Opinion.replied_on, Opinion.answer_type,
+            Opinion.concluded_on, Opinion.second_replied_on, Opinion.accept_due_on,
+            Opinion.consult_due_on, Opinion.co_opinion_due_on, Opinion.reply_due_on,
+        ))
+    ).all()
+    disagreed = _grouped(db_session.execute(
+        sa.select(Evaluation.opinion_id, Evaluation.evaluated_on)
+        .where(Evaluation.opinion_id.in_(ids), Evaluation.agrees.is_(False))
+    ).all())
+    reported = _grouped(db_session.execute(
+        sa.select(ProgressReport.opinion_id, ProgressReport.reported_on)
+        .where(ProgressReport.opinion_id.in_(ids))
+    ).all())
+    co_handlings = _grouped(
+        (opinion_id, (unit_id, submitted_on))
+        for opinion_id, unit_id, submitted_on in db_session.execute(
+            sa.select(CoHandling.opinion_id, CoHandling.unit_id, CoHandling.submitted_on)
+            .where(CoHandling.opinion_id.in_(ids))
+            .order_by(CoHandling.id)
+        ).all()
+    )
+    schedules = []
+    for opinion, second_reply_months in rows:
+        handling = Handling(
+            assigned_on=opinion.assigned_on,
+            accepted_on=opinion.accepted_on,
+            consulted_on=opinion.consulted_on,
+            replied_on=opinion.replied_on,
+            answer_type=opinion.answer_type,
+            concluded_on=opinion.concluded_on,
+            second_replied_on=opinion.second_replied_on,
+            disagreed_on=tuple(disagreed.get(opinion.id, ())),
+            progress_reported_on=tuple(reported.get(opinion.id, ())),
+            co_handlings=tuple(co_handlings.get(opinion.id, ())),
+        )
+        dues = DueDates(
+            accept=opinion.accept_due_on,
+            consult=opinion.consult_due_on,
+            co_opinion=opinion.co_opinion_due_on,
+            reply=opinion.reply_due_on,
+        )
+        settings = _SecondReply(second_reply_months)
+        found = opinion_deadlines(handling, dues, settings, as_of)  # type: ignore[arg-type]
+        schedules.append(OpinionSchedule(opinion.id, opinion.lead_unit_id, tuple(found)))
+    return schedules
+
+
+@dataclass(frozen=True)
+class _SecondReply:
+    second_reply_months: int
+
+
+# -- the same in SQL, for lists and counts ---------------------------------------------------
+
+
+def earliest_start(bound: date, months: int) -> date:
+    """Return the first day d with add_months(d, months) >= bound.
+
+    add_months never decreases, so add_months(d, months) < bound exactly when
+    d < earliest_start(bound, months): month arithmetic moves to the constant side
+    and a query compares plain dates on every database.
+    """
+    day = add_months(bound, -months)
+    while add_months(day - timedelta(days=1), months) >= bound:
+        day -= timedelta(days=1)
+    while add_months(day, months) < bound:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Due dates in [low, high): low None for "any time before high"."""
+
+    low: date | None
+    high: date
+
+    def on_due(self, due: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        upper = due < self.high
+        return upper if self.low is None else sa.and_(due >= self.low, upper)
+
+    def on_start(self, start: sa.ColumnElement, months: int) -> sa.ColumnElement[bool]:
+        """Where add_months(start, months) falls in the window."""
+        upper = start < earliest_start(self.high, months)
+        if self.low is None:
+            return upper
+        return sa.and_(start >= earliest_start(self.low, months), upper)
+
+
+def _window(statuses: Collection[Status], as_of: date, soon_days: int) -> _Window:
+    soon_end = as_of + timedelta(days=soon_days + 1)
+    if set(statuses) == {Status.OVERDUE}:
+        return _Window(None, as_of)
+    if set(statuses) == {Status.DUE_SOON}:
+        return _Window(as_of, soon_end)
+    if set(statuses) == ATTENTION:
+        return _Window(None, soon_end)
+    raise ValueError(f"只能按“已超期”“即将到期”筛选，而不是 {sorted(statuses)}")
+
+
+def _undone(done: sa.ColumnElement, as_of: date) -> sa.ColumnElement[bool]:
+    return sa.or_(done.is_(None), done > as_of)
+
+
+_STORED = {
+    Step.ACCEPTANCE: (Opinion.accepted_on, Opinion.accept_due_on),
+    Step.CONSULTATION: (Opinion.consulted_on, Opinion.consult_due_on),
+    Step.REPLY: (Opinion.replied_on, Opinion.reply_due_on),
+}
+LEAD_STEPS = (
+    Step.ACCEPTANCE, Step.CONSULTATION, Step.REPLY, Step.SECOND_REPLY, Step.PROGRESS,
+)
+
+
+class DueConditions:
+    """SQL conditions selecting what `load_deadlines` finds overdue or due soon on as_of."""
+
+    def __init__(
+        self,
+        as_of: date,
+        second_reply_months: Mapping[int, int],
+        soon_days: int = DUE_SOON_DAYS,
+    ) -> None:
+        self.as_of = as_of
+        self.soon_days = soon_days
+        # Sessions grouped by their second-reply period: one comparison per period.
+        self._sessions_by_months: dict[int, list[int]] = defaultdict(list)
+        for session_id, months in second_reply_months.items():
+            self._sessions_by_months[months].append(session_id)
+
+    def step(
+        self, step: Step, statuses: Collection[Status] = ATTENTION
+    ) -> sa.ColumnElement[bool]:
+        """Return the condition on opinions with step in one of statuses."""
+        window = _window(statuses, self.as_of, self.soon_days)
+        started = Opinion.assigned_on <= self.as_of
+        if step in _STORED:
+            done, due = _STORED[step]
+            return sa.and_(started, _undone(done, self.as_of), window.on_due(due))
+        if step is Step.CO_OPINION:
+            waiting = sa.select(CoHandling.opinion_id).where(
+                _undone(CoHandling.submitted_on, self.as_of)
+            )
+            return sa.and_(started, window.on_due(Opinion.co_opinion_due_on),
+                           Opinion.id.in_(waiting))
+        if step is Step.SECOND_REPLY:
+            return sa.and_(started, self._second_reply(window))
+        if step is Step.PROGRESS:
+            return sa.and_(started, self._progress(window))
+        raise ValueError(step)
+
+    def any_step(
+        self, statuses: Collection[Status] = ATTENTION, steps: Iterable[Step] = tuple(Step)
+    ) -> sa.ColumnElement[bool]:
+        """Return the condition on opinions with any of steps in one of statuses."""
+        return sa.or_(*(self.step(step, statuses) for step in steps))
+
+    def co_handling(self, statuses: Collection[Status] = ATTENTION) -> sa.ColumnElement[bool]:
+        """Return the condition on co-handlings whose 会办意见 is in one of statuses."""
+        return self._co_handling(_window(statuses, self.as_of, self.soon_days))
+
+    def _co_handling(self, window: _Window) -> sa.ColumnElement[bool]:
+        in_window = (
+            sa.select(Opinion.id)
+            .where(Opinion.assigned_on <= self.as_of, window.on_due(Opinion.co_opinion_due_on))
+            .correlate(None)
+        )
+        return sa.and_(
+            _undone(CoHandling.submitted_on, self.as_of), CoHandling.opinion_id.in_(in_window)
+        )
+
+    def _second_reply(self, window: _Window) -> sa.ColumnElement[bool]:
+        disagreed = (
+            sa.select(sa.func.max(Evaluation.evaluated_on))
+            .where(
+                Evaluation.opinion_id == Opinion.id,
+                Evaluation.agrees.is_(False),
+                Evaluation.evaluated_on <= self.as_of,
+            )
+            .scalar_subquery()
+        )
+        unanswered = sa.or_(
+            Opinion.second_replied_on.is_(None),
+            Opinion.second_replied_on < disagreed,
+            Opinion.second_replied_on > self.as_of,
+        )
+        due = sa.or_(
+            sa.false(),
+            *(
+                sa.and_(Opinion.session_id.in_(ids), window.on_start(disagreed, months))
+                for months, ids in self._sessions_by_months.items()
+            ),
+        )
+        return sa.and_(disagreed.is_not(None), unanswered, due)
+
+    def _progress(self, window: _Window) -> sa.ColumnElement[bool]:
+        last_report = (
+            sa.select(sa.func.max(ProgressReport.reported_on))
+            .where(
+                ProgressReport.opinion_id == Opinion.id,
+                ProgressReport.reported_on >= Opinion.replied_on,
+                ProgressReport.reported_on <= self.as_of,
+            )
+            .scalar_subquery()
+        )
+        start = sa.func.coalesce(last_report, Opinion.replied_on)
+        due = sa.or_(
+            *(
+                sa.and_(Opinion.answer_type == answer_type, window.on_start(start, months))
+                for answer_type, months in PROGRESS_MONTHS.items()
+            )
+        )
+        return sa.and_(
+            Opinion.replied_on <= self.as_of, _undone(Opinion.concluded_on, self.as_of), due
+        )
+
+
+def conditions_as_of(
+    db_session: orm.Session, as_of: date, soon_days: int = DUE_SOON_DAYS
+) -> DueConditions:
+    """Return the SQL conditions for as_of, with the sessions' second-reply periods."""
+    periods = db_session.execute(
+        sa.select(CongressSession.id, CongressSession.second_reply_months)
+    ).all()
+    return DueConditions(as_of, dict(periods), soon_days)
+
+
+def units_needing_attention(
+    db_session: orm.Session,
+    as_of: date,
+    statuses: Collection[Status] = (Status.OVERDUE,),
+    where: sa.ColumnElement[bool] | None = None,
+) -> dict[int, int]:
+    """Return, per unit, how many opinions (meeting where) have a step of the unit's own in
+    one of statuses: the lead unit's steps, and each co-handler's 会办意见."""
+    conditions = conditions_as_of(db_session, as_of)
+    scope = where if where is not None else sa.true()
+    lead = sa.select(Opinion.lead_unit_id.label("unit_id"), Opinion.id.label("opinion_id")).where(
+        scope, conditions.any_step(statuses, LEAD_STEPS)
+    )
+    co = (
+        sa.select(CoHandling.unit_id.label("unit_id"), CoHandling.opinion_id.label("opinion_id"))
+        .join(Opinion, Opinion.id == CoHandling.opinion_id)
+        .where(scope, conditions.co_handling(statuses))
+    )
+    pairs = sa.union(lead, co).subquery()
+    counts = db_session.execute(
+        sa.select(pairs.c.unit_id, sa.func.count(sa.distinct(pairs.c.opinion_id))).group_by(
+            pairs.c.unit_id
+        )
+    )
+    return dict(counts.all())
