@@ -9,11 +9,12 @@ from backoffice.assessment.rulesets import (
     save_ruleset,
     stored_rulesets,
 )
-from backoffice.assessment.year import assess_year, default_as_of
+from backoffice.assessment.year import assess_year, check_year, default_as_of
 
 __all__ = [
     "InvalidRuleset",
     "assess_year",
+    "check_year",
     "default_as_of",
     "has_own_ruleset",
     "opinion_ids",

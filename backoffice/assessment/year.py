@@ -2,11 +2,14 @@
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 import scoring
 from backoffice.assessment.facts import year_facts
 from backoffice.assessment.rulesets import ruleset_for_year
+from backoffice.models import CongressSession
+from scoring.wording import day
 
 
 def default_as_of(year: int, today: date | None = None) -> date:
@@ -17,6 +20,15 @@ def default_as_of(year: int, today: date | None = None) -> date:
     samples were run on 2016-12-16 and 2017-12-15).
     """
     return min(today or date.today(), date(year, 12, 31))
+
+
+def check_year(db_session: orm.Session, year: int, as_of: date) -> None:
+    """Raise ValueError, in Chinese, when the year has no session or as_of precedes it."""
+    query = sa.select(CongressSession.id).where(CongressSession.year == year).limit(1)
+    if db_session.scalar(query) is None:
+        raise ValueError(f"没有{year}年的届次会议，无法考核。")
+    if as_of < date(year, 1, 1):
+        raise ValueError(f"考核截止日{day(as_of)}早于{year}年，请填写{year}年内或之后的日期。")
 
 
 def assess_year(
