@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 import scoring
+from backoffice.deadlines import done_as_of
 from backoffice.models import (
     CoHandling,
     CongressSession,
@@ -59,11 +60,6 @@ def opinion_ids(db_session: orm.Session, year: int) -> dict[str, int]:
     """Return the id of each of the year's opinions by number, for links to the case file."""
     query = sa.select(Opinion.number, Opinion.id).where(Opinion.id.in_(year_opinions(year)))
     return dict(db_session.execute(query).tuples().all())
-
-
-def _known(day: date | None, as_of: date) -> date | None:
-    """Return the day if it had come by as_of; None for a step not yet taken then."""
-    return day if day is not None and day <= as_of else None
 
 
 class _Evaluated:
@@ -139,7 +135,7 @@ def _opinions(
     nothing = _Evaluated()
     for row in db_session.execute(query):
         _require_due_dates(row.number, row.accept_due_on, row.consult_due_on, row.reply_due_on)
-        replied_on = _known(row.replied_on, as_of)
+        replied_on = done_as_of(row.replied_on, as_of)
         evaluated = evaluations.get(row.id, nothing)
         yield scoring.Opinion(
             number=row.number,
@@ -148,16 +144,16 @@ def _opinions(
             acceptance_due=row.accept_due_on,
             consultation_due=row.consult_due_on,
             reply_due=row.reply_due_on,
-            accepted_on=_known(row.accepted_on, as_of),
-            consulted_on=_known(row.consulted_on, as_of),
+            accepted_on=done_as_of(row.accepted_on, as_of),
+            consulted_on=done_as_of(row.consulted_on, as_of),
             replied_on=replied_on,
             # A reply not yet sent on as_of has no answer type yet.
             answer_type=row.answer_type if replied_on else None,
-            concluded_on=_known(row.concluded_on, as_of),
+            concluded_on=done_as_of(row.concluded_on, as_of),
             grade=evaluated.grade,
             praised=evaluated.praised,
             returned=evaluated.returned,
-            signed_off_on=_known(row.signed_off_on, as_of),
+            signed_off_on=done_as_of(row.signed_off_on, as_of),
             contact_stages=stages.get(row.id, frozenset()),
         )
 
@@ -185,7 +181,7 @@ def _co_handlings(
             unit=unit,
             opinion=number,
             due=due,
-            submitted_on=_known(submitted_on, as_of),
+            submitted_on=done_as_of(submitted_on, as_of),
             lead_grade=lead_grade,
             deputy_grade=deputy_grade,
         )
@@ -221,7 +217,7 @@ def _liaison_terms(
         .order_by(Unit.name, LiaisonTerm.started_on, LiaisonTerm.id)
     )
     for unit, started_on, ended_on, person in db_session.execute(query):
-        yield scoring.LiaisonTerm(unit, started_on, _known(ended_on, as_of), person)
+        yield scoring.LiaisonTerm(unit, started_on, done_as_of(ended_on, as_of), person)
 
 
 def _require_due_dates(number: str, *due_dates: date | None) -> None:
