@@ -1,0 +1,66 @@
+"""`backoffice report` (the annual report) and `backoffice remind` (reminders to liaisons)."""
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from backoffice.extensions import db
+from backoffice.reporting.annual_files import as_docx, as_xlsx
+from backoffice.reporting.annual_loading import report_with_previous
+from backoffice.reporting.annual_prose import as_text
+from backoffice.reporting.sessions import current_session, default_as_of, session_named
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("report")
+@click.option("--session", "session_name", help="届次会议名称；默认为最新一届")
+@click.option("--as-of", "as_of", type=_DATE,
+              help="统计截止日（YYYY-MM-DD）；默认今天，届次年度已过则为该年12月31日")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "xlsx", "docx"]),
+              default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件")
+@with_appcontext
+def report(
+    session_name: str | None, as_of: datetime | None, output_format: str, output: Path | None
+) -> None:
+    """Print or write the annual report (section 一) of a session as of a date.
+
+    The JSON has the shape of `report` in tests/fixtures/expected/2017.json.
+    """
+    if output_format in ("xlsx", "docx") and output is None:
+        raise click.UsageError(f"{output_format} 格式须用 -o 指定输出文件。")
+    session = session_named(db.session, session_name) if session_name else current_session(
+        db.session
+    )
+    if session is None:
+        raise click.ClickException(
+            f"没有名为“{session_name}”的届次会议。" if session_name else "数据库中还没有届次会议。"
+        )
+    day = as_of.date() if as_of else default_as_of(session, date.today())
+    both = report_with_previous(db.session, session, day)
+    if output_format == "json":
+        content = json.dumps(both.report.to_json(), ensure_ascii=False, indent=1) + "\n"
+        _emit(content.encode("utf-8"), output)
+    elif output_format == "xlsx":
+        _emit(as_xlsx(both.report, both.previous), output)
+    elif output_format == "docx":
+        _emit(as_docx(both.report, both.previous), output)
+    else:
+        _emit(as_text(both.report, both.previous).encode("utf-8"), output)
+
+
+def _emit(content: bytes, output: Path | None) -> None:
+    if output is None:
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(content)
+    click.echo(f"已写入 {output}。", err=True)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(report)
