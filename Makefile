@@ -1,5 +1,6 @@
 # Two commands for a fresh clone:  `make run`  and  `make test`.
 PYTHON ?= python3
+JOBS   ?= 2
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -20,7 +21,7 @@ run: $(STAMP)
 ## Set up and run every test (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
