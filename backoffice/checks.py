@@ -21,8 +21,24 @@ _DATES_AFTER_ASSIGNMENT = (
 )
 
 
+# A D reply without sign-off is a fact the assessment counts (−2), so importers record it
+# with this message as a warning rather than refuse it.
+MISSING_SIGNOFF = "留作参考（D类）答复须先经分管副区长阅批，请填写阅批人和阅批日期。"
+
+
 def opinion_problems(opinion: Opinion, db_session: orm.Session) -> dict[str, str]:
     """Return what is wrong with the opinion's facts, by field."""
+    problems = opinion_fact_problems(opinion)
+    if "number" not in problems and opinion.number and _number_taken(opinion, db_session):
+        problems["number"] = f"本届次会议已有编号为{opinion.number}的意见，编号不能重复。"
+    return problems
+
+
+def opinion_fact_problems(opinion: Opinion) -> dict[str, str]:
+    """Return what is wrong with the opinion's facts, by field, without asking the database.
+
+    Works on an `Opinion` or on anything with its attributes (an importer's candidate).
+    """
     problems: dict[str, str] = {}
 
     def add(field: str, message: str) -> None:
@@ -55,10 +71,7 @@ def opinion_problems(opinion: Opinion, db_session: orm.Session) -> dict[str, str
         add(field, "阅批人和阅批日期须同时填写。")
     if opinion.answer_type == AnswerType.REFERENCE and opinion.replied_on:
         if not opinion.signed_off_on:
-            add(
-                "answer_type",
-                "留作参考（D类）答复须先经分管副区长阅批，请填写阅批人和阅批日期。",
-            )
+            add("answer_type", MISSING_SIGNOFF)
         elif opinion.signed_off_on > opinion.replied_on:
             add("signed_off_on", f"阅批须在答复之前，答复日期为{opinion.replied_on}。")
 
@@ -77,9 +90,6 @@ def opinion_problems(opinion: Opinion, db_session: orm.Session) -> dict[str, str
         elif unit_id in seen:
             add("co_handlings", f"会办单位重复：{unit}。")
         seen.add(unit_id)
-
-    if opinion.number and _number_taken(opinion, db_session):
-        add("number", f"本届次会议已有编号为{opinion.number}的意见，编号不能重复。")
     return problems
 
 

@@ -7,6 +7,13 @@ from backoffice.models.base import Base
 from backoffice.models.calendar import CalendarOverride
 from backoffice.models.deputies import Deputy
 from backoffice.models.handling import Contact, Evaluation, ProgressReport
+from backoffice.models.imports import (
+    ChangeAction,
+    ImportChange,
+    ImportFile,
+    ImportRun,
+    ImportStatus,
+)
 from backoffice.models.notices import Notice
 from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
 from backoffice.models.sessions import CongressSession
@@ -21,11 +28,16 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CalendarOverride",
+    "ChangeAction",
     "CoHandling",
     "CongressSession",
     "Contact",
     "Deputy",
     "Evaluation",
+    "ImportChange",
+    "ImportFile",
+    "ImportRun",
+    "ImportStatus",
     "LiaisonTerm",
     "Notice",
     "Opinion",

@@ -1,0 +1,95 @@
+"""Imports that were applied: who, when, which files, what they changed, how to undo it."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.models.base import Base, utcnow, vocabulary_column
+
+
+class ImportStatus(StrEnum):
+    APPLIED = "已导入"
+    UNDONE = "已撤销"
+
+
+class ChangeAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class ImportRun(Base):
+    """One applied import of one or more files; its changes can be undone as a whole."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.String(16))  # web, cli
+    kind: Mapped[str] = mapped_column(sa.String(32))  # as asked: auto or one kind
+    session_name: Mapped[str | None] = mapped_column(sa.String(64))
+    options: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    # Every problem found, as Problem.to_dict() gives them: the rows skipped and why.
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = vocabulary_column(ImportStatus, name="import_status",
+                                            default=ImportStatus.APPLIED.value)
+    undone_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(sa.String(64))
+
+    files: Mapped[list["ImportFile"]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ImportFile.id"
+    )
+
+    def __str__(self) -> str:
+        names = "、".join(file.name for file in self.files[:3])
+        more = f"等{len(self.files)}个文件" if len(self.files) > 3 else ""
+        return f"导入 #{self.id} {names}{more}"
+
+
+class ImportFile(Base):
+    """A file of an import, kept under the instance folder by its SHA-256."""
+
+    __tablename__ = "import_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("import_runs.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(255))  # as uploaded or named on the command line
+    kind: Mapped[str | None] = mapped_column(sa.String(32))
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    size: Mapped[int]
+    stored_name: Mapped[str] = mapped_column(sa.String(80))  # under IMPORT_FOLDER
+    rows: Mapped[int] = mapped_column(default=0)
+
+    run: Mapped[ImportRun] = relationship(back_populates="files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportChange(Base):
+    """One row an import created, changed or deleted, with its image before and after.
+
+    Written in bulk by the importer, never through the ORM; undo replays them backwards.
+    """
+
+    __tablename__ = "import_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("import_runs.id", ondelete="CASCADE"), index=True
+    )
+    table_name: Mapped[str] = mapped_column(sa.String(64))
+    row_key: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # primary key column -> value
+    action: Mapped[str] = vocabulary_column(ChangeAction, name="import_change_action")
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # the whole row
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # the columns written
