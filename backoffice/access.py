@@ -51,6 +51,16 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     "users": _ADMIN_ONLY,
     "audit": {Role.ADMIN: _READ},
     "settings": _ADMIN_ONLY,
+    # Year-end assessment: the live ranking, explanations, rules and what-if (EDIT),
+    # publishing (CREATE), published rankings and sheets (EXPORT).
+    "assessment": _READ_FOR_LEADERS,
+    # Published versions and one unit's published explanation: a unit user reads only
+    # its own unit's (`sees_unit_result`), never the ranking, other units or the rules.
+    "assessment_results": {
+        Role.ADMIN: _READ,
+        Role.LEADER: _READ,
+        Role.UNIT: frozenset({Action.VIEW}),
+    },
 }
 
 # The form fields a unit fills in, by screen group; everything else is the office's.
@@ -75,6 +85,13 @@ def allowed(user: User, group: str, action: Action) -> bool:
     if not user.is_authenticated or not user.active:
         return False
     return action in POLICY[group].get(Role(user.role), frozenset())
+
+
+def sees_unit_result(user: User, unit_name: str) -> bool:
+    """Return whether user may read one unit's published assessment: a unit user only its own."""
+    if user.role != Role.UNIT:
+        return True
+    return user.unit is not None and user.unit.name == unit_name
 
 
 def _unit_opinions(unit_id: int) -> ColumnElement[bool]:

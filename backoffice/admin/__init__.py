@@ -4,6 +4,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from backoffice.admin.assessment import AssessmentView, PublishedView, RulesView
 from backoffice.admin.handling import CoHandlingView, NoticeView
 from backoffice.admin.home import HomeView
 from backoffice.admin.opinions import OpinionView
@@ -17,6 +18,7 @@ from backoffice.admin.reference import (
 from backoffice.admin.system import AuditView, UserView
 
 HANDLING, REFERENCE, SYSTEM = "办理", "基础数据", "系统"
+ASSESSMENT = "年度考核"
 
 
 def init_app(app: Flask) -> None:
@@ -38,6 +40,23 @@ def init_app(app: Flask) -> None:
     admin.add_view(DeputyView(name="代表", endpoint="deputy", category=REFERENCE))
     admin.add_view(
         CalendarOverrideView(name="工作日调整", endpoint="calendar", category=REFERENCE)
+    )
+    admin.add_view(AssessmentView(name="考核排名", endpoint="assessment", category=ASSESSMENT))
+    admin.add_view(
+        RulesView(
+            name="考核规则",
+            endpoint="assessment_rules",
+            url="assessment/rules",
+            category=ASSESSMENT,
+        )
+    )
+    admin.add_view(
+        PublishedView(
+            name="已发布结果",
+            endpoint="assessment_published",
+            url="assessment/published",
+            category=ASSESSMENT,
+        )
     )
     admin.add_view(UserView(name="用户", endpoint="user", category=SYSTEM))
     admin.add_view(AuditView(name="审计日志", endpoint="audit", category=SYSTEM))

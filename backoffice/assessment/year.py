@@ -43,3 +43,9 @@ def assess_year(
     """
     facts = year_facts(db_session, year, as_of or default_as_of(year))
     return scoring.assess(facts, ruleset or ruleset_for_year(db_session, year))
+
+
+def assessment_years(db_session: orm.Session) -> list[int]:
+    """Return the years that have a congress session, latest first."""
+    query = sa.select(CongressSession.year).distinct().order_by(CongressSession.year.desc())
+    return list(db_session.scalars(query))
