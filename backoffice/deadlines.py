@@ -469,32 +469,41 @@ def earliest_start(bound: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class _Window:
-    """Due dates in [low, high): low None for "any time before high"."""
+    """Due dates in [low, high); None for no bound."""
 
     low: date | None
-    high: date
+    high: date | None
 
     def on_due(self, due: sa.ColumnElement) -> sa.ColumnElement[bool]:
-        upper = due < self.high
-        return upper if self.low is None else sa.and_(due >= self.low, upper)
+        bounds = []
+        if self.low is not None:
+            bounds.append(due >= self.low)
+        if self.high is not None:
+            bounds.append(due < self.high)
+        return sa.and_(due.is_not(None), *bounds)
 
     def on_start(self, start: sa.ColumnElement, months: int) -> sa.ColumnElement[bool]:
         """Where add_months(start, months) falls in the window."""
-        upper = start < earliest_start(self.high, months)
-        if self.low is None:
-            return upper
-        return sa.and_(start >= earliest_start(self.low, months), upper)
+        bounds = []
+        if self.low is not None:
+            bounds.append(start >= earliest_start(self.low, months))
+        if self.high is not None:
+            bounds.append(start < earliest_start(self.high, months))
+        return sa.and_(start.is_not(None), *bounds)
+
+
+# Undone statuses in the order of their due dates: before as_of, the next days, later.
+UNDONE = (Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE)
 
 
 def _window(statuses: Collection[Status], as_of: date, soon_days: int) -> _Window:
-    soon_end = as_of + timedelta(days=soon_days + 1)
-    if set(statuses) == {Status.OVERDUE}:
-        return _Window(None, as_of)
-    if set(statuses) == {Status.DUE_SOON}:
-        return _Window(as_of, soon_end)
-    if set(statuses) == ATTENTION:
-        return _Window(None, soon_end)
-    raise ValueError(f"只能按“已超期”“即将到期”筛选，而不是 {sorted(statuses)}")
+    """Return the due dates of undone steps in statuses (a run of UNDONE)."""
+    chosen = [i for i, s in enumerate(UNDONE) if s in statuses]
+    if not chosen or set(statuses) - set(UNDONE) or chosen != list(range(chosen[0],
+                                                                           chosen[-1] + 1)):
+        raise ValueError(f"只能按相邻的未完成状态筛选，而不是 {sorted(statuses)}")
+    edges = (None, as_of, as_of + timedelta(days=soon_days + 1), None)
+    return _Window(edges[chosen[0]], edges[chosen[-1] + 1])
 
 
 def _undone(done: sa.ColumnElement, as_of: date) -> sa.ColumnElement[bool]:

@@ -11,6 +11,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from backoffice import deadlines
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
+from backoffice.reporting.dashboard import AS_OF_FILTERS
 
 YES_NO = (("1", "是"), ("0", "否"))
 
@@ -101,3 +102,38 @@ def returned() -> sa.ColumnElement[bool]:
     """Opinions a deputy returned with 不同意."""
     disagreed = sa.select(Evaluation.opinion_id).where(Evaluation.agrees.is_(False))
     return Opinion.id.in_(disagreed)
+
+
+class AsOfFilter(BaseSQLAFilter):
+    """Opinions whose deadlines stand a given way on the date chosen (YYYY-MM-DD).
+
+    The date is the filter's value, so a dashboard read "as of" any day links to
+    exactly the opinions it counted.
+    """
+
+    def __init__(
+        self, name: str, condition: Callable[[deadlines.DueConditions], sa.ColumnElement[bool]]
+    ) -> None:
+        super().__init__(Opinion.id, name, data_type="datepicker")
+        self.condition = condition
+
+    def validate(self, value: str) -> bool:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+
+    def clean(self, value: str) -> date:
+        return date.fromisoformat(value)
+
+    def apply(self, query: Any, value: date, alias: Any = None) -> Any:
+        return query.filter(self.condition(deadlines.conditions_as_of(db.session, value)))
+
+    def operation(self) -> str:
+        return "截至"
+
+
+def as_of_filters() -> list[AsOfFilter]:
+    """The list's filters by date that the dashboard links to."""
+    return [AsOfFilter(name, condition) for name, condition in AS_OF_FILTERS.items()]

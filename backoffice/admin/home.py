@@ -1,23 +1,44 @@
-"""The home page: the current session at a glance, each figure a link to its list."""
+"""The home page (dashboard): the current session as of a date, each figure a link to
+exactly its opinions in the list; a unit user sees its own opinions only."""
 
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
-from backoffice import access, deadlines
-from backoffice.admin.filters import returned
+from backoffice import access
 from backoffice.extensions import db
-from backoffice.models import CongressSession, Opinion
+from backoffice.models import CongressSession, Opinion, Role
+from backoffice.reporting import charts
+from backoffice.reporting.dashboard import dashboard
+from backoffice.reporting.sessions import current_session, default_as_of
 
 
-def current_session() -> CongressSession | None:
-    newest_first = (CongressSession.year.desc(), CongressSession.id.desc())
-    query = sa.select(CongressSession).order_by(*newest_first)
-    return db.session.scalars(query.limit(1)).first()
+def chosen_session() -> CongressSession | None:
+    """Return the session named by ?session=ID, else the newest one."""
+    session_id = request.args.get("session", "")
+    if session_id.isdigit():
+        session = db.session.get(CongressSession, int(session_id))
+        if session is not None:
+            return session
+        flash("所选届次会议不存在，已显示最新一届。", "warning")
+    return current_session(db.session)
+
+
+def chosen_as_of(session: CongressSession) -> date:
+    """Return ?as_of=YYYY-MM-DD, else today (a past session's year-end)."""
+    fallback = default_as_of(session, date.today())
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return fallback
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        flash(f"日期“{text}”无法识别，请按“2017-12-15”的格式填写；已显示{fallback}的情况。",
+              "error")
+        return fallback
 
 
 class HomeView(AdminIndexView):
@@ -29,27 +50,50 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self) -> str:
-        session = current_session()
-        figures = self._figures(session) if session else []
-        return self.render("admin/home.html", session=session, figures=figures)
-
-    def _figures(self, session: CongressSession) -> list[tuple[str, int, str]]:
-        """Return (label, count, list URL) for the session's key counts."""
+        session = chosen_session()
+        if session is None:
+            return self.render("admin/home.html", session=None)
+        as_of = chosen_as_of(session)
+        own_unit = current_user.unit_id if current_user.role == Role.UNIT else None
+        board = dashboard(
+            db.session, session.id, as_of, access.visible(Opinion, current_user), own_unit
+        )
         opinions = next(view for view in self.admin._views if view.endpoint == "opinion")
-        today = date.today()
-        scope = sa.and_(Opinion.session_id == session.id, access.visible(Opinion, current_user))
-        counts = [
-            ("书面意见", sa.true(), {}),
-            ("正在答复", Opinion.replied_on.is_(None), {}),
-            ("已办结", Opinion.concluded_on.is_not(None), {"已办结": "1"}),
-            ("当前超期未办", deadlines.overdue_now(today), {"超期": "now"}),
-            ("不同意退回", returned(), {"不同意退回": "1"}),
-            ("领导督办", Opinion.supervisor.is_not(None), {"领导督办": "1"}),
-        ]
-        columns = [sa.func.count().filter(condition) for _, condition, _ in counts]
-        values = db.session.execute(sa.select(*columns).where(scope)).one()
-        session_filter = {"届次会议": str(session.id)}
-        return [
-            (label, value, opinions.filtered_list_url(**session_filter, **filters))
-            for (label, _, filters), value in zip(counts, values, strict=True)
-        ]
+
+        def linked(figures: list) -> list[tuple[str, str, int, str]]:
+            return [
+                (f.key, f.label, f.count, opinions.filtered_list_url(**f.filters))
+                for f in figures
+            ]
+
+        totals = {f.key: f.count for f in board.totals}
+        figures = {
+            "category": charts.pie("类别分布", board.by_category),
+            "answer_type": charts.bars("答复类型（已答复）", board.by_answer_type),
+            "grade": charts.bars("满意度（已评价）", board.by_grade),
+            "answered": charts.pie(
+                "答复进度",
+                {"已答复": totals["answered"], "正在答复": totals["answering"]},
+                hole=0.5,
+            ),
+            "overdue_by_unit": charts.horizontal_bars(
+                "超期未办（按责任单位）",
+                {name: count for _, name, count in board.overdue_by_unit[:15]},
+            ),
+        }
+        sessions = db.session.query(CongressSession).order_by(CongressSession.year.desc()).all()
+        return self.render(
+            "admin/home.html",
+            session=session,
+            sessions=sessions,
+            as_of=as_of,
+            totals=linked(board.totals),
+            work_lists=linked(board.work_lists),
+            figures=figures,
+            overdue_units=len(board.overdue_by_unit),
+        )
+
+    @expose("/plotly.min.js")
+    def plotly_js(self) -> Any:
+        """Serve the charting library from the installed plotly package."""
+        return send_file(charts.PLOTLY_JS, mimetype="text/javascript", max_age=86400)

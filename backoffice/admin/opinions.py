@@ -18,6 +18,7 @@ from backoffice.admin.filters import (
     CoHandlerFilter,
     ConditionFilter,
     OverdueFilter,
+    as_of_filters,
     returned,
     session_options,
     unit_options,
@@ -35,6 +36,7 @@ from backoffice.models import (
     ProgressReport,
     Unit,
 )
+from backoffice.reporting.dashboard import awaiting_sign_off, supervised
 from importers.vocabulary import (
     ANSWER_TYPE_LABELS,
     AnswerType,
@@ -117,8 +119,10 @@ class OpinionView(SecuredModelView):
         ChoiceFilter(Opinion.answer_type, "答复类型", options=ANSWER_TYPE_CHOICES),
         ConditionFilter("已办结", lambda: Opinion.concluded_on.is_not(None)),
         ConditionFilter("不同意退回", returned),
-        ConditionFilter("领导督办", lambda: Opinion.supervisor.is_not(None)),
+        ConditionFilter("领导督办", supervised),
         OverdueFilter(),
+        ConditionFilter("D类待阅批", awaiting_sign_off),
+        *as_of_filters(),
     )
     column_export_list = (
         "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",

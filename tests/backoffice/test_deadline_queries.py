@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from backoffice.deadlines import (
     ATTENTION,
+    UNDONE,
     Status,
     Step,
     conditions_as_of,
@@ -45,7 +46,7 @@ def test_sql_conditions_select_what_the_pure_deadlines_find(app) -> None:
             schedules = load_deadlines(db.session, as_of)
             seen.update((d.step, d.status) for s in schedules for d in s.deadlines)
             conditions = conditions_as_of(db.session, as_of)
-            for statuses in ({Status.OVERDUE}, {Status.DUE_SOON}, ATTENTION):
+            for statuses in ({Status.OVERDUE}, {Status.DUE_SOON}, ATTENTION, set(UNDONE)):
                 for step in Step:
                     expected = {
                         s.opinion_id for s in schedules

@@ -1,0 +1,180 @@
+"""The dashboard's figures for a session as of a date, in a handful of aggregate queries.
+
+Every count is over `scope` (the session's opinions a user may see), so a unit user's
+home counts its own; each work list has the opinions-list filter that lists exactly it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from backoffice import deadlines
+from backoffice.deadlines import ATTENTION, UNDONE, Status, Step
+from backoffice.models import Evaluation, Opinion, Unit
+from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, Category, Grade
+
+OVERDUE = frozenset({Status.OVERDUE})
+DUE_SOON = frozenset({Status.DUE_SOON})
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """A count and the opinions-list filters (name → value) that list exactly it."""
+
+    key: str
+    label: str
+    count: int
+    filters: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: date
+    totals: list[WorkList]  # 书面意见, 已答复, 正在答复, 已办结
+    work_lists: list[WorkList]
+    by_category: dict[str, int]
+    by_answer_type: dict[str, int]  # by label over the answered
+    by_grade: dict[str, int]  # latest grade as of the date
+    overdue_by_unit: list[tuple[int, str, int]]  # (unit id, name, opinions), most first
+
+
+def awaiting_sign_off() -> sa.ColumnElement[bool]:
+    """D (留作参考) replies without the 分管副区长's sign-off (阅批)."""
+    return sa.and_(
+        Opinion.answer_type == AnswerType.REFERENCE.value, Opinion.signed_off_on.is_(None)
+    )
+
+
+def supervised() -> sa.ColumnElement[bool]:
+    return Opinion.supervisor.is_not(None)
+
+
+def _answering(c: deadlines.DueConditions) -> sa.ColumnElement[bool]:
+    unanswered = sa.or_(Opinion.replied_on.is_(None), Opinion.replied_on > c.as_of)
+    return sa.and_(Opinion.assigned_on <= c.as_of, unanswered)
+
+
+# The opinions-list filters whose value is the date the list is read on, by filter name:
+# the dashboard counts with these conditions and links to these filters.
+AS_OF_FILTERS: dict[str, Callable[[deadlines.DueConditions], sa.ColumnElement[bool]]] = {
+    "已交办": lambda c: Opinion.assigned_on <= c.as_of,
+    "已答复": lambda c: Opinion.replied_on <= c.as_of,
+    "正在答复": _answering,
+    "办结": lambda c: Opinion.concluded_on <= c.as_of,
+    "超期未办": lambda c: c.any_step(OVERDUE),
+    "7天内到期": lambda c: c.any_step(DUE_SOON),
+    "待二次答复": lambda c: c.step(Step.SECOND_REPLY, UNDONE),
+    "进展反馈到期": lambda c: c.step(Step.PROGRESS, ATTENTION),
+}
+# Yes/no filters of the list the dashboard links to with 是 ("1").
+YES_FILTERS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
+    "领导督办": supervised,
+    "D类待阅批": awaiting_sign_off,
+}
+
+TOTALS = (
+    ("total", "书面意见", "已交办"),
+    ("answered", "已答复", "已答复"),
+    ("answering", "正在答复", "正在答复"),
+    ("concluded", "已办结", "办结"),
+)
+WORK_LISTS = (
+    ("overdue", "当前超期未办", "超期未办"),
+    ("due_soon", "7天内到期", "7天内到期"),
+    ("second_reply", "不同意退回待二次答复", "待二次答复"),
+    ("supervised", "领导督办", "领导督办"),
+    ("sign_off", "D类答复待阅批", "D类待阅批"),
+    ("progress", "进展反馈到期", "进展反馈到期"),
+)
+
+
+def _figures(conditions: deadlines.DueConditions, rows: tuple) -> list[tuple]:
+    """(key, label, condition, filters) of figures given as (key, label, filter name)."""
+    day = conditions.as_of.isoformat()
+    figures = []
+    for key, label, name in rows:
+        if name in AS_OF_FILTERS:
+            figures.append((key, label, AS_OF_FILTERS[name](conditions), {name: day}))
+        else:
+            figures.append((key, label, YES_FILTERS[name](), {name: "1"}))
+    return figures
+
+
+def _counts(db_session: orm.Session, scope: sa.ColumnElement[bool], rows: list[tuple],
+            session_filter: dict[str, str]) -> list[WorkList]:
+    columns = [sa.func.count().filter(condition) for _, _, condition, _ in rows]
+    values = db_session.execute(sa.select(*columns).select_from(Opinion).where(scope)).one()
+    return [
+        WorkList(key, label, value, {**session_filter, **filters})
+        for (key, label, _, filters), value in zip(rows, values, strict=True)
+    ]
+
+
+def _grouped(db_session: orm.Session, column, where) -> dict[str, int]:
+    rows = db_session.execute(
+        sa.select(column, sa.func.count()).select_from(Opinion).where(where).group_by(column)
+    )
+    return {key: count for key, count in rows.all() if key is not None}
+
+
+def _latest_grades(db_session: orm.Session, scope, as_of: date) -> dict[str, int]:
+    ranked = (
+        sa.select(
+            Evaluation.grade,
+            sa.func.row_number().over(
+                partition_by=Evaluation.opinion_id,
+                order_by=(Evaluation.evaluated_on.desc(), Evaluation.id.desc()),
+            ).label("position"),
+        )
+        .join(Opinion, Opinion.id == Evaluation.opinion_id)
+        .where(scope, Evaluation.evaluated_on <= as_of)
+        .subquery()
+    )
+    rows = db_session.execute(
+        sa.select(ranked.c.grade, sa.func.count())
+        .where(ranked.c.position == 1, ranked.c.grade.is_not(None))
+        .group_by(ranked.c.grade)
+    )
+    return dict(rows.all())
+
+
+def dashboard(
+    db_session: orm.Session,
+    session_id: int,
+    as_of: date,
+    scope: sa.ColumnElement[bool],
+    unit_id: int | None = None,
+) -> Dashboard:
+    """Return the dashboard of a session's opinions within scope as of a date.
+
+    unit_id (a unit user's own unit) keeps only that unit in the overdue-by-unit chart.
+    """
+    scope = sa.and_(Opinion.session_id == session_id, scope)
+    session_filter = {"届次会议": str(session_id)}
+    conditions = deadlines.conditions_as_of(db_session, as_of)
+    started = sa.and_(scope, Opinion.assigned_on <= as_of)
+    answered = sa.and_(started, Opinion.replied_on <= as_of)
+    by_type = _grouped(db_session, Opinion.answer_type, answered)
+    by_grade = _latest_grades(db_session, started, as_of)
+    by_category = _grouped(db_session, Opinion.category, started)
+    overdue = deadlines.units_needing_attention(db_session, as_of, OVERDUE, where=scope)
+    if unit_id is not None:
+        overdue = {k: v for k, v in overdue.items() if k == unit_id}
+    names = dict(db_session.execute(
+        sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(overdue)))
+    ).all())
+    return Dashboard(
+        as_of=as_of,
+        totals=_counts(db_session, scope, _figures(conditions, TOTALS), session_filter),
+        work_lists=_counts(db_session, scope, _figures(conditions, WORK_LISTS), session_filter),
+        by_category={c.value: by_category.get(c.value, 0) for c in Category},
+        by_answer_type={ANSWER_TYPE_LABELS[t]: by_type.get(t.value, 0) for t in AnswerType},
+        by_grade={g.value: by_grade.get(g.value, 0) for g in Grade},
+        overdue_by_unit=sorted(
+            ((unit, names[unit], count) for unit, count in overdue.items()),
+            key=lambda row: (-row[2], row[1]),
+        ),
+    )

@@ -1,0 +1,95 @@
+"""The dashboard: every figure equals the list it links to, on any date and for every role;
+charts come from the installed plotly package."""
+
+import html
+import json
+import re
+
+import sqlalchemy as sa
+
+from backoffice.extensions import db
+from backoffice.models import CoHandling, CongressSession, Opinion
+
+CARD = re.compile(
+    r'data-figure="(\w+)">\s*<a class="card[^"]*" href="([^"]+)">\s*<div class="card-body[^>]*>'
+    r'\s*<div class="display-4">(\d+)</div>\s*<div[^>]*>([^<]+)<'
+)
+
+
+def _cards(client, url: str) -> dict[str, tuple[int, str]]:
+    page = client.get(url).get_data(as_text=True)
+    return {key: (int(count), html.unescape(href)) for key, href, count, _ in CARD.findall(page)}
+
+
+def _listed(client, url: str) -> int:
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r"列表 \((\d+)\)", page)
+    return int(match.group(1)) if match else 0
+
+
+def _figures(client, url: str) -> dict:
+    page = client.get(url).get_data(as_text=True)
+    raw = re.search(r'<script type="application/json" id="figures">(.*?)</script>', page, re.S)
+    return {key: json.loads(value) for key, value in json.loads(raw.group(1)).items()}
+
+
+WORK_LISTS = {"overdue", "due_soon", "second_reply", "supervised", "sign_off", "progress"}
+
+
+def test_every_figure_lands_on_exactly_its_opinions(as_user, app) -> None:
+    client = as_user("admin")
+    seen_nonzero = set()
+    for as_of in ("2017-03-01", "2017-05-25", "2017-06-15", ""):
+        cards = _cards(client, f"/admin/?as_of={as_of}")
+        assert set(cards) == {"total", "answered", "answering", "concluded"} | WORK_LISTS
+        for key, (count, url) in cards.items():
+            assert _listed(client, url) == count, (as_of, key)
+            if count:
+                seen_nonzero.add(key)
+    assert seen_nonzero == set(cards)  # every list is non-empty on one of the dates
+    may = _cards(client, "/admin/?as_of=2017-05-25")
+    count, url = may["overdue"]
+    assert count > 0 and "2017-05-25" in url
+    # Default: the demo's 2017 session is over, so its year-end.
+    assert "截至 2017年12月31日" in client.get("/admin/").get_data(as_text=True)
+
+    figures = _figures(client, "/admin/?as_of=2017-12-15")
+    category = figures["category"]["data"][0]
+    assert dict(zip(category["labels"], category["values"], strict=True)) == {
+        "城市建设和管理": 230, "社会事业": 46, "公安和廉政建设": 29, "财政经济": 17}
+    grade = figures["grade"]["data"][0]
+    assert dict(zip(grade["x"], grade["y"], strict=True)) == {
+        "好": 238, "较好": 65, "一般": 11, "较差": 0, "差": 0}
+    answered = figures["answered"]["data"][0]
+    assert dict(zip(answered["labels"], answered["values"], strict=True)) == {
+        "已答复": 320, "正在答复": 2}
+    assert figures["answer_type"]["data"][0]["y"] == [137, 94, 46, 43]
+
+    script = client.get("/admin/plotly.min.js")
+    assert script.status_code == 200 and script.mimetype == "text/javascript"
+    assert b"plotly" in script.get_data()[:2000].lower()
+    script.close()
+
+    page = client.get("/admin/?as_of=2017-13-01").get_data(as_text=True)
+    assert "日期“2017-13-01”无法识别" in page
+
+
+def test_a_unit_user_sees_its_own_opinions_only(as_user, app) -> None:
+    from tests.backoffice.scoping import unit_id
+
+    client = as_user("pujiang")
+    cards = _cards(client, "/admin/?as_of=2017-05-25")
+    with app.app_context():
+        session_id = db.session.scalar(
+            sa.select(CongressSession.id).where(CongressSession.year == 2017))
+        pujiang = unit_id("浦江镇")
+        co_handled = sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == pujiang)
+        own = db.session.scalar(sa.select(sa.func.count()).select_from(Opinion).where(
+            Opinion.session_id == session_id,
+            sa.or_(Opinion.lead_unit_id == pujiang, Opinion.id.in_(co_handled))))
+    assert cards["total"][0] == own < 322
+    for key, (count, url) in cards.items():
+        assert _listed(client, url) == count, key
+    admin_view = _figures(client, "/admin/?as_of=2026-11-27")["overdue_by_unit"]["data"][0]
+    assert set(admin_view["y"]) <= {"浦江镇"}
+    assert "届次会议" in client.get(f"/admin/?session={session_id}").get_data(as_text=True)
