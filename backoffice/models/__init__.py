@@ -6,6 +6,7 @@ from backoffice.models.audit import AuditAction, AuditEntry
 from backoffice.models.base import Base
 from backoffice.models.calendar import CalendarOverride
 from backoffice.models.deputies import Deputy
+from backoffice.models.follow_up import Channel, Delivery, OutboxMessage, ReminderItem
 from backoffice.models.handling import Contact, Evaluation, ProgressReport
 from backoffice.models.imports import (
     ChangeAction,
@@ -29,9 +30,11 @@ __all__ = [
     "Base",
     "CalendarOverride",
     "ChangeAction",
+    "Channel",
     "CoHandling",
     "CongressSession",
     "Contact",
+    "Delivery",
     "Deputy",
     "Evaluation",
     "ImportChange",
@@ -41,9 +44,11 @@ __all__ = [
     "LiaisonTerm",
     "Notice",
     "Opinion",
+    "OutboxMessage",
     "ProgressReport",
     "PublishedAssessment",
     "Reassignment",
+    "ReminderItem",
     "Role",
     "Unit",
     "UnitAlias",
