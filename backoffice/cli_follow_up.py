@@ -5,14 +5,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from backoffice.audit import acting_as
 from backoffice.extensions import db
+from backoffice.models import CongressSession
+from backoffice.reminders import deliver, plan_reminders, queue
 from backoffice.reporting.annual_files import as_docx, as_xlsx
 from backoffice.reporting.annual_loading import report_with_previous
 from backoffice.reporting.annual_prose import as_text
 from backoffice.reporting.sessions import current_session, default_as_of, session_named
+from backoffice.senders import senders_from_config
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -34,13 +38,7 @@ def report(
     """
     if output_format in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"{output_format} 格式须用 -o 指定输出文件。")
-    session = session_named(db.session, session_name) if session_name else current_session(
-        db.session
-    )
-    if session is None:
-        raise click.ClickException(
-            f"没有名为“{session_name}”的届次会议。" if session_name else "数据库中还没有届次会议。"
-        )
+    session = _session(session_name)
     day = as_of.date() if as_of else default_as_of(session, date.today())
     both = report_with_previous(db.session, session, day)
     if output_format == "json":
@@ -54,6 +52,54 @@ def report(
         _emit(as_text(both.report, both.previous).encode("utf-8"), output)
 
 
+@click.command("remind")
+@click.option("--date", "as_of", type=_DATE, help="提醒所依据的日期（YYYY-MM-DD）；默认今天")
+@click.option("--session", "session_name", help="届次会议名称；默认为最新一届")
+@click.option("--dry-run", is_flag=True, help="只显示将发送的提醒，不写入发件箱、不发送")
+@with_appcontext
+def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> None:
+    """Remind each unit's liaison of what is overdue or due within 7 days.
+
+    One message per liaison goes to the outbox; an item already reminded that day is
+    left out. Pending messages are then sent by the configured senders.
+    """
+    session = _session(session_name)
+    day = as_of.date() if as_of else date.today()
+    plan = plan_reminders(db.session, day, session)
+    for message in plan.messages:
+        click.echo(f"{message.unit.name} → {message.liaison.person}"
+                   f"（{message.channel}：{message.address or '无联系方式'}）：{message.subject}")
+        if dry_run:
+            click.echo(message.body)
+    for name in plan.units_without_liaison:
+        click.echo(f"{name} 在{day}没有在任联络员，未能提醒。", err=True)
+    if plan.already_reminded:
+        click.echo(f"另有 {plan.already_reminded} 项当天已提醒过，不再重复。")
+    if dry_run:
+        click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
+        return
+    with acting_as("remind", "cli"):
+        queue(db.session, plan, day)
+        db.session.commit()
+        counts = deliver(db.session, senders_from_config(current_app.config))
+        db.session.commit()
+    click.echo(
+        f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
+        f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。"
+    )
+
+
+def _session(session_name: str | None) -> CongressSession:
+    session = (
+        session_named(db.session, session_name) if session_name else current_session(db.session)
+    )
+    if session is None:
+        raise click.ClickException(
+            f"没有名为“{session_name}”的届次会议。" if session_name else "数据库中还没有届次会议。"
+        )
+    return session
+
+
 def _emit(content: bytes, output: Path | None) -> None:
     if output is None:
         click.echo(content.decode("utf-8"), nl=False)
@@ -64,3 +110,4 @@ def _emit(content: bytes, output: Path | None) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(report)
+    app.cli.add_command(remind)
