@@ -21,6 +21,7 @@ from backoffice.models import (
     ProgressReport,
     Reassignment,
     Role,
+    Unit,
     User,
 )
 
@@ -51,6 +52,11 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     "users": _ADMIN_ONLY,
     "audit": {Role.ADMIN: _READ},
     "settings": _ADMIN_ONLY,
+    # Follow-up: the reminder outbox (liaisons' addresses) and notice drafts (issuing
+    # records 通报批评: CREATE) are the office's; the annual report is read by leaders too.
+    "outbox": _ADMIN_ONLY,
+    "notice_drafts": _ADMIN_ONLY,
+    "annual_report": _READ_FOR_LEADERS,
     # Year-end assessment: the live ranking, explanations, rules and what-if (EDIT),
     # publishing (CREATE), published rankings and sheets (EXPORT).
     "assessment": _READ_FOR_LEADERS,
@@ -61,6 +67,10 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
         Role.LEADER: _READ,
         Role.UNIT: frozenset({Action.VIEW}),
     },
+    # Units' worklists to download: a unit user only its own (`worklist_units`).
+    "worklists": {Role.ADMIN: _READ, Role.LEADER: _READ, Role.UNIT: _READ},
+    # Whole-office sheets of every kind (as `backoffice export` writes them).
+    "exports": {Role.ADMIN: _READ, Role.LEADER: _READ},
 }
 
 # The form fields a unit fills in, by screen group; everything else is the office's.
@@ -92,6 +102,13 @@ def sees_unit_result(user: User, unit_name: str) -> bool:
     if user.role != Role.UNIT:
         return True
     return user.unit is not None and user.unit.name == unit_name
+
+
+def worklist_units(user: User) -> ColumnElement[bool]:
+    """Return the condition on units whose worklists user may export: a unit user its own."""
+    if user.role == Role.UNIT:
+        return Unit.id == user.unit_id
+    return sa.true()
 
 
 def _unit_opinions(unit_id: int) -> ColumnElement[bool]:

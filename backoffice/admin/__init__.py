@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from backoffice.admin.assessment import AssessmentView, PublishedView, RulesView
+from backoffice.admin.exports import ExportsView
 from backoffice.admin.handling import CoHandlingView, NoticeView
 from backoffice.admin.home import HomeView
 from backoffice.admin.opinions import OpinionView
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     admin.add_view(OpinionView(name="书面意见", endpoint="opinion", category=HANDLING))
     admin.add_view(CoHandlingView(name="会办", endpoint="co_handling", category=HANDLING))
     admin.add_view(NoticeView(name="通报", endpoint="notice", category=HANDLING))
+    admin.add_view(ExportsView(name="导出清单", endpoint="exports", category=HANDLING))
     admin.add_view(SessionView(name="届次会议", endpoint="session", category=REFERENCE))
     admin.add_view(UnitView(name="承办单位", endpoint="unit", category=REFERENCE))
     admin.add_view(LiaisonTermView(name="联络员", endpoint="liaison", category=REFERENCE))

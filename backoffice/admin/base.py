@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
 from backoffice.models import Role
 
@@ -73,6 +75,10 @@ class SecuredModelView(ModelView):
     can_view_details = True
     details_modal = False
     column_display_pk = False
+    # Every list exports as .xlsx (typed cells) or CSV (with a BOM), formula-safe, through
+    # importers.exporting; the rows are the list's own, filtered, sorted and scoped.
+    export_types = list(list_exports.EXPORT_TYPES)
+    column_type_formatters_export = list_exports.TYPE_FORMATTERS
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(self.model_class, db, **kwargs)
@@ -113,6 +119,12 @@ class SecuredModelView(ModelView):
     @property
     def can_export(self) -> bool:  # type: ignore[override]
         return self._allowed(Action.EXPORT)
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str) -> Response:
+        if export_type not in self.export_types:
+            abort(404)
+        return list_exports.export_response(self, export_type)
 
     # -- rows -----------------------------------------------------------------------------
     def get_query(self) -> Any:

@@ -50,9 +50,14 @@ class ExportBook:
     # -- sheets ----------------------------------------------------------------------------
     def add_sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
                   *, title: str | None = None, freeze_columns: int = 0,
-                  guide: Guide | None = None) -> int:
-        """Write a sheet of rows under a title and a header; return how many rows it got."""
+                  guide: Guide | None = None, active: bool = False) -> int:
+        """Write a sheet of rows under a title and a header; return how many rows it got.
+
+        The active sheet is the one Excel shows on opening (the first by default).
+        """
         writer = SheetWriter(self._book, self.formats, name, columns, title, freeze_columns)
+        if active:
+            writer.activate()
         count = writer.write_rows(rows)
         writer.finish()
         self.rows_written += count

@@ -127,6 +127,10 @@ class SheetWriter:
         self._puts = [self._put_for(index, column) for index, column in enumerate(self.columns)]
         self._write_top()
 
+    def activate(self) -> None:
+        """Make this the sheet Excel shows on opening."""
+        self._sheet.activate()
+
     # -- writing ---------------------------------------------------------------------------
     def write_rows(self, rows: Iterable[Sequence[Any]]) -> int:
         """Write every row below those already written; return how many were written."""

@@ -59,7 +59,8 @@ class Template:
 
 def write_kind_sheet(book: ExportBook, template: Template | str, rows: Iterable[Row], *,
                      units: Sequence[str] = (),
-                     lists: Mapping[str, Sequence[str]] | None = None) -> int:
+                     lists: Mapping[str, Sequence[str]] | None = None,
+                     active: bool = False) -> int:
     """Write one sheet of a kind; return how many rows it got.
 
     Rows hold the values of the schema's fields, in field order or by field name:
@@ -79,7 +80,7 @@ def write_kind_sheet(book: ExportBook, template: Template | str, rows: Iterable[
     freeze = 1 if schema.fields[0].name in schema.key else 0
     return book.add_sheet(template.name, columns, _ordered(schema, rows),
                           title=template.title or schema.title, freeze_columns=freeze,
-                          guide=guide)
+                          guide=guide, active=active)
 
 
 def _ordered(schema: Schema, rows: Iterable[Row]) -> Iterator[Sequence[Any]]:

@@ -5,6 +5,13 @@ Each sheet is a template of its kind (办理情况 = handling, 沟通走访记�
 办理进展反馈 = progress, the two 会办 sheets = co-evaluations). A reader takes one kind
 per file, so `split_workbook` turns a filled worklist into one file per sheet, each
 then read (or imported) as its kind, in dependency order, with `kind="auto"`.
+
+The sheets' order is chosen so that a worklist read whole, unsplit, is refused rather
+than misread: a file's first sheet decides its kind, and the handling kind (number and
+lead unit required, both in every sheet here) would take the other sheets' rows for
+handling reports. The contacts sheet comes first (its 沟通阶段 and 沟通日期 are in no
+other sheet, so every other sheet fails its header check); 办理情况 is the sheet Excel
+opens on.
 """
 
 from __future__ import annotations
@@ -37,20 +44,22 @@ class WorklistPart:
     editable: frozenset[str]
     note: str
     numbers_dropdown: bool = False  # new rows pick the opinion's number from the list
+    active: bool = False  # the sheet Excel opens on
 
 
 PARTS: tuple[WorklistPart, ...] = (
+    WorklistPart(
+        CONTACTS, "contacts", "沟通走访记录", frozenset({"method"}),
+        "已登记的沟通走访（办前、办中、办后）；新的沟通走访请在末尾空行逐条填写。",
+        numbers_dropdown=True,
+    ),
     WorklistPart(
         HANDLING, "handling", "办理情况",
         frozenset({"accepted_on", "consulted_on", "consult_method", "replied_on",
                    "answer_type", "concluded", "concluded_on", "second_reply_on",
                    "contact_person", "remarks"}),
         "本单位主办、尚未办结的书面意见：请填写签收、面商、答复、答复类型和办结情况。",
-    ),
-    WorklistPart(
-        CONTACTS, "contacts", "沟通走访记录", frozenset({"method"}),
-        "已登记的沟通走访（办前、办中、办后）；新的沟通走访请在末尾空行逐条填写。",
-        numbers_dropdown=True,
+        active=True,
     ),
     WorklistPart(
         PROGRESS, "progress", "办理进展反馈", frozenset({"text"}),
@@ -86,7 +95,7 @@ def write_worklist(target: Target, unit: str, session: str,
                                 notes=(part.note,))
             lists = {"number": numbers} if part.numbers_dropdown and numbers else None
             count += write_kind_sheet(book, template, rows.get(part.part, ()), units=units,
-                                      lists=lists)
+                                      lists=lists, active=part.active)
     return count
 
 

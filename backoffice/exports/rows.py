@@ -1,0 +1,306 @@
+"""Each sheet kind's rows, read from the database in batches, in the schema's field order.
+
+Values are what the readers give back for the sheet: unit and deputy names, dates,
+True/False, plain vocabulary values, lists for multi-value fields, so that an export
+read back equals the database.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from backoffice.exports.batches import keyset_batches
+from backoffice.models import (
+    CoHandling,
+    Contact,
+    Deputy,
+    Evaluation,
+    LiaisonTerm,
+    Notice,
+    Opinion,
+    ProgressReport,
+    Unit,
+    UnitAlias,
+    opinion_cosigners,
+)
+
+UnitRole = Literal["lead", "co", "either"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows an export holds: a session's, a unit's, only open opinions'."""
+
+    session_id: int | None = None
+    year: int | None = None  # notices are a year's
+    unit_id: int | None = None
+    unit_as: UnitRole = "either"  # the unit as lead, as co-handler, or as either
+    open_only: bool = False
+
+
+RowSource = Callable[[orm.Session, Scope], Iterator[tuple[Any, ...]]]
+
+
+def open_opinion() -> sa.ColumnElement[bool]:
+    """Opinions still to be handled: not concluded, or returned and not replied to again."""
+    disagreed = sa.select(Evaluation.opinion_id).where(Evaluation.agrees.is_(False))
+    return sa.or_(
+        Opinion.concluded_on.is_(None),
+        sa.and_(Opinion.id.in_(disagreed), Opinion.second_replied_on.is_(None)),
+    )
+
+
+def _opinion_conditions(scope: Scope, unit_as: UnitRole) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if scope.session_id is not None:
+        conditions.append(Opinion.session_id == scope.session_id)
+    if scope.unit_id is not None:
+        lead = Opinion.lead_unit_id == scope.unit_id
+        co = Opinion.id.in_(
+            sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == scope.unit_id))
+        conditions.append({"lead": lead, "co": co, "either": sa.or_(lead, co)}[unit_as])
+    if scope.open_only:
+        conditions.append(open_opinion())
+    return conditions
+
+
+def _lead_unit() -> Any:
+    return orm.aliased(Unit, name="lead_unit")
+
+
+def _text(value: str | None) -> str | None:
+    """Return None for an empty text: an empty cell reads back as nothing."""
+    return value or None
+
+
+# -- directory ------------------------------------------------------------------------------
+def units(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    statement = sa.select(Unit.id, Unit.name, Unit.kind)
+    if scope.unit_id is not None:
+        statement = statement.where(Unit.id == scope.unit_id)
+    for batch in keyset_batches(db_session, statement, [Unit.id]):
+        aliases = _grouped(db_session, sa.select(UnitAlias.unit_id, UnitAlias.alias)
+                           .where(UnitAlias.unit_id.in_([row.id for row in batch]))
+                           .order_by(UnitAlias.alias))
+        for row in batch:
+            yield row.name, row.kind, aliases.get(row.id, [])
+
+
+def deputies(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    statement = sa.select(Deputy.id, Deputy.name, Deputy.delegation, Deputy.phone)
+    for batch in keyset_batches(db_session, statement, [Deputy.id]):
+        for row in batch:
+            yield row.name, _text(row.delegation), _text(row.phone)
+
+
+def liaisons(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    statement = (sa.select(LiaisonTerm.id, Unit.name, LiaisonTerm.person, LiaisonTerm.phone,
+                           LiaisonTerm.started_on, LiaisonTerm.ended_on)
+                 .join(Unit, LiaisonTerm.unit_id == Unit.id))
+    if scope.unit_id is not None:
+        statement = statement.where(LiaisonTerm.unit_id == scope.unit_id)
+    for batch in keyset_batches(db_session, statement, [LiaisonTerm.id]):
+        for row in batch:
+            yield row.name, row.person, _text(row.phone), row.started_on, row.ended_on
+
+
+# -- opinions -------------------------------------------------------------------------------
+def opinions(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    lead_unit = _lead_unit()
+    statement = (
+        sa.select(Opinion.id, Opinion.number, Opinion.title, Deputy.name.label("deputy"),
+                  Deputy.delegation, Opinion.category, lead_unit.name.label("lead_unit"),
+                  Opinion.assigned_on, Opinion.supervisor, Opinion.content)
+        .join(Deputy, Opinion.lead_deputy_id == Deputy.id)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .where(*_opinion_conditions(scope, scope.unit_as))
+    )
+    for batch in keyset_batches(db_session, statement, [Opinion.number, Opinion.id]):
+        ids = [row.id for row in batch]
+        cosigners = _grouped(db_session, sa.select(opinion_cosigners.c.opinion_id, Deputy.name)
+                             .join(Deputy, opinion_cosigners.c.deputy_id == Deputy.id)
+                             .where(opinion_cosigners.c.opinion_id.in_(ids))
+                             .order_by(Deputy.id))
+        co_units = _co_units(db_session, ids)
+        for row in batch:
+            yield (row.number, row.title, row.deputy, cosigners.get(row.id, []),
+                   _text(row.delegation), row.category, row.lead_unit,
+                   co_units.get(row.id, []), row.assigned_on, _text(row.supervisor),
+                   _text(row.content))
+
+
+def _co_units(db_session: orm.Session, opinion_ids: Sequence[int]) -> dict[int, list[Any]]:
+    return _grouped(db_session, sa.select(CoHandling.opinion_id, Unit.name)
+                    .join(Unit, CoHandling.unit_id == Unit.id)
+                    .where(CoHandling.opinion_id.in_(opinion_ids))
+                    .order_by(CoHandling.id))
+
+
+def handling(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    lead_unit = _lead_unit()
+    statement = (
+        sa.select(Opinion.id, Opinion.number, Opinion.title, lead_unit.name.label("lead_unit"),
+                  Opinion.accepted_on, Opinion.consulted_on, Opinion.consult_method,
+                  Opinion.replied_on, Opinion.answer_type, Opinion.concluded_on,
+                  Opinion.second_replied_on)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .where(*_opinion_conditions(scope, "lead"))
+    )
+    for batch in keyset_batches(db_session, statement, [Opinion.number, Opinion.id]):
+        for row in batch:
+            yield (row.number, row.title, row.lead_unit, row.accepted_on, row.consulted_on,
+                   row.consult_method, row.replied_on, row.answer_type,
+                   row.concluded_on is not None, row.concluded_on, row.second_replied_on,
+                   None, None)
+
+
+def signoffs(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    lead_unit = _lead_unit()
+    statement = (
+        sa.select(Opinion.id, Opinion.number, Opinion.title, lead_unit.name.label("lead_unit"),
+                  Opinion.signed_off_by, Opinion.signed_off_on)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .where(Opinion.signed_off_by.is_not(None), *_opinion_conditions(scope, "lead"))
+    )
+    for batch in keyset_batches(db_session, statement, [Opinion.number, Opinion.id]):
+        for row in batch:
+            yield (row.number, row.title, row.lead_unit, row.signed_off_by, row.signed_off_on)
+
+
+# -- around the handling ----------------------------------------------------------------------
+def contacts(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    lead_unit = _lead_unit()
+    statement = (
+        sa.select(Contact.id, Opinion.number, lead_unit.name.label("lead_unit"), Contact.stage,
+                  Contact.method, Contact.contacted_on)
+        .join(Opinion, Contact.opinion_id == Opinion.id)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .where(*_opinion_conditions(scope, "lead"))
+    )
+    key = [Opinion.number, Contact.contacted_on, Contact.id]
+    for batch in keyset_batches(db_session, statement, key):
+        for row in batch:
+            yield row.number, row.lead_unit, row.stage, row.method, row.contacted_on
+
+
+def progress(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    lead_unit = _lead_unit()
+    statement = (
+        sa.select(ProgressReport.id, Opinion.number, lead_unit.name.label("lead_unit"),
+                  ProgressReport.reported_on, ProgressReport.text)
+        .join(Opinion, ProgressReport.opinion_id == Opinion.id)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .where(*_opinion_conditions(scope, "lead"))
+    )
+    key = [Opinion.number, ProgressReport.reported_on, ProgressReport.id]
+    for batch in keyset_batches(db_session, statement, key):
+        for row in batch:
+            yield row.number, row.lead_unit, row.reported_on, _text(row.text)
+
+
+def evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    """Each feedback row; the deputies' grades of co-handlers go on the opinion's latest."""
+    lead_unit = _lead_unit()
+    later = orm.aliased(Evaluation)
+    is_latest = ~sa.exists().where(
+        later.opinion_id == Evaluation.opinion_id,
+        sa.tuple_(later.evaluated_on, later.id) > sa.tuple_(Evaluation.evaluated_on,
+                                                            Evaluation.id),
+    )
+    statement = (
+        sa.select(Evaluation.id, Evaluation.opinion_id, Opinion.number,
+                  Deputy.name.label("deputy"), lead_unit.name.label("lead_unit"),
+                  Evaluation.agrees, Evaluation.grade, Evaluation.praised,
+                  Evaluation.evaluated_on, Evaluation.consents_to_publish,
+                  is_latest.label("is_latest"))
+        .join(Opinion, Evaluation.opinion_id == Opinion.id)
+        .join(Deputy, Opinion.lead_deputy_id == Deputy.id)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .where(*_opinion_conditions(scope, "lead"))
+    )
+    key = [Opinion.number, Evaluation.evaluated_on, Evaluation.id]
+    for batch in keyset_batches(db_session, statement, key):
+        grades = _co_grades(db_session, [row.opinion_id for row in batch if row.is_latest])
+        for row in batch:
+            co_grades = grades.get(row.opinion_id, []) if row.is_latest else []
+            yield (row.number, row.deputy, row.lead_unit, row.agrees, row.grade, row.praised,
+                   co_grades, row.evaluated_on, row.consents_to_publish)
+
+
+def _co_grades(db_session: orm.Session, opinion_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Return each opinion's deputies' grades of its co-handlers as (unit, grade) pairs."""
+    grades: dict[int, list[Any]] = defaultdict(list)
+    if opinion_ids:
+        statement = (sa.select(CoHandling.opinion_id, Unit.name, CoHandling.deputy_grade)
+                     .join(Unit, CoHandling.unit_id == Unit.id)
+                     .where(CoHandling.opinion_id.in_(opinion_ids),
+                            CoHandling.deputy_grade.is_not(None))
+                     .order_by(CoHandling.id))
+        for opinion_id, unit, grade in db_session.execute(statement):
+            grades[opinion_id].append((unit, grade))
+    return grades
+
+
+def co_evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    lead_unit, co_unit = _lead_unit(), orm.aliased(Unit, name="co_unit")
+    statement = (
+        sa.select(CoHandling.id, Opinion.number, lead_unit.name.label("lead_unit"),
+                  co_unit.name.label("co_unit"), CoHandling.submitted_on, CoHandling.lead_grade)
+        .join(Opinion, CoHandling.opinion_id == Opinion.id)
+        .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
+        .join(co_unit, CoHandling.unit_id == co_unit.id)
+        .where(*_opinion_conditions(Scope(scope.session_id, open_only=scope.open_only), "lead"))
+    )
+    if scope.unit_id is not None:
+        lead = Opinion.lead_unit_id == scope.unit_id
+        co = CoHandling.unit_id == scope.unit_id
+        statement = statement.where({"lead": lead, "co": co, "either": sa.or_(lead, co)}
+                                    [scope.unit_as])
+    for batch in keyset_batches(db_session, statement, [Opinion.number, CoHandling.id]):
+        for row in batch:
+            yield row.number, row.lead_unit, row.co_unit, row.submitted_on, row.lead_grade
+
+
+def notices(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
+    statement = (sa.select(Notice.id, Notice.issued_on, Notice.kind, Unit.name, Notice.reason)
+                 .join(Unit, Notice.unit_id == Unit.id))
+    if scope.year is not None:
+        statement = statement.where(Notice.issued_on.between(date(scope.year, 1, 1),
+                                                             date(scope.year, 12, 31)))
+    if scope.unit_id is not None:
+        statement = statement.where(Notice.unit_id == scope.unit_id)
+    for batch in keyset_batches(db_session, statement, [Notice.issued_on, Notice.id]):
+        for row in batch:
+            yield row.issued_on, row.kind, row.name, _text(row.reason)
+
+
+ROWS: dict[str, RowSource] = {
+    "units": units,
+    "deputies": deputies,
+    "liaisons": liaisons,
+    "opinions": opinions,
+    "handling": handling,
+    "signoffs": signoffs,
+    "contacts": contacts,
+    "progress": progress,
+    "evaluations": evaluations,
+    "co-evaluations": co_evaluations,
+    "notices": notices,
+}
+# Kinds whose rows belong to one session's opinions: they need a session.
+SESSION_KINDS = frozenset(ROWS) - {"units", "deputies", "liaisons", "notices"}
+# Kinds that have nothing to do with a unit.
+UNITLESS_KINDS = frozenset({"deputies"})
+
+
+def _grouped(db_session: orm.Session, statement: sa.Select) -> dict[Any, list[Any]]:
+    """Return the (key, value) rows of a statement as key -> [values] in order."""
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for key, value in db_session.execute(statement):
+        grouped[key].append(value)
+    return grouped
