@@ -4,7 +4,7 @@ A flush listener turns the session's pending changes into audit entries, so no
 write path can forget to record itself.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import event, orm
 
 from backoffice.models import AuditAction, AuditEntry, Base
+from backoffice.models.base import utcnow
 
 # Columns that change on every save and would only add noise to the trail.
 _IGNORED = {"version", "updated_at", "created_at", "password_hash"}
@@ -188,6 +189,52 @@ def _write_entries(db_session: orm.Session, _flush_context) -> None:
         for obj, action, changes in pending
     ]
     db_session.connection().execute(sa.insert(AuditEntry), rows)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A change made without the ORM (a bulk import), to be written to the audit log."""
+
+    action: AuditAction
+    table_name: str
+    record_id: str
+    record_label: str
+    changes: dict[str, list[Any]]  # column -> [old, new]
+    opinion_id: int | None = None
+
+
+def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int = 2000) -> int:
+    """Write audit entries for changes made with Core statements; return how many.
+
+    The flush listener sees only ORM changes; bulk writers call this instead, inside the
+    same transaction, so that their changes are attributed and logged like any other.
+    """
+    actor = current_actor()
+    at = utcnow()
+    connection = db_session.connection()
+    written = 0
+    rows: list[dict[str, Any]] = []
+    for change in changes:
+        rows.append({
+            "at": at,
+            "actor": actor.name,
+            "source": actor.source,
+            "action": change.action.value,
+            "table_name": change.table_name,
+            "record_id": change.record_id,
+            "record_label": change.record_label[:300],
+            "opinion_id": change.opinion_id,
+            "changes": {key: [_plain(old), _plain(new)]
+                        for key, (old, new) in change.changes.items() if key not in _IGNORED},
+        })
+        if len(rows) >= batch:
+            connection.execute(sa.insert(AuditEntry), rows)
+            written += len(rows)
+            rows = []
+    if rows:
+        connection.execute(sa.insert(AuditEntry), rows)
+        written += len(rows)
+    return written
 
 
 def _forget_pending(db_session: orm.Session, *_args) -> None:

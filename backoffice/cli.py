@@ -14,7 +14,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from backoffice import cli_export, cli_follow_up, cli_score
+from backoffice import cli_export, cli_follow_up, cli_import, cli_score
 from backoffice.audit import acting_as
 from backoffice.extensions import db
 from backoffice.models import Opinion, Role, Unit, User
@@ -109,3 +109,4 @@ def init_app(app: Flask) -> None:
     cli_score.init_app(app)
     cli_follow_up.init_app(app)
     cli_export.init_app(app)
+    cli_import.init_app(app)

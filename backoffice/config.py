@@ -21,6 +21,8 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "ATTACHMENT_FOLDER": str(Path(instance_path) / "attachments"),
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
+        # Imported files (by SHA-256) and uploads waiting to be applied.
+        "IMPORT_FOLDER": str(Path(instance_path) / "imports"),
         "ATTACHMENT_EXTENSIONS": {
             "pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "jpeg", "png", "txt", "zip",
         },

@@ -43,6 +43,7 @@ def _app(url: str, tmp_path: Path, **config: object) -> Flask:
             "SECRET_KEY": "test-secret",
             "TESTING": True,
             "ATTACHMENT_FOLDER": str(tmp_path / "attachments"),
+            "IMPORT_FOLDER": str(tmp_path / "imports"),
             **config,
         }
     )

@@ -1,0 +1,127 @@
+"""`backoffice import KIND|auto PATH...`: import sheets from the command line.
+
+Exit status: 0 when the import was applied (or a dry run found nothing wrong),
+1 when nothing was applied because of errors, 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from backoffice.extensions import db
+from backoffice.imports import ImportResult, apply_prepared, prepare_import
+from importers import KINDS, SCHEMAS, Problem, UsageError
+from importers.planning import Outcome
+
+PROGRESS_FROM = 2000  # rows to write before a progress bar is worth showing
+_SHOWN_PROBLEMS = 200
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(["auto", *KINDS]), metavar="KIND|auto")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path), metavar="PATH...")
+@click.option("--session", "session_name", metavar="NAME",
+              help="届次会议名称，如 区六届人大一次会议（默认为最新一届）")
+@click.option("--year", type=int, metavar="YYYY", help="届次会议的年度（新建届次会议时必填）")
+@click.option("--dry-run", is_flag=True, help="只检查并显示将要做的变更，不写入数据库")
+@click.option("--skip-invalid", is_flag=True, help="导入无误的行，跳过并列出有错误的行")
+@click.option("--map", "mappings", multiple=True, metavar="源列=目标列",
+              help="把表中未识别的列对应到某一列（目标留空表示忽略该列），可重复")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="输出格式")
+@with_appcontext
+def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
+                   year: int | None, dry_run: bool, skip_invalid: bool,
+                   mappings: tuple[str, ...], output: str) -> None:
+    """Import sheets: KIND is one of the sheet kinds, or auto to recognise each file.
+
+    A folder imports every workbook in it (and its subfolders) in dependency order.
+    """
+    quiet = output == "json"
+    if not quiet:
+        click.echo(f"正在读取 {len(paths)} 个路径中的表格…", err=True)
+    try:
+        prepared = prepare_import(db.session, list(paths), kind, session=session_name,
+                                  year=year, mapping=list(mappings), skip_invalid=skip_invalid)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if dry_run:
+        result = ImportResult("dry_run", prepared)
+    else:
+        writes = sum(1 for row in prepared.plan.rows if row.writes)
+        with _progress(writes if not quiet and writes >= PROGRESS_FROM else 0) as advance:
+            result = apply_prepared(db.session, prepared, actor="cli", source="cli",
+                                    progress=advance)
+    if quiet:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _print_text(result)
+    sys.exit(exit_status(result))
+
+
+def exit_status(result: ImportResult) -> int:
+    """Return 0 for an applied import or a clean dry run, 1 when errors keep it out."""
+    if result.status == "dry_run":
+        plan = result.plan
+        kept_out = not plan.ok and (not result.prepared.skip_invalid or not plan.has_changes)
+        return 1 if kept_out else 0
+    return 1 if result.status == "refused" else 0
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(import_command)
+
+
+@contextmanager
+def _progress(length: int) -> Iterator:
+    if not length or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=length, label="写入数据库", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_text(result: ImportResult) -> None:
+    prepared = result.prepared
+    plan = result.plan
+    if prepared.session_name:
+        new = "（新建）" if plan.creates_session else ""
+        click.echo(f"届次会议：{prepared.session_name}（{prepared.year}年）{new}")
+    for facts in prepared.files:
+        kind = prepared.kinds.get(str(facts.path))
+        title = SCHEMAS[kind].title if kind else "未识别"
+        click.echo(f"  {facts.name}：{title}，{prepared.rows.get(str(facts.path), 0)} 行")
+    counts = plan.counts()
+    click.echo("计划：" + "，".join(f"{outcome.label} {counts[outcome]} 行" for outcome in Outcome))
+    _print_problems("错误", result.errors, prepared.name_of)
+    _print_problems("提示", result.warnings, prepared.name_of)
+    counts_done = result.counts
+    done = (f"新增 {counts_done['created']} 行，修改 {counts_done['updated']} 行，"
+            f"无变化 {counts_done['unchanged']} 行，跳过 {counts_done['skipped']} 行")
+    click.echo({
+        "applied": f"已导入（导入记录 #{result.run_id}）：{done}",
+        "unchanged": "没有需要导入的变更：数据库中已是这些数据",
+        "dry_run": f"试运行，未写入数据库：{done}",
+        "refused": "有错误，未导入任何数据。请修正后重新导入，或用 --skip-invalid 跳过有错误的行",
+    }[result.status])
+
+
+def _print_problems(title: str, problems: list[Problem], name_of) -> None:
+    if not problems:
+        return
+    click.echo(f"{title}（{len(problems)}）：")
+    for problem in problems[:_SHOWN_PROBLEMS]:
+        value = f"「{problem.value}」" if problem.value not in (None, "") else ""
+        parts = (name_of(problem.file), problem.cell or problem.sheet, value + problem.message)
+        click.echo("  " + " ".join(part for part in parts if part))
+    if len(problems) > _SHOWN_PROBLEMS:
+        click.echo(f"  ……另有 {len(problems) - _SHOWN_PROBLEMS} 条")

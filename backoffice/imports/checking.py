@@ -1,0 +1,163 @@
+"""The back-office's own checks on a plan, as problems at the cell that causes them.
+
+`checks.py` judges each opinion the plan touches as it would be after the import;
+only problems the import brings are reported (an old one is not the sheet's fault).
+Text too long for its column is refused here rather than by the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+
+from backoffice.checks import MISSING_SIGNOFF, opinion_fact_problems
+from backoffice.models import (
+    Deputy,
+    LiaisonTerm,
+    Notice,
+    Opinion,
+    ProgressReport,
+    Unit,
+    UnitAlias,
+)
+from importers.planning import OpinionFacts, Plan, RowId, RowPlan, State, show
+from importers.problems import Problem, cell_ref
+
+# checks.py's field -> (sheet kind, field of that kind) that sets it.
+_SOURCES = {
+    "accepted_on": ("handling", "accepted_on"),
+    "consulted_on": ("handling", "consulted_on"),
+    "replied_on": ("handling", "replied_on"),
+    "answer_type": ("handling", "answer_type"),
+    "concluded_on": ("handling", "concluded_on"),
+    "second_replied_on": ("handling", "second_reply_on"),
+    "signed_off_on": ("signoffs", "approved_on"),
+    "signed_off_by": ("signoffs", "approver"),
+    "co_handlings": ("opinions", "co_units"),
+    "number": ("opinions", "number"),
+}
+_OPINION_KINDS = ("opinions", "handling", "signoffs")
+
+# Text fields per kind and the column that stores them, for the length check.
+_TEXT_COLUMNS: dict[str, dict[str, sa.Column]] = {
+    "units": {"name": Unit.__table__.c.name, "aliases": UnitAlias.__table__.c.alias},
+    "deputies": {"name": Deputy.__table__.c.name, "delegation": Deputy.__table__.c.delegation,
+                 "phone": Deputy.__table__.c.phone},
+    "liaisons": {"name": LiaisonTerm.__table__.c.person, "phone": LiaisonTerm.__table__.c.phone},
+    "opinions": {"title": Opinion.__table__.c.title, "supervisor": Opinion.__table__.c.supervisor},
+    "signoffs": {"approver": Opinion.__table__.c.signed_off_by},
+    "progress": {"text": ProgressReport.__table__.c.text},
+    "notices": {"reason": Notice.__table__.c.reason},
+}
+
+
+def plan_problems(plan: Plan, before: State) -> dict[RowId, list[Problem]]:
+    """Return the problems the back-office finds in the plan's rows, by row."""
+    found: dict[RowId, list[Problem]] = defaultdict(list)
+    for row in plan.writing_rows():
+        for problem in _too_long(row):
+            found[row.row_id].append(problem)
+    for row, problem in _opinion_problems(plan, before):
+        found[row.row_id].append(problem)
+    return found
+
+
+def _too_long(row: RowPlan) -> list[Problem]:
+    columns = _TEXT_COLUMNS.get(row.kind, {})
+    problems = []
+    for change in row.changes:
+        column = columns.get(change.field)
+        if column is None:
+            continue
+        limit = column.type.length
+        for value in change.new if isinstance(change.new, list) else [change.new]:
+            if isinstance(value, str) and len(value) > limit:
+                problems.append(_problem(row, change.field, value,
+                                         f"内容过长（{len(value)}字），最多{limit}字"))
+    return problems
+
+
+def _opinion_problems(plan: Plan, before: State) -> list[tuple[RowPlan, Problem]]:
+    touching: dict[int, list[RowPlan]] = defaultdict(list)
+    for row in plan.writing_rows():
+        if row.kind in _OPINION_KINDS:
+            touching[row.key[0]].append(row)
+    found = []
+    for number, rows in touching.items():
+        after = plan.after.opinions.get(number)
+        if after is None:
+            continue
+        old = before.opinions.get(number)
+        known = set(_problems(old).items()) if old is not None else set()
+        for field, message in _problems(after).items():
+            if (field, message) not in known:
+                found.append(_placed(rows, field, message))
+    return found
+
+
+def _problems(facts: OpinionFacts) -> dict[str, str]:
+    """Return checks.py's problems with the opinion as the facts describe it."""
+    lead = _Named(facts.lead_unit)
+    candidate = SimpleNamespace(
+        number=None, session=None, reply_extension_months=None,
+        assigned_on=facts.assigned_on, accepted_on=facts.accepted_on,
+        consulted_on=facts.consulted_on, replied_on=facts.replied_on,
+        answer_type=facts.answer_type, concluded_on=facts.concluded_on,
+        second_replied_on=facts.second_reply_on, signed_off_by=facts.approver,
+        signed_off_on=facts.approved_on, lead_unit=lead, lead_unit_id=lead.id,
+        co_handlings=[SimpleNamespace(unit=_Named(unit), unit_id=unit) for unit in facts.co_units],
+    )
+    return opinion_fact_problems(candidate)  # type: ignore[arg-type]
+
+
+class _Named:
+    """A unit as checks.py sees it: an id to compare and a name to print."""
+
+    def __init__(self, name: str | None) -> None:
+        self.id = name
+
+    def __str__(self) -> str:
+        return self.id or ""
+
+    def __bool__(self) -> bool:
+        return self.id is not None
+
+
+def _placed(rows: list[RowPlan], field: str, message: str) -> tuple[RowPlan, Problem]:
+    """Put a problem on the row and cell that set the field, else the first row touching it."""
+    kind, sheet_field = _SOURCES.get(field, (None, None))
+    for row in rows:
+        if row.kind == kind and (sheet_field in row.changed or sheet_field == "number"):
+            return row, _problem(row, sheet_field, None, message)
+    row = rows[0]
+    named = "assigned_on" if row.kind == "opinions" and "assigned_on" in row.changed else None
+    return row, _problem(row, named, None, message)
+
+
+def _problem(row: RowPlan, field: str | None, value: Any, message: str) -> Problem:
+    record = row.record
+    cell = (record.cell(field) if field else None) or cell_ref(record.sheet, record.row, None)
+    level = "warning" if message == MISSING_SIGNOFF else "error"
+    if value is None and field and field in row.changed:
+        value = row.changed[field].new
+    return Problem(record.file, record.sheet, cell, field, _shown(value), message, level)
+
+
+def _shown(value: Any) -> Any:
+    return None if value is None else show(value)
+
+
+def merge(into: dict[RowId, list[Problem]], found: Mapping[RowId, list[Problem]]) -> bool:
+    """Add found problems not yet known; return whether any of them is an error."""
+    new_error = False
+    for row, problems in found.items():
+        known = {(p.cell, p.message) for p in into.get(row, ())}
+        for problem in problems:
+            if (problem.cell, problem.message) not in known:
+                into.setdefault(row, []).append(problem)
+                new_error = new_error or problem.is_error
+    return new_error

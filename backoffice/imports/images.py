@@ -1,0 +1,37 @@
+"""Row images as JSON: what an import wrote and what was there before, exact to the value."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+
+def encode(value: Any) -> Any:
+    """Return a column value as JSON data; a datetime in UTC (SQLite gives it naive)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def encode_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: encode(value) for key, value in row.items()}
+
+
+def decode(column: sa.Column, value: Any) -> Any:
+    """Return a JSON value as the column's Python value."""
+    if value is None:
+        return None
+    if isinstance(column.type, sa.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, sa.Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def decode_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    return {key: decode(table.c[key], value) for key, value in row.items()}

@@ -1,0 +1,288 @@
+"""Import sheets: read, plan and check (a dry run), then apply the plan in one transaction.
+
+    result = run_import(["samples/2017"], "auto", session="区六届人大一次会议", year=2017,
+                        dry_run=False, actor="admin")
+    result.status, result.counts, result.errors, result.to_json()
+
+`prepare_import` does everything but writing and returns the plan to show;
+`apply_prepared` applies exactly that plan (the files are not read again), all or
+nothing unless `skip_invalid`, and records the run so that it can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from backoffice.audit import acting_as
+from backoffice.imports import checking
+from backoffice.imports.applying import Applier
+from backoffice.imports.originals import FileFacts, describe, keep
+from backoffice.imports.state import SESSION_KINDS, load_state, load_units
+from backoffice.imports.writer import Writer
+from backoffice.models import CongressSession, ImportFile, ImportRun
+from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
+from importers.planning import Outcome, Plan, RowId, State, plan_import
+
+Status = Literal["applied", "unchanged", "refused", "dry_run"]
+Progress = Callable[[int], None]
+
+# Problems that name a column no field takes: the upload screen offers a mapping for them.
+UNKNOWN_COLUMN = "未识别的列"
+_CHECK_ROUNDS = 5
+
+
+class StalePlan(Exception):
+    """The data changed since the plan was made; the message says so, in Chinese."""
+
+
+@dataclass
+class PreparedImport:
+    """A plan ready to show and to apply, with what it was made from."""
+
+    kind: str
+    files: list[FileFacts]
+    kinds: dict[str, str | None]  # path -> kind read
+    rows: dict[str, int]  # path -> rows read
+    plan: Plan
+    session_name: str | None
+    year: int | None
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    skip_invalid: bool = False
+
+    @property
+    def unknown_columns(self) -> list[Problem]:
+        """Return the warnings about columns no field takes, one per header text."""
+        seen, found = set(), []
+        for problem in self.plan.problems:
+            if problem.message.startswith(UNKNOWN_COLUMN) and problem.value not in seen:
+                seen.add(problem.value)
+                found.append(problem)
+        return found
+
+    def name_of(self, path: str | Path) -> str:
+        for facts in self.files:
+            if str(facts.path) == str(path):
+                return facts.name
+        return Path(path).name
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do)."""
+
+    status: Status
+    prepared: PreparedImport
+    run_id: int | None = None
+
+    @property
+    def plan(self) -> Plan:
+        return self.prepared.plan
+
+    @property
+    def counts(self) -> dict[str, int]:
+        planned = self.plan.counts()
+        writes = planned[Outcome.CREATE] + planned[Outcome.UPDATE]
+        if self.status == "refused":
+            return {"created": 0, "updated": 0, "unchanged": planned[Outcome.UNCHANGED],
+                    "skipped": writes + planned[Outcome.ERROR]}
+        return {"created": planned[Outcome.CREATE], "updated": planned[Outcome.UPDATE],
+                "unchanged": planned[Outcome.UNCHANGED], "skipped": planned[Outcome.ERROR]}
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.plan.errors
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.plan.warnings
+
+    @property
+    def applied(self) -> bool:
+        return self.status == "applied"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the CLI's JSON: the counts and every error with its place."""
+        names = self.prepared.name_of
+        return {
+            **self.counts,
+            "errors": [{**_problem_json(p), "file": names(p.file)} for p in self.errors],
+        }
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    data = problem.to_dict()
+    return {key: data[key] for key in ("file", "sheet", "cell", "field", "value", "message")}
+
+
+def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str = AUTO, *,
+                   session: str | None = None, year: int | None = None,
+                   mapping: Mapping[str, str | None] | Iterable[str] | None = None,
+                   skip_invalid: bool = False,
+                   names: Mapping[str, str] | None = None) -> PreparedImport:
+    """Read the files and plan them against the database, changing nothing.
+
+    `names` gives a path's name as the user knows it (an upload's file name).
+    Raises UsageError for a wrong call: unknown kind, bad mapping, no session.
+    """
+    if kind != AUTO and kind not in SCHEMAS:
+        raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(SCHEMAS)}")
+    column_mapping = _mapping(mapping)
+    congress_session, creates = _session(db_session, session, year)
+    year = year or (congress_session.year if congress_session else None)
+    name = congress_session.name if congress_session else None
+    state = State(session=name, year=year)
+    load_units(db_session, state)
+    result = read_paths(paths, kind, session=name, year=year, units=state.unit_lookup(),
+                        mapping=column_mapping)
+    kinds = {file.kind for file in result.files if file.kind}
+    if SESSION_KINDS & kinds and congress_session is None:
+        raise UsageError("请指定届次会议：命令行用 --session 名称（新届次另加 --year 年度）")
+    creates = creates and bool(SESSION_KINDS & kinds)
+    load_state(db_session, kinds, None if creates else congress_session, state)
+    records = [record for file in result.files for record in file.records]
+    plan = _checked_plan(records, state, result.problems, creates)
+    files = [describe(Path(file.path), (names or {}).get(str(file.path))) for file in result.files]
+    return PreparedImport(
+        kind=kind, files=files, kinds={str(f.path): f.kind for f in result.files},
+        rows={str(f.path): len(f.records) for f in result.files}, plan=plan,
+        session_name=name, year=year, mapping=column_mapping, skip_invalid=skip_invalid,
+    )
+
+
+def _mapping(mapping: Mapping[str, str | None] | Iterable[str] | None) -> dict[str, str | None]:
+    if mapping is None:
+        return {}
+    if isinstance(mapping, Mapping):
+        return dict(mapping)
+    return parse_mapping(mapping)
+
+
+def _session(db_session: orm.Session, name: str | None,
+             year: int | None) -> tuple[CongressSession | None, bool]:
+    """Return the session named (a new one if it does not exist yet) or the latest."""
+    if name:
+        name = name.strip()
+        found = db_session.scalar(sa.select(CongressSession).where(CongressSession.name == name))
+        if found is not None:
+            if year is not None and year != found.year:
+                raise UsageError(f"届次会议“{name}”的年度是{found.year}，不是{year}")
+            return found, False
+        if year is None:
+            raise UsageError(f"届次会议“{name}”尚不存在；新建届次会议请同时指定年度（--year）")
+        return CongressSession(name=name, year=year), True
+    latest = sa.select(CongressSession).order_by(CongressSession.year.desc(),
+                                                 CongressSession.id.desc())
+    return db_session.scalars(latest.limit(1)).first(), False
+
+
+def _checked_plan(records: list, state: State, problems: list[Problem], creates: bool) -> Plan:
+    """Plan, then add the back-office's checks; an error found re-plans so dependants see it."""
+    extra: dict[RowId, list[Problem]] = {}
+    for _round in range(_CHECK_ROUNDS):
+        plan = plan_import(records, state, problems=problems, extra=extra,
+                           creates_session=creates)
+        found = checking.plan_problems(plan, state)
+        if not checking.merge(extra, found):
+            break
+    for row in plan.rows:
+        known = {(p.cell, p.message) for p in row.problems}
+        row.problems.extend(p for p in extra.get(row.row_id, ())
+                            if (p.cell, p.message) not in known)
+    return plan
+
+
+def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: str,
+                   source: str = "cli", check_stale: bool = False,
+                   progress: Progress | None = None) -> ImportResult:
+    """Apply the prepared plan in one transaction and record the run; commit or roll back."""
+    plan = prepared.plan
+    if not plan.ok and not prepared.skip_invalid:
+        return ImportResult("refused", prepared)
+    if not plan.has_changes:
+        return ImportResult("refused" if plan.errors else "unchanged", prepared)
+    try:
+        congress_session, state = _current_state(db_session, prepared)
+        if check_stale:
+            _refuse_stale(prepared, state)
+        for facts in prepared.files:
+            keep(facts)
+        with acting_as(actor, "import"):
+            run = _record_run(db_session, prepared, actor, source)
+            writer = Writer(db_session, run.id)
+            Applier(db_session, plan, state, congress_session, writer, actor,
+                    progress).apply()
+        db_session.commit()
+    except BaseException:
+        db_session.rollback()
+        raise
+    db_session.expire_all()
+    return ImportResult("applied", prepared, run.id)
+
+
+def _current_state(db_session: orm.Session,
+                   prepared: PreparedImport) -> tuple[CongressSession | None, State]:
+    plan = prepared.plan
+    congress_session = None
+    if prepared.session_name:
+        congress_session = db_session.scalar(
+            sa.select(CongressSession).where(CongressSession.name == prepared.session_name))
+    if plan.creates_session:
+        if congress_session is not None:
+            raise StalePlan(f"届次会议“{prepared.session_name}”已在预览之后创建，请重新预览")
+        congress_session = CongressSession(name=prepared.session_name, year=prepared.year)
+    state = State(session=prepared.session_name, year=prepared.year)
+    load_units(db_session, state)
+    kinds = {row.kind for row in plan.rows}
+    load_state(db_session, kinds, None if plan.creates_session else congress_session, state)
+    return congress_session, state
+
+
+def _refuse_stale(prepared: PreparedImport, state: State) -> None:
+    """Refuse a plan the data has moved away from since it was shown."""
+    plan = prepared.plan
+    records = [row.record for row in plan.rows]
+    again = _checked_plan(records, state, plan.problems, plan.creates_session)
+    if again.fingerprint() != plan.fingerprint():
+        raise StalePlan("预览之后数据已有变动（有人修改或导入了相关数据），请重新预览后再导入")
+
+
+def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
+                source: str) -> ImportRun:
+    plan = prepared.plan
+    counts = ImportResult("applied", prepared).counts
+    run = ImportRun(
+        actor=actor, source=source, kind=prepared.kind, session_name=prepared.session_name,
+        options={"skip_invalid": prepared.skip_invalid, "mapping": prepared.mapping,
+                 "year": prepared.year},
+        problems=[_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
+                  for p in plan.all_problems],
+        **counts,
+    )
+    run.files = [
+        ImportFile(name=facts.name, kind=prepared.kinds.get(str(facts.path)),
+                   sha256=facts.sha256, size=facts.size, stored_name=facts.stored_name,
+                   rows=prepared.rows.get(str(facts.path), 0))
+        for facts in prepared.files
+    ]
+    db_session.add(run)
+    db_session.flush()
+    return run
+
+
+def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str = AUTO, *,
+               session: str | None = None, year: int | None = None,
+               mapping: Mapping[str, str | None] | Iterable[str] | None = None,
+               skip_invalid: bool = False, dry_run: bool = True, actor: str = "cli",
+               source: str = "cli", progress: Progress | None = None) -> ImportResult:
+    """Read, plan, check and (unless a dry run) apply files in one go."""
+    prepared = prepare_import(db_session, paths, kind, session=session, year=year,
+                              mapping=mapping, skip_invalid=skip_invalid)
+    if dry_run:
+        return ImportResult("dry_run", prepared)
+    return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress)

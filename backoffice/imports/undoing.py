@@ -1,0 +1,279 @@
+"""Undo a whole import from its row images: every row as it was before, or nothing.
+
+Undo refuses when a row the import wrote has changed since (a later edit or
+import would be lost) or when rows added since point at rows it would delete.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from backoffice.audit import Recorded, record_bulk
+from backoffice.imports.images import decode_row, encode, encode_row
+from backoffice.imports.writer import BATCH, READ_BATCH, chunks
+from backoffice.models import (
+    AuditAction,
+    Base,
+    ChangeAction,
+    ImportChange,
+    ImportRun,
+    ImportStatus,
+)
+from backoffice.models.base import utcnow
+
+_SHOWN_CONFLICTS = 10
+
+
+class UndoRefused(Exception):
+    """The import cannot be undone; the message says why, in Chinese."""
+
+
+@dataclass
+class _Row:
+    """One row the import touched, from its images in order."""
+
+    table: str
+    key: dict[str, Any]  # primary key, as JSON data
+    order: int  # id of its first image
+    created: bool = False
+    before: dict[str, Any] | None = None  # first image's whole row (JSON data)
+    expected: dict[str, Any] = field(default_factory=dict)  # columns as the import left them
+    deleted: bool = False  # absent when the import ended
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    run_id: int
+    restored: int
+    deleted: int
+    reinserted: int
+
+
+def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
+    """Put back every row the import changed, in the caller's transaction."""
+    run = db_session.get(ImportRun, run_id)
+    if run is None:
+        raise UndoRefused(f"没有编号为{run_id}的导入记录")
+    if run.status == ImportStatus.UNDONE:
+        raise UndoRefused(f"导入 #{run_id} 已于{run.undone_at:%Y-%m-%d %H:%M}撤销")
+    rows = _rows(db_session, run_id)
+    tables = Base.metadata.tables
+    connection = db_session.connection()
+    current = _current(connection, tables, rows)
+    _refuse_conflicts(connection, tables, rows, current)
+    audit: list[Recorded] = []
+    restored = _restore(connection, tables, rows, current, audit)
+    deleted = _delete_created(connection, tables, rows, current, audit)
+    reinserted = _reinsert(connection, tables, rows, audit)
+    record_bulk(db_session, audit)
+    run.status = ImportStatus.UNDONE.value
+    run.undone_at = utcnow()
+    run.undone_by = actor
+    db_session.flush()
+    db_session.expire_all()
+    return UndoResult(run_id, restored, deleted, reinserted)
+
+
+def _rows(db_session: orm.Session, run_id: int) -> list[_Row]:
+    images = ImportChange.__table__
+    query = (sa.select(images.c.id, images.c.table_name, images.c.row_key, images.c.action,
+                       images.c.before, images.c.after)
+             .where(images.c.run_id == run_id).order_by(images.c.id))
+    rows: dict[tuple[str, str], _Row] = {}
+    for image_id, table, key, action, before, after in db_session.execute(query):
+        flat = (table, repr(sorted(key.items())))
+        row = rows.get(flat)
+        if row is None:
+            row = rows[flat] = _Row(table, key, image_id,
+                                    created=action == ChangeAction.CREATE, before=before)
+        if action == ChangeAction.DELETE:
+            row.deleted = True
+        else:
+            row.deleted = False
+            row.expected.update(after or {})
+    return list(rows.values())
+
+
+def _flat(table: sa.Table, values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(encode(values[column.name]) for column in table.primary_key.columns)
+
+
+def _current(connection: sa.Connection, tables: dict[str, sa.Table],
+             rows: Iterable[_Row]) -> dict[tuple[str, tuple], dict[str, Any]]:
+    """Return the rows as they are now, by (table, key), a few hundred per query."""
+    by_table: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_table[row.table].append(row)
+    current: dict[tuple[str, tuple], dict[str, Any]] = {}
+    for name, table_rows in by_table.items():
+        table = tables[name]
+        columns = list(table.primary_key.columns)
+        for batch in chunks(table_rows, READ_BATCH):
+            keys = [tuple(decode_row(table, row.key)[c.name] for c in columns) for row in batch]
+            condition = (columns[0].in_([key[0] for key in keys]) if len(columns) == 1 else
+                         sa.tuple_(*columns).in_(keys))
+            for found in connection.execute(sa.select(table).where(condition)):
+                data = dict(found._mapping)
+                current[name, _flat(table, data)] = data
+    return current
+
+
+def _key_of(tables: dict[str, sa.Table], row: _Row) -> tuple[str, tuple]:
+    table = tables[row.table]
+    return row.table, tuple(row.key[column.name] for column in table.primary_key.columns)
+
+
+def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
+                      current: dict) -> None:
+    conflicts = []
+    for row in rows:
+        now = current.get(_key_of(tables, row))
+        if row.deleted:
+            if now is not None:
+                conflicts.append(f"{_label(row.table, now)}：导入时删除后又被重新添加")
+            continue
+        if now is None:
+            conflicts.append(f"{_label(row.table, row.expected)}：导入后已被删除")
+            continue
+        encoded = encode_row(now)
+        changed = [name for name, value in row.expected.items() if encoded.get(name) != value]
+        if changed:
+            conflicts.append(f"{_label(row.table, now)}：导入后已被修改（{'、'.join(changed)}）")
+    conflicts += _references(connection, tables, rows)
+    if conflicts:
+        shown = "；".join(conflicts[:_SHOWN_CONFLICTS])
+        more = f"等{len(conflicts)}处" if len(conflicts) > _SHOWN_CONFLICTS else ""
+        raise UndoRefused(f"无法撤销：导入之后数据又有变动——{shown}{more}。"
+                          "请先撤销之后的导入，或恢复这些修改后再撤销。")
+
+
+def _references(connection: sa.Connection, tables: dict[str, sa.Table],
+                rows: list[_Row]) -> list[str]:
+    """Say which rows added since point at rows the undo would delete."""
+    created: dict[str, set[tuple]] = defaultdict(set)
+    for row in rows:
+        if row.created and not row.deleted:
+            created[row.table].add(_key_of(tables, row)[1])
+    found = []
+    for name, keys in created.items():
+        target = tables[name]
+        if [c.name for c in target.primary_key.columns] != ["id"]:
+            continue
+        ids = [decode_row(target, {"id": key[0]})["id"] for key in keys]
+        for referring in tables.values():
+            for foreign in referring.foreign_keys:
+                if foreign.column.table is not target or referring.name.startswith("import_"):
+                    continue
+                mine = created.get(referring.name, set())
+                for batch in chunks(ids, READ_BATCH):
+                    query = sa.select(referring).where(foreign.parent.in_(batch))
+                    for other in connection.execute(query):
+                        data = dict(other._mapping)
+                        if _flat(referring, data) not in mine:
+                            found.append(f"{_label(referring.name, data)}：在导入之后添加，"
+                                         f"引用了本次导入新增的数据")
+    return found
+
+
+def _restore(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
+             current: dict, audit: list[Recorded]) -> int:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row.created or row.deleted or row.before is None:
+            continue
+        table = tables[row.table]
+        before = decode_row(table, row.before)
+        now = current[_key_of(tables, row)]
+        groups[row.table].append(before)
+        changes = {name: [now[name], value] for name, value in before.items()
+                   if now[name] != value}
+        audit.append(_recorded(AuditAction.UPDATE, row.table, before, changes))
+    for name, befores in groups.items():
+        table = tables[name]
+        keys = [c.name for c in table.primary_key.columns]
+        others = [c.name for c in table.columns if c.name not in keys]
+        statement = (sa.update(table)
+                     .where(*(table.c[k] == sa.bindparam(f"k_{k}") for k in keys))
+                     .values({c: sa.bindparam(f"v_{c}") for c in others}))
+        for batch in chunks(befores, BATCH):
+            connection.execute(statement, [{**{f"k_{k}": b[k] for k in keys},
+                                            **{f"v_{c}": b[c] for c in others}} for b in batch])
+    return sum(len(befores) for befores in groups.values())
+
+
+def _delete_created(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
+                    current: dict, audit: list[Recorded]) -> int:
+    """Delete the rows the import created, newest first, so children go before parents."""
+    doomed = sorted((row for row in rows if row.created and not row.deleted),
+                    key=lambda row: row.order, reverse=True)
+    count = 0
+    start = 0
+    while start < len(doomed):
+        name = doomed[start].table
+        end = start
+        while end < len(doomed) and doomed[end].table == name:
+            end += 1
+        table = tables[name]
+        keys = [c.name for c in table.primary_key.columns]
+        statement = sa.delete(table).where(*(table.c[k] == sa.bindparam(f"k_{k}") for k in keys))
+        run = doomed[start:end]
+        for batch in chunks(run, BATCH):
+            connection.execute(statement, [
+                {f"k_{k}": v for k, v in decode_row(table, row.key).items()} for row in batch])
+        for row in run:
+            now = current[_key_of(tables, row)]
+            if not name.startswith("opinion_cosigners"):
+                audit.append(_recorded(AuditAction.DELETE, name, now,
+                                       {k: [v, None] for k, v in now.items()}))
+        count += len(run)
+        start = end
+    return count
+
+
+def _reinsert(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
+              audit: list[Recorded]) -> int:
+    """Put back the rows the import deleted, as they were."""
+    back = sorted((row for row in rows if row.deleted and not row.created and row.before),
+                  key=lambda row: row.order)
+    for row in back:
+        table = tables[row.table]
+        before = decode_row(table, row.before)
+        connection.execute(sa.insert(table), [before])
+        if row.table != "opinion_cosigners":
+            audit.append(_recorded(AuditAction.CREATE, row.table, before,
+                                   {k: [None, v] for k, v in before.items()}))
+    return len(back)
+
+
+def _recorded(action: AuditAction, table: str, row: dict[str, Any],
+              changes: dict[str, list[Any]]) -> Recorded:
+    keys = [c.name for c in Base.metadata.tables[table].primary_key.columns]
+    opinion_id = row.get("id") if table == "opinions" else row.get("opinion_id")
+    return Recorded(action, table, ",".join(str(row[k]) for k in keys), _label(table, row),
+                    changes, opinion_id)
+
+
+def _label(table: str, row: dict[str, Any]) -> str:
+    """Name a row for messages and the audit log."""
+    if table == "opinions" and "number" in row:
+        return f"第{row['number']}号 {row.get('title', '')}".strip()
+    for column in ("name", "alias", "person"):
+        if row.get(column):
+            return str(row[column])
+    if "opinion_id" in row:
+        return f"{_TABLE_LABELS.get(table, table)}（意见 #{row['opinion_id']}）"
+    return f"{_TABLE_LABELS.get(table, table)} #{row.get('id', '')}"
+
+
+_TABLE_LABELS = {
+    "co_handlings": "会办", "contacts": "沟通走访", "progress_reports": "进展反馈",
+    "evaluations": "代表评价", "notices": "通报", "reassignments": "改派记录",
+    "opinion_cosigners": "附议代表", "attachments": "附件", "unit_aliases": "单位别名",
+    "liaison_terms": "联络员",
+}

@@ -1,0 +1,201 @@
+"""Bulk inserts, updates and deletes that leave an image and an audit entry for each row.
+
+Everything goes through Core statements executed many rows at a time inside the
+caller's transaction: the ORM would cost a Python object and a flush per row. Each
+row written gets an `ImportChange` (its image before and the values written, so the
+import can be undone) and an audit entry (through `audit.record_bulk`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from backoffice.audit import Recorded, record_bulk
+from backoffice.imports.images import encode, encode_row
+from backoffice.models import AuditAction, ChangeAction, ImportChange
+from backoffice.models.base import utcnow
+
+BATCH = 1000
+READ_BATCH = 500
+_IMAGES = ImportChange.__table__
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """How a row is named in the audit log: its label and the opinion it belongs to."""
+
+    label: str
+    opinion_id: int | None = None
+
+
+class Writer:
+    """Write rows of any table in bulk, imaging and auditing each one."""
+
+    def __init__(self, db_session: orm.Session, run_id: int | None) -> None:
+        self.connection = db_session.connection()
+        self.db_session = db_session
+        self.run_id = run_id
+        self.now = utcnow()
+        self._imaged: set[tuple[str, Any]] = set()  # rows whose first image is written
+        self._images: list[dict[str, Any]] = []
+        self._audit: list[Recorded] = []
+
+    # -- inserts ----------------------------------------------------------------------------
+    def insert(self, table: sa.Table, rows: Sequence[dict[str, Any]],
+               described: Sequence[Described], audit: bool = True) -> list[Any]:
+        """Insert rows; return their ids (None for a table keyed otherwise)."""
+        keyed_by_id = _has_id(table)
+        ids: list[Any] = []
+        for batch, about in zip(chunks(rows, BATCH), chunks(described, BATCH), strict=True):
+            if keyed_by_id:
+                statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                new_ids = list(self.connection.execute(statement, list(batch)).scalars())
+            else:
+                self.connection.execute(sa.insert(table), list(batch))
+                new_ids = [None] * len(batch)
+            for row, new_id, description in zip(batch, new_ids, about, strict=True):
+                key = {"id": new_id} if keyed_by_id else _key(table, row)
+                self._imaged.add((table.name, _flat(key)))
+                self._image(table, key, ChangeAction.CREATE, None, encode_row(row))
+                if audit:
+                    self._audit_row(AuditAction.CREATE, table, key, description,
+                                    {name: [None, value] for name, value in row.items()})
+            ids.extend(new_ids)
+            self._flush_if_full()
+        return ids
+
+    # -- updates ----------------------------------------------------------------------------
+    def update(self, table: sa.Table, updates: Sequence[tuple[int, dict[str, Any]]],
+               described: Sequence[Described], *, versioned: bool = False,
+               also: dict[int, dict[str, list[Any]]] | None = None) -> None:
+        """Set columns of rows by id; `versioned` rows get version + 1 and updated_at.
+
+        `also` adds changes to a row's audit entry that are not its columns (co-signers).
+        """
+        merged: dict[int, dict[str, Any]] = {}
+        about: dict[int, Described] = {}
+        for (row_id, values), description in zip(updates, described, strict=True):
+            merged.setdefault(row_id, {}).update(values)
+            about[row_id] = description
+        current = self.read(table, list(merged))
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for row_id, values in merged.items():
+            before = current[row_id]
+            if versioned:
+                values = {**values, "version": before["version"] + 1, "updated_at": self.now}
+            key = {"id": row_id}
+            first = (table.name, row_id) not in self._imaged
+            self._imaged.add((table.name, row_id))
+            self._image(table, key, ChangeAction.UPDATE,
+                        encode_row(before) if first else None, encode_row(values))
+            changes = {name: [before[name], value] for name, value in values.items()
+                       if before[name] != value}
+            changes.update((also or {}).get(row_id, {}))
+            self._audit_row(AuditAction.UPDATE, table, key, about[row_id], changes)
+            groups[tuple(sorted(values))].append({"_id": row_id, **{f"v_{k}": v for k, v in
+                                                                    values.items()}})
+        for columns, parameters in groups.items():
+            statement = (sa.update(table).where(table.c.id == sa.bindparam("_id"))
+                         .values({name: sa.bindparam(f"v_{name}") for name in columns}))
+            for batch in chunks(parameters, BATCH):
+                self.connection.execute(statement, list(batch))
+        self._flush_if_full()
+
+    # -- deletes ----------------------------------------------------------------------------
+    def delete(self, table: sa.Table, keys: Sequence[dict[str, Any]],
+               described: Sequence[Described], audit: bool = True) -> None:
+        """Delete rows by primary key, imaging each whole row first."""
+        if not keys:
+            return
+        rows = self.read_keys(table, keys)
+        for key, description in zip(keys, described, strict=True):
+            before = rows[_flat(key)]
+            self._imaged.add((table.name, _flat(key)))
+            self._image(table, key, ChangeAction.DELETE, encode_row(before), None)
+            if audit:
+                self._audit_row(AuditAction.DELETE, table, key, description,
+                                {name: [value, None] for name, value in before.items()})
+        names = list(keys[0])
+        statement = sa.delete(table).where(*(table.c[n] == sa.bindparam(f"k_{n}") for n in names))
+        for batch in chunks(keys, BATCH):
+            self.connection.execute(statement, [{f"k_{n}": key[n] for n in names}
+                                                for key in batch])
+        self._flush_if_full()
+
+    # -- reading ----------------------------------------------------------------------------
+    def read(self, table: sa.Table, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Return whole rows by id, a few hundred per query."""
+        rows: dict[int, dict[str, Any]] = {}
+        for batch in chunks(ids, READ_BATCH):
+            for row in self.connection.execute(sa.select(table).where(table.c.id.in_(batch))):
+                rows[row.id] = dict(row._mapping)
+        return rows
+
+    def read_keys(self, table: sa.Table, keys: Sequence[dict[str, Any]]) -> dict[Any, dict]:
+        if _has_id(table):
+            by_id = self.read(table, [key["id"] for key in keys])
+            return {row_id: row for row_id, row in by_id.items()}
+        names = list(keys[0])
+        rows: dict[Any, dict[str, Any]] = {}
+        for batch in chunks(keys, READ_BATCH):
+            condition = sa.tuple_(*(table.c[n] for n in names)).in_(
+                [tuple(key[n] for n in names) for key in batch])
+            for row in self.connection.execute(sa.select(table).where(condition)):
+                data = dict(row._mapping)
+                rows[_flat(_key(table, data))] = data
+        return rows
+
+    # -- images and audit -------------------------------------------------------------------
+    def _image(self, table: sa.Table, key: dict[str, Any], action: ChangeAction,
+               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        if self.run_id is None:
+            return
+        self._images.append({"run_id": self.run_id, "table_name": table.name,
+                             "row_key": {k: encode(v) for k, v in key.items()},
+                             "action": action.value, "before": before, "after": after})
+
+    def _audit_row(self, action: AuditAction, table: sa.Table, key: dict[str, Any],
+                   description: Described, changes: dict[str, list[Any]]) -> None:
+        record_id = ",".join(str(value) for value in key.values())
+        opinion_id = description.opinion_id
+        if table.name == "opinions":
+            opinion_id = key["id"]
+        self._audit.append(Recorded(action, table.name, record_id, description.label, changes,
+                                    opinion_id))
+
+    def _flush_if_full(self) -> None:
+        if len(self._images) >= BATCH * 5 or len(self._audit) >= BATCH * 5:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the images and audit entries gathered so far."""
+        if self._images:
+            self.connection.execute(sa.insert(_IMAGES), self._images)
+            self._images = []
+        if self._audit:
+            record_bulk(self.db_session, self._audit)
+            self._audit = []
+
+
+def _has_id(table: sa.Table) -> bool:
+    return [column.name for column in table.primary_key.columns] == ["id"]
+
+
+def _key(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    return {column.name: row[column.name] for column in table.primary_key.columns}
+
+
+def _flat(key: dict[str, Any]) -> Any:
+    values = tuple(key.values())
+    return values[0] if len(values) == 1 else values
