@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from backoffice.admin.assessment import AssessmentView, PublishedView, RulesView
 from backoffice.admin.exports import ExportsView
+from backoffice.admin.follow_up import AnnualReportView, NoticeDraftView, OutboxView
 from backoffice.admin.handling import CoHandlingView, NoticeView
 from backoffice.admin.home import HomeView
 from backoffice.admin.opinions import OpinionView
@@ -35,6 +36,11 @@ def init_app(app: Flask) -> None:
     admin.add_view(OpinionView(name="书面意见", endpoint="opinion", category=HANDLING))
     admin.add_view(CoHandlingView(name="会办", endpoint="co_handling", category=HANDLING))
     admin.add_view(NoticeView(name="通报", endpoint="notice", category=HANDLING))
+    admin.add_view(NoticeDraftView(name="情况专报", endpoint="notice_draft", category=HANDLING))
+    admin.add_view(OutboxView(name="提醒发件箱", endpoint="outbox", category=HANDLING))
+    admin.add_view(
+        AnnualReportView(name="年度办理情况", endpoint="annual_report", category=HANDLING)
+    )
     admin.add_view(ExportsView(name="导出清单", endpoint="exports", category=HANDLING))
     admin.add_view(SessionView(name="届次会议", endpoint="session", category=REFERENCE))
     admin.add_view(UnitView(name="承办单位", endpoint="unit", category=REFERENCE))

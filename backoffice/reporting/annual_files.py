@@ -2,19 +2,14 @@
 reads like the seed's section 一."""
 
 import io
-from collections.abc import Sequence
 
 import xlsxwriter
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from backoffice.formatting import prose_date
 from backoffice.reporting.annual import AnnualReport, Share
 from backoffice.reporting.annual_prose import SECTION, paragraphs, title, year_over_year
-
-FONT = "Noto Sans CJK SC"
+from backoffice.reporting.word import FONT, paragraph, table
 
 
 def _breakdowns(report: AnnualReport) -> list[tuple[str, str, dict[str, Share]]]:
@@ -103,48 +98,20 @@ def as_xlsx(report: AnnualReport, previous: AnnualReport | None = None) -> bytes
     return buffer.getvalue()
 
 
-def _chinese_font(run, size: float) -> None:
-    run.font.size = Pt(size)
-    run.font.name = FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-
-
-def _paragraph(document, text: str, size: float = 12, bold: bool = False, indent: bool = True,
-               center: bool = False) -> None:
-    paragraph = document.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    run = paragraph.add_run(text)
-    run.bold = bold
-    _chinese_font(run, size)
-
-
 def as_docx(report: AnnualReport, previous: AnnualReport | None = None) -> bytes:
     """Return a Word document: the title, section 一 and the year-over-year table."""
     document = Document()
-    _paragraph(document, title(report), size=16, bold=True, indent=False, center=True)
-    _paragraph(document, SECTION, size=14, bold=True, indent=False)
-    for paragraph in paragraphs(report, previous):
-        _paragraph(document, paragraph.heading, bold=True)
-        _paragraph(document, paragraph.text)
+    paragraph(document, title(report), size=16, bold=True, indent=False, center=True)
+    paragraph(document, SECTION, size=14, bold=True, indent=False)
+    for part in paragraphs(report, previous):
+        paragraph(document, part.heading, bold=True)
+        paragraph(document, part.text)
     if previous is not None:
-        _paragraph(document, f"附：与上届次（{previous.session}）比较", bold=True, indent=False)
-        _table(document, ["项目", "本届次", "上届次", "增减"], [
+        paragraph(document, f"附：与上届次（{previous.session}）比较", bold=True, indent=False)
+        table(document, ["项目", "本届次", "上届次", "增减"], [
             [f"{row.label}（{row.unit}）", str(row.current), str(row.previous), f"{row.change:+d}"]
             for row in year_over_year(report, previous)
         ])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _table(document, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text

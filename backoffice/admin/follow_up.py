@@ -1,0 +1,172 @@
+"""Follow-up pages: the reminder outbox, notice drafts (情况专报) and the annual report.
+
+Views configure; `backoffice.reminders` and `backoffice.reporting` compute. Access is
+access.py's: the outbox and notice drafts are the office's alone; the annual report is
+read by leaders too; unit users get 403 on all three.
+"""
+
+import io
+import json
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from werkzeug.wrappers import Response
+
+from backoffice.access import Action
+from backoffice.admin.base import SecuredModelView
+from backoffice.admin.home import chosen_as_of, chosen_session
+from backoffice.admin.pages import SecuredPage
+from backoffice.extensions import db
+from backoffice.labels import FIELD_LABELS
+from backoffice.models import CongressSession, Delivery, OutboxMessage
+from backoffice.reporting import notices
+from backoffice.reporting.annual_files import as_docx, as_xlsx
+from backoffice.reporting.annual_loading import report_with_previous
+from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content: bytes, name: str, mimetype: str) -> Response:
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                     download_name=name)
+
+
+class OutboxView(SecuredModelView):
+    """Reminder messages: pending, sent, failed; failed ones can be queued again."""
+
+    model_class = OutboxMessage
+    access_group = "outbox"
+    can_create = False
+    can_edit = False
+    column_list = ("created_at", "as_of", "unit", "recipient", "channel", "address", "status",
+                   "attempts", "sent_at", "error")
+    column_details_list = (*column_list, "subject", "body")
+    column_labels = {
+        **FIELD_LABELS, "created_at": "写入时间", "as_of": "提醒日期", "unit": "承办单位",
+        "recipient": "联络员", "channel": "方式", "address": "地址", "status": "状态",
+        "attempts": "发送次数", "sent_at": "发送时间", "error": "说明", "subject": "标题",
+        "body": "正文",
+    }
+    column_default_sort = [("id", True)]
+    column_filters = ("status", "channel", "as_of", "unit.name")
+    column_searchable_list = ("recipient", "unit.name")
+
+    @action("retry", "重新排队发送", "将选中的发送失败消息重新排入待发送？")
+    def retry(self, ids: list[str]) -> None:
+        messages = db.session.scalars(
+            db.select(OutboxMessage).where(
+                OutboxMessage.id.in_([int(i) for i in ids]),
+                OutboxMessage.status == Delivery.FAILED.value,
+            )
+        ).all()
+        for message in messages:
+            message.status, message.error = Delivery.PENDING.value, ""
+        db.session.commit()
+        flash(f"已将{len(messages)}条消息重新排入待发送，下次运行 backoffice remind 时发送。")
+
+
+def _period() -> tuple[CongressSession | None, date, date]:
+    """Return the session and period asked for; default: the month before the end date."""
+    session = chosen_session()
+    end = chosen_as_of(session) if session else date.today()
+    text = request.values.get("start", "").strip()
+    try:
+        start = date.fromisoformat(text) if text else None
+    except ValueError:
+        flash(f"起始日期“{text}”无法识别，请按“2017-04-01”的格式填写。", "error")
+        start = None
+    if start is None or start > end:
+        if start is not None:
+            flash("起始日期不能晚于截止日期，已改为截止日期前一个月。", "error")
+        start = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
+    return session, start, end
+
+
+class NoticeDraftView(SecuredPage):
+    """A 情况专报 draft for a period; download as .docx; issue records 通报批评 rows."""
+
+    access_group = "notice_drafts"
+    page_actions = {"download": Action.EXPORT, "issue": Action.CREATE}
+
+    @expose("/")
+    def index(self) -> str:
+        session, start, end = _period()
+        draft = notices.notice_draft(db.session, session, start, end) if session else None
+        sessions = db.session.scalars(
+            db.select(CongressSession).order_by(CongressSession.year.desc())
+        ).all()
+        return self.render("admin/notice_draft.html", session=session, sessions=sessions,
+                           start=start, end=end, draft=draft)
+
+    @expose("/docx")
+    def download(self) -> Response:
+        session, start, end = _period()
+        if session is None:
+            abort(404)
+        draft = notices.notice_draft(db.session, session, start, end)
+        return _download(notices.as_docx(draft), f"情况专报_{start}_{end}.docx", DOCX)
+
+    @expose("/issue", methods=("POST",))
+    def issue(self) -> Response:
+        session, start, end = _period()
+        if session is None:
+            abort(404)
+        chosen = [int(v) for v in request.form.getlist("unit") if v.isdigit()]
+        back = url_for(".index", session=session.id, start=start.isoformat(),
+                       as_of=end.isoformat())
+        if not chosen:
+            flash("请至少勾选一家要通报的单位。", "error")
+            return redirect(back)
+        draft = notices.notice_draft(db.session, session, start, end)
+        recorded = notices.issue(db.session, draft, chosen, end)
+        db.session.commit()
+        skipped = len(set(chosen) & {line.unit_id for line in draft.lines}) - len(recorded)
+        message = f"已记录{len(recorded)}家单位的通报批评（{end}）。"
+        if skipped:
+            message += f"另有{skipped}家单位当天已有通报批评，未重复记录。"
+        flash(message, "success")
+        return redirect(back)
+
+
+class AnnualReportView(SecuredPage):
+    """The annual report (section 一) of a session as of a date, with downloads."""
+
+    access_group = "annual_report"
+    page_actions = {"download": Action.EXPORT}
+
+    def _report(self) -> tuple[CongressSession, Any]:
+        session = chosen_session()
+        if session is None:
+            abort(404)
+        return session, report_with_previous(db.session, session, chosen_as_of(session))
+
+    @expose("/")
+    def index(self) -> str:
+        session, both = self._report()
+        sessions = db.session.scalars(
+            db.select(CongressSession).order_by(CongressSession.year.desc())
+        ).all()
+        return self.render(
+            "admin/annual_report.html", session=session, sessions=sessions, report=both.report,
+            previous=both.previous, title=title(both.report),
+            paragraphs=paragraphs(both.report, both.previous),
+            year_over_year=year_over_year(both.report, both.previous) if both.previous else [],
+        )
+
+    @expose("/download/<kind>")
+    def download(self, kind: str) -> Response:
+        session, both = self._report()
+        stem = f"{session.name}_{both.report.as_of}"
+        if kind == "xlsx":
+            return _download(as_xlsx(both.report, both.previous), f"{stem}.xlsx", XLSX)
+        if kind == "docx":
+            return _download(as_docx(both.report, both.previous), f"{stem}.docx", DOCX)
+        if kind == "json":
+            content = json.dumps(both.report.to_json(), ensure_ascii=False, indent=1)
+            return _download(content.encode("utf-8"), f"{stem}.json", "application/json")
+        abort(404)
