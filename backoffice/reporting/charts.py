@@ -25,7 +25,7 @@ def pie(title: str, counts: Mapping[str, int], hole: float = 0.0) -> str:
     figure = go.Figure(
         go.Pie(
             labels=list(counts), values=list(counts.values()), hole=hole, sort=False,
-            textinfo="label+value+percent", direction="clockwise",
+            texttemplate="%{label}<br>%{value}件（%{percent:.0%}）", direction="clockwise",
         ),
         layout={**_layout(title), "showlegend": False},
     )
@@ -35,7 +35,7 @@ def pie(title: str, counts: Mapping[str, int], hole: float = 0.0) -> str:
 def bars(title: str, counts: Mapping[str, int], urls: Sequence[str] | None = None) -> str:
     figure = go.Figure(
         go.Bar(x=list(counts), y=list(counts.values()), text=list(counts.values()),
-               textposition="auto", customdata=list(urls) if urls else None),
+               textposition="auto", textangle=0, customdata=list(urls) if urls else None),
         layout=_layout(title),
     )
     return figure.to_json()
@@ -50,6 +50,7 @@ def horizontal_bars(
     height = max(220, 60 + 24 * len(labels))
     figure = go.Figure(
         go.Bar(x=values, y=labels, orientation="h", text=values, textposition="auto",
+               textangle=0,
                customdata=list(urls)[::-1] if urls else None),
         layout={**_layout(title, height), "margin": {"l": 140, "r": 20, "t": 50, "b": 30}},
     )

@@ -77,3 +77,21 @@ def test_the_demo_years_reports_equal_the_expected_figures(app) -> None:
     assert (both.report.praised_opinions, both.previous.praised_opinions) == (91, 22)
     assert (both.report.by_answer_type["留作参考"].count,
             both.previous.by_answer_type["留作参考"].count) == (43, 95)
+
+
+def test_a_notice_draft_groups_findings_by_unit_most_first() -> None:
+    from backoffice.reporting.notices import Finding, Kind, draft_notice
+
+    findings = [
+        Finding(2, "七宝镇", Kind.LOW_GRADE, 12, "0012", "甲", "代表评价为“较差”"),
+        Finding(1, "浦江镇", Kind.LATE, 10, "0010", "乙", "签收晚"),
+        Finding(2, "七宝镇", Kind.DISAGREED, 12, "0012", "甲", "不同意"),
+        Finding(2, "七宝镇", Kind.OVERDUE, 11, "0011", "丙", "答复未办"),
+        Finding(2, "七宝镇", Kind.OVERDUE, 11, "0011", "丙", "面商未办"),
+    ]
+    draft = draft_notice("会议", date(2017, 4, 1), date(2017, 4, 30), findings)
+    assert [line.unit for line in draft.lines] == ["七宝镇", "浦江镇"]
+    assert draft.lines[0].reason == "超期未办1件、不同意退回1件、满意度较低1件"
+    assert [f.kind for f in draft.lines[0].findings] == [
+        Kind.OVERDUE, Kind.OVERDUE, Kind.DISAGREED, Kind.LOW_GRADE]
+    assert draft.period == "2017年4月1日至2017年4月30日"

@@ -1,0 +1,31 @@
+"""The dashboard in a real browser: charts drawn, "overdue now" leads to its list."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_dashboard_charts_and_the_overdue_list(page, sign_in_as, artifact_path) -> None:
+    sign_in_as("admin")
+    # The demo year is over (today is later): read it on a busy day of its own.
+    page.locator("#as_of").fill("2017-05-25")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_url(re.compile(r".*as_of=2017-05-25.*"))
+    charts = page.locator(".chart")
+    assert charts.count() == 5
+    page.wait_for_function(
+        "document.querySelectorAll('.chart[data-rendered=\"1\"]').length === 5"
+    )
+    assert page.locator("#chart-category .slice").count() == 4  # one per category
+    assert page.locator("#chart-overdue_by_unit").get_by_text("区交通委").count() >= 1
+    page.screenshot(path=artifact_path("dashboard.png"), full_page=True)
+
+    card = page.locator("[data-figure=overdue]")
+    count = int(card.locator(".display-4").inner_text())
+    assert count > 0
+    card.get_by_text("当前超期未办").click()
+    page.wait_for_url(re.compile(r".*/admin/opinion/\?.*"))
+    assert page.get_by_text(f"列表 ({count})").count() == 1
+    page.screenshot(path=artifact_path("dashboard-overdue-list.png"), full_page=False)
