@@ -59,7 +59,7 @@ def year_opinions(year: int) -> sa.Select:
 def opinion_ids(db_session: orm.Session, year: int) -> dict[str, int]:
     """Return the id of each of the year's opinions by number, for links to the case file."""
     query = sa.select(Opinion.number, Opinion.id).where(Opinion.id.in_(year_opinions(year)))
-    return dict(db_session.execute(query).tuples().all())
+    return {number: opinion_id for number, opinion_id in db_session.execute(query)}
 
 
 class _Evaluated:
