@@ -71,6 +71,8 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     "worklists": {Role.ADMIN: _READ, Role.LEADER: _READ, Role.UNIT: _READ},
     # Whole-office sheets of every kind (as `backoffice export` writes them).
     "exports": {Role.ADMIN: _READ, Role.LEADER: _READ},
+    # Importing sheets (upload, preview, apply, annotated files, history, undo): the office's.
+    "imports": _ADMIN_ONLY,
 }
 
 # The form fields a unit fills in, by screen group; everything else is the office's.

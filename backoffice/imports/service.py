@@ -174,7 +174,7 @@ def _session(db_session: orm.Session, name: str | None,
                 raise UsageError(f"届次会议“{name}”的年度是{found.year}，不是{year}")
             return found, False
         if year is None:
-            raise UsageError(f"届次会议“{name}”尚不存在；新建届次会议请同时指定年度（--year）")
+            raise UsageError(f"届次会议“{name}”尚不存在；新建届次会议须同时指定年度")
         return CongressSession(name=name, year=year), True
     latest = sa.select(CongressSession).order_by(CongressSession.year.desc(),
                                                  CongressSession.id.desc())

@@ -102,15 +102,13 @@ class OpinionFacts:
         return copy.deepcopy(self)
 
 
-Key = tuple[Any, ...]
-
 
 @dataclass
 class State:
     """What the back-office holds now, as far as an import can change it.
 
     `opinions` are the session's; units, deputies, liaisons and notices span sessions.
-    `ids` maps a kind of row and its key to the database id; the planner passes them
+    `ids` maps a table and a row's key to its database id; the planner passes them
     through untouched for the code that applies the plan.
     """
 
@@ -122,7 +120,7 @@ class State:
     opinions: dict[int, OpinionFacts] = field(default_factory=dict)  # number ->
     # on, unit, kind ->
     notices: dict[tuple[date, str, str], NoticeFacts] = field(default_factory=dict)
-    ids: dict[str, dict[Key, int]] = field(default_factory=dict)
+    ids: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def unit_lookup(self) -> UnitLookup:
         """Return a lookup of the units by name and alias, for reading sheets."""

@@ -1,0 +1,245 @@
+"""The import page: upload, preview the plan, apply it, download annotated files, undo.
+
+Admins only (access.py's "imports" group). The page configures; `backoffice.imports`
+reads, plans, applies and undoes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, send_file
+from flask_admin import expose
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from backoffice.access import Action
+from backoffice.admin.pages import SecuredPage
+from backoffice.extensions import db
+from backoffice.imports import (
+    StalePlan,
+    UndoRefused,
+    apply_prepared,
+    pending,
+    prepare_import,
+    undo_import,
+)
+from backoffice.imports.annotations import annotate_recorded, annotate_upload
+from backoffice.imports.pending import PendingMissing
+from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
+from importers import AUTO, KINDS, SCHEMAS, UsageError
+from importers.planning import OUTCOME_LABELS, Outcome, show
+
+PAGE_SIZE = 100
+NEW_SESSION = "__new__"
+IGNORE = "__ignore__"
+_LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+    return aware.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def header(kind: str, field: str) -> str:
+    spec = SCHEMAS[kind].by_name.get(field)
+    return spec.header if spec else field
+
+
+class ImportView(SecuredPage):
+    access_group = "imports"
+    page_actions = {
+        "upload": Action.CREATE,
+        "options": Action.CREATE,
+        "apply": Action.CREATE,
+        "undo": Action.EDIT,
+    }
+
+    # -- upload ------------------------------------------------------------------------------
+    @expose("/")
+    def index(self) -> str:
+        runs = db.session.scalars(
+            sa.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
+        return self.render("admin/imports/index.html", sessions=self._sessions(),
+                           kinds=self._kinds(), runs=runs, local_time=local_time,
+                           new_session=NEW_SESSION)
+
+    @expose("/upload", methods=("POST",))
+    def upload(self) -> Response:
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        if not files:
+            flash("请选择要导入的文件。", "error")
+            return redirect(self.get_url(".index"))
+        token, _names = pending.store_uploads(files, current_user.id)
+        return self._prepare(token, fail_to=self.get_url(".index"))
+
+    @expose("/preview/<token>/options", methods=("POST",))
+    def options(self, token: str) -> Response:
+        return self._prepare(token, fail_to=self.get_url(".preview", token=token))
+
+    def _prepare(self, token: str, fail_to: str) -> Response:
+        paths, names = self._uploaded(token)
+        form = request.form
+        try:
+            prepared = prepare_import(
+                db.session, paths, form.get("kind", AUTO), mapping=self._mapping(),
+                skip_invalid=bool(form.get("skip_invalid")), names=names, **self._session())
+            pending.save_plan(token, prepared)
+        except UsageError as error:
+            flash(f"无法导入：{error}", "error")
+            return redirect(fail_to)
+        finally:
+            db.session.rollback()  # planning reads only; end its transaction
+        return redirect(self.get_url(".preview", token=token))
+
+    def _session(self) -> dict[str, Any]:
+        """Return the session chosen: an existing one's name, or a new one's name and year."""
+        form = request.form
+        choice = form.get("session", "")
+        if choice != NEW_SESSION:
+            return {"session": choice or None, "year": None}
+        name = form.get("new_session_name", "").strip()
+        year = form.get("new_session_year", "").strip()
+        if not name or not (year.isdigit() and len(year) == 4):
+            raise UsageError("新建届次会议须填写名称和年度（四位数字）")
+        return {"session": name, "year": int(year)}
+
+    def _mapping(self) -> dict[str, str | None]:
+        mapping: dict[str, str | None] = {}
+        for key, source in request.form.items():
+            if not key.startswith("map_source_"):
+                continue
+            target = request.form.get("map_target_" + key.removeprefix("map_source_"), "")
+            if target == IGNORE:
+                mapping[source] = None
+            elif target:
+                mapping[source] = target
+        return mapping
+
+    # -- preview -----------------------------------------------------------------------------
+    @expose("/preview/<token>/")
+    def preview(self, token: str) -> str:
+        prepared = self._prepared(token)
+        plan = prepared.plan
+        outcome = request.args.get("outcome", "")
+        kind = request.args.get("kind", "")
+        rows = [row for row in plan.rows if (not outcome or row.outcome.value == outcome)
+                and (not kind or row.kind == kind)]
+        page = max(request.args.get("page", 1, type=int), 1)
+        pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        problems_by_file = {str(f.path): 0 for f in prepared.files}
+        for problem in plan.all_problems:
+            if problem.file in problems_by_file:
+                problems_by_file[problem.file] += 1
+        return self.render(
+            "admin/imports/preview.html", token=token, prepared=prepared, plan=plan,
+            counts=plan.counts(), outcomes=list(Outcome), outcome_labels=OUTCOME_LABELS,
+            outcome=outcome, kind=kind, row_kinds=sorted({r.kind for r in plan.rows},
+                                                         key=KINDS.index),
+            rows=shown, page=page, pages=pages, total=len(rows), schemas=SCHEMAS,
+            show=show, header=header, problems_by_file=problems_by_file,
+            sessions=self._sessions(), kinds=self._kinds(), new_session=NEW_SESSION,
+            ignore=IGNORE, mapping_targets=self._mapping_targets(prepared),
+        )
+
+    @expose("/preview/<token>/apply", methods=("POST",))
+    def apply(self, token: str) -> Response:
+        prepared = self._prepared(token)
+        prepared.skip_invalid = bool(request.form.get("skip_invalid"))
+        back = redirect(self.get_url(".preview", token=token))
+        try:
+            result = apply_prepared(db.session, prepared, actor=current_user.username,
+                                    source="web", check_stale=True)
+        except StalePlan as error:
+            flash(f"{error}。", "error")
+            return back
+        if result.status == "refused":
+            flash("有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。", "error")
+            return back
+        pending.discard(token)
+        if result.status == "unchanged":
+            flash("没有需要导入的变更：数据库中已是这些数据。", "info")
+            return redirect(self.get_url(".index"))
+        counts = result.counts
+        flash(f"已导入：新增 {counts['created']} 行，修改 {counts['updated']} 行，"
+              f"无变化 {counts['unchanged']} 行，跳过 {counts['skipped']} 行。", "success")
+        return redirect(self.get_url(".run", run_id=result.run_id))
+
+    @expose("/preview/<token>/annotated/<int:index>")
+    def annotated_upload(self, token: str, index: int) -> Response:
+        prepared = self._prepared(token)
+        if not 0 <= index < len(prepared.files):
+            abort(404)
+        path, name = annotate_upload(token, prepared, index)
+        return send_file(path, as_attachment=True, download_name=name)
+
+    # -- history -----------------------------------------------------------------------------
+    @expose("/history/")
+    def history(self) -> str:
+        page = max(request.args.get("page", 1, type=int), 1)
+        runs = db.session.scalars(sa.select(ImportRun).order_by(ImportRun.id.desc())
+                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+        return self.render("admin/imports/history.html", runs=runs[:PAGE_SIZE], page=page,
+                           more=len(runs) > PAGE_SIZE, local_time=local_time)
+
+    @expose("/history/<int:run_id>/")
+    def run(self, run_id: int) -> str:
+        run = db.session.get(ImportRun, run_id) or abort(404)
+        return self.render("admin/imports/run.html", run=run, local_time=local_time,
+                           schemas=SCHEMAS, applied=run.status == ImportStatus.APPLIED)
+
+    @expose("/history/<int:run_id>/annotated/<int:file_id>")
+    def annotated_run(self, run_id: int, file_id: int) -> Response:
+        file = db.session.get(ImportFile, file_id)
+        if file is None or file.run_id != run_id:
+            abort(404)
+        found = annotate_recorded(file.run, file)
+        if found is None:
+            abort(404)
+        return send_file(found[0], as_attachment=True, download_name=found[1])
+
+    @expose("/history/<int:run_id>/undo", methods=("POST",))
+    def undo(self, run_id: int) -> Response:
+        if db.session.get(ImportRun, run_id) is None:
+            abort(404)
+        try:
+            result = undo_import(db.session, run_id, current_user.username)
+            db.session.commit()
+        except UndoRefused as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(f"已撤销导入 #{run_id}：恢复 {result.restored} 行，删除 {result.deleted} 行，"
+                  f"重新加入 {result.reinserted} 行。", "success")
+        return redirect(self.get_url(".run", run_id=run_id))
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _uploaded(self, token: str):
+        try:
+            return pending.uploaded(token, current_user.id)
+        except PendingMissing:
+            abort(404)
+
+    def _prepared(self, token: str):
+        try:
+            return pending.load_plan(token, current_user.id)
+        except PendingMissing:
+            abort(404)
+
+    def _sessions(self) -> list[CongressSession]:
+        return db.session.scalars(sa.select(CongressSession).order_by(
+            CongressSession.year.desc(), CongressSession.id.desc())).all()
+
+    def _kinds(self) -> list[tuple[str, str]]:
+        return [(AUTO, "自动识别")] + [(kind, SCHEMAS[kind].title) for kind in KINDS]
+
+    def _mapping_targets(self, prepared) -> dict[str, list[str]]:
+        """Return, per kind read, the headers a column may be mapped to."""
+        kinds = {kind for kind in prepared.kinds.values() if kind}
+        return {kind: SCHEMAS[kind].headers for kind in kinds}
