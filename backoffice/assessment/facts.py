@@ -133,28 +133,43 @@ def _opinions(
         .order_by(Opinion.number, Opinion.id)
     )
     nothing = _Evaluated()
-    for row in db_session.execute(query):
-        _require_due_dates(row.number, row.accept_due_on, row.consult_due_on, row.reply_due_on)
-        replied_on = done_as_of(row.replied_on, as_of)
-        evaluated = evaluations.get(row.id, nothing)
+    empty: frozenset[str] = frozenset()
+    for (
+        opinion_id,
+        number,
+        lead_unit,
+        assigned_on,
+        acceptance_due,
+        consultation_due,
+        reply_due,
+        accepted_on,
+        consulted_on,
+        replied_on,
+        answer_type,
+        concluded_on,
+        signed_off_on,
+    ) in db_session.execute(query):
+        _require_due_dates(number, acceptance_due, consultation_due, reply_due)
+        replied_on = done_as_of(replied_on, as_of)
+        evaluated = evaluations.get(opinion_id, nothing)
         yield scoring.Opinion(
-            number=row.number,
-            lead_unit=row.name,
-            assigned_on=row.assigned_on,
-            acceptance_due=row.accept_due_on,
-            consultation_due=row.consult_due_on,
-            reply_due=row.reply_due_on,
-            accepted_on=done_as_of(row.accepted_on, as_of),
-            consulted_on=done_as_of(row.consulted_on, as_of),
+            number=number,
+            lead_unit=lead_unit,
+            assigned_on=assigned_on,
+            acceptance_due=acceptance_due,
+            consultation_due=consultation_due,
+            reply_due=reply_due,
+            accepted_on=done_as_of(accepted_on, as_of),
+            consulted_on=done_as_of(consulted_on, as_of),
             replied_on=replied_on,
             # A reply not yet sent on as_of has no answer type yet.
-            answer_type=row.answer_type if replied_on else None,
-            concluded_on=done_as_of(row.concluded_on, as_of),
+            answer_type=answer_type if replied_on else None,
+            concluded_on=done_as_of(concluded_on, as_of),
             grade=evaluated.grade,
             praised=evaluated.praised,
             returned=evaluated.returned,
-            signed_off_on=done_as_of(row.signed_off_on, as_of),
-            contact_stages=stages.get(row.id, frozenset()),
+            signed_off_on=done_as_of(signed_off_on, as_of),
+            contact_stages=stages.get(opinion_id, empty),
         )
 
 
@@ -221,7 +236,7 @@ def _liaison_terms(
 
 
 def _require_due_dates(number: str, *due_dates: date | None) -> None:
-    if any(due is None for due in due_dates):
+    if None in due_dates:
         # backoffice.deadlines stores them on every flush; a gap means rows written around it.
         raise ValueError(
             f"第{number}号意见缺少办理期限，请先重新计算期限（届次会议设置保存后自动计算）。"
