@@ -54,6 +54,9 @@ def _build_template(url: str, tmp_path: Path) -> None:
     with app.app_context():
         upgrade()
         load_demo(db.session)
+        # Return the session's connection first: dispose() leaves checked-out ones open,
+        # and PostgreSQL copies a template only when nobody is connected to it.
+        db.session.remove()
         db.engine.dispose()
 
 
