@@ -160,7 +160,12 @@ class SecuredModelView(ModelView):
         ids = request.form.getlist("rowid")
         if ids:
             pk = sa.inspect(self.model).primary_key[0]
-            query = self._scoped_for_action(self.get_query().filter(pk.in_(ids)))
+            try:
+                # PostgreSQL compares an integer key only to integers, not to the form's text.
+                keys = [pk.type.python_type(i) for i in ids]
+            except (TypeError, ValueError):
+                abort(404)
+            query = self._scoped_for_action(self.get_query().filter(pk.in_(keys)))
             if query.count() != len(set(ids)):
                 abort(404)
         return super().handle_action(return_view)
