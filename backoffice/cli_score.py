@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from backoffice.assessment import assess_year, check_year, default_as_of
 from backoffice.assessment.ranking_table import ranking_table
-from backoffice.assessment.sheets import ranking_text, ranking_xlsx, title
+from backoffice.assessment.sheets import ranking_text, title, write_ranking_xlsx
 from backoffice.assessment.snapshots import snapshot
 from backoffice.extensions import db
 from scoring import assessment_json
@@ -45,23 +45,23 @@ def score(year: int, as_of: datetime | None, output_format: str, output: Path | 
     except (LookupError, ValueError) as problem:
         raise click.ClickException(str(problem.args[0] if problem.args else problem)) from None
     if output_format == "json":
-        text = json.dumps(assessment_json(assessment), ensure_ascii=False, indent=1) + "\n"
-        _emit(text.encode("utf-8"), output)
+        _emit(json.dumps(assessment_json(assessment), ensure_ascii=False, indent=1) + "\n", output)
     elif output_format == "xlsx":
         if output is None:
             raise click.UsageError("xlsx 格式须用 -o 指定输出文件。")
         frozen = snapshot(assessment)
-        _emit(ranking_xlsx(ranking_table(frozen.result), title(frozen)), output)
+        write_ranking_xlsx(output, ranking_table(frozen.result), title(frozen))
+        click.echo(f"已写入 {output}。", err=True)
     else:
         frozen = snapshot(assessment)
-        _emit(ranking_text(ranking_table(frozen.result), title(frozen)).encode("utf-8"), output)
+        _emit(ranking_text(ranking_table(frozen.result), title(frozen)), output)
 
 
-def _emit(content: bytes, output: Path | None) -> None:
+def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        click.echo(content.decode("utf-8"), nl=False)
+        click.echo(text, nl=False)
         return
-    output.write_bytes(content)
+    output.write_text(text, encoding="utf-8")
     click.echo(f"已写入 {output}。", err=True)
 
 

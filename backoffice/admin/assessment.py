@@ -5,14 +5,13 @@ its own unit's explanation in published versions (`access.sees_unit_result`). Th
 configure; `backoffice.assessment` computes.
 """
 
-import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -40,15 +39,15 @@ from backoffice.assessment.ruleset_form import (
     tier_field,
     tier_rows,
 )
-from backoffice.assessment.sheets import ranking_xlsx, title
+from backoffice.assessment.sheets import title, write_ranking_xlsx
 from backoffice.assessment.snapshots import Snapshot, snapshot
 from backoffice.assessment.what_if import what_if
 from backoffice.assessment.year import assessment_years
+from backoffice.exports.downloads import XLSX, send_written
 from backoffice.extensions import db
 from backoffice.models import PublishedAssessment
 from scoring.rules import tier_name
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
@@ -104,13 +103,13 @@ class AssessmentPage(SecuredPage):
 
     def sheet(self, frozen_result: Snapshot, version: int | None = None) -> Response:
         """Return the ranking as an .xlsx download."""
-        content = ranking_xlsx(ranking_table(frozen_result.result), title(frozen_result, version))
+        table = ranking_table(frozen_result.result)
+        heading = title(frozen_result, version)
         suffix = f"第{version}版" if version else f"截至{frozen_result.as_of.isoformat()}"
-        return send_file(
-            io.BytesIO(content),
-            mimetype=XLSX,
-            as_attachment=True,
-            download_name=f"{frozen_result.year}年度考核排名（{suffix}）.xlsx",
+        return send_written(
+            lambda target: write_ranking_xlsx(target, table, heading),
+            f"{frozen_result.year}年度考核排名（{suffix}）.xlsx",
+            XLSX,
         )
 
 
