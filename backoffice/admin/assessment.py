@@ -193,7 +193,6 @@ class RulesView(AssessmentPage):
             "admin/assessment/rules.html",
             year=year,
             as_of=as_of,
-            years=sorted({*assessment_years(db.session), year}, reverse=True),
             own=own,
             source=source,
             groups=GROUPS,
