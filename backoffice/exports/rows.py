@@ -69,8 +69,10 @@ def _opinion_conditions(scope: Scope, unit_as: UnitRole) -> list[sa.ColumnElemen
     return conditions
 
 
-def _lead_unit() -> Any:
-    return orm.aliased(Unit, name="lead_unit")
+# Made once: building a statement around a new alias each time costs more than running it.
+LEAD_UNIT = orm.aliased(Unit, name="lead_unit")
+CO_UNIT = orm.aliased(Unit, name="co_unit")
+LATER = orm.aliased(Evaluation, name="later")
 
 
 def _text(value: str | None) -> str | None:
@@ -111,7 +113,7 @@ def liaisons(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
 
 # -- opinions -------------------------------------------------------------------------------
 def opinions(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    lead_unit = _lead_unit()
+    lead_unit = LEAD_UNIT
     statement = (
         sa.select(Opinion.id, Opinion.number, Opinion.title, Deputy.name.label("deputy"),
                   Deputy.delegation, Opinion.category, lead_unit.name.label("lead_unit"),
@@ -142,7 +144,7 @@ def _co_units(db_session: orm.Session, opinion_ids: Sequence[int]) -> dict[int, 
 
 
 def handling(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    lead_unit = _lead_unit()
+    lead_unit = LEAD_UNIT
     statement = (
         sa.select(Opinion.id, Opinion.number, Opinion.title, lead_unit.name.label("lead_unit"),
                   Opinion.accepted_on, Opinion.consulted_on, Opinion.consult_method,
@@ -160,7 +162,7 @@ def handling(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
 
 
 def signoffs(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    lead_unit = _lead_unit()
+    lead_unit = LEAD_UNIT
     statement = (
         sa.select(Opinion.id, Opinion.number, Opinion.title, lead_unit.name.label("lead_unit"),
                   Opinion.signed_off_by, Opinion.signed_off_on)
@@ -174,7 +176,7 @@ def signoffs(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
 
 # -- around the handling ----------------------------------------------------------------------
 def contacts(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    lead_unit = _lead_unit()
+    lead_unit = LEAD_UNIT
     statement = (
         sa.select(Contact.id, Opinion.number, lead_unit.name.label("lead_unit"), Contact.stage,
                   Contact.method, Contact.contacted_on)
@@ -189,7 +191,7 @@ def contacts(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
 
 
 def progress(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    lead_unit = _lead_unit()
+    lead_unit = LEAD_UNIT
     statement = (
         sa.select(ProgressReport.id, Opinion.number, lead_unit.name.label("lead_unit"),
                   ProgressReport.reported_on, ProgressReport.text)
@@ -204,20 +206,15 @@ def progress(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
 
 
 def evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    """Each feedback row; the deputies' grades of co-handlers go on the opinion's latest."""
-    lead_unit = _lead_unit()
-    later = orm.aliased(Evaluation)
-    is_latest = ~sa.exists().where(
-        later.opinion_id == Evaluation.opinion_id,
-        sa.tuple_(later.evaluated_on, later.id) > sa.tuple_(Evaluation.evaluated_on,
-                                                            Evaluation.id),
-    )
+    """Each feedback row; the deputy's grades of co-handlers go on the row carrying the
+    opinion's grade (its latest 同意, or its latest row when it has none)."""
+    lead_unit = LEAD_UNIT
     statement = (
         sa.select(Evaluation.id, Evaluation.opinion_id, Opinion.number,
                   Deputy.name.label("deputy"), lead_unit.name.label("lead_unit"),
                   Evaluation.agrees, Evaluation.grade, Evaluation.praised,
                   Evaluation.evaluated_on, Evaluation.consents_to_publish,
-                  is_latest.label("is_latest"))
+                  _carries_grades().label("carries_grades"))
         .join(Opinion, Evaluation.opinion_id == Opinion.id)
         .join(Deputy, Opinion.lead_deputy_id == Deputy.id)
         .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
@@ -225,11 +222,26 @@ def evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ..
     )
     key = [Opinion.number, Evaluation.evaluated_on, Evaluation.id]
     for batch in keyset_batches(db_session, statement, key):
-        grades = _co_grades(db_session, [row.opinion_id for row in batch if row.is_latest])
+        grades = _co_grades(db_session, [row.opinion_id for row in batch if row.carries_grades])
         for row in batch:
-            co_grades = grades.get(row.opinion_id, []) if row.is_latest else []
+            co_grades = grades.get(row.opinion_id, []) if row.carries_grades else []
             yield (row.number, row.deputy, row.lead_unit, row.agrees, row.grade, row.praised,
                    co_grades, row.evaluated_on, row.consents_to_publish)
+
+
+def _carries_grades() -> sa.ColumnElement[bool]:
+    """Tell whether an evaluation is its opinion's latest 同意, or its latest of none agree."""
+    other = LATER
+    same = other.opinion_id == Evaluation.opinion_id
+    later = sa.tuple_(other.evaluated_on, other.id) > sa.tuple_(Evaluation.evaluated_on,
+                                                                Evaluation.id)
+    later_agreeing = sa.exists().where(same, later, other.agrees.is_(True))
+    any_agreeing = sa.exists().where(same, other.agrees.is_(True))
+    any_later = sa.exists().where(same, later)
+    return sa.or_(
+        sa.and_(Evaluation.agrees.is_(True), ~later_agreeing),
+        sa.and_(Evaluation.agrees.is_(False), ~any_agreeing, ~any_later),
+    )
 
 
 def _co_grades(db_session: orm.Session, opinion_ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -247,7 +259,7 @@ def _co_grades(db_session: orm.Session, opinion_ids: Sequence[int]) -> dict[int,
 
 
 def co_evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    lead_unit, co_unit = _lead_unit(), orm.aliased(Unit, name="co_unit")
+    lead_unit, co_unit = LEAD_UNIT, CO_UNIT
     statement = (
         sa.select(CoHandling.id, Opinion.number, lead_unit.name.label("lead_unit"),
                   co_unit.name.label("co_unit"), CoHandling.submitted_on, CoHandling.lead_grade)
