@@ -181,6 +181,10 @@ def fill(opinions: int, units: int) -> None:
         ]
     insert(LiaisonTerm, terms)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # As autovacuum would soon: the planner needs to know the tables are not empty.
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     print(
         f"filled {len(ids):,} opinions, {len(co_rows):,} co-handlings, "
         f"{len(contact_rows):,} contacts, {len(evaluation_rows):,} evaluations, "
