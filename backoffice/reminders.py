@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.deadlines import Status, Step, load_deadlines
+from backoffice.deadlines import ATTENTION, Status, Step, conditions_as_of, load_deadlines
 from backoffice.formatting import prose_date
 from backoffice.models import (
     Channel,
@@ -67,7 +67,11 @@ def due_items(
     db_session: orm.Session, as_of: date, session: CongressSession
 ) -> dict[int, list[DueItem]]:
     """Return, by unit, the session's steps overdue or due within 7 days on as_of."""
-    schedules = load_deadlines(db_session, as_of, where=Opinion.session_id == session.id)
+    # Only the opinions the SQL conditions pick out are loaded and worked through.
+    needing = conditions_as_of(db_session, as_of).any_step(ATTENTION)
+    schedules = load_deadlines(
+        db_session, as_of, where=sa.and_(Opinion.session_id == session.id, needing)
+    )
     wanted = [s for s in schedules if any(d.needs_attention for d in s.deadlines)]
     titles = {
         opinion_id: (number, title)

@@ -1,0 +1,111 @@
+"""How fast deadlines, the dashboard, the annual report and reminders are at 100,000 opinions.
+
+Fills a database like bench_opinion_list.py (plus evaluations: a grade for 80% of the
+answered, a 不同意 for 2%) and prints the median server time of the dashboard and the
+work-list filters, and the time of the computations behind reminders and the report.
+
+    .venv/bin/python bench/bench_follow_up.py [--opinions 100000]
+"""
+
+import argparse
+import importlib.util
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from backoffice import create_app
+from backoffice.deadlines import load_deadlines
+from backoffice.extensions import db
+from backoffice.models import CongressSession, Evaluation, Opinion
+from backoffice.reminders import plan_reminders
+from backoffice.reporting.annual_loading import session_report
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_opinion_list", Path(__file__).with_name("bench_opinion_list.py")
+)
+list_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(list_bench)
+
+
+def add_evaluations() -> None:
+    rng = random.Random(11)
+    answered = db.session.execute(
+        sa.select(Opinion.id, Opinion.replied_on).where(Opinion.replied_on.is_not(None))
+    ).all()
+    rows = []
+    for opinion_id, replied_on in answered:
+        if rng.random() < 0.02:
+            rows.append({"opinion_id": opinion_id, "agrees": False, "grade": None,
+                         "evaluated_on": replied_on + timedelta(days=10), "praised": False,
+                         "consents_to_publish": False, "note": ""})
+        if rng.random() < 0.8:
+            rows.append({"opinion_id": opinion_id, "agrees": True,
+                         "grade": rng.choice(["好", "好", "较好", "一般", "较差"]),
+                         "evaluated_on": replied_on + timedelta(days=20),
+                         "praised": rng.random() < 0.2, "consents_to_publish": False,
+                         "note": ""})
+    for start in range(0, len(rows), 5000):
+        db.session.execute(sa.insert(Evaluation), rows[start : start + 5000])
+    db.session.commit()
+
+
+def timed(work, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--opinions", type=int, default=100_000)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            downgrade(revision="base")
+        upgrade()
+        started = time.perf_counter()
+        list_bench.fill(args.opinions)
+        add_evaluations()
+        print(f"filled {args.opinions:,} opinions in {time.perf_counter() - started:.1f} s")
+    backend = sa.make_url(url).get_backend_name()
+    day = "2017-05-25"
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "opinion")
+    with app.test_request_context():
+        overdue_url = view.filtered_list_url(**{"超期未办": day})
+        progress_url = view.filtered_list_url(**{"进展反馈到期": day})
+    print(f"\nfollow-up on {backend}, {args.opinions:,} opinions, as of {day}")
+    print(f"{'question':40} {'ms':>8} {'queries':>8}")
+    for label, path in (
+        ("dashboard (14 figures, 5 charts)", f"/admin/?as_of={day}"),
+        ("list: overdue now (as of)", overdue_url),
+        ("list: progress reports due", progress_url),
+        ("annual report page", f"/admin/annual_report/?as_of={day}"),
+    ):
+        label, seconds, queries = list_bench.measure(app, label, path)
+        print(f"{label:40} {seconds * 1000:8.0f} {queries:8d}")
+    with app.app_context():
+        session = db.session.scalars(sa.select(CongressSession)).one()
+        as_of = date.fromisoformat(day)
+        for label, work in (
+            ("load_deadlines (every opinion)", lambda: load_deadlines(db.session, as_of)),
+            ("plan_reminders", lambda: plan_reminders(db.session, as_of, session)),
+            ("annual report (load + compute)", lambda: session_report(db.session, session,
+                                                                      date(2017, 12, 15))),
+        ):
+            print(f"{label:40} {timed(work) * 1000:8.0f}")
+
+
+if __name__ == "__main__":
+    main()
