@@ -1,5 +1,6 @@
 """The opinions list and each opinion's case file (一案一册)."""
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import HiddenField
 
-from backoffice import access, attachments
+from backoffice import access, attachments, deadlines
 from backoffice.access import Action
 from backoffice.admin.base import CONFLICT_MESSAGE, FormProblems, SecuredModelView, ajax_ref
 from backoffice.admin.filters import (
@@ -176,6 +177,16 @@ class OpinionView(SecuredModelView):
         return opinion_problems(model, db.session)
 
     # -- the case file --------------------------------------------------------------------
+    def deadlines(self, opinion: Opinion) -> list[tuple[str, deadlines.Deadline]]:
+        """Return (step, deadline) of the opinion as of today; a 会办意见 names its unit."""
+        schedules = deadlines.load_deadlines(db.session, date.today(), Opinion.id == opinion.id)
+        units = {co.unit_id: co.unit.name for co in opinion.co_handlings}
+        return [
+            (f"{units[d.co_handler]}会办意见" if d.co_handler is not None else str(d.step), d)
+            for schedule in schedules
+            for d in schedule.deadlines
+        ]
+
     def audit_trail(self, opinion: Opinion) -> list[AuditEntry]:
         query = (
             sa.select(AuditEntry)

@@ -93,3 +93,21 @@ def test_a_unit_user_sees_its_own_opinions_only(as_user, app) -> None:
     admin_view = _figures(client, "/admin/?as_of=2026-11-27")["overdue_by_unit"]["data"][0]
     assert set(admin_view["y"]) <= {"浦江镇"}
     assert "届次会议" in client.get(f"/admin/?session={session_id}").get_data(as_text=True)
+
+
+def test_the_case_file_shows_each_deadline_and_its_status(as_user, app) -> None:
+    with app.app_context():
+        opinion = db.session.scalars(
+            sa.select(Opinion).join(Opinion.session)
+            .where(CongressSession.year == 2017, Opinion.number == "0202")
+        ).one()
+        opinion_id, reply_due = opinion.id, opinion.reply_due_on
+        co_names = [co.unit.name for co in opinion.co_handlings]
+    page = as_user("admin").get(f"/admin/opinion/details/?id={opinion_id}").get_data(as_text=True)
+    table = page.split('class="card deadlines"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td><td>([^<]*)</td>\s*<td><span[^>]*>"
+                      r"([^<]+)</span>", table)
+    by_step = {step: (due, done, status) for step, due, done, status in rows}
+    assert by_step["答复"] == (reply_due.isoformat(), "", "已超期")  # 0202 was never answered
+    assert by_step["签收"][2] in ("按时完成", "超期完成")
+    assert all(f"{name}会办意见" in by_step for name in co_names)
