@@ -31,7 +31,7 @@ from backoffice.assessment import (
 )
 from backoffice.assessment.changes import flat_rules, tier_text
 from backoffice.assessment.publishing import frozen, publications, publish, version_changes
-from backoffice.assessment.ranking_table import ranking_table
+from backoffice.assessment.ranking_table import CO_COMPONENTS, ranking_table
 from backoffice.assessment.ruleset_form import (
     GROUPS,
     form_values,
@@ -66,7 +66,12 @@ class AssessmentPage(SecuredPage):
 
     def render(self, template: str, **kwargs: Any) -> str:
         return super().render(
-            template, tier_text=tier_text, tier_name=tier_name, local_time=local_time, **kwargs
+            template,
+            tier_text=tier_text,
+            tier_name=tier_name,
+            local_time=local_time,
+            co_components=CO_COMPONENTS,
+            **kwargs,
         )
 
     def requested_period(self) -> tuple[int, date]:

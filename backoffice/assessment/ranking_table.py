@@ -11,15 +11,9 @@ from typing import Any
 from scoring import adjustments, co, lead
 from scoring.rules import tier_name
 
-COMPONENTS = (
-    lead.SATISFACTION,
-    lead.RESOLUTION,
-    lead.CONTACT,
-    lead.TIMELINESS,
-    co.LEAD_GRADE,
-    co.DEPUTY_GRADE,
-    co.TIMELINESS,
-)
+LEAD_COMPONENTS = (lead.SATISFACTION, lead.RESOLUTION, lead.CONTACT, lead.TIMELINESS)
+CO_COMPONENTS = (co.LEAD_GRADE, co.DEPUTY_GRADE, co.TIMELINESS)
+COMPONENTS = LEAD_COMPONENTS + CO_COMPONENTS
 ADJUSTMENTS = (
     adjustments.PRAISE,
     adjustments.RETURN,
