@@ -9,8 +9,9 @@ Three layers, each used by the next:
   `opinion_deadlines` (every deadline of an opinion and its co-handlings, with its
   status as of a date);
 - `load_deadlines`: the same for many opinions, read in a handful of queries;
-- SQL conditions (`attention`, `step_attention`, ...) that select the same opinions
-  in the database, for lists and counts; tests hold them equal to the pure layer.
+- SQL conditions (`conditions_as_of` → `DueConditions`, `units_needing_attention`) that
+  select the same opinions in the database, for lists and counts; tests hold them equal
+  to the pure layer.
 
 Every "as of" reading counts a step as done only if it was done on or before the
 date, so a past date shows the state of that day. Deadlines counted in months are

@@ -65,7 +65,7 @@ class UnitView(SecuredModelView):
 
 class LiaisonTermView(SecuredModelView):
     model_class = LiaisonTerm
-    column_list = ("unit", "person", "phone", "started_on", "ended_on")
+    column_list = ("unit", "person", "phone", "email", "started_on", "ended_on")
     column_labels = {**FIELD_LABELS, "unit": "承办单位"}
     column_default_sort = [("started_on", True), ("id", True)]
     column_searchable_list = ("person", "unit.name")
