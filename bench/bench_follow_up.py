@@ -88,7 +88,7 @@ def main() -> None:
     print(f"\nfollow-up on {backend}, {args.opinions:,} opinions, as of {day}")
     print(f"{'question':40} {'ms':>8} {'queries':>8}")
     for label, path in (
-        ("dashboard (14 figures, 5 charts)", f"/admin/?as_of={day}"),
+        ("dashboard (10 figures, 5 charts)", f"/admin/?as_of={day}"),
         ("list: overdue now (as of)", overdue_url),
         ("list: progress reports due", progress_url),
         ("annual report page", f"/admin/annual_report/?as_of={day}"),
