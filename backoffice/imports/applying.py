@@ -29,7 +29,7 @@ from backoffice.models import (
     UnitAlias,
     opinion_cosigners,
 )
-from importers.planning import Outcome, Plan, RowPlan, State
+from importers.planning import Change, Outcome, Plan, RowPlan, State
 from importers.vocabulary import ContactMethod
 
 _T = {model.__tablename__: model.__table__ for model in (
@@ -55,8 +55,9 @@ def number_text(number: int) -> str:
     return f"{number:04d}"
 
 
-def _new(row: RowPlan, field: str, default: Any = None) -> Any:
-    change = row.changed.get(field)
+def _new(row: RowPlan | dict[str, Change], field: str, default: Any = None) -> Any:
+    """Return the value a row gives a field (pass `row.changed` when asking often)."""
+    change = (row if isinstance(row, dict) else row.changed).get(field)
     return default if change is None or change.new is None else change.new
 
 
@@ -214,15 +215,16 @@ class Applier:
         values = []
         for row in rows:
             number = row.key[0]
-            assigned_on = _new(row, "assigned_on")
+            changed = row.changed
+            assigned_on = _new(changed, "assigned_on")
             due = self._due_dates(assigned_on)
             values.append({
                 "session_id": self.session.id, "number": number_text(number),
-                "title": _new(row, "title", ""), "content": _new(row, "content", ""),
-                "category": _new(row, "category"),
+                "title": _new(changed, "title", ""), "content": _new(changed, "content", ""),
+                "category": _new(changed, "category"),
                 "lead_deputy_id": self.ids["deputies"][row.refs["lead_deputy"]],
-                "lead_unit_id": self.ids["units"][_new(row, "lead_unit")],
-                "assigned_on": assigned_on, "supervisor": _new(row, "supervisor"),
+                "lead_unit_id": self.ids["units"][_new(changed, "lead_unit")],
+                "assigned_on": assigned_on, "supervisor": _new(changed, "supervisor"),
                 "accept_due_on": due.accept, "consult_due_on": due.consult,
                 "co_opinion_due_on": due.co_opinion, "reply_due_on": due.reply,
                 "version": 1, "created_at": self.writer.now, "updated_at": self.writer.now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,12 +11,19 @@ import sqlalchemy as sa
 
 def encode(value: Any) -> Any:
     """Return a column value as JSON data; a datetime in UTC (SQLite gives it naive)."""
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat()
-    if isinstance(value, date):
+    kind = value.__class__
+    if kind is datetime:
+        return _moment(value)
+    if kind is date:
         return value.isoformat()
     return value
+
+
+@lru_cache(maxsize=256)
+def _moment(value: datetime) -> str:
+    # Rows written together share their timestamps: each is formatted once.
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
 
 
 def encode_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -169,7 +169,7 @@ def _co_handlings(db_session: orm.Session, state: State, numbers: dict[int, int]
         number, unit = numbers[opinion_id], units[unit_id]
         facts = state.opinions[number]
         facts.co_units.append(unit)
-        facts.co[unit] = CoFacts(submitted_on, lead_grade, deputy_grade)
+        facts.own("co")[unit] = CoFacts(submitted_on, lead_grade, deputy_grade)
         ids[number, unit] = co_id
 
 
@@ -197,7 +197,7 @@ def _contacts(db_session: orm.Session, state: State, numbers: dict[int, int],
              .where(c.opinion_id.in_(in_session)).order_by(c.id))
     for contact_id, opinion_id, stage, on, method in db_session.execute(query):
         number = numbers[opinion_id]
-        state.opinions[number].contacts.setdefault((stage, on), ContactFacts(method))
+        state.opinions[number].own("contacts").setdefault((stage, on), ContactFacts(method))
         ids.setdefault((number, stage, on), contact_id)
 
 
@@ -209,7 +209,7 @@ def _progress(db_session: orm.Session, state: State, numbers: dict[int, int],
              .where(p.opinion_id.in_(in_session)).order_by(p.id))
     for report_id, opinion_id, on, text in db_session.execute(query):
         number = numbers[opinion_id]
-        state.opinions[number].progress.setdefault(on, ProgressFacts(text))
+        state.opinions[number].own("progress").setdefault(on, ProgressFacts(text))
         ids.setdefault((number, on), report_id)
 
 
@@ -223,7 +223,7 @@ def _evaluations(db_session: orm.Session, state: State, numbers: dict[int, int],
     for evaluation_id, opinion_id, on, agrees, grade, praised, consent in db_session.execute(
             query):
         number = numbers[opinion_id]
-        state.opinions[number].evaluations.setdefault(
+        state.opinions[number].own("evaluations").setdefault(
             on, EvaluationFacts(agrees, grade, praised, consent))
         ids.setdefault((number, on), evaluation_id)
 

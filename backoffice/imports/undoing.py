@@ -39,8 +39,8 @@ class _Row:
     """One row the import touched, from its images in order."""
 
     table: str
-    key: dict[str, Any]  # primary key, as JSON data
-    order: int  # id of its first image
+    key: dict[str, Any]  # primary key column -> value
+    order: tuple[int, int]  # its first image: the batch's id, its place in the batch
     created: bool = False
     before: dict[str, Any] | None = None  # first image's whole row (JSON data)
     expected: dict[str, Any] = field(default_factory=dict)  # columns as the import left them
@@ -62,8 +62,8 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
         raise UndoRefused(f"没有编号为{run_id}的导入记录")
     if run.status == ImportStatus.UNDONE:
         raise UndoRefused(f"导入 #{run_id} 已于{run.undone_at:%Y-%m-%d %H:%M}撤销")
-    rows = _rows(db_session, run_id)
     tables = Base.metadata.tables
+    rows = _rows(db_session, run_id, tables)
     connection = db_session.connection()
     current = _current(connection, tables, rows)
     _refuse_conflicts(connection, tables, rows, current)
@@ -80,24 +80,34 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     return UndoResult(run_id, restored, deleted, reinserted)
 
 
-def _rows(db_session: orm.Session, run_id: int) -> list[_Row]:
+def _rows(db_session: orm.Session, run_id: int, tables: dict[str, sa.Table]) -> list[_Row]:
+    """Return every row the run touched, each from its images in the order written."""
     images = ImportChange.__table__
-    query = (sa.select(images.c.id, images.c.table_name, images.c.row_key, images.c.action,
+    query = (sa.select(images.c.id, images.c.table_name, images.c.action, images.c.row_keys,
                        images.c.before, images.c.after)
              .where(images.c.run_id == run_id).order_by(images.c.id))
-    rows: dict[tuple[str, str], _Row] = {}
-    for image_id, table, key, action, before, after in db_session.execute(query):
-        flat = (table, repr(sorted(key.items())))
-        row = rows.get(flat)
-        if row is None:
-            row = rows[flat] = _Row(table, key, image_id,
-                                    created=action == ChangeAction.CREATE, before=before)
-        if action == ChangeAction.DELETE:
-            row.deleted = True
-        else:
-            row.deleted = False
-            row.expected.update(after or {})
+    rows: dict[tuple[str, Any], _Row] = {}
+    for image_id, table, action, keys, befores, afters in db_session.execute(query):
+        for index, key in enumerate(keys):
+            flat = (table, tuple(key) if isinstance(key, list) else key)
+            before = befores[index] if befores else None
+            after = afters[index] if afters else None
+            row = rows.get(flat)
+            if row is None:
+                row = rows[flat] = _Row(table, _key(tables[table], key), (image_id, index),
+                                        created=action == ChangeAction.CREATE, before=before)
+            if action == ChangeAction.DELETE:
+                row.deleted = True
+            else:
+                row.deleted = False
+                row.expected.update(after or {})
     return list(rows.values())
+
+
+def _key(table: sa.Table, key: Any) -> dict[str, Any]:
+    """Turn an image's key (a value, or values for a composite key) into column -> value."""
+    columns = [column.name for column in table.primary_key.columns]
+    return dict(zip(columns, key if isinstance(key, list) else [key], strict=True))
 
 
 def _flat(table: sa.Table, values: dict[str, Any]) -> tuple[Any, ...]:

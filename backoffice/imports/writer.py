@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice.audit import Recorded, record_bulk
-from backoffice.imports.images import encode, encode_row
+from backoffice.imports.images import encode_row
 from backoffice.models import AuditAction, ChangeAction, ImportChange
 from backoffice.models.base import utcnow
 
@@ -47,9 +47,13 @@ class Writer:
         self.db_session = db_session
         self.run_id = run_id
         self.now = utcnow()
-        self._imaged: set[tuple[str, Any]] = set()  # rows whose first image is written
-        self._images: list[dict[str, Any]] = []
+        # Rows that were here before and have their first image (the before-image) written;
+        # a row created here needs none: undo deletes it.
+        self._imaged: set[tuple[str, Any]] = set()
+        # (table, action, key, before, after) of each row written, in order, until flushed
+        self._images: list[tuple[str, str, Any, Any, Any]] = []
         self._audit: list[Recorded] = []
+        self._next_id: dict[str, int] = {}
 
     # -- inserts ----------------------------------------------------------------------------
     def insert(self, table: sa.Table, rows: Sequence[dict[str, Any]],
@@ -59,21 +63,44 @@ class Writer:
         ids: list[Any] = []
         for batch, about in zip(chunks(rows, BATCH), chunks(described, BATCH), strict=True):
             if keyed_by_id:
-                statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                new_ids = list(self.connection.execute(statement, list(batch)).scalars())
+                new_ids = self._reserve(table, len(batch))
+                batch = [{"id": new_id, **row} for new_id, row in zip(new_ids, batch,
+                                                                        strict=True)]
             else:
-                self.connection.execute(sa.insert(table), list(batch))
                 new_ids = [None] * len(batch)
-            for row, new_id, description in zip(batch, new_ids, about, strict=True):
-                key = {"id": new_id} if keyed_by_id else _key(table, row)
-                self._imaged.add((table.name, _flat(key)))
-                self._image(table, key, ChangeAction.CREATE, None, encode_row(row))
+            self.connection.execute(sa.insert(table), list(batch))
+            for row, description in zip(batch, about, strict=True):
+                key = {"id": row["id"]} if keyed_by_id else _key(table, row)
+                flat = row["id"] if keyed_by_id else _flat(key)
+                if self.run_id is not None:
+                    self._images.append((table.name, ChangeAction.CREATE.value, flat, None,
+                                         encode_row(row) if keyed_by_id else None))
                 if audit:
+                    # A new row's blank columns say nothing: only its values are logged.
                     self._audit_row(AuditAction.CREATE, table, key, description,
-                                    {name: [None, value] for name, value in row.items()})
+                                    {name: [None, value] for name, value in row.items()
+                                     if value is not None and name != "id"})
             ids.extend(new_ids)
             self._flush_if_full()
         return ids
+
+    def _reserve(self, table: sa.Table, count: int) -> list[int]:
+        """Return ids for new rows, so that many rows go in one statement without RETURNING.
+
+        PostgreSQL hands them out from the table's sequence; SQLite's writer holds the
+        database lock for the whole transaction, so the ids after the largest are ours.
+        """
+        if self.connection.dialect.name == "postgresql":
+            query = sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                            "FROM generate_series(1, :count)")
+            return list(self.connection.execute(query, {"table": table.name, "count": count})
+                        .scalars())
+        start = self._next_id.get(table.name)
+        if start is None:
+            start = (self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar()
+                     or 0) + 1
+        self._next_id[table.name] = start + count
+        return list(range(start, start + count))
 
     # -- updates ----------------------------------------------------------------------------
     def update(self, table: sa.Table, updates: Sequence[tuple[int, dict[str, Any]]],
@@ -159,11 +186,8 @@ class Writer:
     # -- images and audit -------------------------------------------------------------------
     def _image(self, table: sa.Table, key: dict[str, Any], action: ChangeAction,
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        if self.run_id is None:
-            return
-        self._images.append({"run_id": self.run_id, "table_name": table.name,
-                             "row_key": {k: encode(v) for k, v in key.items()},
-                             "action": action.value, "before": before, "after": after})
+        if self.run_id is not None:
+            self._images.append((table.name, action.value, _flat(key), before, after))
 
     def _audit_row(self, action: AuditAction, table: sa.Table, key: dict[str, Any],
                    description: Described, changes: dict[str, list[Any]]) -> None:
@@ -179,10 +203,30 @@ class Writer:
             self.flush()
 
     def flush(self) -> None:
-        """Write the images and audit entries gathered so far."""
-        if self._images:
-            self.connection.execute(sa.insert(_IMAGES), self._images)
-            self._images = []
+        """Write the images and audit entries gathered so far.
+
+        Consecutive rows of one table and action share an `ImportChange`, so that a
+        thousand rows cost one JSON document, not a thousand.
+        """
+        batches: list[dict[str, Any]] = []
+        for image in self._images:
+            table, action, key, before, after = image
+            last = batches[-1] if batches else None
+            if (last is None or (last["table_name"], last["action"]) != (table, action)
+                    or len(last["row_keys"]) >= BATCH):
+                last = {"run_id": self.run_id, "table_name": table, "action": action,
+                        "row_keys": [], "before": [], "after": []}
+                batches.append(last)
+            last["row_keys"].append(key)
+            last["before"].append(before)
+            last["after"].append(after)
+        for batch in batches:
+            for side in ("before", "after"):
+                if not any(batch[side]):
+                    batch[side] = None
+        if batches:
+            self.connection.execute(sa.insert(_IMAGES), batches)
+        self._images = []
         if self._audit:
             record_bulk(self.db_session, self._audit)
             self._audit = []

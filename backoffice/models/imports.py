@@ -77,9 +77,11 @@ class ImportFile(Base):
 
 
 class ImportChange(Base):
-    """One row an import created, changed or deleted, with its image before and after.
+    """Rows of one table an import created, changed or deleted, with their images.
 
-    Written in bulk by the importer, never through the ORM; undo replays them backwards.
+    Rows go in batches of one table and one action, in the order they were written
+    (`row_keys[i]`, `before[i]`, `after[i]` describe the i-th row). Written in bulk by the
+    importer, never through the ORM; undo replays them backwards.
     """
 
     __tablename__ = "import_changes"
@@ -89,7 +91,7 @@ class ImportChange(Base):
         sa.ForeignKey("import_runs.id", ondelete="CASCADE"), index=True
     )
     table_name: Mapped[str] = mapped_column(sa.String(64))
-    row_key: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # primary key column -> value
     action: Mapped[str] = vocabulary_column(ChangeAction, name="import_change_action")
-    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # the whole row
-    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # the columns written
+    row_keys: Mapped[list[Any]] = mapped_column(sa.JSON)  # each row's primary key values
+    before: Mapped[list[Any] | None] = mapped_column(sa.JSON)  # whole rows; None when new
+    after: Mapped[list[Any] | None] = mapped_column(sa.JSON)  # the columns written

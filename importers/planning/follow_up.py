@@ -33,8 +33,7 @@ def _child(record: Record, context: Context, collection: str, key: Any, values: 
     children = getattr(context.state.opinions[number], collection)
     facts = children.get(key)
     if facts is None:
-        children = getattr(context.mine("opinions", number), collection)
-        children[key] = new(**values)
+        context.mine("opinions", number).own(collection)[key] = new(**values)
         return row.ended(Outcome.CREATE, creation({"number": number, **shown, **values}))
     changes = differences(facts, values)
     if changes:

@@ -44,7 +44,8 @@ def plan_opinions(records: Sequence[Record], context: Context) -> list[RowPlan]:
             continue
         if facts is None:
             created = OpinionFacts(**values)
-            created.co = {unit: CoFacts() for unit in created.co_units}
+            if created.co_units:
+                created.co = {unit: CoFacts() for unit in created.co_units}
             context.created("opinions", number, created)
             rows.append(row.ended(Outcome.CREATE, creation({"number": number, **values})))
             continue

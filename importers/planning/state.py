@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from importers.units import UnitLookup
@@ -65,6 +66,13 @@ class EvaluationFacts:
     consent_publish: bool = False
 
 
+_NOTHING: Any = MappingProxyType({})
+
+
+def _nothing() -> Any:
+    return _NOTHING
+
+
 @dataclass(slots=True)
 class OpinionFacts:
     """One opinion of the session: the assignment, the handling, the sign-off and around."""
@@ -91,15 +99,33 @@ class OpinionFacts:
     # the D sign-off
     approver: str | None = None
     approved_on: date | None = None
-    # around it, keyed like their sheets' keys without the number
-    co: dict[str, CoFacts] = field(default_factory=dict)  # co unit ->
-    contacts: dict[tuple[str, date], ContactFacts] = field(default_factory=dict)  # stage, on
-    progress: dict[date, ProgressFacts] = field(default_factory=dict)  # on ->
-    evaluations: dict[date, EvaluationFacts] = field(default_factory=dict)  # evaluated on ->
+    # around it, keyed like their sheets' keys without the number; an opinion without any
+    # shares one empty mapping until `own` gives it a dict (100,000 opinions, 25 MB less)
+    co: dict[str, CoFacts] = field(default_factory=_nothing)  # co unit ->
+    contacts: dict[tuple[str, date], ContactFacts] = field(default_factory=_nothing)  # stage, on
+    progress: dict[date, ProgressFacts] = field(default_factory=_nothing)  # on ->
+    evaluations: dict[date, EvaluationFacts] = field(default_factory=_nothing)  # evaluated on
 
-    def copy(self) -> OpinionFacts:
+    def own(self, collection: str) -> dict[Any, Any]:
+        """Return one of the nested collections as a dict of its own, to change it."""
+        value = getattr(self, collection)
+        if value is _NOTHING:
+            value = {}
+            setattr(self, collection, value)
+        return value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OpinionFacts:
         """Return a copy whose lists and nested facts are its own."""
-        return copy.deepcopy(self)
+        clone = copy.copy(self)
+        clone.cosigners, clone.co_units = list(self.cosigners), list(self.co_units)
+        for name in _NESTED:
+            value = getattr(self, name)
+            if value is not _NOTHING:
+                setattr(clone, name, {key: copy.copy(facts) for key, facts in value.items()})
+        return clone
+
+
+_NESTED = ("co", "contacts", "progress", "evaluations")
 
 
 
