@@ -214,7 +214,12 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
     connection = db_session.connection()
     written = 0
     rows: list[dict[str, Any]] = []
+    as_is = _AS_IS
     for change in changes:
+        # Most values are plain already: _plain's checks only for the others (this is hot).
+        plain = {key: [old if old.__class__ in as_is else _plain(old),
+                       new if new.__class__ in as_is else _plain(new)]
+                 for key, (old, new) in change.changes.items() if key not in _IGNORED}
         rows.append({
             "at": at,
             "actor": actor.name,
@@ -224,8 +229,7 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
             "record_id": change.record_id,
             "record_label": change.record_label[:300],
             "opinion_id": change.opinion_id,
-            "changes": {key: [_bulk_plain(old), _bulk_plain(new)]
-                        for key, (old, new) in change.changes.items() if key not in _IGNORED},
+            "changes": plain,
         })
         if len(rows) >= batch:
             connection.execute(sa.insert(AuditEntry), rows)
@@ -238,11 +242,6 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
 
 
 _AS_IS = frozenset({str, int, bool, float, type(None)})
-
-
-def _bulk_plain(value: Any) -> Any:
-    # Most values are already plain: skip _plain's checks for them (bulk writes are hot).
-    return value if value.__class__ in _AS_IS else _plain(value)
 
 
 def _forget_pending(db_session: orm.Session, *_args) -> None:

@@ -212,10 +212,12 @@ class Applier:
         if not rows:
             return
         assert self.session is not None
-        values = []
+        values, co_units, cosigners = [], [], []
         for row in rows:
             number = row.key[0]
             changed = row.changed
+            co_units.append(_new(changed, "co_units", []))
+            cosigners.append(list(dict.fromkeys(row.refs.get("cosigners") or ())))
             assigned_on = _new(changed, "assigned_on")
             due = self._due_dates(assigned_on)
             values.append({
@@ -230,22 +232,24 @@ class Applier:
                 "version": 1, "created_at": self.writer.now, "updated_at": self.writer.now,
             })
         described = [Described(f"第{v['number']}号 {v['title']}") for v in values]
-        ids = self.writer.insert(_T["opinions"], values, described)
+        # The new opinion's entry in the audit log names its co-handlers and co-signers.
+        also = [{"co_handlings": [None, units], "cosigners": [None, [k[0] for k in keys]]}
+                for units, keys in zip(co_units, cosigners, strict=True)]
+        ids = self.writer.insert(_T["opinions"], values, described, also=also)
         numbers = [row.key[0] for row in rows]
         self.ids["opinions"].update(zip(numbers, ids, strict=True))
-        co = [(number, unit) for number, row in zip(numbers, rows, strict=True)
-              for unit in _new(row, "co_units", [])]
-        self._insert_co_handlings(co)
-        links = [(number, key) for number, row in zip(numbers, rows, strict=True)
-                 for key in dict.fromkeys(row.refs.get("cosigners") or ())]
-        self._link_cosigners(links)
+        self._insert_co_handlings([(number, unit) for number, units in
+                                   zip(numbers, co_units, strict=True) for unit in units],
+                                  audit=False)
+        self._link_cosigners([(number, key) for number, keys in
+                              zip(numbers, cosigners, strict=True) for key in keys])
 
-    def _insert_co_handlings(self, pairs: Sequence[tuple[int, str]]) -> None:
+    def _insert_co_handlings(self, pairs: Sequence[tuple[int, str]], audit: bool = True) -> None:
         ids = self.ids.setdefault("co_handlings", {})
         new_ids = self.writer.insert(
             _T["co_handlings"], [{"opinion_id": self._opinion_id(number),
                                   "unit_id": self.ids["units"][unit]} for number, unit in pairs],
-            [self._about(number, f" 会办 {unit}") for number, unit in pairs])
+            [self._about(number, f" 会办 {unit}") for number, unit in pairs], audit=audit)
         ids.update(zip(pairs, new_ids, strict=True))
 
     def _link_cosigners(self, links: Sequence[tuple[int, tuple[str, str]]]) -> None:

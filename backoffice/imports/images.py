@@ -26,8 +26,12 @@ def _moment(value: datetime) -> str:
     return aware.astimezone(UTC).isoformat()
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def encode_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: encode(value) for key, value in row.items()}
+    return {key: value if value.__class__ in _AS_IS else encode(value)
+            for key, value in row.items()}
 
 
 def decode(column: sa.Column, value: Any) -> Any:

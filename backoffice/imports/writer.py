@@ -57,11 +57,19 @@ class Writer:
 
     # -- inserts ----------------------------------------------------------------------------
     def insert(self, table: sa.Table, rows: Sequence[dict[str, Any]],
-               described: Sequence[Described], audit: bool = True) -> list[Any]:
-        """Insert rows; return their ids (None for a table keyed otherwise)."""
+               described: Sequence[Described], audit: bool = True,
+               also: Sequence[dict[str, list[Any]]] | None = None) -> list[Any]:
+        """Insert rows; return their ids (None for a table keyed otherwise).
+
+        `also` adds changes to each row's audit entry that are not its columns (the
+        co-handlers and co-signers of a new opinion, whose own rows are not logged apart).
+        """
         keyed_by_id = _has_id(table)
         ids: list[Any] = []
-        for batch, about in zip(chunks(rows, BATCH), chunks(described, BATCH), strict=True):
+        extra = also or [None] * len(rows)
+        create = ChangeAction.CREATE.value
+        for batch, about, more in zip(chunks(rows, BATCH), chunks(described, BATCH),
+                                      chunks(extra, BATCH), strict=True):
             if keyed_by_id:
                 new_ids = self._reserve(table, len(batch))
                 batch = [{"id": new_id, **row} for new_id, row in zip(new_ids, batch,
@@ -69,17 +77,19 @@ class Writer:
             else:
                 new_ids = [None] * len(batch)
             self.connection.execute(sa.insert(table), list(batch))
-            for row, description in zip(batch, about, strict=True):
+            for row, description, added in zip(batch, about, more, strict=True):
                 key = {"id": row["id"]} if keyed_by_id else _key(table, row)
                 flat = row["id"] if keyed_by_id else _flat(key)
                 if self.run_id is not None:
-                    self._images.append((table.name, ChangeAction.CREATE.value, flat, None,
+                    self._images.append((table.name, create, flat, None,
                                          encode_row(row) if keyed_by_id else None))
                 if audit:
                     # A new row's blank columns say nothing: only its values are logged.
-                    self._audit_row(AuditAction.CREATE, table, key, description,
-                                    {name: [None, value] for name, value in row.items()
-                                     if value is not None and name != "id"})
+                    changes = {name: [None, value] for name, value in row.items()
+                               if value is not None and name != "id"}
+                    if added:
+                        changes.update(added)
+                    self._audit_row(AuditAction.CREATE, table, key, description, changes)
             ids.extend(new_ids)
             self._flush_if_full()
         return ids
