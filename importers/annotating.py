@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from importers.problems import Problem
 from importers.workbooks import read_sheets
@@ -126,7 +127,8 @@ def _edit(path: Path, problems: Sequence[Problem], marks: dict, target: Path) ->
         if where and where[0] in book.sheetnames:
             link = summary.cell(summary.max_row, 1)
             column = get_column_letter(where[2] or 1)
-            link.hyperlink = f"#'{where[0]}'!{column}{where[1]}"
+            link.hyperlink = Hyperlink(ref=link.coordinate,
+                                       location=f"'{where[0]}'!{column}{where[1]}")
             link.font = Font(color="0563C1", underline="single")
         summary.cell(summary.max_row, 4).fill = _fill([problem])
     _style_summary(summary)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
-from types import MappingProxyType
 from typing import Any
 
 from importers.units import UnitLookup
@@ -66,7 +65,19 @@ class EvaluationFacts:
     consent_publish: bool = False
 
 
-_NOTHING: Any = MappingProxyType({})
+class _NoneYet(dict):
+    """The one empty mapping facts share until `own` gives them a dict; refuses changes."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> None:
+        raise TypeError("shared empty facts: call OpinionFacts.own() to change them")
+
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _refuse
+
+    def __reduce__(self) -> tuple:
+        return (_nothing, ())
+
+
+_NOTHING: Any = _NoneYet()
 
 
 def _nothing() -> Any:
