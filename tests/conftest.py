@@ -81,7 +81,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
                 built[backend] = str(folder / "template.sqlite3")
                 _build_template(f"sqlite:///{built[backend]}", folder)
             else:
-                name = f"bo_template_{worker}"
+                name = f"bo_template_{worker}_{os.getpid()}"  # concurrent runs share a server
                 with _pg_admin().connect() as conn:
                     conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
                     conn.execute(sa.text(f"CREATE DATABASE {name}"))
