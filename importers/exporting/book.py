@@ -35,6 +35,10 @@ class ExportBook:
     def __init__(self, target: Target, *, tmpdir: str | None = None) -> None:
         self._book = Workbook(target, {
             "constant_memory": True,
+            # Cells are editable unless their format locks them: on a protected sheet the
+            # office's cells are locked one by one, the rest (most) need no format at all.
+            "default_format_properties": {"font_name": "Calibri", "font_size": 11,
+                                          "locked": False},
             "tmpdir": tmpdir,
             "strings_to_formulas": False,
             "strings_to_numbers": False,

@@ -82,8 +82,8 @@ def _properties(role: str, locked: bool, quoted: bool, number: str | None,
         if required:
             properties["font_color"] = "#C00000"
     elif role == "text":
-        properties.update(text_wrap=True, num_format="@")
-    if role in ("text", "value") and locked:
+        properties["num_format"] = "@"  # an empty text column: what is typed stays text
+    if role in ("cell", "value") and locked:
         properties["bg_color"] = LOCKED_FILL
     if quoted:
         # Excel's own "this is text" mark: shown without the quote, kept as text on edit.
@@ -206,10 +206,10 @@ class SheetWriter:
     # -- cell writers ----------------------------------------------------------------------
     def _put_for(self, c: int, column: Column) -> Put:
         """Return the function writing a non-None value of this column; it returns the cell."""
-        text = _text_writer(self._sheet, c, self._formats, column.locked)
         if column.type == "text":
-            put = text
-        elif column.type == "date":
+            return _text_writer(self._sheet, c, self._formats, column.locked, column.convert)
+        text = _text_writer(self._sheet, c, self._formats, column.locked)
+        if column.type == "date":
             put = _date_writer(self._sheet, c, self._formats, column.locked, text)
         else:
             put = _auto_writer(self._sheet, c, self._formats, column.locked, text)
@@ -228,17 +228,25 @@ def _risky(text: str) -> bool:
     return text[:1] in FORMULA_TRIGGERS
 
 
-def _text_writer(sheet: Worksheet, c: int, formats: Formats, locked: bool) -> Put:
+def _text_writer(sheet: Worksheet, c: int, formats: Formats, locked: bool,
+                 convert: Callable[[Any], Any] | None = None) -> Put:
+    # Runs for every text cell: one function, no call it can do without. An editable
+    # cell needs no format of its own (the book's default cell is unlocked), which
+    # keeps each cell as cheap to write as a bare one.
     write = sheet.write_string
-    plain = formats.get("text", locked=locked)
-    quoted = formats.get("text", locked=locked, quoted=True)
+    plain = formats.get("cell", locked=True) if locked else None
+    quoted = formats.get("cell", locked=locked, quoted=True)
     triggers = FORMULA_TRIGGERS
 
     def put(r: int, value: Any) -> Any:
+        if convert is not None:
+            value = convert(value)
+            if value is None:
+                return None
         if value.__class__ is not str:
             value = str(value)
         if value:
-            write(r, c, value, quoted if value[:1] in triggers else plain)
+            write(r, c, value, quoted if value[0] in triggers else plain)
         return value
 
     return put

@@ -93,7 +93,7 @@ def column_for(book: ExportBook, schema: Schema, field: Field, locked: bool,
                units: Sequence[str] = (), choices: Sequence[str] | None = None) -> Column:
     """Return how a field's column is written, checked and explained."""
     column = Column(field.header, "date" if field.type is FieldType.DATE else "text",
-                    convert=converter(field), locked=locked, required=field.required,
+                    convert=_cell_converter(field), locked=locked, required=field.required,
                     how=_how(schema, field))
     if field.type is FieldType.DATE:
         column.width = 12
@@ -128,6 +128,10 @@ def converter(field: Field) -> Callable[[Any], Any] | None:
         return None  # a date cell
     if field.multi:
         single = _single_converter(field)
+        if single is str:
+            # Names, as a list of str (an enum member is one): join them as they are.
+            return lambda values: (values if isinstance(values, str)
+                                   else MULTI_SEPARATOR.join(values) or None)
 
         def joined(values: Any) -> str | None:
             if isinstance(values, str):
@@ -148,6 +152,13 @@ def _single_converter(field: Field) -> Callable[[Any], Any]:
         case FieldType.UNIT_GRADES:
             return _unit_grades
     return str  # text, a unit's name, a choice (an enum member's str is its value)
+
+
+def _cell_converter(field: Field) -> Callable[[Any], Any] | None:
+    """Return the field's converter, or None when the text writer's own str() will do."""
+    if field.type in (FieldType.TEXT, FieldType.UNIT, FieldType.CHOICE) and not field.multi:
+        return None
+    return converter(field)
 
 
 def _number(value: Any) -> str:
