@@ -214,11 +214,8 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
     connection = db_session.connection()
     written = 0
     rows: list[dict[str, Any]] = []
-    as_is = _AS_IS
     for change in changes:
-        # Most values are plain already: _plain's checks only for the others (this is hot).
-        plain = {key: [old if old.__class__ in as_is else _plain(old),
-                       new if new.__class__ in as_is else _plain(new)]
+        plain = {key: [_quick_plain(old), _quick_plain(new)]
                  for key, (old, new) in change.changes.items() if key not in _IGNORED}
         rows.append({
             "at": at,
@@ -242,6 +239,18 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
 
 
 _AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
+def _quick_plain(value: Any) -> Any:
+    # _plain for bulk writes, which are hot: plain values, dates and lists of names first.
+    kind = value.__class__
+    if kind in _AS_IS:
+        return value
+    if kind is date:
+        return value.isoformat()
+    if kind is list and all(item.__class__ is str for item in value):
+        return value
+    return _plain(value)
 
 
 def _forget_pending(db_session: orm.Session, *_args) -> None:

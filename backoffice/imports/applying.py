@@ -96,7 +96,7 @@ class Applier:
                 apply(list(rows))
                 if self.progress:
                     self.progress(len(rows))
-        self.writer.flush()
+        self.writer.finish()
 
     def _appliers(self) -> dict[str, Callable[[list[RowPlan]], None]]:
         return {
@@ -213,20 +213,20 @@ class Applier:
             return
         assert self.session is not None
         values, co_units, cosigners = [], [], []
+        deputies, units = self.ids["deputies"], self.ids["units"]
         for row in rows:
-            number = row.key[0]
-            changed = row.changed
-            co_units.append(_new(changed, "co_units", []))
+            new = row.values
+            co_units.append(new.get("co_units") or [])
             cosigners.append(list(dict.fromkeys(row.refs.get("cosigners") or ())))
-            assigned_on = _new(changed, "assigned_on")
+            assigned_on = new["assigned_on"]
             due = self._due_dates(assigned_on)
             values.append({
-                "session_id": self.session.id, "number": number_text(number),
-                "title": _new(changed, "title", ""), "content": _new(changed, "content", ""),
-                "category": _new(changed, "category"),
-                "lead_deputy_id": self.ids["deputies"][row.refs["lead_deputy"]],
-                "lead_unit_id": self.ids["units"][_new(changed, "lead_unit")],
-                "assigned_on": assigned_on, "supervisor": _new(changed, "supervisor"),
+                "session_id": self.session.id, "number": number_text(row.key[0]),
+                "title": new.get("title") or "", "content": new.get("content") or "",
+                "category": new["category"],
+                "lead_deputy_id": deputies[row.refs["lead_deputy"]],
+                "lead_unit_id": units[new["lead_unit"]],
+                "assigned_on": assigned_on, "supervisor": new.get("supervisor"),
                 "accept_due_on": due.accept, "consult_due_on": due.consult,
                 "co_opinion_due_on": due.co_opinion, "reply_due_on": due.reply,
                 "version": 1, "created_at": self.writer.now, "updated_at": self.writer.now,
@@ -246,17 +246,18 @@ class Applier:
 
     def _insert_co_handlings(self, pairs: Sequence[tuple[int, str]], audit: bool = True) -> None:
         ids = self.ids.setdefault("co_handlings", {})
+        described = [self._about(n, f" 会办 {unit}") for n, unit in pairs] if audit else None
         new_ids = self.writer.insert(
             _T["co_handlings"], [{"opinion_id": self._opinion_id(number),
                                   "unit_id": self.ids["units"][unit]} for number, unit in pairs],
-            [self._about(number, f" 会办 {unit}") for number, unit in pairs], audit=audit)
+            described, audit=audit)
         ids.update(zip(pairs, new_ids, strict=True))
 
     def _link_cosigners(self, links: Sequence[tuple[int, tuple[str, str]]]) -> None:
         # Logged with the opinion (its `cosigners` change), as the ORM's audit does.
         rows = [{"opinion_id": self._opinion_id(n), "deputy_id": self.ids["deputies"][key]}
                 for n, key in links]
-        self.writer.insert(_COSIGNERS, rows, [self._about(n) for n, _key in links], audit=False)
+        self.writer.insert(_COSIGNERS, rows, None, audit=False)
 
     def _update_opinions(self, rows: list[RowPlan]) -> None:
         if not rows:
@@ -302,10 +303,10 @@ class Applier:
         self._insert_co_handlings(co_added)
         self.writer.delete(_COSIGNERS, [{"opinion_id": self._opinion_id(n), "deputy_id": d}
                                         for n, d in links_dropped],
-                           [self._about(n) for n, _d in links_dropped], audit=False)
+                           None, audit=False)
         self.writer.insert(_COSIGNERS, [{"opinion_id": self._opinion_id(n), "deputy_id": d}
                                         for n, d in links_added],
-                           [self._about(n) for n, _d in links_added], audit=False)
+                           None, audit=False)
         self.writer.insert(
             _T["reassignments"],
             [{"opinion_id": opinion_id, "from_unit_id": old, "to_unit_id": new,

@@ -19,6 +19,7 @@ from backoffice.imports.images import decode_row, encode, encode_row
 from backoffice.imports.writer import BATCH, READ_BATCH, chunks
 from backoffice.models import (
     AuditAction,
+    AuditEntry,
     Base,
     ChangeAction,
     ImportChange,
@@ -66,7 +67,7 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     rows = _rows(db_session, run_id, tables)
     connection = db_session.connection()
     current = _current(connection, tables, rows)
-    _refuse_conflicts(connection, tables, rows, current)
+    _refuse_conflicts(connection, tables, rows, current, run)
     audit: list[Recorded] = []
     restored = _restore(connection, tables, rows, current, audit)
     deleted = _delete_created(connection, tables, rows, current, audit)
@@ -140,7 +141,7 @@ def _key_of(tables: dict[str, sa.Table], row: _Row) -> tuple[str, tuple]:
 
 
 def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
-                      current: dict) -> None:
+                      current: dict, run: ImportRun) -> None:
     conflicts = []
     for row in rows:
         now = current.get(_key_of(tables, row))
@@ -155,12 +156,34 @@ def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], ro
         changed = [name for name, value in row.expected.items() if encoded.get(name) != value]
         if changed:
             conflicts.append(f"{_label(row.table, now)}：导入后已被修改（{'、'.join(changed)}）")
+    conflicts += _changed_since(connection, tables, rows, run)
     conflicts += _references(connection, tables, rows)
     if conflicts:
         shown = "；".join(conflicts[:_SHOWN_CONFLICTS])
         more = f"等{len(conflicts)}处" if len(conflicts) > _SHOWN_CONFLICTS else ""
         raise UndoRefused(f"无法撤销：导入之后数据又有变动——{shown}{more}。"
                           "请先撤销之后的导入，或恢复这些修改后再撤销。")
+
+
+def _changed_since(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
+                   run: ImportRun) -> list[str]:
+    """Say which rows the import created have been changed since, by the audit log."""
+    created = {(row.table, ",".join(str(v) for v in row.key.values())): row
+               for row in rows if row.created and not row.deleted}
+    if not created or run.audit_through is None:
+        return []
+    entries = AuditEntry.__table__.c
+    query = (sa.select(entries.table_name, entries.record_id, entries.actor)
+             .where(entries.id > run.audit_through,
+                    entries.table_name.in_({table for table, _id in created})))
+    found = []
+    for table, record_id, actor in connection.execute(query):
+        row = created.get((table, record_id))
+        if row is not None:
+            label = _TABLE_LABELS.get(table, table)
+            found.append(f"{label} #{record_id}：导入后已被修改（{actor}）")
+            created.pop((table, record_id))
+    return found
 
 
 def _references(connection: sa.Connection, tables: dict[str, sa.Table],
@@ -282,6 +305,8 @@ def _label(table: str, row: dict[str, Any]) -> str:
 
 
 _TABLE_LABELS = {
+    "opinions": "书面意见", "units": "承办单位", "deputies": "代表",
+    "congress_sessions": "届次会议",
     "co_handlings": "会办", "contacts": "沟通走访", "progress_reports": "进展反馈",
     "evaluations": "代表评价", "notices": "通报", "reassignments": "改派记录",
     "opinion_cosigners": "附议代表", "attachments": "附件", "unit_aliases": "单位别名",

@@ -18,7 +18,7 @@ from sqlalchemy import orm
 
 from backoffice.audit import Recorded, record_bulk
 from backoffice.imports.images import encode_row
-from backoffice.models import AuditAction, ChangeAction, ImportChange
+from backoffice.models import AuditAction, AuditEntry, ChangeAction, ImportChange, ImportRun
 from backoffice.models.base import utcnow
 
 BATCH = 1000
@@ -57,7 +57,7 @@ class Writer:
 
     # -- inserts ----------------------------------------------------------------------------
     def insert(self, table: sa.Table, rows: Sequence[dict[str, Any]],
-               described: Sequence[Described], audit: bool = True,
+               described: Sequence[Described] | None, audit: bool = True,
                also: Sequence[dict[str, list[Any]]] | None = None) -> list[Any]:
         """Insert rows; return their ids (None for a table keyed otherwise).
 
@@ -67,6 +67,7 @@ class Writer:
         keyed_by_id = _has_id(table)
         ids: list[Any] = []
         extra = also or [None] * len(rows)
+        described = described if audit else [None] * len(rows)  # not logged: not named
         create = ChangeAction.CREATE.value
         for batch, about, more in zip(chunks(rows, BATCH), chunks(described, BATCH),
                                       chunks(extra, BATCH), strict=True):
@@ -81,8 +82,9 @@ class Writer:
                 key = {"id": row["id"]} if keyed_by_id else _key(table, row)
                 flat = row["id"] if keyed_by_id else _flat(key)
                 if self.run_id is not None:
-                    self._images.append((table.name, create, flat, None,
-                                         encode_row(row) if keyed_by_id else None))
+                    # Undo deletes a new row: its key is all it needs (the audit log tells
+                    # whether someone changed the row since).
+                    self._images.append((table.name, create, flat, None, None))
                 if audit:
                     # A new row's blank columns say nothing: only its values are logged.
                     changes = {name: [None, value] for name, value in row.items()
@@ -151,10 +153,11 @@ class Writer:
 
     # -- deletes ----------------------------------------------------------------------------
     def delete(self, table: sa.Table, keys: Sequence[dict[str, Any]],
-               described: Sequence[Described], audit: bool = True) -> None:
+               described: Sequence[Described] | None, audit: bool = True) -> None:
         """Delete rows by primary key, imaging each whole row first."""
         if not keys:
             return
+        described = described if audit else [None] * len(keys)
         rows = self.read_keys(table, keys)
         for key, description in zip(keys, described, strict=True):
             before = rows[_flat(key)]
@@ -211,6 +214,15 @@ class Writer:
     def _flush_if_full(self) -> None:
         if len(self._images) >= BATCH * 5 or len(self._audit) >= BATCH * 5:
             self.flush()
+
+    def finish(self) -> None:
+        """Write what is left and note the run's last audit entry."""
+        self.flush()
+        if self.run_id is not None:
+            last = self.connection.execute(sa.select(sa.func.max(AuditEntry.id))).scalar()
+            self.connection.execute(sa.update(ImportRun.__table__)
+                                    .where(ImportRun.__table__.c.id == self.run_id)
+                                    .values(audit_through=last))
 
     def flush(self) -> None:
         """Write the images and audit entries gathered so far.

@@ -41,6 +41,9 @@ class ImportRun(Base):
     problems: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = vocabulary_column(ImportStatus, name="import_status",
                                             default=ImportStatus.APPLIED.value)
+    # The last audit entry the import wrote: a later entry about a row it created means
+    # someone changed that row since, and undo must not delete their work.
+    audit_through: Mapped[int | None]
     undone_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     undone_by: Mapped[str | None] = mapped_column(sa.String(64))
 

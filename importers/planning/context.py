@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,13 @@ from importers.values import UnitGrade
 _NO_VALUE = object()
 
 
+_PLAIN = frozenset({str, int, bool, date, type(None)})
+
+
 def plain(value: Any) -> Any:
     """Return a record's value in the state's vocabulary: enums as their text."""
+    if value.__class__ in _PLAIN:
+        return value
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, UnitGrade):

@@ -16,6 +16,7 @@ class DeputyIndex:
 
     def __init__(self, keys: Iterable[DeputyKey] = ()) -> None:
         self._by_name: dict[str, list[DeputyKey]] = defaultdict(list)
+        self._squeezed: dict[str, str] = {}  # a name as written -> squeezed
         for key in keys:
             self.add(key)
 
@@ -25,7 +26,10 @@ class DeputyIndex:
             same.append(key)
 
     def named(self, name: str) -> list[DeputyKey]:
-        return list(self._by_name.get(squeeze(name), ()))
+        key = self._squeezed.get(name)
+        if key is None:
+            key = self._squeezed[name] = squeeze(name)
+        return list(self._by_name.get(key, ()))
 
     def find(self, name: str, delegation: str | None = None) -> DeputyKey:
         """Return the deputy's key, or raise BadValue saying why none or which."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from importers.problems import Problem
 from importers.records import Record
@@ -37,8 +37,7 @@ OUTCOME_LABELS = {
 RowId = tuple[str, str, int]  # file, sheet, 0-based row
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One field's old and new value; a new record's fields all have old None."""
 
     field: str
@@ -64,10 +63,9 @@ class RowPlan:
                  problems: list[Problem] | None = None,
                  refs: dict[str, Any] | None = None) -> None:
         changes = tuple(changes)
-        fields = tuple(change.field for change in changes)
+        fields, old, new = zip(*changes, strict=True) if changes else ((), (), ())
         self._fields = _FIELD_TUPLES.setdefault(fields, fields)
-        self._new = tuple(change.new for change in changes)
-        old = tuple(change.old for change in changes)
+        self._new = new
         self._old = old if any(value is not None for value in old) else None
         self.record = record
         self.outcome = outcome
@@ -121,6 +119,11 @@ class RowPlan:
     @property
     def changed(self) -> dict[str, Change]:
         return {change.field: change for change in self.changes}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Return field -> new value of every change (a new row's values)."""
+        return dict(zip(self._fields, self._new, strict=True))
 
     @property
     def writes(self) -> bool:

@@ -34,6 +34,7 @@ def upgrade():
                     create_constraint=True, length=12),
             nullable=False,
         ),
+        sa.Column("audit_through", sa.Integer(), nullable=True),
         sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("undone_by", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_runs")),

@@ -207,6 +207,19 @@ def test_undo_is_refused_when_a_row_changed_after_the_import(app, tmp_path, admi
         assert dump() == before
 
 
+def test_undo_is_refused_when_a_row_it_created_changed_since(app, tmp_path, admin_import):
+    with app.app_context():
+        result = admin_import([changes_to_2017(tmp_path / "changes")])
+        with acting_as("zhuanjiang", "web"):
+            opinion_2017("0999").accepted_on = date(2017, 2, 22)
+            db.session.commit()
+        before = dump()
+        with pytest.raises(UndoRefused, match="导入后已被修改（zhuanjiang）"):
+            undo_import(db.session, result.run_id, "admin")
+        db.session.rollback()
+        assert dump() == before
+
+
 def test_undo_is_refused_when_later_rows_point_at_rows_it_would_delete(app, tmp_path,
                                                                       admin_import):
     with app.app_context():
