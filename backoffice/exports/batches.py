@@ -1,4 +1,4 @@
-"""Read a query's rows in batches by keyset, so an export never holds a table in memory."""
+"""Read a query's rows in batches from one streaming cursor: no table held in memory."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -9,28 +9,22 @@ from sqlalchemy import orm
 BATCH_SIZE = 2000
 
 
-def keyset_batches(db_session: orm.Session, statement: sa.Select,
-                   key: Sequence[sa.ColumnElement[Any]],
-                   size: int = BATCH_SIZE) -> Iterator[Sequence[sa.Row]]:
-    """Yield the statement's rows in batches, in the order of `key` (unique, ascending).
+def streamed_batches(db_session: orm.Session, statement: sa.Select,
+                     order: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[sa.Row]]:
+    """Yield the statement's rows in `order`, a batch at a time.
 
-    Each batch is its own query (`WHERE key > last key ORDER BY key LIMIT size`): no
-    cursor stays open between batches, and each uses the key's index. The statement runs
-    on the session's connection (its transaction, without the ORM's result handling).
+    One query, sorted once, read through a server-side cursor on PostgreSQL (SQLite
+    steps through its rows as they are fetched): memory holds one batch, and each batch
+    costs the same however far into the table it is. Runs on the session's connection:
+    its transaction, without the ORM's result handling; the caller may run other
+    queries between batches.
     """
-    key = core_columns(key)
-    last: tuple[Any, ...] | None = None
-    ordered = statement.order_by(*key).limit(size)
-    connection = db_session.connection()
-    while True:
-        page = ordered if last is None else ordered.where(sa.tuple_(*key) > sa.tuple_(*last))
-        rows = connection.execute(page).all()
-        if rows:
-            yield rows
-        if len(rows) < size:
-            return
-        mapping = rows[-1]._mapping
-        last = tuple(mapping[column] for column in key)
+    connection = db_session.connection().execution_options(yield_per=size)
+    result = connection.execute(statement.order_by(*order))
+    try:
+        yield from result.partitions()
+    finally:
+        result.close()
 
 
 def core_columns(columns: Sequence[Any]) -> list[sa.ColumnElement[Any]]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.exports.batches import core_columns, keyset_batches
+from backoffice.exports.batches import streamed_batches
 from backoffice.models import (
     CoHandling,
     Contact,
@@ -108,7 +108,7 @@ def units(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
     statement = sa.select(Unit.id, Unit.name, Unit.kind)
     if scope.unit_id is not None:
         statement = statement.where(Unit.id == scope.unit_id)
-    for batch in keyset_batches(db_session, statement, [Unit.id]):
+    for batch in streamed_batches(db_session, statement, [Unit.id]):
         aliases = _grouped(db_session, sa.select(UnitAlias.unit_id, UnitAlias.alias)
                            .where(UnitAlias.unit_id.in_([row.id for row in batch]))
                            .order_by(UnitAlias.alias))
@@ -118,7 +118,7 @@ def units(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
 
 def deputies(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
     statement = sa.select(Deputy.id, Deputy.name, Deputy.delegation, Deputy.phone)
-    for batch in keyset_batches(db_session, statement, [Deputy.id]):
+    for batch in streamed_batches(db_session, statement, [Deputy.id]):
         for row in batch:
             yield row.name, _text(row.delegation), _text(row.phone)
 
@@ -129,7 +129,7 @@ def liaisons(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
                  .join(Unit, LiaisonTerm.unit_id == Unit.id))
     if scope.unit_id is not None:
         statement = statement.where(LiaisonTerm.unit_id == scope.unit_id)
-    for batch in keyset_batches(db_session, statement, [LiaisonTerm.id]):
+    for batch in streamed_batches(db_session, statement, [LiaisonTerm.id]):
         for row in batch:
             yield row.name, row.person, _text(row.phone), row.started_on, row.ended_on
 
@@ -150,9 +150,8 @@ def opinions(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         .where(*conditions)
     )
     key = [Opinion.number, Opinion.id]
-    for batch in keyset_batches(db_session, statement, key):
-        # The batch's lists by the same conditions and key range: no list of ids to send.
-        in_batch = [*conditions, *_key_range(key, batch)]
+    for batch in streamed_batches(db_session, statement, key):
+        in_batch = _in_batch(conditions, scope, batch)
         cosigners = _grouped(db_session, sa.select(opinion_cosigners.c.opinion_id,
                                                    opinion_cosigners.c.deputy_id)
                              .join(Opinion, opinion_cosigners.c.opinion_id == Opinion.id)
@@ -173,14 +172,16 @@ def opinions(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
                    assigned_on, supervisor or None, content or None)
 
 
-def _key_range(key: Sequence[sa.ColumnElement[Any]],
-               batch: Sequence[sa.Row]) -> list[sa.ColumnElement[bool]]:
-    """Return the conditions selecting the keys from the batch's first to its last."""
-    key = core_columns(key)
-    first, last = batch[0]._mapping, batch[-1]._mapping
-    keys = sa.tuple_(*key)
-    return [keys >= sa.tuple_(*(first[column] for column in key)),
-            keys <= sa.tuple_(*(last[column] for column in key))]
+def _in_batch(conditions: list[sa.ColumnElement[bool]], scope: Scope,
+              batch: Sequence[sa.Row]) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions selecting the batch's opinions (ordered by number, then id).
+
+    Within a session numbers are unique: the batch is the numbers from its first to its
+    last, which an index answers; without a session, the batch's ids.
+    """
+    if scope.session_id is None:
+        return [Opinion.id.in_([row[0] for row in batch])]
+    return [*conditions, Opinion.number.between(batch[0][1], batch[-1][1])]
 
 
 def handling(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -193,7 +194,7 @@ def handling(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
         .where(*_opinion_conditions(scope, "lead"))
     )
-    for batch in keyset_batches(db_session, statement, [Opinion.number, Opinion.id]):
+    for batch in streamed_batches(db_session, statement, [Opinion.number, Opinion.id]):
         for row in batch:
             yield (row.number, row.title, row.lead_unit, row.accepted_on, row.consulted_on,
                    row.consult_method, row.replied_on, row.answer_type,
@@ -209,7 +210,7 @@ def signoffs(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         .join(lead_unit, Opinion.lead_unit_id == lead_unit.id)
         .where(Opinion.signed_off_by.is_not(None), *_opinion_conditions(scope, "lead"))
     )
-    for batch in keyset_batches(db_session, statement, [Opinion.number, Opinion.id]):
+    for batch in streamed_batches(db_session, statement, [Opinion.number, Opinion.id]):
         for row in batch:
             yield (row.number, row.title, row.lead_unit, row.signed_off_by, row.signed_off_on)
 
@@ -225,7 +226,7 @@ def contacts(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         .where(*_opinion_conditions(scope, "lead"))
     )
     key = [Opinion.number, Contact.contacted_on, Contact.id]
-    for batch in keyset_batches(db_session, statement, key):
+    for batch in streamed_batches(db_session, statement, key):
         for row in batch:
             yield row.number, row.lead_unit, row.stage, row.method, row.contacted_on
 
@@ -240,7 +241,7 @@ def progress(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         .where(*_opinion_conditions(scope, "lead"))
     )
     key = [Opinion.number, ProgressReport.reported_on, ProgressReport.id]
-    for batch in keyset_batches(db_session, statement, key):
+    for batch in streamed_batches(db_session, statement, key):
         for row in batch:
             yield row.number, row.lead_unit, row.reported_on, _text(row.text)
 
@@ -261,7 +262,7 @@ def evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ..
         .where(*_opinion_conditions(scope, "lead"))
     )
     key = [Opinion.number, Evaluation.evaluated_on, Evaluation.id]
-    for batch in keyset_batches(db_session, statement, key):
+    for batch in streamed_batches(db_session, statement, key):
         grades = _co_grades(db_session, [row.opinion_id for row in batch if row.carries_grades])
         for row in batch:
             co_grades = grades.get(row.opinion_id, []) if row.carries_grades else []
@@ -314,7 +315,7 @@ def co_evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any,
         co = CoHandling.unit_id == scope.unit_id
         statement = statement.where({"lead": lead, "co": co, "either": sa.or_(lead, co)}
                                     [scope.unit_as])
-    for batch in keyset_batches(db_session, statement, [Opinion.number, CoHandling.id]):
+    for batch in streamed_batches(db_session, statement, [Opinion.number, CoHandling.id]):
         for row in batch:
             yield row.number, row.lead_unit, row.co_unit, row.submitted_on, row.lead_grade
 
@@ -327,7 +328,7 @@ def notices(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
                                                              date(scope.year, 12, 31)))
     if scope.unit_id is not None:
         statement = statement.where(Notice.unit_id == scope.unit_id)
-    for batch in keyset_batches(db_session, statement, [Notice.issued_on, Notice.id]):
+    for batch in streamed_batches(db_session, statement, [Notice.issued_on, Notice.id]):
         for row in batch:
             yield row.issued_on, row.kind, row.name, _text(row.reason)
 
