@@ -67,6 +67,7 @@ class Writer:
         keyed_by_id = _has_id(table)
         ids: list[Any] = []
         extra = also or [None] * len(rows)
+        key_names = [column.name for column in table.primary_key.columns]
         described = described if audit else [None] * len(rows)  # not logged: not named
         create = ChangeAction.CREATE.value
         for batch, about, more in zip(chunks(rows, BATCH), chunks(described, BATCH),
@@ -79,8 +80,11 @@ class Writer:
                 new_ids = [None] * len(batch)
             self.connection.execute(sa.insert(table), list(batch))
             for row, description, added in zip(batch, about, more, strict=True):
-                key = {"id": row["id"]} if keyed_by_id else _key(table, row)
-                flat = row["id"] if keyed_by_id else _flat(key)
+                if keyed_by_id:
+                    key, flat = {"id": row["id"]}, row["id"]
+                else:
+                    flat = tuple(row[name] for name in key_names)
+                    key = dict(zip(key_names, flat, strict=True))
                 if self.run_id is not None:
                     # Undo deletes a new row: its key is all it needs (the audit log tells
                     # whether someone changed the row since).
