@@ -27,7 +27,8 @@ from backoffice.imports.applying import Applier
 from backoffice.imports.originals import FileFacts, describe, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
 from backoffice.imports.writer import Writer
-from backoffice.models import CongressSession, ImportFile, ImportRun
+from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
+from backoffice.models.base import utcnow
 from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
 from importers.planning import Outcome, Plan, RowId, State, plan_import
 
@@ -240,8 +241,8 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
         for facts in prepared.files:
             keep(facts)
         with acting_as(actor, "import"), without_collector_pauses():
-            run = _record_run(db_session, prepared, actor, source)
-            writer = Writer(db_session, run.id)
+            run_id = _record_run(db_session, prepared, actor, source)
+            writer = Writer(db_session, run_id)
             Applier(db_session, plan, state, congress_session, writer, actor,
                     progress).apply()
         db_session.commit()
@@ -249,7 +250,7 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
         db_session.rollback()
         raise
     db_session.expire_all()
-    return ImportResult("applied", prepared, run.id)
+    return ImportResult("applied", prepared, run_id)
 
 
 def _current_state(db_session: orm.Session,
@@ -280,26 +281,30 @@ def _refuse_stale(prepared: PreparedImport, state: State) -> None:
 
 
 def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
-                source: str) -> ImportRun:
+                source: str) -> int:
+    """Record the run and its files; return the run's id.
+
+    Written with Core statements: the run is the import's own bookkeeping, not data to
+    audit (its problems alone may be thousands of lines).
+    """
     plan = prepared.plan
-    counts = ImportResult("applied", prepared).counts
-    run = ImportRun(
-        actor=actor, source=source, kind=prepared.kind, session_name=prepared.session_name,
-        options={"skip_invalid": prepared.skip_invalid, "mapping": prepared.mapping,
-                 "year": prepared.year},
-        problems=[_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
-                  for p in plan.all_problems],
-        **counts,
-    )
-    run.files = [
-        ImportFile(name=facts.name, kind=prepared.kinds.get(str(facts.path)),
-                   sha256=facts.sha256, size=facts.size, stored_name=facts.stored_name,
-                   rows=prepared.rows.get(str(facts.path), 0))
-        for facts in prepared.files
-    ]
-    db_session.add(run)
-    db_session.flush()
-    return run
+    connection = db_session.connection()
+    run = {
+        "at": utcnow(), "actor": actor, "source": source, "kind": prepared.kind,
+        "session_name": prepared.session_name, "status": ImportStatus.APPLIED.value,
+        "options": {"skip_invalid": prepared.skip_invalid, "mapping": prepared.mapping,
+                    "year": prepared.year},
+        "problems": [_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
+                     for p in plan.all_problems],
+        **ImportResult("applied", prepared).counts,
+    }
+    run_id = connection.execute(sa.insert(ImportRun).returning(ImportRun.id), run).scalar_one()
+    connection.execute(sa.insert(ImportFile), [
+        {"run_id": run_id, "name": facts.name, "kind": prepared.kinds.get(str(facts.path)),
+         "sha256": facts.sha256, "size": facts.size, "stored_name": facts.stored_name,
+         "rows": prepared.rows.get(str(facts.path), 0)}
+        for facts in prepared.files])
+    return run_id
 
 
 def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str = AUTO, *,

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.audit import Recorded, record_bulk
+from backoffice.audit import Recorded, acting_as, record_bulk
 from backoffice.imports.images import decode_row, encode, encode_row
 from backoffice.imports.writer import BATCH, READ_BATCH, chunks
 from backoffice.models import (
@@ -72,11 +72,11 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     restored = _restore(connection, tables, rows, current, audit)
     deleted = _delete_created(connection, tables, rows, current, audit)
     reinserted = _reinsert(connection, tables, rows, audit)
-    record_bulk(db_session, audit)
-    run.status = ImportStatus.UNDONE.value
-    run.undone_at = utcnow()
-    run.undone_by = actor
-    db_session.flush()
+    with acting_as(actor, "import"):
+        record_bulk(db_session, audit)
+    runs = ImportRun.__table__
+    connection.execute(sa.update(runs).where(runs.c.id == run_id).values(
+        status=ImportStatus.UNDONE.value, undone_at=utcnow(), undone_by=actor))
     db_session.expire_all()
     return UndoResult(run_id, restored, deleted, reinserted)
 
