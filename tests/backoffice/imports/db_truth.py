@@ -1,7 +1,7 @@
-"""The facts a session holds in the database, in the shape of the samples' truth.json.
+"""A session's facts in the database next to truth.json's, both in one comparable order.
 
-Read through plain ORM navigation, apart from the importer's own queries, so that an
-import can only match truth.json if it wrote every fact.
+The database side is `tests.backoffice.export_truth.database_truth` (plain ORM navigation,
+apart from the importer's queries) plus each opinion's whole evaluation history.
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from backoffice.models import CongressSession, Deputy, LiaisonTerm, Notice, Opinion, Unit
-
-
-def _iso(day: Any) -> str | None:
-    return day.isoformat() if day else None
+from backoffice.models import CongressSession, Evaluation, Opinion
+from tests.backoffice.export_truth import database_truth
 
 
 def _sorted(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -23,32 +20,32 @@ def _sorted(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def session_truth(name: str) -> dict[str, Any]:
-    """Return the session's facts and every unit, deputy, liaison term and notice."""
+    """Return the session's facts with every opinion's evaluation rows, as stored."""
     session = db.session.scalar(sa.select(CongressSession).where(CongressSession.name == name))
-    opinions = db.session.scalars(sa.select(Opinion).where(Opinion.session_id == session.id)
-                                  .order_by(Opinion.number)).all()
-    return {
-        "session": session.name,
-        "year": session.year,
-        "assigned": _iso(min(o.assigned_on for o in opinions)),
-        "units": _sorted([{"name": u.name, "kind": u.kind,
-                           "aliases": sorted(a.alias for a in u.aliases)}
-                          for u in db.session.scalars(sa.select(Unit))]),
-        "deputies": _sorted([{"name": d.name, "delegation": d.delegation, "phone": d.phone}
-                             for d in db.session.scalars(sa.select(Deputy))]),
-        "opinions": [_opinion(o) for o in opinions],
-        "liaisons": _sorted([{"unit": t.unit.name, "start": _iso(t.started_on),
-                              "end": _iso(t.ended_on), "name": t.person, "phone": t.phone}
-                             for t in db.session.scalars(sa.select(LiaisonTerm))]),
-        "notices": _sorted([{"on": _iso(n.issued_on), "kind": n.kind, "unit": n.unit.name,
-                             "reason": n.reason or None}
-                            for n in db.session.scalars(sa.select(Notice))]),
-    }
+    facts = database_truth(db.session, session)
+    history = _histories(session)
+    for opinion in facts["opinions"]:
+        opinion["cosigners"] = sorted(opinion["cosigners"])
+        opinion["contacts"] = _sorted(opinion["contacts"])
+        opinion["history"] = history.get(opinion["number"], [])
+    return facts
+
+
+def _histories(session: CongressSession) -> dict[str, list[tuple]]:
+    e = Evaluation
+    query = (sa.select(Opinion.number, e.evaluated_on, e.agrees, e.grade, e.praised,
+                       e.consents_to_publish)
+             .join(Opinion, Opinion.id == e.opinion_id)
+             .where(Opinion.session_id == session.id).order_by(e.evaluated_on, e.id))
+    found: dict[str, list[tuple]] = {}
+    for number, on, *values in db.session.execute(query):
+        found.setdefault(number, []).append((on.isoformat(), *values))
+    return found
 
 
 def truth_as_stored(truth: dict[str, Any]) -> dict[str, Any]:
-    """Return truth.json (without what no sheet carries) with lists in the order above."""
-    kept = {key: truth[key] for key in ("session", "year", "assigned", "opinions")}
+    """Return truth.json (without what no sheet carries) in the order of `session_truth`."""
+    kept = {key: truth[key] for key in ("session", "year", "assigned")}
     kept["units"] = _sorted([{**u, "aliases": sorted(u["aliases"])} for u in truth["units"]])
     for key in ("deputies", "liaisons", "notices"):
         kept[key] = _sorted(truth[key])
@@ -68,50 +65,3 @@ def _history(opinion: dict[str, Any]) -> list[tuple]:
         rows.append((final["evaluated_on"], True, final["grade"], opinion["praised"],
                      final["consent_publish"]))
     return rows
-
-
-def _opinion(opinion: Opinion) -> dict[str, Any]:
-    history = sorted(opinion.evaluations, key=lambda e: (e.evaluated_on, e.id))
-    agreed = [e for e in history if e.agrees]
-    latest = agreed[-1] if agreed else None
-    disagreed = [e for e in history if not e.agrees]
-    co_handlings = sorted(opinion.co_handlings, key=lambda c: c.id)
-    facts: dict[str, Any] = {
-        "number": opinion.number,
-        "title": opinion.title,
-        "lead_deputy": opinion.lead_deputy.name,
-        "delegation": opinion.lead_deputy.delegation,
-        "cosigners": sorted(d.name for d in opinion.cosigners),
-        "category": opinion.category,
-        "lead_unit": opinion.lead_unit.name,
-        "co_units": [c.unit.name for c in co_handlings],
-        "assigned_on": _iso(opinion.assigned_on),
-        "answer_type": opinion.answer_type,
-        "accepted_on": _iso(opinion.accepted_on),
-        "consulted_on": _iso(opinion.consulted_on),
-        "consult_method": opinion.consult_method,
-        "replied_on": _iso(opinion.replied_on),
-        "co_handling": [{"unit": c.unit.name, "submitted_on": _iso(c.submitted_on),
-                         "lead_rating": c.lead_grade, "deputy_rating": c.deputy_grade}
-                        for c in co_handlings],
-        "concluded_on": _iso(opinion.concluded_on),
-        "supervisor": opinion.supervisor,
-        "evaluation": {"grade": latest.grade, "agree": True,
-                       "evaluated_on": _iso(latest.evaluated_on),
-                       "consent_publish": latest.consents_to_publish} if latest else None,
-        "praised": bool(latest and latest.praised),
-        "returned": {"disagreed_on": _iso(disagreed[0].evaluated_on)} if disagreed else None,
-        "contacts": _sorted([{"stage": c.stage, "method": c.method, "on": _iso(c.contacted_on)}
-                             for c in opinion.contacts]),
-        "feedback": [{"on": _iso(p.reported_on), "text": p.text}
-                     for p in opinion.progress_reports],
-        "history": [(_iso(e.evaluated_on), e.agrees, e.grade, e.praised, e.consents_to_publish)
-                    for e in history],
-    }
-    if opinion.answer_type == "D":
-        facts["approval"] = ({"approver": opinion.signed_off_by,
-                              "approved_on": _iso(opinion.signed_off_on)}
-                             if opinion.signed_off_by else None)
-    if opinion.second_replied_on:
-        facts["second_reply_on"] = _iso(opinion.second_replied_on)
-    return facts
