@@ -73,6 +73,9 @@ def fill(sizes: dict[str, int]) -> None:
         db.session.add(session)
         db.session.commit()
         _opinions(session, count, units, deputies, rng)
+    # Statistics, as a database in use has them (PostgreSQL plans by them).
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
 
 
 def _opinions(session, count, units, deputies, rng) -> None:
