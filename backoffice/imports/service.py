@@ -218,10 +218,12 @@ def _checked_plan(records: list, state: State, problems: list[Problem], creates:
         found = checking.plan_problems(plan, state)
         if not checking.merge(extra, found):
             break
-    for row in plan.rows:
-        known = {(p.cell, p.message) for p in row.problems}
-        row.problems.extend(p for p in extra.get(row.row_id, ())
-                            if (p.cell, p.message) not in known)
+    if extra:
+        for row in plan.rows:
+            found = extra.get(row.row_id)
+            if found:
+                known = {(p.cell, p.message) for p in row.problems}
+                row.problems.extend(p for p in found if (p.cell, p.message) not in known)
     return plan
 
 
