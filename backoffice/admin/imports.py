@@ -37,6 +37,7 @@ PAGE_SIZE = 100
 NEW_SESSION = "__new__"
 IGNORE = "__ignore__"
 _LOCAL = ZoneInfo("Asia/Shanghai")
+SOURCE_LABELS = {"web": "网页", "cli": "命令行"}
 
 
 def local_time(value: datetime | None) -> str:
@@ -67,7 +68,7 @@ class ImportView(SecuredPage):
             sa.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
         return self.render("admin/imports/index.html", sessions=self._sessions(),
                            kinds=self._kinds(), runs=runs, local_time=local_time,
-                           new_session=NEW_SESSION)
+                           new_session=NEW_SESSION, sources=SOURCE_LABELS)
 
     @expose("/upload", methods=("POST",))
     def upload(self) -> Response:
@@ -186,13 +187,15 @@ class ImportView(SecuredPage):
         runs = db.session.scalars(sa.select(ImportRun).order_by(ImportRun.id.desc())
                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
         return self.render("admin/imports/history.html", runs=runs[:PAGE_SIZE], page=page,
-                           more=len(runs) > PAGE_SIZE, local_time=local_time)
+                           more=len(runs) > PAGE_SIZE, local_time=local_time,
+                           sources=SOURCE_LABELS)
 
     @expose("/history/<int:run_id>/")
     def run(self, run_id: int) -> str:
         run = db.session.get(ImportRun, run_id) or abort(404)
         return self.render("admin/imports/run.html", run=run, local_time=local_time,
-                           schemas=SCHEMAS, applied=run.status == ImportStatus.APPLIED)
+                           schemas=SCHEMAS, applied=run.status == ImportStatus.APPLIED,
+                           sources=SOURCE_LABELS)
 
     @expose("/history/<int:run_id>/annotated/<int:file_id>")
     def annotated_run(self, run_id: int, file_id: int) -> Response:
