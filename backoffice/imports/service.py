@@ -193,7 +193,8 @@ def _mapping(mapping: Mapping[str, str | None] | Iterable[str] | None) -> dict[s
 
 def _session(db_session: orm.Session, name: str | None,
              year: int | None) -> tuple[CongressSession | None, bool]:
-    """Return the session named (a new one if it does not exist yet) or the latest."""
+    """Return the session named (a new one if it does not exist yet), else the latest
+    (of the year, if given)."""
     if name:
         name = name.strip()
         found = db_session.scalar(sa.select(CongressSession).where(CongressSession.name == name))
@@ -206,6 +207,12 @@ def _session(db_session: orm.Session, name: str | None,
         return CongressSession(name=name, year=year), True
     latest = sa.select(CongressSession).order_by(CongressSession.year.desc(),
                                                  CongressSession.id.desc())
+    if year is not None:
+        latest = latest.where(CongressSession.year == year)
+        found = db_session.scalars(latest.limit(1)).first()
+        if found is None:
+            raise UsageError(f"没有{year}年的届次会议；新建届次会议请同时指定名称和年度")
+        return found, False
     return db_session.scalars(latest.limit(1)).first(), False
 
 

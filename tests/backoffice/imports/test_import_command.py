@@ -97,6 +97,7 @@ def test_a_folder_imports_every_workbook_in_dependency_order(app, invoke):
     ["bogus", "."],  # unknown kind
     ["opinions", "/no/such/file.xlsx"],  # missing path
     ["opinions", "{list}", "--session", "新的届次"],  # a new session without its year
+    ["opinions", "{list}", "--year", "2030"],  # no session of that year
     ["opinions", "{list}", "--map", "no-equals-sign"],  # a bad column mapping
     ["opinions", "{list}", "--map", "甲=不存在的列"],  # a mapping to no column
     ["opinions", "{list}", "--format", "xml"],
