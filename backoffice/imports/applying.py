@@ -61,8 +61,13 @@ def _new(row: RowPlan | dict[str, Change], field: str, default: Any = None) -> A
     return default if change is None or change.new is None else change.new
 
 
+# Text columns that hold "" rather than NULL when a sheet leaves the cell blank.
+_BLANK_AS_EMPTY = frozenset({"content", "reason", "title", "text"})
+
+
 def _columns(row: RowPlan, mapping: dict[str, str]) -> dict[str, Any]:
-    return {mapping[c.field]: c.new for c in row.changes if c.field in mapping}
+    return {mapping[c.field]: "" if c.new is None and mapping[c.field] in _BLANK_AS_EMPTY
+            else c.new for c in row.changes if c.field in mapping}
 
 
 class Applier:

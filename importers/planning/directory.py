@@ -34,6 +34,8 @@ def plan_units(records: Sequence[Record], context: Context) -> list[RowPlan]:
             continue
         name = owners.get(squeeze(written), written)
         values = wanted(record, ("kind", "aliases"))
+        if values.get("kind") is None:
+            values.pop("kind", None)  # a unit is always of a kind: a blank leaves it
         if "aliases" in values:
             values["aliases"] = _aliases(row, name, written, values["aliases"], owners)
         facts = units.get(name)

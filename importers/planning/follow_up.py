@@ -52,9 +52,12 @@ def plan_contacts(records: Sequence[Record], context: Context) -> list[RowPlan]:
             continue
         key = (plain(record["stage"]), record["on"])
         values = wanted(record, ("method",))
-        if key not in facts.contacts and not values.get("method"):
-            row.warn("method", f"沟通方式未填写，按“{ContactMethod.OTHER}”记录", None)
-            values["method"] = ContactMethod.OTHER.value
+        if not values.get("method"):
+            # A contact always has a method: a blank leaves a known one, a new one is 其他.
+            values.pop("method", None)
+            if key not in facts.contacts:
+                row.warn("method", f"沟通方式未填写，按“{ContactMethod.OTHER}”记录", None)
+                values["method"] = ContactMethod.OTHER.value
         shown = {"unit": record["unit"], "stage": key[0], "on": key[1]}
         rows.append(_child(record, context, "contacts", key, values, ContactFacts, row, shown))
     return rows

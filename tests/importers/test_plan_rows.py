@@ -7,6 +7,7 @@ import pytest
 
 from importers.planning import (
     CoFacts,
+    ContactFacts,
     EvaluationFacts,
     LiaisonFacts,
     OpinionFacts,
@@ -282,3 +283,16 @@ def test_each_opinion_sheet_needs_its_opinion(tmp_path, kind):
     [row] = plan_import(records(tmp_path, kind, rows), _with(opinion())).rows
     assert [p.message for p in row.errors] == [
         f"编号：{SESSION}没有编号为0009的意见，请核对编号或先导入交办清单"]
+
+
+def test_a_blank_kind_or_method_leaves_what_every_unit_and_contact_must_have(tmp_path):
+    given = _with(opinion())
+    given.opinions[1].contacts = {("办前", date(2017, 3, 1)): ContactFacts("电话")}
+    units = records(tmp_path, "units", [["单位名称", "单位类别"], ["区交通委", ""]],
+                    name="units.xlsx")
+    contacts = records(tmp_path, "contacts", [
+        ["编号", "承办单位", "沟通阶段", "沟通方式", "沟通日期"],
+        [1, "区交通委", "办前", "", "2017-03-01"]], name="contacts.xlsx")
+    plan = plan_import([*units, *contacts], given)
+    assert [row.outcome for row in plan.rows] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+    assert plan.warnings == []

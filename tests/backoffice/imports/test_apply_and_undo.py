@@ -37,6 +37,7 @@ from tests.backoffice.imports.tables import (
     dump,
     opinion_row,
 )
+from tests.importers.workbook_builders import OPINION_HEADER
 
 SESSION_2017 = "区六届人大一次会议"
 
@@ -105,6 +106,26 @@ def test_skip_invalid_puts_the_valid_rows_in_and_lists_the_rest(app, tmp_path, a
         run = db.session.get(ImportRun, result.run_id)
         assert (run.created, run.skipped, run.actor) == (2, 1, "admin")
         assert [p["cell"] for p in run.problems] == ["城市建设和管理!H3"]
+
+
+def test_a_blank_cell_clears_a_text_the_database_keeps_as_empty(app, tmp_path, admin_import):
+    with app.app_context():
+        header = [*OPINION_HEADER, "内容"]
+        first = assignment_list(tmp_path / "first.xlsx", [])
+        book = openpyxl.load_workbook(first)
+        sheet = book["城市建设和管理"]
+        sheet.delete_rows(1)
+        sheet.append(header)
+        sheet.append([*opinion_row(1), "加装电梯"])
+        book.save(first)
+        assert admin_import([first], session=NEW_SESSION, year=2018).applied
+        sheet["L2"] = None
+        book.save(tmp_path / "second.xlsx")
+        result = admin_import([tmp_path / "second.xlsx"], session=NEW_SESSION)
+        assert result.applied and result.counts["updated"] == 1
+        opinion = db.session.scalar(sa.select(Opinion).join(CongressSession).where(
+            CongressSession.name == NEW_SESSION))
+        assert opinion.content == ""
 
 
 def test_a_missing_session_is_created_with_default_deadlines(app, tmp_path, admin_import):
