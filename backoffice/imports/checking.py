@@ -66,9 +66,15 @@ def plan_problems(plan: Plan, before: State) -> dict[RowId, list[Problem]]:
     return found
 
 
+_NUMBER_WIDTH = Opinion.__table__.c.number.type.length
+
+
 def _too_long(row: RowPlan) -> list[Problem]:
     columns = _TEXT_COLUMNS.get(row.kind, {})
     problems = []
+    if row.kind == "opinions" and len(f"{row.key[0]:04d}") > _NUMBER_WIDTH:
+        problems.append(_problem(row, "number", row.key[0],
+                                 f"编号过大，最多{_NUMBER_WIDTH}位数字"))
     for change in row.changes:
         column = columns.get(change.field)
         if column is None:

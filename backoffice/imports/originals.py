@@ -31,7 +31,9 @@ def describe(path: Path, name: str | None = None) -> FileFacts:
     with path.open("rb") as handle:
         while block := handle.read(_CHUNK):
             digest.update(block)
-    return FileFacts(path, name or str(path), digest.hexdigest(), path.stat().st_size)
+    # The name's end says most (the file, not the folders above it); the record keeps 255.
+    return FileFacts(path, (name or str(path))[-255:], digest.hexdigest(),
+                     path.stat().st_size)
 
 
 def folder() -> Path:

@@ -197,6 +197,9 @@ def _session(db_session: orm.Session, name: str | None,
     (of the year, if given)."""
     if name:
         name = name.strip()
+        limit = CongressSession.__table__.c.name.type.length
+        if len(name) > limit:
+            raise UsageError(f"届次会议名称过长（{len(name)}字），最多{limit}字")
         found = db_session.scalar(sa.select(CongressSession).where(CongressSession.name == name))
         if found is not None:
             if year is not None and year != found.year:

@@ -91,3 +91,14 @@ def test_bad_input_is_refused_with_its_place_and_changes_nothing(app, tmp_path, 
         assert message in error["message"]
         db.session.rollback()
         assert dump() == before
+
+
+def test_a_number_too_long_to_store_is_refused_at_its_cell(app, tmp_path):
+    with app.app_context():
+        path = assignment_list(tmp_path / "list.xlsx", [opinion_row("1" * 17)])
+        before = dump()
+        result = run_import(db.session, [path], "opinions", session=NEW_SESSION, year=2018,
+                            dry_run=False, actor="admin")
+        [error] = result.to_json()["errors"]
+        assert (error["cell"], error["message"]) == ("城市建设和管理!B2", "编号过大，最多16位数字")
+        assert dump() == before
