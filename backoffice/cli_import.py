@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
 
@@ -58,9 +59,13 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
         result = ImportResult("dry_run", prepared)
     else:
         writes = sum(1 for row in prepared.plan.rows if row.writes)
-        with _progress(writes if not quiet and writes >= PROGRESS_FROM else 0) as advance:
-            result = apply_prepared(db.session, prepared, actor="cli", source="cli",
-                                    progress=advance)
+        try:
+            with _progress(writes if not quiet and writes >= PROGRESS_FROM else 0) as advance:
+                result = apply_prepared(db.session, prepared, actor="cli", source="cli",
+                                        progress=advance)
+        except sa.exc.IntegrityError as error:
+            click.echo(f"导入失败：与同时写入的数据冲突，未导入任何数据（{error.orig}）", err=True)
+            sys.exit(1)
     if quiet:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:

@@ -160,6 +160,9 @@ class ImportView(SecuredPage):
         except StalePlan as error:
             flash(f"{error}。", "error")
             return back
+        except sa.exc.IntegrityError:
+            flash("导入失败：与同时写入的数据冲突，未导入任何数据。请重新预览后再导入。", "error")
+            return back
         if result.status == "refused":
             flash("有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。", "error")
             return back
