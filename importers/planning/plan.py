@@ -175,7 +175,8 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return self.creates_session or any(row.writes for row in self.rows)
+        """Tell whether applying writes anything (a new session alone is not worth it)."""
+        return any(row.writes for row in self.rows)
 
     def writing_rows(self) -> Iterator[RowPlan]:
         return (row for row in self.rows if row.writes)
