@@ -111,14 +111,18 @@ class Database:
 
     def _co_units(self, i: int, parts: list[tuple[int, Any, Any, Any]]) -> None:
         opinion = self.opinion(i)
+        # A unit that stays keeps its row (a new one would clash with the old on insert).
+        existing = {co.unit_id: co for co in opinion.co_handlings}
         chosen: dict[int, CoHandling] = {}
         for u, submitted, lead_grade, deputy_grade in parts:
             unit = self.unit(u)
-            if unit.id != opinion.lead_unit_id and unit.id not in chosen:
-                chosen[unit.id] = CoHandling(unit=unit, submitted_on=submitted,
-                                             lead_grade=lead_grade, deputy_grade=deputy_grade)
+            if unit.id == opinion.lead_unit_id or unit.id in chosen:
+                continue
+            co = existing.get(unit.id) or CoHandling(unit=unit)
+            co.submitted_on, co.lead_grade, co.deputy_grade = submitted, lead_grade, deputy_grade
+            chosen[unit.id] = co
         opinion.co_handlings = list(chosen.values())
-        self.db_session.flush()  # the old co-handlings go before others may take their place
+        self.db_session.flush()
 
     def _cosigners(self, i: int, picks: list[int]) -> None:
         chosen = {self.deputies[p % len(self.deputies)].id: self.deputies[p % len(self.deputies)]
