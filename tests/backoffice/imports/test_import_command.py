@@ -93,7 +93,7 @@ def test_a_folder_imports_every_workbook_in_dependency_order(app, invoke):
     assert data["created"] == data["updated"] == 0 and data["unchanged"] == 2898
 
 
-@pytest.mark.parametrize("args", [
+WRONG_CALLS = [
     ["bogus", "."],  # unknown kind
     ["opinions", "/no/such/file.xlsx"],  # missing path
     ["opinions", "{list}", "--session", "新的届次"],  # a new session without its year
@@ -101,9 +101,15 @@ def test_a_folder_imports_every_workbook_in_dependency_order(app, invoke):
     ["opinions", "{list}", "--map", "no-equals-sign"],  # a bad column mapping
     ["opinions", "{list}", "--map", "甲=不存在的列"],  # a mapping to no column
     ["opinions", "{list}", "--format", "xml"],
-])
-def test_a_wrong_command_line_exits_2(app, invoke, tmp_path, args):
+]
+
+
+def test_a_wrong_command_line_exits_2_and_changes_nothing(app, invoke, tmp_path):
     with app.app_context():
         path = assignment_list(tmp_path / "list.xlsx", [opinion_row(1)])
-    result = invoke(*(arg.format(list=path) for arg in args))
-    assert result.exit_code == 2, result.output
+        before = dump()
+    for args in WRONG_CALLS:
+        result = invoke(*(arg.format(list=path) for arg in args))
+        assert result.exit_code == 2, (args, result.output)
+    with app.app_context():
+        assert dump() == before
