@@ -7,13 +7,13 @@ in batches (`yield_per`) and streamed into the writer; nothing holds the whole l
 from collections.abc import Iterator
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import IO, Any
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_admin.model.base import BaseModelView
 from flask_admin.model.typefmt import dict_formatter
 
-from backoffice.exports.downloads import XLSX, attachment, send_written
+from backoffice.exports.downloads import XLSX, send_written
 from importers.exporting import csv_lines, write_rows
 
 EXPORT_TYPES = ("xlsx", "csv")
@@ -61,10 +61,13 @@ def export_response(view: BaseModelView, export_type: str) -> Response:
     rows = list_rows(view, list_query(view))
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     if export_type == "csv":
-        response = Response(stream_with_context(csv_lines(headers, rows)),
-                            mimetype="text/csv; charset=utf-8")
-        response.headers["Content-Disposition"] = attachment(f"{view.name}-{stamp}.csv")
-        return response
+        # Written out within the request, like the workbook: a response streamed after it
+        # would hold its database connection past the request's end.
+        def write_csv(part: IO[bytes]) -> None:
+            for line in csv_lines(headers, rows):
+                part.write(line.encode("utf-8"))
+
+        return send_written(write_csv, f"{view.name}-{stamp}.csv", "text/csv; charset=utf-8")
     title = f"{view.name}（导出于 {datetime.now():%Y-%m-%d %H:%M}）"
     return send_written(lambda part: write_rows(part, headers, rows, title=title,
                                                 name=view.name),
