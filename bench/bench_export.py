@@ -5,7 +5,7 @@ BENCH_DATABASE_URL, which it empties) with a session of 10,000 opinions and one 
 100,000, every column filled (cosigners, co-handlers, supervisors, 200-character
 contents). Then, each in a fresh process so that its peak memory is its own:
 
-- export: `backoffice export opinions` for each session (`export_kind`: keyset batches
+- export: `backoffice export opinions` for each session (`export_kind`: streamed batches
   from the database into the streaming template writer, dropdowns, locks, safety);
 - floor: the same cells, already in a list, written with bare xlsxwriter in
   constant-memory mode (write_string / write_datetime, nothing else);
