@@ -8,7 +8,7 @@ detail, edit, delete, export, ajax lookups, actions) passes through
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
 from backoffice.models import Role
@@ -59,13 +60,12 @@ def ajax_ref(name: str, model: type, fields: list[str]) -> ScopedAjaxLoader:
     )
 
 
-class SecuredModelView(ModelView):
+class SecuredModelView(PolicyGuard, ModelView):
     """A model view that applies the role policy and row scoping of access.py."""
 
     model_class: type
     access_group: str = "reference"
-    # Actions of the entry points a view adds with @expose, by method name.
-    extra_view_actions: dict[str, Action] = {}
+    page_actions = _VIEW_ACTIONS
     # Flask-WTF's form rather than Flask-Admin's SecureForm: edit, delete and action
     # forms and our own POST routes then share the one token CSRFProtect checks on
     # every POST of the app.
@@ -84,41 +84,21 @@ class SecuredModelView(ModelView):
         super().__init__(self.model_class, db, **kwargs)
 
     # -- roles --------------------------------------------------------------------------
-    def _allowed(self, action_: Action) -> bool:
-        return access.allowed(current_user, self.access_group, action_)
-
-    def is_accessible(self) -> bool:
-        return self._allowed(Action.VIEW)
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
-
-    def _handle_view(self, name: str, **kwargs: Any) -> Any:
-        denied = super()._handle_view(name, **kwargs)
-        if denied is not None:
-            return denied
-        g.admin_action = {**_VIEW_ACTIONS, **self.extra_view_actions}.get(name, Action.VIEW)
-        if not self._allowed(g.admin_action):
-            abort(403)
-        return None
-
     @property
     def can_create(self) -> bool:  # type: ignore[override]
-        return self._allowed(Action.CREATE)
+        return self.allowed(Action.CREATE)
 
     @property
     def can_edit(self) -> bool:  # type: ignore[override]
-        return self._allowed(Action.EDIT)
+        return self.allowed(Action.EDIT)
 
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
-        return self._allowed(Action.DELETE)
+        return self.allowed(Action.DELETE)
 
     @property
     def can_export(self) -> bool:  # type: ignore[override]
-        return self._allowed(Action.EXPORT)
+        return self.allowed(Action.EXPORT)
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Response:
@@ -172,8 +152,8 @@ class SecuredModelView(ModelView):
 
     def is_action_allowed(self, name: str) -> bool:
         if name == "delete":
-            return self._allowed(Action.DELETE)
-        return self._allowed(Action.EDIT)
+            return self.allowed(Action.DELETE)
+        return self.allowed(Action.EDIT)
 
     def search_placeholder(self) -> str:
         """Name the searched columns in Chinese; a dotted one by its label or its relation."""

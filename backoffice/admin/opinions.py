@@ -95,7 +95,8 @@ class OpinionView(SecuredModelView):
     model_class = Opinion
     access_group = "opinions"
     details_template = "admin/opinion_case_file.html"
-    extra_view_actions = {
+    page_actions = {
+        **SecuredModelView.page_actions,
         "upload_attachment": Action.EDIT,
         "download_attachment": Action.VIEW,
     }
@@ -197,7 +198,7 @@ class OpinionView(SecuredModelView):
 
     def may(self, action: str, opinion: Opinion) -> bool:
         """Return whether the user may take action on this opinion (for the template)."""
-        if not self._allowed(Action(action)):
+        if not self.allowed(Action(action)):
             return False
         condition = sa.and_(Opinion.id == opinion.id, access.editable(Opinion, current_user))
         return db.session.execute(sa.select(Opinion.id).where(condition)).first() is not None

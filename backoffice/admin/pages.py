@@ -1,12 +1,12 @@
-"""Custom admin pages (Flask-Admin `BaseView`) that ask access.py before every entry point.
+"""The guard every admin view and page puts before its entry points, and custom pages.
 
-Like `SecuredModelView`: signed-out visitors go to sign-in, a role without the action gets
-403, and row scoping (a unit's own data) is left to the page, through access.py.
+Model views (`SecuredModelView`) and custom pages (`SecuredPage`) share `PolicyGuard`;
+row scoping (a unit's own data) is left to the view, through access.py.
 """
 
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_admin import BaseView
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,8 +15,12 @@ from backoffice import access
 from backoffice.access import Action
 
 
-class SecuredPage(BaseView):
-    """A page whose menu entry and entry points follow the role policy of access.py."""
+class PolicyGuard:
+    """Ask access.py before every entry point of a view (mix in before the Flask-Admin view).
+
+    Signed-out visitors go to sign-in; a role without the action gets 403. The action of
+    the request is kept in `g.admin_action` for row scoping further down.
+    """
 
     access_group: str
     # What each exposed method needs, by method name: an action on access_group, or a
@@ -24,7 +28,7 @@ class SecuredPage(BaseView):
     page_actions: dict[str, Action | tuple[str, Action]] = {}
 
     def allowed(self, action: Action, group: str | None = None) -> bool:
-        """Tell whether the signed-in user may take action on group (default: the page's)."""
+        """Tell whether the signed-in user may take action on group (default: the view's)."""
         return access.allowed(current_user, group or self.access_group, action)
 
     def is_accessible(self) -> bool:
@@ -41,6 +45,11 @@ class SecuredPage(BaseView):
             return denied
         needed = self.page_actions.get(name, Action.VIEW)
         group, action = needed if isinstance(needed, tuple) else (self.access_group, needed)
+        g.admin_action = action
         if not self.allowed(action, group):
             abort(403)
         return None
+
+
+class SecuredPage(PolicyGuard, BaseView):
+    """A custom page whose menu entry and entry points follow the role policy."""
