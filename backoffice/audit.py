@@ -21,7 +21,7 @@ from backoffice.models import AuditAction, AuditEntry, Base
 from backoffice.models.base import utcnow
 
 # Columns that change on every save and would only add noise to the trail.
-_IGNORED = {"version", "updated_at", "created_at", "password_hash"}
+_NOISE = frozenset({"updated_at", "created_at"})
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,22 @@ def _references(mapper: orm.Mapper) -> dict[str, str]:
     }
 
 
+def _skipped(obj: Base) -> set[str] | frozenset[str]:
+    """Return the columns left out of obj's trail: noise, its optimistic-lock counter and
+    what its model omits (`__audit_omit__`)."""
+    version = sa.inspect(obj).mapper.version_id_col
+    counter = {version.key} if version is not None else set()
+    return _NOISE | counter | getattr(type(obj), "__audit_omit__", frozenset())
+
+
 def _values(obj: Base) -> dict[str, Any]:
     """Return the record's values; a reference by its label when loaded, else its id."""
     state = sa.inspect(obj)
     references = _references(state.mapper)
+    skipped = _skipped(obj)
     values = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in _IGNORED:
+        if attr.key in skipped:
             continue
         relationship = references.get(attr.key)
         if relationship and state.dict.get(relationship) is not None:
@@ -109,9 +118,10 @@ def _change(history: orm.attributes.History) -> tuple[Any, Any]:
 def _diff(obj: Base) -> dict[str, list[Any]]:
     state = sa.inspect(obj)
     references = _references(state.mapper)
+    skipped = _skipped(obj)
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.attrs:
-        if attr.key in _IGNORED:
+        if attr.key in skipped:
             continue
         history = state.attrs[attr.key].history
         if not history.has_changes():
@@ -144,8 +154,6 @@ def _opinion_id(obj: Base) -> int | None:
 def _entry(obj: Base, action: AuditAction, changes: dict, actor: Actor) -> dict[str, Any]:
     # Read from the columns: a new row gets its identity only after this flush.
     identity = sa.inspect(obj).mapper.primary_key_from_instance(obj)
-    if obj.__tablename__ == "users":
-        changes = {k: v for k, v in changes.items() if k != "password_hash"}
     return {
         "actor": actor.name,
         "source": actor.source,
@@ -219,7 +227,7 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
         # Most values are plain already; the class test inline spares a call for each.
         plain = {key: [old if old.__class__ in as_is else quick(old),
                        new if new.__class__ in as_is else quick(new)]
-                 for key, (old, new) in change.changes.items() if key not in _IGNORED}
+                 for key, (old, new) in change.changes.items() if key not in _NOISE}
         rows.append({
             "at": at,
             "actor": actor.name,

@@ -38,6 +38,8 @@ class PublishedAssessment(Base):
 
     __tablename__ = "published_assessments"
     __table_args__ = (sa.UniqueConstraint("year", "version"),)
+    # The frozen result is the record itself; the trail notes who published which version.
+    __audit_omit__ = frozenset({"result", "explanations"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)

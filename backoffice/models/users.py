@@ -31,6 +31,9 @@ class User(UserMixin, Base):
         ),
     )
 
+    # A password's hash is never written to the audit log.
+    __audit_omit__ = frozenset({"password_hash"})
+
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(64), default="")

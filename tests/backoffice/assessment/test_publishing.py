@@ -87,3 +87,18 @@ def test_a_published_result_stays_as_published_and_republishing_shows_changes(as
             sa.select(PublishedAssessment.version).order_by(PublishedAssessment.version)
         ).all()
         assert versions == [1, 2]
+
+
+def test_the_trail_notes_who_published_which_version_without_copying_the_result(
+    as_user, app
+) -> None:
+    from backoffice.models import AuditEntry
+
+    _publish(as_user("admin"))
+    with app.app_context():
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.table_name == "published_assessments")
+        ).one()
+        assert entry.actor == "admin" and entry.action == "新增"
+        assert entry.changes["version"] == [None, 1]
+        assert "result" not in entry.changes and "explanations" not in entry.changes
