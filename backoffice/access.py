@@ -44,9 +44,6 @@ _READ_FOR_LEADERS = {Role.ADMIN: _ALL, Role.LEADER: _READ}
 POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     "opinions": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ_EDIT},
     "co_handlings": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ_EDIT},
-    "handling_records": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _ALL},
-    "evaluations": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ},
-    "attachments": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _ALL},
     "notices": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ},
     "reference": _READ_FOR_LEADERS,  # units, deputies, sessions, liaison terms
     "users": _ADMIN_ONLY,

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from backoffice import cli_export, cli_follow_up, cli_import, cli_score
 from backoffice.audit import acting_as
+from backoffice.commands import exports, follow_up, imports, score
 from backoffice.extensions import db
 from backoffice.models import Opinion, Role, Unit, User
 
@@ -106,7 +106,5 @@ def setup() -> None:
 def init_app(app: Flask) -> None:
     for command in (setup, create_user, demo):
         app.cli.add_command(command)
-    cli_score.init_app(app)
-    cli_follow_up.init_app(app)
-    cli_export.init_app(app)
-    cli_import.init_app(app)
+    for job in (score, follow_up, exports, imports):
+        job.init_app(app)

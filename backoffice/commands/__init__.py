@@ -1,0 +1,1 @@
+"""The commands of `backoffice`, one module per job (users and setup live in cli.py)."""
