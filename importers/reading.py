@@ -22,7 +22,7 @@ from importers.schemas import KINDS, SCHEMAS, Schema
 from importers.tables import Context, read_table, sheet_constants
 from importers.units import UnitLookup
 from importers.values import as_text
-from importers.workbooks import MAX_BYTES, SUFFIXES, Sheet, read_sheets
+from importers.workbooks import INSTRUCTIONS_SHEET, MAX_BYTES, SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
 ColumnMapping = Mapping[str, str | None]
@@ -204,7 +204,7 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     any_data = False
     try:
         for sheet in read_sheets(path, context.max_bytes):
-            if not sheet.visible or sheet.empty:
+            if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
                 continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
             any_data = True
             if result.kind is None:

@@ -30,6 +30,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
+# The sheet our exports add to explain their columns: readers pass over it.
+INSTRUCTIONS_SHEET = "填写说明"
 MAX_BYTES = 40 * 1024 * 1024  # a bigger workbook is refused before it fills the memory
 HEAD_ROWS = 31  # rows kept at hand to find a header in, one more for a two-level header
 

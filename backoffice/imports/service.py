@@ -24,12 +24,13 @@ from sqlalchemy import orm
 from backoffice.audit import acting_as
 from backoffice.imports import checking
 from backoffice.imports.applying import Applier
-from backoffice.imports.originals import FileFacts, describe, keep
+from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
 from backoffice.imports.writer import Writer
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.base import utcnow
 from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
+from importers.exporting import is_worklist, split_workbook
 from importers.planning import Outcome, Plan, RowId, State, plan_import
 
 Status = Literal["applied", "unchanged", "refused", "dry_run"]
@@ -152,9 +153,32 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
     """
     if kind != AUTO and kind not in SCHEMAS:
         raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(SCHEMAS)}")
+    if kind == AUTO:
+        paths, names = _split_worklists(paths, names)
     with without_collector_pauses():
         return _prepare(db_session, paths, kind, session=session, year=year,
                         mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names)
+
+
+def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | None
+                     ) -> tuple[list[Path], dict[str, str]]:
+    """Split each returned worklist into a file per sheet, so `auto` reads each as its kind.
+
+    The parts are kept under the import folder by the worklist's SHA-256; a problem found
+    in a part names the same sheet and cell as in the unit's own file.
+    """
+    expanded: list[Path] = []
+    shown = dict(names or {})
+    for path in map(Path, paths):
+        if not (path.is_file() and is_worklist(path)):
+            expanded.append(path)
+            continue
+        parts = split_workbook(path, folder() / "worklists" / describe(path).sha256)
+        for part in parts:
+            sheet = part.stem.removeprefix(f"{path.stem}-")
+            shown[str(part)] = f"{shown.get(str(path), path.name)}（{sheet}）"
+        expanded += parts
+    return expanded, shown
 
 
 def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,

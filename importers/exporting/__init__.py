@@ -21,7 +21,13 @@ from importers.exporting.plain import UTF8_BOM, csv_cell, csv_lines, write_csv, 
 from importers.exporting.safety import FORMULA_TRIGGERS, csv_safe, looks_like_formula
 from importers.exporting.sheets import Column
 from importers.exporting.templates import Row, Template, write_kind_sheet
-from importers.exporting.worklist import PARTS, WorklistPart, split_workbook, write_worklist
+from importers.exporting.worklist import (
+    PARTS,
+    WorklistPart,
+    is_worklist,
+    split_workbook,
+    write_worklist,
+)
 
 
 def write_kind(target: Target, kind: str | Template, rows: Iterable[Row], *,
@@ -50,6 +56,7 @@ __all__ = [
     "csv_cell",
     "csv_lines",
     "csv_safe",
+    "is_worklist",
     "looks_like_formula",
     "split_workbook",
     "write_csv",

@@ -22,10 +22,10 @@ from importers.exporting.guide import INSTRUCTION_WIDTHS, Guide, instruction_row
 from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import Column, Formats, SheetWriter, display_width
 from importers.problems import column_letter
+from importers.workbooks import INSTRUCTIONS_SHEET
 
 Target = str | Path | IO[bytes]
 
-INSTRUCTIONS_SHEET = "填写说明"
 LISTS_SHEET = "下拉选项"  # hidden; readers skip hidden sheets
 
 

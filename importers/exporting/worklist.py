@@ -28,7 +28,7 @@ from importers.exporting.book import INSTRUCTIONS_SHEET, ExportBook, Target
 from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import DATE_FORMAT, DATETIME_FORMAT
 from importers.exporting.templates import Row, Template, write_kind_sheet
-from importers.workbooks import read_sheets
+from importers.workbooks import ReadError, read_sheets
 
 HANDLING, CONTACTS, PROGRESS, AS_CO_HANDLER, CO_HANDLERS = (
     "handling", "contacts", "progress", "as_co_handler", "co_handlers")
@@ -97,6 +97,19 @@ def write_worklist(target: Target, unit: str, session: str,
             count += write_kind_sheet(book, template, rows.get(part.part, ()), units=units,
                                       lists=lists, active=part.active)
     return count
+
+
+def is_worklist(path: str | Path) -> bool:
+    """Tell whether a file is a worklist as written here: instructions beside several sheets.
+
+    Any file that cannot be read as a workbook is not one (reading it reports why).
+    """
+    try:
+        sheets = [s for s in read_sheets(Path(path)) if s.visible and not s.empty]
+    except ReadError:
+        return False
+    names = {sheet.name for sheet in sheets}
+    return INSTRUCTIONS_SHEET in names and len(names - {INSTRUCTIONS_SHEET}) > 1
 
 
 def split_workbook(path: str | Path, folder: str | Path) -> list[Path]:
