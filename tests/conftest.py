@@ -5,6 +5,7 @@ Each backend gets one template database per test session, migrated and loaded wi
 the demo years; every test then works on its own copy of it.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -49,11 +50,13 @@ def _app(url: str, tmp_path: Path, **config: object) -> Flask:
     )
 
 
-def _build_template(url: str, tmp_path: Path) -> None:
+def _build_template(url: str, tmp_path: Path, content: str) -> None:
+    """Migrate the database at url and, for the "demo" content, load the demo years."""
     app = _app(url, tmp_path)
     with app.app_context():
         upgrade()
-        load_demo(db.session)
+        if content == "demo":
+            load_demo(db.session)
         # Return the session's connection first: dispose() leaves checked-out ones open,
         # and PostgreSQL copies a template only when nobody is connected to it.
         db.session.remove()
@@ -69,39 +72,40 @@ def _pg_url(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Return a lazily built template database per backend."""
-    built: dict[str, str] = {}
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Return a lazily built template database per content ("demo", "empty") and backend."""
+    built: dict[tuple[str, str], str] = {}
     worker = re.sub(r"\W", "", os.environ.get("PYTEST_XDIST_WORKER", "main"))
 
-    def template(backend: str) -> str:
-        if backend not in built:
-            folder = tmp_path_factory.mktemp(f"template-{backend}")
+    def template(backend: str, content: str = "demo") -> str:
+        if backend == "postgresql" and not PG_URL:
+            unavailable("TEST_DATABASE_URL names no PostgreSQL server")
+        if (content, backend) not in built:
+            folder = tmp_path_factory.mktemp(f"{content}-{backend}")
             if backend == "sqlite":
-                built[backend] = str(folder / "template.sqlite3")
-                _build_template(f"sqlite:///{built[backend]}", folder)
+                path = str(folder / "template.sqlite3")
+                _build_template(f"sqlite:///{path}", folder, content)
             else:
-                name = f"bo_template_{worker}_{os.getpid()}"  # concurrent runs share a server
+                # Named per process too: concurrent runs may share a server.
+                path = f"bo_{content}_{worker}_{os.getpid()}"
                 with _pg_admin().connect() as conn:
-                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-                    conn.execute(sa.text(f"CREATE DATABASE {name}"))
-                _build_template(_pg_url(name), folder)
-                built[backend] = name
-        return built[backend]
+                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {path}"))
+                    conn.execute(sa.text(f"CREATE DATABASE {path}"))
+                _build_template(_pg_url(path), folder, content)
+            built[content, backend] = path
+        return built[content, backend]
 
     yield template
-    if "postgresql" in built:
+    databases = [name for (_, backend), name in built.items() if backend == "postgresql"]
+    if databases:
         with _pg_admin().connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {built['postgresql']}"))
+            for name in databases:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, templates, tmp_path: Path) -> Iterator[str]:
-    """Return the URL of a fresh copy of the demo database on the backend."""
-    backend = request.param
-    if backend == "postgresql" and not PG_URL:
-        unavailable("TEST_DATABASE_URL names no PostgreSQL server")
-    template = templates(backend)
+@contextlib.contextmanager
+def database_copy(template: str, backend: str, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of a fresh copy of a template database, dropped afterwards."""
     if backend == "sqlite":
         path = tmp_path / "backoffice.sqlite3"
         shutil.copyfile(template, path)
@@ -110,9 +114,19 @@ def database_url(request: pytest.FixtureRequest, templates, tmp_path: Path) -> I
     name = f"bo_test_{uuid.uuid4().hex[:12]}"
     with _pg_admin().connect() as conn:
         conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-    yield _pg_url(name)
-    with _pg_admin().connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    try:
+        yield _pg_url(name)
+    finally:
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, templates, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh copy of the demo database on the backend."""
+    backend = request.param
+    with database_copy(templates(backend), backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
