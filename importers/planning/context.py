@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -182,3 +182,15 @@ def creation(values: Mapping[str, Any]) -> list[Change]:
 def assign(facts: Any, changes: Sequence[Change]) -> None:
     for change in changes:
         setattr(facts, change.field, change.new)
+
+
+def updated(row: Row, facts: Any, values: Mapping[str, Any],
+            target: Callable[[], Any]) -> RowPlan:
+    """End the row as an update of existing facts to values, or as unchanged.
+
+    `target` returns the facts the plan owns (a copy on first change) to write them to.
+    """
+    changes = differences(facts, values)
+    if changes:
+        assign(target(), changes)
+    return row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from importers.planning.context import (
     Context,
     Row,
-    assign,
     creation,
-    differences,
     plain,
+    updated,
     wanted,
 )
 from importers.planning.plan import Outcome, RowPlan
@@ -52,11 +52,8 @@ def plan_units(records: Sequence[Record], context: Context) -> list[RowPlan]:
             context.created("units", name, UnitFacts(**values))
             rows.append(row.ended(Outcome.CREATE, creation({"name": name, **values})))
             continue
-        changes = differences(facts, values)
-        if changes:
-            assign(context.mine("units", name), changes)
         row.refs = {"unit": name}
-        rows.append(row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes))
+        rows.append(updated(row, facts, values, partial(context.mine, "units", name)))
     return rows
 
 
@@ -101,10 +98,7 @@ def plan_deputies(records: Sequence[Record], context: Context) -> list[RowPlan]:
             changes = creation({"name": name, "delegation": key[1], **values})
             rows.append(row.ended(Outcome.CREATE, changes))
             continue
-        changes = differences(facts, values)
-        if changes:
-            assign(context.mine("deputies", key), changes)
-        rows.append(row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes))
+        rows.append(updated(row, facts, values, partial(context.mine, "deputies", key)))
     return rows
 
 
@@ -130,10 +124,7 @@ def plan_liaisons(records: Sequence[Record], context: Context) -> list[RowPlan]:
             changes = creation({"unit": key[0], "start": start, **values})
             rows.append(row.ended(Outcome.CREATE, changes))
             continue
-        changes = differences(facts, values)
-        if changes:
-            assign(context.mine("liaisons", key), changes)
-        rows.append(row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes))
+        rows.append(updated(row, facts, values, partial(context.mine, "liaisons", key)))
     return rows
 
 
@@ -156,8 +147,5 @@ def plan_notices(records: Sequence[Record], context: Context) -> list[RowPlan]:
             changes = creation({"on": key[0], "kind": key[2], "unit": key[1], **values})
             rows.append(row.ended(Outcome.CREATE, changes))
             continue
-        changes = differences(facts, values)
-        if changes:
-            assign(context.mine("notices", key), changes)
-        rows.append(row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes))
+        rows.append(updated(row, facts, values, partial(context.mine, "notices", key)))
     return rows

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from importers.planning.context import (
     Context,
     Row,
-    assign,
     creation,
-    differences,
     plain,
+    updated,
     wanted,
 )
 from importers.planning.plan import Change, Outcome, RowPlan
@@ -35,10 +35,13 @@ def _child(record: Record, context: Context, collection: str, key: Any, values: 
     if facts is None:
         context.mine("opinions", number).own(collection)[key] = new(**values)
         return row.ended(Outcome.CREATE, creation({"number": number, **shown, **values}))
-    changes = differences(facts, values)
-    if changes:
-        assign(getattr(context.mine("opinions", number), collection)[key], changes)
-    return row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes)
+    return updated(row, facts, values,
+                   lambda: getattr(context.mine("opinions", number), collection)[key])
+
+
+def _co_handling(context: Context, number: int, unit: str) -> Any:
+    """Return the plan's own facts of a co-handling, to write changes to."""
+    return context.mine("opinions", number).co[unit]
 
 
 def plan_contacts(records: Sequence[Record], context: Context) -> list[RowPlan]:
@@ -168,9 +171,6 @@ def plan_co_evaluations(records: Sequence[Record], context: Context) -> list[Row
             rows.append(row.erred())
             continue
         values = wanted(record, ("submitted_on", "rating"))
-        co = facts.co[unit]
-        changes = differences(co, values)
-        if changes:
-            assign(context.mine("opinions", record["number"]).co[unit], changes)
-        rows.append(row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes))
+        owned = partial(_co_handling, context, record["number"], unit)
+        rows.append(updated(row, facts.co[unit], values, owned))
     return rows

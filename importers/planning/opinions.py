@@ -12,6 +12,7 @@ from importers.planning.context import (
     creation,
     differences,
     provided,
+    updated,
     wanted,
 )
 from importers.planning.people import DeputyKey
@@ -142,7 +143,4 @@ def _plan_opinion_part(record: Record, context: Context, read: Any) -> RowPlan:
     facts = None if row.failed else context.opinion(row)
     if row.failed or facts is None:
         return row.erred()
-    changes = differences(facts, read(record))
-    if changes:
-        assign(context.mine("opinions", record["number"]), changes)
-    return row.ended(Outcome.UPDATE if changes else Outcome.UNCHANGED, changes)
+    return updated(row, facts, read(record), lambda: context.mine("opinions", record["number"]))
