@@ -7,6 +7,8 @@ from pathlib import Path
 import plotly
 import plotly.graph_objects as go
 
+from backoffice.reporting.annual import largest_remainder
+
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -22,10 +24,14 @@ def _layout(title: str, height: int = 300) -> dict:
 
 
 def pie(title: str, counts: Mapping[str, int], hole: float = 0.0) -> str:
+    # The report's percentages (largest remainder), not Plotly's own rounding: the chart
+    # and the report must print the same 72%.
+    percents = largest_remainder(list(counts.values()))
     figure = go.Figure(
         go.Pie(
             labels=list(counts), values=list(counts.values()), hole=hole, sort=False,
-            texttemplate="%{label}<br>%{value}件（%{percent:.0%}）", direction="clockwise",
+            customdata=percents, texttemplate="%{label}<br>%{value}件（%{customdata}%）",
+            direction="clockwise",
         ),
         layout={**_layout(title), "showlegend": False},
     )

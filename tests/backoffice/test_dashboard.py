@@ -57,6 +57,8 @@ def test_every_figure_lands_on_exactly_its_opinions(as_user, app) -> None:
     category = figures["category"]["data"][0]
     assert dict(zip(category["labels"], category["values"], strict=True)) == {
         "城市建设和管理": 230, "社会事业": 46, "公安和廉政建设": 29, "财政经济": 17}
+    # The pie prints the report's percentages (72/14/9/5), not its own rounding (71%).
+    assert category["customdata"] == [72, 14, 9, 5]
     grade = figures["grade"]["data"][0]
     assert dict(zip(grade["x"], grade["y"], strict=True)) == {
         "好": 238, "较好": 65, "一般": 11, "较差": 0, "差": 0}
