@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import Flask
 
-from backoffice import audit, deadlines, reassignments
 from backoffice.config import defaults, load_secret_key
 from backoffice.extensions import babel, csrf, db, login_manager, migrate
+from backoffice.writing import orm as writing
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -26,6 +26,7 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("BACKOFFICE")
     if config:
         app.config.from_mapping(config)
     if not app.config.get("SECRET_KEY"):
@@ -38,15 +39,13 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    deadlines.listen()
-    reassignments.listen()
-    audit.listen()
+    writing.listen()
 
 
 def register_views(app: Flask) -> None:
-    from backoffice import admin, auth, formatting
+    from backoffice import admin, formatting, security
 
-    auth.init_app(app)
+    security.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)
 

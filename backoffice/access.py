@@ -5,25 +5,45 @@ Every admin view asks `allowed()` before an action and filters its queries with
 lookups and actions all share the same rules.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from backoffice.models import (
+    AssessmentRuleset,
     Attachment,
+    AuditEntry,
+    CalendarOverride,
     CoHandling,
+    CongressSession,
     Contact,
+    Deputy,
     Evaluation,
+    ImportChange,
+    ImportFile,
+    ImportRun,
     LiaisonTerm,
     Notice,
     Opinion,
+    OutboxMessage,
     ProgressReport,
+    PublishedAssessment,
     Reassignment,
+    RecoveryCode,
+    ReminderItem,
     Role,
+    SecondFactor,
+    SecurityEvent,
+    SignInThrottle,
     Unit,
+    UnitAlias,
     User,
+    UserSession,
 )
+
+Scope = Callable[[User], ColumnElement[bool]]
 
 
 class Action(StrEnum):
@@ -37,40 +57,52 @@ class Action(StrEnum):
 _READ = frozenset({Action.VIEW, Action.EXPORT})
 _ALL = frozenset(Action)
 _READ_EDIT = _READ | {Action.EDIT}
-_ADMIN_ONLY = {Role.ADMIN: _ALL}
-_READ_FOR_LEADERS = {Role.ADMIN: _ALL, Role.LEADER: _READ}
+_OFFICE = {Role.OPERATOR: _ALL, Role.LEADER: _READ}
 
-# What each role may do in each group of screens; a missing role may do nothing.
+# What each role may do in each group of screens; a role or a group not named here may do
+# nothing (`allowed` fails closed). The office's work (operator), the system's upkeep
+# (sysadmin) and the audit (auditor) never share a group they may change.
 POLICY: dict[str, dict[Role, frozenset[Action]]] = {
-    "opinions": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ_EDIT},
-    "co_handlings": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ_EDIT},
-    "notices": {Role.ADMIN: _ALL, Role.LEADER: _READ, Role.UNIT: _READ},
-    "reference": _READ_FOR_LEADERS,  # units, deputies, sessions, liaison terms
-    "users": _ADMIN_ONLY,
-    "audit": {Role.ADMIN: _READ},
-    "settings": _ADMIN_ONLY,
+    "opinions": {**_OFFICE, Role.UNIT: _READ_EDIT},
+    "co_handlings": {**_OFFICE, Role.UNIT: _READ_EDIT},
+    "notices": {**_OFFICE, Role.UNIT: _READ},
+    "reference": _OFFICE,  # deputies, sessions, liaison terms
+    # Units are the office's reference data and the frame of every unit account.
+    "units": {**_OFFICE, Role.SYSADMIN: _ALL},
+    "users": {Role.SYSADMIN: _ALL},
+    # Signed-in sessions: the system administrator sees them and ends them (EDIT: the
+    # list's action; the view has no form).
+    "user_sessions": {Role.SYSADMIN: _READ | {Action.EDIT}},
+    # The working calendar moves every deadline: the system's setting, read by the office.
+    "settings": {Role.SYSADMIN: _ALL, Role.OPERATOR: frozenset({Action.VIEW})},
+    # The data audit trail and the security log: read and exported by the auditor only.
+    "audit": {Role.AUDITOR: _READ},
+    "security_log": {Role.AUDITOR: _READ},
     # Follow-up: the reminder outbox (liaisons' addresses) and notice drafts (issuing
     # records 通报批评: CREATE) are the office's; the annual report is read by leaders too.
-    "outbox": _ADMIN_ONLY,
-    "notice_drafts": _ADMIN_ONLY,
-    "annual_report": _READ_FOR_LEADERS,
+    "outbox": {Role.OPERATOR: _ALL},
+    "notice_drafts": {Role.OPERATOR: _ALL},
+    "annual_report": _OFFICE,
     # Year-end assessment: the live ranking, explanations, rules and what-if (EDIT),
     # publishing (CREATE), published rankings and sheets (EXPORT).
-    "assessment": _READ_FOR_LEADERS,
+    "assessment": _OFFICE,
     # Published versions and one unit's published explanation: a unit user reads only
     # its own unit's (`sees_unit_result`), never the ranking, other units or the rules.
     "assessment_results": {
-        Role.ADMIN: _READ,
+        Role.OPERATOR: _READ,
         Role.LEADER: _READ,
         Role.UNIT: frozenset({Action.VIEW}),
     },
     # Units' worklists to download: a unit user only its own (`worklist_units`).
-    "worklists": {Role.ADMIN: _READ, Role.LEADER: _READ, Role.UNIT: _READ},
+    "worklists": {Role.OPERATOR: _READ, Role.LEADER: _READ, Role.UNIT: _READ},
     # Whole-office sheets of every kind (as `backoffice export` writes them).
-    "exports": {Role.ADMIN: _READ, Role.LEADER: _READ},
+    "exports": {Role.OPERATOR: _READ, Role.LEADER: _READ},
     # Importing sheets (upload, preview, apply, annotated files, history, undo): the office's.
-    "imports": _ADMIN_ONLY,
+    "imports": {Role.OPERATOR: _ALL},
 }
+
+# Roles that administer something; they sign in with a second factor when required.
+PRIVILEGED_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR})
 
 # The form fields a unit fills in, by screen group; everything else is the office's.
 UNIT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -91,9 +123,9 @@ UNIT_FIELDS: dict[str, tuple[str, ...]] = {
 
 def allowed(user: User, group: str, action: Action) -> bool:
     """Return whether user's role may take action on the screens of group."""
-    if not user.is_authenticated or not user.active:
+    if not user.is_authenticated or not user.active or user.role not in set(Role):
         return False
-    return action in POLICY[group].get(Role(user.role), frozenset())
+    return action in POLICY.get(group, {}).get(Role(user.role), frozenset())
 
 
 def sees_unit_result(user: User, unit_name: str) -> bool:
@@ -115,39 +147,82 @@ def _unit_opinions(unit_id: int) -> ColumnElement[bool]:
     return sa.or_(Opinion.lead_unit_id == unit_id, Opinion.id.in_(co_handled))
 
 
-def _led_opinion_ids(unit_id: int) -> sa.Select:
-    return sa.select(Opinion.id).where(Opinion.lead_unit_id == unit_id)
+def _of_unit_opinions(model: type) -> Scope:
+    def scope(user: User) -> ColumnElement[bool]:
+        visible_ids = sa.select(Opinion.id).where(_unit_opinions(user.unit_id))
+        return model.opinion_id.in_(visible_ids)
+
+    return scope
 
 
-_OPINION_CHILDREN = (Contact, ProgressReport, Evaluation, Attachment, Reassignment, CoHandling)
+def _of_led_opinions(model: type) -> Scope:
+    def scope(user: User) -> ColumnElement[bool]:
+        led = sa.select(Opinion.id).where(Opinion.lead_unit_id == user.unit_id)
+        return model.opinion_id.in_(led)
+
+    return scope
+
+
+def _everything(_user: User) -> ColumnElement[bool]:
+    return sa.true()
+
+
+def _nothing(_user: User) -> ColumnElement[bool]:
+    return sa.false()
+
+
+OPINION_CHILDREN = (Contact, ProgressReport, Evaluation, Attachment, Reassignment, CoHandling)
+OFFICE_RECORDS = (
+    AuditEntry, ImportRun, ImportChange, ImportFile, OutboxMessage, ReminderItem,
+    AssessmentRuleset, PublishedAssessment,
+    # Security records: sessions, locks, second factors, the security log.
+    SecurityEvent, UserSession, SignInThrottle, SecondFactor, RecoveryCode,
+)
+
+# The rows of each model a unit user may see. Every mapped model is named here (a test
+# walks the mappers): a model missing from this table is seen by nobody.
+UNIT_VISIBLE: dict[type, Scope] = {
+    Opinion: lambda user: _unit_opinions(user.unit_id),
+    **{model: _of_unit_opinions(model) for model in OPINION_CHILDREN},
+    Notice: lambda user: Notice.unit_id == user.unit_id,
+    LiaisonTerm: lambda user: LiaisonTerm.unit_id == user.unit_id,
+    User: lambda user: User.id == user.id,
+    # Reference data every unit reads.
+    Unit: _everything,
+    UnitAlias: _everything,
+    Deputy: _everything,
+    CongressSession: _everything,
+    CalendarOverride: _everything,
+    # The office's own records: no unit sees them through a list.
+    **{model: _nothing for model in OFFICE_RECORDS},
+}
+
+# The rows of each model a unit user may change; a model not named here: none.
+UNIT_EDITABLE: dict[type, Scope] = {
+    Opinion: lambda user: Opinion.lead_unit_id == user.unit_id,
+    CoHandling: lambda user: CoHandling.unit_id == user.unit_id,
+    **{model: _of_led_opinions(model) for model in (Contact, ProgressReport, Attachment)},
+}
+
+# Roles that change rows in the groups POLICY gives them; the others only read.
+_CHANGING_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN})
 
 
 def visible(model: type, user: User) -> ColumnElement[bool]:
-    """Return the condition on model's rows that user may see."""
-    if user.role != Role.UNIT:
-        return sa.true()
-    if model is Opinion:
-        return _unit_opinions(user.unit_id)
-    if model in _OPINION_CHILDREN:
-        visible_ids = sa.select(Opinion.id).where(_unit_opinions(user.unit_id))
-        return model.opinion_id.in_(visible_ids)
-    if model in (Notice, LiaisonTerm):
-        return model.unit_id == user.unit_id
-    if model is User:
-        return User.id == user.id
-    return sa.true()  # reference data: units, deputies, sessions
+    """Return the condition on model's rows that user may see (none of an unnamed model)."""
+    if model not in UNIT_VISIBLE:
+        return sa.false()
+    if user.role == Role.UNIT:
+        return UNIT_VISIBLE[model](user)
+    return sa.true()
 
 
 def editable(model: type, user: User) -> ColumnElement[bool]:
-    """Return the condition on model's rows that user may change."""
-    if user.role == Role.ADMIN:
-        return sa.true()
-    if user.role != Role.UNIT:
+    """Return the condition on model's rows that user may change (none of an unnamed model)."""
+    if model not in UNIT_VISIBLE:
         return sa.false()
-    if model is Opinion:
-        return Opinion.lead_unit_id == user.unit_id
-    if model is CoHandling:
-        return CoHandling.unit_id == user.unit_id
-    if model in (Contact, ProgressReport, Attachment):
-        return model.opinion_id.in_(_led_opinion_ids(user.unit_id))
+    if user.role in _CHANGING_ROLES:
+        return sa.true()
+    if user.role == Role.UNIT and model in UNIT_EDITABLE:
+        return UNIT_EDITABLE[model](user)
     return sa.false()

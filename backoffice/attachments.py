@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 from backoffice import access
 from backoffice.extensions import db
 from backoffice.models import Attachment
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
 from importers.vocabulary import AttachmentKind
 
 
@@ -80,7 +82,13 @@ def download(view: Any) -> Response:
     )
     attachment = db.session.scalar(query)
     if attachment is None:
+        hidden = db.session.get(Attachment, attachment_id) if attachment_id else None
+        if hidden is not None:
+            log.refuse(db.session, 404, f"附件 {hidden.original_name}")
         abort(404)
+    log.record(db.session, SecurityEventKind.DOWNLOAD, object=f"附件 {attachment.original_name}",
+               detail=f"书面意见 {attachment.opinion}")
+    db.session.commit()
     return send_file(
         _folder() / attachment.stored_name,
         mimetype=attachment.content_type,

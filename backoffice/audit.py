@@ -1,7 +1,7 @@
 """Record every create, update and delete, whoever makes it (screens, imports, CLI).
 
-A flush listener turns the session's pending changes into audit entries, so no
-write path can forget to record itself.
+The one write path (backoffice.writing) calls `collect` before each ORM flush and
+`write` after it, and `record_bulk` for what it writes with Core statements.
 """
 
 from collections.abc import Iterable, Iterator
@@ -15,13 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, orm
+from sqlalchemy import orm
 
 from backoffice.models import AuditAction, AuditEntry, Base
 from backoffice.models.base import utcnow
 
-# Columns that change on every save and would only add noise to the trail.
-_NOISE = frozenset({"updated_at", "created_at"})
+# Columns that change on every save and would only add noise to the trail (`version`:
+# the optimistic-lock counter of Versioned records).
+_NOISE = frozenset({"updated_at", "created_at", "version"})
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,10 @@ def _references(mapper: orm.Mapper) -> dict[str, str]:
     }
 
 
-def _skipped(obj: Base) -> set[str] | frozenset[str]:
-    """Return the columns left out of obj's trail: noise, its optimistic-lock counter and
-    what its model omits (`__audit_omit__`)."""
-    version = sa.inspect(obj).mapper.version_id_col
-    counter = {version.key} if version is not None else set()
-    return _NOISE | counter | getattr(type(obj), "__audit_omit__", frozenset())
+def _skipped(obj: Base) -> frozenset[str]:
+    """Return the columns left out of obj's trail: noise and what its model omits
+    (`__audit_omit__`)."""
+    return _NOISE | getattr(type(obj), "__audit_omit__", frozenset())
 
 
 def _values(obj: Base) -> dict[str, Any]:
@@ -167,11 +166,15 @@ def _entry(obj: Base, action: AuditAction, changes: dict, actor: Actor) -> dict[
 
 
 def _audited(obj: object) -> bool:
-    return isinstance(obj, Base) and not isinstance(obj, AuditEntry)
+    # Security bookkeeping (sessions, locks, second factors, the security log itself) is
+    # not business data: the security log records what happens to it.
+    return (isinstance(obj, Base) and not isinstance(obj, AuditEntry)
+            and getattr(type(obj), "__audited__", True))
 
 
-def _collect_changes(db_session: orm.Session, _flush_context, _instances) -> None:
-    # Diffs and deleted values must be read before the flush clears them.
+def collect(db_session: orm.Session) -> None:
+    """Note the session's pending changes; diffs and deleted values must be read before
+    the flush clears them."""
     pending = db_session.info.setdefault("audit_pending", [])
     for obj in db_session.dirty:
         if _audited(obj) and db_session.is_modified(obj, include_collections=True):
@@ -186,7 +189,8 @@ def _collect_changes(db_session: orm.Session, _flush_context, _instances) -> Non
             pending.append((obj, AuditAction.CREATE, None))
 
 
-def _write_entries(db_session: orm.Session, _flush_context) -> None:
+def write(db_session: orm.Session) -> None:
+    """Write the noted changes' entries, after the flush gave new rows their ids."""
     pending = db_session.info.pop("audit_pending", [])
     if not pending:
         return
@@ -262,17 +266,6 @@ def _quick_plain(value: Any) -> Any:
     return _plain(value)
 
 
-def _forget_pending(db_session: orm.Session, *_args) -> None:
+def forget(db_session: orm.Session) -> None:
+    """Drop the noted changes of a rolled-back flush."""
     db_session.info.pop("audit_pending", None)
-
-
-def listen() -> None:
-    """Audit every ORM session; safe to call once per app."""
-    for name, listener in (
-        ("before_flush", _collect_changes),
-        ("after_flush", _write_entries),
-        ("after_rollback", _forget_pending),
-    ):
-        if not event.contains(orm.Session, name, listener):
-            event.listen(orm.Session, name, listener)
-

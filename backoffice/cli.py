@@ -15,9 +15,10 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from backoffice.audit import acting_as
-from backoffice.commands import exports, follow_up, imports, score
+from backoffice.commands import exports, follow_up, imports, score, security
 from backoffice.extensions import db
-from backoffice.models import Opinion, Role, Unit, User
+from backoffice.models import ROLE_LABELS, Opinion, Role, Unit, User
+from backoffice.security import passwords
 
 
 def _create_app() -> Flask:
@@ -55,13 +56,14 @@ def _add_user(username: str, role: Role, unit_name: str | None, password: str) -
 @click.option("--unit", "unit_name", help="所属承办单位（unit 角色必填）")
 @with_appcontext
 def create_user(username: str, role: str, unit_name: str | None) -> None:
-    """Create a user; the password comes from a prompt or from stdin."""
+    """Create a user; the password comes from a prompt or from stdin, and is changed by
+    the user at first sign-in."""
     if sys.stdin.isatty():
         password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        raise click.UsageError("密码至少10位。")
+    if problems := passwords.problems(password, username):
+        raise click.UsageError(f"密码不符合要求：{'；'.join(problems)}。")
     with acting_as("cli", "cli"):
         _add_user(username, Role(role), unit_name, password)
         db.session.commit()
@@ -87,18 +89,25 @@ def _load_demo() -> None:
         click.echo(f"已载入 {session.name}：{count} 件书面意见。")
 
 
+# The first accounts, one per duty (三员分立): the office's work, the system, the audit.
+FIRST_ACCOUNTS = (Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR)
+
+
 @click.command("setup")
 @with_appcontext
 def setup() -> None:
-    """Migrate the database, create the first admin, load the demo into an empty database."""
+    """Migrate the database, create the first accounts, load the demo into an empty database."""
     upgrade()
     if db.session.scalar(sa.select(User.id).limit(1)) is None:
-        password = secrets.token_urlsafe(12)
+        passwords = {role: secrets.token_urlsafe(12) for role in FIRST_ACCOUNTS}
         with acting_as("setup", "cli"):
-            _add_user("admin", Role.ADMIN, None, password)
+            for role, password in passwords.items():
+                _add_user(role.value, role, None, password)
             db.session.commit()
-        click.secho("已创建管理员账号（密码只显示这一次，请妥善保存）：", fg="yellow")
-        click.secho(f"    用户名 admin    密码 {password}", fg="yellow", bold=True)
+        click.secho("已创建以下账号（密码只显示这一次，请妥善保存）：", fg="yellow")
+        for role, password in passwords.items():
+            click.secho(f"    {ROLE_LABELS[role]}  用户名 {role.value}    密码 {password}",
+                        fg="yellow", bold=True)
     if db.session.scalar(sa.select(Opinion.id).limit(1)) is None:
         _load_demo()
 
@@ -106,5 +115,5 @@ def setup() -> None:
 def init_app(app: Flask) -> None:
     for command in (setup, create_user, demo):
         app.cli.add_command(command)
-    for job in (score, follow_up, exports, imports):
+    for job in (score, follow_up, exports, imports, security):
         job.init_app(app)

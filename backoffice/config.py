@@ -1,4 +1,5 @@
-"""Configuration defaults; instance/config.py and the environment override them."""
+"""Configuration defaults; instance/config.py, then BACKOFFICE_* environment variables
+(e.g. BACKOFFICE_REQUIRE_2FA_FOR_ADMINS=false, values read as JSON) override them."""
 
 import os
 from pathlib import Path
@@ -16,9 +17,25 @@ def defaults(instance_path: str) -> dict:
         "FLASK_ADMIN_FLUID_LAYOUT": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # The CSRF token lives as long as the signed-in session (renewed at sign-in).
         "WTF_CSRF_TIME_LIMIT": None,
+        # Sessions end after this long without a request, and this long after sign-in.
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        # Failed sign-ins: this many within the window lock the account name or the client
+        # address for the lock's minutes.
+        "LOGIN_ACCOUNT_MAX_FAILURES": 5,
+        "LOGIN_ADDRESS_MAX_FAILURES": 20,
+        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        "LOGIN_LOCK_MINUTES": 15,
+        "PASSWORD_MIN_LENGTH": 12,
+        "PASSWORD_MAX_AGE_DAYS": None,  # e.g. 90 to make everyone change every 90 days
+        # Operators, system administrators and auditors sign in with a TOTP app code too.
+        "REQUIRE_2FA_FOR_ADMINS": True,
+        # At least 180 days (the database refuses to delete younger entries).
+        "SECURITY_LOG_RETENTION_DAYS": 180,
+        # How many reverse proxies stand before the app (their X-Forwarded-* are trusted).
+        "PROXY_COUNT": 0,
         "ATTACHMENT_FOLDER": str(Path(instance_path) / "attachments"),
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         # Imported files (by SHA-256) and uploads waiting to be applied.

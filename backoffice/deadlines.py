@@ -1,8 +1,8 @@
 """Due dates on the Chinese working calendar: the one place that computes them.
 
 Screens, reminders, notices, the report and the assessment all ask this module
-when something is due. Opinions store their due dates (kept here on every flush)
-so that lists can filter on them with an index.
+when something is due. Opinions store their due dates (kept by the one write path,
+backoffice.writing, on every write) so that lists can filter on them with an index.
 
 Three layers, each used by the next:
 - pure functions over plain values: `due_dates`, `status`, `next_progress_due`,
@@ -28,7 +28,7 @@ from typing import Protocol
 
 import chinese_calendar
 import sqlalchemy as sa
-from sqlalchemy import event, orm
+from sqlalchemy import orm
 
 from backoffice.models import (
     CalendarOverride,
@@ -266,77 +266,6 @@ def load_calendar(db_session: orm.Session) -> WorkingCalendar:
     with db_session.no_autoflush:
         rows = db_session.execute(sa.select(CalendarOverride.day, CalendarOverride.is_workday))
         return WorkingCalendar(dict(rows.all()))
-
-
-def apply_due_dates(opinion: Opinion, dates: DueDates) -> None:
-    opinion.accept_due_on = dates.accept
-    opinion.consult_due_on = dates.consult
-    opinion.co_opinion_due_on = dates.co_opinion
-    opinion.reply_due_on = dates.reply
-
-
-_DEADLINE_INPUTS = ("assigned_on", "reply_extension_months", "session_id", "session")
-
-
-def _needs_due_dates(opinion: Opinion) -> bool:
-    state = sa.inspect(opinion)
-    if state.pending or opinion.reply_due_on is None:
-        return True
-    return any(state.attrs[name].history.has_changes() for name in _DEADLINE_INPUTS)
-
-
-def _keep_due_dates(db_session: orm.Session, _flush_context, _instances) -> None:
-    opinions = [o for o in [*db_session.new, *db_session.dirty] if isinstance(o, Opinion)]
-    changed = [o for o in opinions if _needs_due_dates(o)]
-    if not changed:
-        return
-    calendar = load_calendar(db_session)
-    for opinion in changed:
-        session = opinion.session or db_session.get(CongressSession, opinion.session_id)
-        apply_due_dates(
-            opinion,
-            due_dates(opinion.assigned_on, session, calendar, opinion.reply_extension_months),
-        )
-
-
-def refresh_due_dates(db_session: orm.Session, sessions: Iterable[CongressSession]) -> int:
-    """Recompute stored due dates after a session's settings or the calendar changed."""
-    calendar = load_calendar(db_session)
-    updated = 0
-    for session in sessions:
-        groups = db_session.execute(
-            sa.select(Opinion.assigned_on, Opinion.reply_extension_months)
-            .where(Opinion.session_id == session.id)
-            .distinct()
-        )
-        for assigned_on, extension in groups.all():
-            dates = due_dates(assigned_on, session, calendar, extension)
-            result = db_session.execute(
-                sa.update(Opinion)
-                .where(
-                    Opinion.session_id == session.id,
-                    Opinion.assigned_on == assigned_on,
-                    Opinion.reply_extension_months.is_(None)
-                    if extension is None
-                    else Opinion.reply_extension_months == extension,
-                )
-                .values(
-                    accept_due_on=dates.accept,
-                    consult_due_on=dates.consult,
-                    co_opinion_due_on=dates.co_opinion,
-                    reply_due_on=dates.reply,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            updated += result.rowcount
-    return updated
-
-
-def listen() -> None:
-    """Keep due dates in every ORM session; safe to call once per app."""
-    if not event.contains(orm.Session, "before_flush", _keep_due_dates):
-        # Inserted first so that the audit trail sees the due dates it set.
-        event.listen(orm.Session, "before_flush", _keep_due_dates, insert=True)
 
 
 def overdue_now(today: date) -> sa.ColumnElement[bool]:

@@ -1,7 +1,9 @@
-"""How values read on screen: 2017-03-15 in tables, 2017年3月15日 in prose."""
+"""How values read on screen: 2017-03-15 in tables, 2017年3月15日 in prose, times on
+Beijing time."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -15,6 +17,19 @@ def prose_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+# The one clock on every screen and sheet.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(value: datetime | None, *, seconds: bool = False) -> str:
+    """Return a stored moment on Beijing time (SQLite hands it back without a zone: UTC)."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S" if seconds
+                                                 else "%Y-%m-%d %H:%M")
 
 
 def table_date(value: date | None) -> str:
@@ -33,6 +48,7 @@ def _globals() -> dict[str, Any]:
         "answer_type_label": answer_type_label,
         "attachment_kinds": [kind.value for kind in AttachmentKind],
         "today": date.today(),
+        "local_time": local_time,
     }
 
 

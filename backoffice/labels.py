@@ -99,3 +99,42 @@ FIELD_LABELS = {
     "opinion.title": "意见标题",
     "unit.name": "单位名称",
 }
+
+
+# What each table holds, as the audit trail names it.
+TABLE_LABELS = {
+    "opinions": "书面意见",
+    "co_handlings": "会办",
+    "reassignments": "改派记录",
+    "contacts": "沟通走访",
+    "progress_reports": "进展反馈",
+    "evaluations": "代表评价",
+    "attachments": "附件",
+    "notices": "通报",
+    "units": "承办单位",
+    "unit_aliases": "单位别名",
+    "liaison_terms": "联络员",
+    "deputies": "代表",
+    "congress_sessions": "届次会议",
+    "calendar_overrides": "工作日调整",
+    "users": "用户",
+    "assessment_rulesets": "考核规则",
+    "published_assessments": "已发布考核结果",
+    "opinion_cosigners": "附议代表",
+    "outbox_messages": "提醒消息",
+    "reminder_items": "提醒事项",
+    "import_runs": "导入记录",
+}
+
+
+def shown_value(value: object) -> str:
+    """Return a stored value as a reader reads it: 是/否 for truth values, 空 for none."""
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, list):
+        return "、".join(shown_value(item) for item in value) or "（空）"
+    return str(value)

@@ -27,7 +27,7 @@ from backoffice.models import Role, Unit, User
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 STRICT = os.environ.get("BACKOFFICE_STRICT_TESTS") == "1"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
-PASSWORD = "correct-horse-battery"
+PASSWORD = "Correct-horse-battery-7"
 
 
 def unavailable(reason: str) -> None:
@@ -43,6 +43,8 @@ def _app(url: str, tmp_path: Path, **config: object) -> Flask:
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "test-secret",
             "TESTING": True,
+            # Tests of the second factor turn it on; the rest sign in with a password.
+            "REQUIRE_2FA_FOR_ADMINS": False,
             "ATTACHMENT_FOLDER": str(tmp_path / "attachments"),
             "IMPORT_FOLDER": str(tmp_path / "imports"),
             **config,
@@ -141,17 +143,19 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 def _add_users() -> None:
-    """Add one user per role; unit users for 浦江镇 and 七宝镇."""
+    """Add one user per role, named after it; unit users for 浦江镇 and 七宝镇."""
     units = {u.name: u for u in db.session.scalars(sa.select(Unit))}
     accounts = [
-        ("admin", Role.ADMIN, None),
+        ("operator", Role.OPERATOR, None),
+        ("sysadmin", Role.SYSADMIN, None),
+        ("auditor", Role.AUDITOR, None),
         ("leader", Role.LEADER, None),
         ("pujiang", Role.UNIT, units["浦江镇"]),
         ("qibao", Role.UNIT, units["七宝镇"]),
     ]
     for username, role, unit in accounts:
         user = User(username=username, role=role.value, unit=unit)
-        user.set_password(PASSWORD)
+        user.set_password(PASSWORD, chosen_by_user=True)
         db.session.add(user)
     db.session.commit()
 

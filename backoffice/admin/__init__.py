@@ -18,7 +18,7 @@ from backoffice.admin.reference import (
     SessionView,
     UnitView,
 )
-from backoffice.admin.system import AuditView, UserView
+from backoffice.admin.system import AuditView, SecurityLogView, UserSessionView, UserView
 
 HANDLING, REFERENCE, SYSTEM = "办理", "基础数据", "系统"
 ASSESSMENT = "年度考核"
@@ -69,4 +69,8 @@ def init_app(app: Flask) -> None:
         )
     )
     admin.add_view(UserView(name="用户", endpoint="user", category=SYSTEM))
-    admin.add_view(AuditView(name="审计日志", endpoint="audit", category=SYSTEM))
+    admin.add_view(
+        UserSessionView(name="登录会话", endpoint="user_session", category=SYSTEM)
+    )
+    admin.add_view(AuditView(name="数据审计日志", endpoint="audit", category=SYSTEM))
+    admin.add_view(SecurityLogView(name="安全日志", endpoint="security_log", category=SYSTEM))

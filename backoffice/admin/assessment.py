@@ -6,9 +6,8 @@ configure; `backoffice.assessment` computes.
 """
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
@@ -18,9 +17,11 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.base import conflict_message
 from backoffice.admin.pages import SecuredPage
 from backoffice.assessment import (
     InvalidRuleset,
+    StaleRuleset,
     assess_year,
     check_year,
     default_as_of,
@@ -28,6 +29,7 @@ from backoffice.assessment import (
     opinion_ids,
     ruleset_for_year,
     save_ruleset,
+    stored_version,
 )
 from backoffice.assessment.changes import flat_rules, tier_text
 from backoffice.assessment.publishing import frozen, publications, publish, version_changes
@@ -48,13 +50,10 @@ from backoffice.extensions import db
 from backoffice.models import PublishedAssessment
 from scoring.rules import tier_name
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
-
-def local_time(moment: datetime) -> str:
-    """Return a stored time in Beijing time (SQLite hands it back without a zone: UTC)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+def _int(text: str | None) -> int:
+    """Return a form's number, or -1 (matching no version) when it is not one."""
+    return int(text) if text and text.isdigit() else -1
 
 
 def _message(problem: Exception) -> str:
@@ -69,7 +68,6 @@ class AssessmentPage(SecuredPage):
             template,
             tier_text=tier_text,
             tier_name=tier_name,
-            local_time=local_time,
             co_components=CO_COMPONENTS,
             **kwargs,
         )
@@ -205,6 +203,9 @@ class RulesView(AssessmentPage):
             tier_rows=tier_rows(values),
             tier_field=tier_field,
             editable=self.allowed(Action.EDIT),
+            # The version the form is opened on; a form sent back keeps its own.
+            expected_version=values.get("expected_version",
+                                        stored_version(db.session, year)),
             errors=kwargs.pop("errors", {}),
             **kwargs,
         )
@@ -244,11 +245,16 @@ class RulesView(AssessmentPage):
             flash("保存失败：请按提示更正标出的规则。", "error")
             return self._form(year, as_of, values, errors=parsed.errors)
         try:
-            save_ruleset(db.session, parsed.ruleset, current_user.username)
+            save_ruleset(db.session, parsed.ruleset, current_user.username,
+                         expected_version=_int(values.get("expected_version")))
             db.session.commit()
         except InvalidRuleset as problem:  # parse_ruleset already checked; kept for safety
             db.session.rollback()
             flash("；".join(problem.problems), "error")
+            return self._form(year, as_of, values)
+        except (StaleRuleset, sa.exc.IntegrityError):  # a first save of the year's own, twice
+            db.session.rollback()
+            flash(conflict_message(self.get_url(".index", year=year)), "error")
             return self._form(year, as_of, values)
         flash(f"已保存{year}年度考核规则。", "success")
         return redirect(self.get_url(".index", year=year))

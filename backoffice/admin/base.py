@@ -14,8 +14,11 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
 
 from backoffice import access
 from backoffice.access import Action
@@ -23,6 +26,7 @@ from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
 from backoffice.models import Role
+from backoffice.models.base import Versioned
 
 # Which action each Flask-Admin entry point performs.
 _VIEW_ACTIONS = {
@@ -40,6 +44,23 @@ _VIEW_ACTIONS = {
 
 # Form fields that carry no data of their own and stay in every form.
 _ALWAYS_KEPT = ("csrf_token", "expected_version")
+
+
+class RecordForm(FlaskForm):
+    """A Flask-WTF form that knows the record it edits, as Flask-Admin's validators
+    (Unique) expect: without it, saving a record under its own name says it exists."""
+
+    def __init__(self, formdata: Any = _Auto, obj: Any = None, **kwargs: Any) -> None:
+        self._obj = obj
+        super().__init__(formdata, obj=obj, **kwargs)
+
+
+class StaleForm(Exception):
+    """The form was opened on an older version of the record than the one saved now."""
+
+    def __init__(self, reload_url: str) -> None:
+        super().__init__(reload_url)
+        self.reload_url = reload_url
 
 
 class FormProblems(Exception):
@@ -64,12 +85,12 @@ class SecuredModelView(PolicyGuard, ModelView):
     """A model view that applies the role policy and row scoping of access.py."""
 
     model_class: type
-    access_group: str = "reference"
+    access_group: str  # every view names its group in access.POLICY
     page_actions = _VIEW_ACTIONS
     # Flask-WTF's form rather than Flask-Admin's SecureForm: edit, delete and action
     # forms and our own POST routes then share the one token CSRFProtect checks on
     # every POST of the app.
-    form_base_class = FlaskForm
+    form_base_class = RecordForm
     page_size = 50
     can_set_page_size = True
     can_view_details = True
@@ -81,6 +102,12 @@ class SecuredModelView(PolicyGuard, ModelView):
     column_type_formatters_export = list_exports.TYPE_FORMATTERS
 
     def __init__(self, **kwargs: Any) -> None:
+        if issubclass(self.model_class, Versioned):
+            # The version the form was opened on travels with it (optimistic locking).
+            self.form_extra_fields = {**(self.form_extra_fields or {}),
+                                      "expected_version": HiddenField()}
+            if self.form_columns and "expected_version" not in self.form_columns:
+                self.form_columns = (*self.form_columns, "expected_version")
         super().__init__(self.model_class, db, **kwargs)
 
     # -- roles --------------------------------------------------------------------------
@@ -128,10 +155,20 @@ class SecuredModelView(PolicyGuard, ModelView):
             abort(404)
         model = self.get_query().filter(pk == key).one_or_none()
         if model is None:
+            self._refuse_if_hidden(pk == key, 404)
             abort(404)
         if self._scoped_for_action(self.get_query().filter(pk == key)).count() == 0:
-            abort(403)
+            self.refuse(403, self._described(model))
         return model
+
+    def _refuse_if_hidden(self, condition: Any, status: int) -> None:
+        """Log a refusal when rows meeting condition exist but are out of the user's scope."""
+        hidden = db.session.scalars(sa.select(self.model).where(condition).limit(1)).first()
+        if hidden is not None:
+            self.refuse(status, self._described(hidden))
+
+    def _described(self, model: Any) -> str:
+        return f"{self.name} {model}"
 
     def handle_action(self, return_view: str | None = None) -> Any:
         """Refuse an action the role may not take, or naming a row the user may not change."""
@@ -146,8 +183,8 @@ class SecuredModelView(PolicyGuard, ModelView):
             except (TypeError, ValueError):
                 abort(404)
             query = self._scoped_for_action(self.get_query().filter(pk.in_(keys)))
-            if query.count() != len(set(ids)):
-                abort(404)
+            if query.count() != len(set(keys)):
+                self.refuse(404, f"{self.name}（批量操作 {len(set(keys))} 条）")
         return super().handle_action(return_view)
 
     def is_action_allowed(self, name: str) -> bool:
@@ -187,11 +224,21 @@ class SecuredModelView(PolicyGuard, ModelView):
                 delattr(form, name)
         return form
 
+    def on_form_prefill(self, form: Any, id: Any) -> None:
+        # Only when the form is first opened: a form sent back with errors keeps the
+        # version it was opened on, or saving it again would overwrite the newer record.
+        if request.method == "GET" and hasattr(form, "expected_version"):
+            form.expected_version.data = self.get_one(id).version
+
     def check(self, form: Any, model: Any, is_created: bool) -> dict[str, str]:
         """Return domain problems of the candidate model, by form field name."""
         return {}
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        if (not is_created and isinstance(model, Versioned)
+                and str(model.version) != (form.expected_version.data or "")):
+            raise StaleForm(self.get_url(".edit_view", id=model.id,
+                                         url=request.args.get("url")))
         problems = self.check(form, model, is_created)
         if problems:
             for field_name, message in problems.items():
@@ -206,8 +253,9 @@ class SecuredModelView(PolicyGuard, ModelView):
         if isinstance(exc, FormProblems):
             flash("保存失败：请按提示更正标出的内容。", "error")
             return True
-        if isinstance(exc, StaleDataError):
-            flash(CONFLICT_MESSAGE, "error")
+        if isinstance(exc, StaleForm | StaleDataError):
+            reload = exc.reload_url if isinstance(exc, StaleForm) else request.url
+            flash(conflict_message(reload), "error")
             return True
         if isinstance(exc, sa.exc.IntegrityError):
             flash("保存失败：与已有记录冲突（例如编号或名称重复），或缺少必填内容。", "error")
@@ -215,6 +263,10 @@ class SecuredModelView(PolicyGuard, ModelView):
         return super().handle_view_exception(exc)
 
 
-CONFLICT_MESSAGE = (
-    "保存失败：此记录在您编辑期间已被他人修改。请重新打开页面，核对最新内容后再修改。"
-)
+def conflict_message(reload_url: str) -> Markup:
+    """Say that a newer save came first, offering to open the record as it is now."""
+    return Markup(
+        "保存失败：此记录在您打开编辑页之后已被他人修改，您的修改未保存。"
+        '<a href="{}" class="alert-link">重新加载最新内容</a>，核对后再修改'
+        "（下方仍保留您刚才填写的内容，可先复制）。"
+    ).format(reload_url)

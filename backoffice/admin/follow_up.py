@@ -22,16 +22,19 @@ from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CongressSession, Delivery, OutboxMessage
+from backoffice.models.security import SecurityEventKind
 from backoffice.reporting import notices
 from backoffice.reporting.annual_files import as_docx, as_xlsx
 from backoffice.reporting.annual_loading import report_with_previous
 from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
+from backoffice.security import log
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(content: bytes, name: str, mimetype: str) -> Response:
+    log.record_now(SecurityEventKind.EXPORT, object=name, detail=f"{len(content)} 字节")
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
                      download_name=name)
 

@@ -4,16 +4,18 @@ exactly its opinions in the list; a unit user sees its own opinions only."""
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import flash, request, send_file
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from backoffice import access
+from backoffice.access import Action
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, Role
 from backoffice.reporting import charts
 from backoffice.reporting.dashboard import dashboard
 from backoffice.reporting.sessions import current_session, default_as_of
+from backoffice.security import sessions
 
 
 def chosen_session() -> CongressSession | None:
@@ -46,10 +48,13 @@ class HomeView(AdminIndexView):
         return current_user.is_authenticated
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
-        return redirect(url_for("auth.login", next=request.full_path))
+        return sessions.to_sign_in()
 
     @expose("/")
     def index(self) -> str:
+        if not access.allowed(current_user, "opinions", Action.VIEW):
+            # The system administrator and the auditor see no opinions: their menu only.
+            return self.render("admin/welcome.html")
         session = chosen_session()
         if session is None:
             return self.render("admin/home.html", session=None)

@@ -6,9 +6,7 @@ reads, plans, applies and undoes.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, send_file
@@ -30,21 +28,15 @@ from backoffice.imports import (
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.pending import PendingMissing
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
 from importers import AUTO, KINDS, SCHEMAS, UsageError
 from importers.planning import OUTCOME_LABELS, Outcome, show
 
 PAGE_SIZE = 100
 NEW_SESSION = "__new__"
 IGNORE = "__ignore__"
-_LOCAL = ZoneInfo("Asia/Shanghai")
 SOURCE_LABELS = {"web": "网页", "cli": "命令行"}
-
-
-def local_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
-    return aware.astimezone(_LOCAL).strftime("%Y-%m-%d %H:%M")
 
 
 def header(kind: str, field: str) -> str:
@@ -67,7 +59,7 @@ class ImportView(SecuredPage):
         runs = db.session.scalars(
             sa.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
         return self.render("admin/imports/index.html", sessions=self._sessions(),
-                           kinds=self._kinds(), runs=runs, local_time=local_time,
+                           kinds=self._kinds(), runs=runs,
                            new_session=NEW_SESSION, sources=SOURCE_LABELS)
 
     @expose("/upload", methods=("POST",))
@@ -181,6 +173,7 @@ class ImportView(SecuredPage):
         if not 0 <= index < len(prepared.files):
             abort(404)
         path, name = annotate_upload(token, prepared, index)
+        log.record_now(SecurityEventKind.DOWNLOAD, object=f"标注文件 {name}")
         return send_file(path, as_attachment=True, download_name=name)
 
     # -- history -----------------------------------------------------------------------------
@@ -190,13 +183,13 @@ class ImportView(SecuredPage):
         runs = db.session.scalars(sa.select(ImportRun).order_by(ImportRun.id.desc())
                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
         return self.render("admin/imports/history.html", runs=runs[:PAGE_SIZE], page=page,
-                           more=len(runs) > PAGE_SIZE, local_time=local_time,
+                           more=len(runs) > PAGE_SIZE,
                            sources=SOURCE_LABELS)
 
     @expose("/history/<int:run_id>/")
     def run(self, run_id: int) -> str:
         run = db.session.get(ImportRun, run_id) or abort(404)
-        return self.render("admin/imports/run.html", run=run, local_time=local_time,
+        return self.render("admin/imports/run.html", run=run,
                            schemas=SCHEMAS, applied=run.status == ImportStatus.APPLIED,
                            sources=SOURCE_LABELS)
 
@@ -208,6 +201,8 @@ class ImportView(SecuredPage):
         found = annotate_recorded(file.run, file)
         if found is None:
             abort(404)
+        log.record_now(SecurityEventKind.DOWNLOAD, object=f"标注文件 {found[1]}",
+                       detail=f"导入记录 {run_id}")
         return send_file(found[0], as_attachment=True, download_name=found[1])
 
     @expose("/history/<int:run_id>/undo", methods=("POST",))

@@ -4,16 +4,14 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, request
 from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import HiddenField
 
 from backoffice import access, attachments, deadlines
 from backoffice.access import Action
-from backoffice.admin.base import CONFLICT_MESSAGE, FormProblems, SecuredModelView, ajax_ref
+from backoffice.admin.base import SecuredModelView, ajax_ref
 from backoffice.admin.filters import (
     ChoiceFilter,
     CoHandlerFilter,
@@ -136,14 +134,13 @@ class OpinionView(SecuredModelView):
         "session", "number", "title", "content", "category", "lead_deputy", "cosigners",
         "lead_unit", "assigned_on", "accepted_on", "consulted_on", "consult_method",
         "replied_on", "answer_type", "reply_extension_months", "signed_off_by",
-        "signed_off_on", "concluded_on", "second_replied_on", "supervisor", "expected_version",
+        "signed_off_on", "concluded_on", "second_replied_on", "supervisor",
     )
     form_choices = {
         "category": choices(Category),
         "answer_type": ANSWER_TYPE_CHOICES,
         "consult_method": choices(ContactMethod),
     }
-    form_extra_fields = {"expected_version": HiddenField()}
     form_ajax_refs = {
         "lead_deputy": ajax_ref("lead_deputy", Deputy, ["name", "delegation"]),
         "cosigners": ajax_ref("cosigners", Deputy, ["name", "delegation"]),
@@ -167,14 +164,7 @@ class OpinionView(SecuredModelView):
         )
 
     # -- forms ----------------------------------------------------------------------------
-    def on_form_prefill(self, form: Any, id: Any) -> None:
-        if request.method == "GET":
-            form.expected_version.data = self.get_one(id).version
-
     def check(self, form: Any, model: Opinion, is_created: bool) -> dict[str, str]:
-        if not is_created and str(model.version) != (form.expected_version.data or ""):
-            flash(CONFLICT_MESSAGE, "error")
-            raise FormProblems
         return opinion_problems(model, db.session)
 
     # -- the case file --------------------------------------------------------------------

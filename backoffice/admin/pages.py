@@ -4,15 +4,24 @@ Model views (`SecuredModelView`) and custom pages (`SecuredPage`) share `PolicyG
 row scoping (a unit's own data) is left to the view, through access.py.
 """
 
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import abort, g, redirect, request, url_for
+from flask import g, request
 from flask_admin import BaseView
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.extensions import db
+from backoffice.security import log, sessions
+
+_ACTION_WORDS = {
+    Action.VIEW: "查看", Action.CREATE: "新增", Action.EDIT: "修改", Action.DELETE: "删除",
+    Action.EXPORT: "导出",
+}
+
+_READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 class PolicyGuard:
@@ -24,7 +33,8 @@ class PolicyGuard:
 
     access_group: str
     # What each exposed method needs, by method name: an action on access_group, or a
-    # (group, action) pair; a method not listed needs VIEW on access_group.
+    # (group, action) pair. A method not listed needs VIEW on access_group when it only
+    # reads (GET, HEAD); anything else it is asked is refused.
     page_actions: dict[str, Action | tuple[str, Action]] = {}
 
     def allowed(self, action: Action, group: str | None = None) -> bool:
@@ -36,18 +46,26 @@ class PolicyGuard:
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
         if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
+            return sessions.to_sign_in()
+        self.refuse(403, f"页面 {self.name}")
+
+    def refuse(self, status: int, object: str) -> NoReturn:
+        """Log the refusal and answer status (404 hides that the object exists)."""
+        log.refuse(db.session, status, object)
 
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
         denied = super()._handle_view(name, **kwargs)
         if denied is not None:
             return denied
-        needed = self.page_actions.get(name, Action.VIEW)
+        needed = self.page_actions.get(name)
+        if needed is None:
+            if request.method not in _READING_METHODS:
+                self.refuse(403, f"页面 {self.name}（未声明的操作）")
+            needed = Action.VIEW
         group, action = needed if isinstance(needed, tuple) else (self.access_group, needed)
         g.admin_action = action
         if not self.allowed(action, group):
-            abort(403)
+            self.refuse(403, f"页面 {self.name}（{_ACTION_WORDS[action]}）")
         return None
 
 

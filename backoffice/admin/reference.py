@@ -2,10 +2,10 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask_admin.model.form import InlineFormAdmin
 from sqlalchemy.orm import selectinload
 
-from backoffice import deadlines
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
@@ -17,11 +17,13 @@ from backoffice.models import (
     Unit,
     UnitAlias,
 )
+from backoffice.writing.bulk import refresh_due_dates
 from importers.vocabulary import UnitKind
 
 
 class SessionView(SecuredModelView):
     model_class = CongressSession
+    access_group = "reference"
     column_list = (
         "name", "year", "accept_working_days", "consult_months", "co_opinion_months",
         "reply_months", "max_extension_months", "second_reply_months",
@@ -32,7 +34,7 @@ class SessionView(SecuredModelView):
 
     def after_model_change(self, form: Any, model: CongressSession, is_created: bool) -> None:
         # New deadline settings move every due date of the session's opinions.
-        deadlines.refresh_due_dates(db.session, [model])
+        refresh_due_dates(db.session, [model.id])
         db.session.commit()
 
 
@@ -50,6 +52,7 @@ class LiaisonInline(InlineFormAdmin):
 
 class UnitView(SecuredModelView):
     model_class = Unit
+    access_group = "units"
     column_list = ("name", "kind", "aliases", "active")
     column_labels = FIELD_LABELS
     column_default_sort = [("kind", False), ("name", False)]
@@ -65,6 +68,7 @@ class UnitView(SecuredModelView):
 
 class LiaisonTermView(SecuredModelView):
     model_class = LiaisonTerm
+    access_group = "reference"
     column_list = ("unit", "person", "phone", "email", "started_on", "ended_on")
     column_labels = {**FIELD_LABELS, "unit": "承办单位"}
     column_default_sort = [("started_on", True), ("id", True)]
@@ -73,6 +77,7 @@ class LiaisonTermView(SecuredModelView):
 
 class DeputyView(SecuredModelView):
     model_class = Deputy
+    access_group = "reference"
     column_list = ("name", "delegation", "phone")
     column_labels = {**FIELD_LABELS, "name": "姓名"}
     column_default_sort = [("delegation", False), ("name", False), ("id", False)]
@@ -90,7 +95,8 @@ class CalendarOverrideView(SecuredModelView):
     form_columns = column_list
 
     def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        deadlines.refresh_due_dates(db.session, db.session.query(CongressSession).all())
+        # A working day more or less moves acceptance deadlines in every session.
+        refresh_due_dates(db.session, db.session.scalars(sa.select(CongressSession.id)).all())
         db.session.commit()
 
     def after_model_delete(self, model: Any) -> None:

@@ -1,30 +1,57 @@
-"""Users and the audit log."""
+"""The system's screens: users and their sessions (the system administrator's), the data
+audit trail and the security log (the auditor's, read only)."""
 
 from typing import Any
 
+import sqlalchemy as sa
+from flask import flash
+from flask_admin.actions import action
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 
 from backoffice.admin.base import SecuredModelView
-from backoffice.labels import FIELD_LABELS
-from backoffice.models import ROLE_LABELS, AuditAction, AuditEntry, Role, User
+from backoffice.extensions import db
+from backoffice.formatting import local_time
+from backoffice.labels import FIELD_LABELS, TABLE_LABELS, shown_value
+from backoffice.models import (
+    ROLE_LABELS,
+    AuditAction,
+    AuditEntry,
+    Role,
+    SecurityEvent,
+    User,
+    UserSession,
+)
+from backoffice.models.security import SessionEnd, ThrottleScope
+from backoffice.security import passwords, second_factor, sessions, throttle
 
-MIN_PASSWORD_LENGTH = 10
+
+def _moment(view: Any, context: Any, model: Any, name: str) -> str:
+    return local_time(getattr(model, name), seconds=True)
+
+
+def _role(view: Any, context: Any, model: Any, name: str) -> str:
+    role = getattr(model, name)
+    return ROLE_LABELS[Role(role)] if role in set(Role) else (role or "")
 
 
 class UserView(SecuredModelView):
     model_class = User
     access_group = "users"
-    column_list = ("username", "display_name", "role", "unit", "active", "created_at")
-    column_labels = {**FIELD_LABELS, "unit": "所属单位", "new_password": "新密码"}
+    column_list = ("username", "display_name", "role", "unit", "active",
+                   "must_change_password", "created_at")
+    column_labels = {**FIELD_LABELS, "unit": "所属单位", "new_password": "重置密码",
+                     "must_change_password": "须改密码", "created_at": "创建时间（北京时间）"}
     column_default_sort = [("username", False)]
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
-    column_formatters = {"role": lambda v, c, m, n: ROLE_LABELS[Role(m.role)]}
+    column_formatters = {"role": _role, "created_at": _moment}
+    column_formatters_export = column_formatters
     form_columns = ("username", "display_name", "role", "unit", "active", "new_password")
     form_choices = {"role": [(role.value, label) for role, label in ROLE_LABELS.items()]}
     form_extra_fields = {
-        "new_password": PasswordField(description="新建用户必填；修改时留空表示不改密码。")
+        "new_password": PasswordField(
+            description="新建用户必填；修改时填写即重置密码。他人设置的密码须由本人在首次登录时修改。")
     }
     can_view_details = False
 
@@ -32,9 +59,9 @@ class UserView(SecuredModelView):
         problems = {}
         password = form.new_password.data or ""
         if is_created and not password:
-            problems["new_password"] = "请为新用户设置密码。"
-        elif password and len(password) < MIN_PASSWORD_LENGTH:
-            problems["new_password"] = f"密码至少{MIN_PASSWORD_LENGTH}位。"
+            problems["new_password"] = "请为新用户设置初始密码。"
+        elif password and (wrong := passwords.problems(password, model.username)):
+            problems["new_password"] = "；".join(wrong) + "。"
         if model.role == Role.UNIT and model.unit is None:
             problems["unit"] = "承办单位联络员须选择所属单位。"
         if model.role != Role.UNIT and model.unit is not None:
@@ -43,28 +70,111 @@ class UserView(SecuredModelView):
             model.set_password(password)
         return problems
 
+    def _selected(self, ids: list[str]) -> list[User]:
+        return db.session.scalars(sa.select(User).where(User.id.in_([int(i) for i in ids]))).all()
+
+    @action("end_sessions", "结束登录会话", "结束选中用户的全部登录会话？他们须重新登录。")
+    def end_sessions(self, ids: list[str]) -> None:
+        users = self._selected(ids)
+        ended = sessions.end_sessions(db.session, UserSession.user_id.in_([u.id for u in users]),
+                                      SessionEnd.ENDED_BY_ADMIN, log_each=True)
+        db.session.commit()
+        flash(f"已结束 {ended} 个登录会话。", "success")
+
+    @action("unlock", "解除锁定", "解除选中用户因连续登录失败而被锁定的状态？")
+    def unlock(self, ids: list[str]) -> None:
+        unlocked = [user.username for user in self._selected(ids)
+                    if throttle.unlock(db.session, ThrottleScope.ACCOUNT, user.username)]
+        db.session.commit()
+        flash(f"已解除锁定：{'、'.join(unlocked)}。" if unlocked else "选中的用户都未被锁定。",
+              "success")
+
+    @action("reset_second_factor", "重置双因素认证",
+            "重置选中用户的双因素认证？他们下次登录时须重新绑定验证器应用。")
+    def reset_second_factor(self, ids: list[str]) -> None:
+        users = self._selected(ids)
+        for user in users:
+            second_factor.reset(db.session, user)
+        db.session.commit()
+        flash(f"已重置 {len(users)} 个用户的双因素认证。", "success")
+
+
+class UserSessionView(SecuredModelView):
+    """Signed-in sessions; the system administrator ends them (nobody edits one)."""
+
+    model_class = UserSession
+    access_group = "user_sessions"
+    can_create = can_edit = can_delete = False
+    can_view_details = False
+    column_list = ("user", "started_at", "last_seen_at", "client_address", "user_agent",
+                   "ended_at", "end_reason")
+    column_labels = {
+        "user": "用户", "started_at": "登录时间（北京时间）", "last_seen_at": "最近活动",
+        "client_address": "来源地址", "user_agent": "浏览器", "ended_at": "结束时间",
+        "end_reason": "结束原因", "user.username": "用户名",
+    }
+    column_default_sort = [("id", True)]
+    column_filters = ("user.username", "end_reason", "client_address")
+    column_searchable_list = ("user.username", "client_address")
+    column_formatters = {name: _moment for name in ("started_at", "last_seen_at", "ended_at")}
+    column_formatters_export = column_formatters
+
+    @action("end", "结束会话", "结束选中的登录会话？其用户须重新登录。")
+    def end(self, ids: list[str]) -> None:
+        ended = sessions.end_sessions(db.session, UserSession.id.in_([int(i) for i in ids]),
+                                      SessionEnd.ENDED_BY_ADMIN, log_each=True)
+        db.session.commit()
+        flash(f"已结束 {ended} 个登录会话。", "success")
+
 
 def _changes(view: Any, context: Any, entry: AuditEntry, name: str) -> Markup:
     lines = []
     for field, (old, new) in entry.changes.items():
         label = FIELD_LABELS.get(field, field)
         if entry.action == AuditAction.UPDATE:
-            lines.append(f"{escape(label)}：{escape(old)} → {escape(new)}")
+            lines.append(f"{escape(label)}：{escape(shown_value(old))} → "
+                         f"{escape(shown_value(new))}")
         else:
-            lines.append(f"{escape(label)}：{escape(old if new is None else new)}")
+            lines.append(f"{escape(label)}：{escape(shown_value(old if new is None else new))}")
     return Markup("<br>".join(lines))
 
 
+def _table(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
+    return TABLE_LABELS.get(entry.table_name, entry.table_name)
+
+
 class AuditView(SecuredModelView):
-    """Read-only for admins; nobody edits the log (access.py grants no change)."""
+    """The data audit trail: read and exported by the auditor; nobody changes it."""
 
     model_class = AuditEntry
     access_group = "audit"
     column_list = ("at", "actor", "source", "action", "table_name", "record_label", "changes")
-    column_labels = FIELD_LABELS
+    column_labels = {**FIELD_LABELS, "at": "时间（北京时间）"}
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = ("actor", "record_label")
     column_filters = ("action", "table_name", "actor", "source", "at")
-    column_formatters = {"changes": _changes}
-    column_formatters_export = {"changes": lambda v, c, m, n: str(m.changes)}
+    column_formatters = {"changes": _changes, "at": _moment, "table_name": _table}
+    column_formatters_export = {
+        "at": _moment, "table_name": _table,
+        "changes": lambda v, c, m, n: _changes(v, c, m, n).striptags(),
+    }
+    can_view_details = False
+
+
+class SecurityLogView(SecuredModelView):
+    """The security log: read, searched and exported by the auditor; nobody changes it."""
+
+    model_class = SecurityEvent
+    access_group = "security_log"
+    column_list = ("at", "event", "outcome", "username", "role", "client_address", "object",
+                   "detail")
+    column_labels = {
+        "at": "时间（北京时间）", "event": "事件", "outcome": "结果", "username": "用户",
+        "role": "角色", "client_address": "来源地址", "object": "对象", "detail": "说明",
+    }
+    column_default_sort = [("at", True), ("id", True)]
+    column_searchable_list = ("username", "client_address", "object", "detail")
+    column_filters = ("at", "event", "outcome", "username", "client_address")
+    column_formatters = {"at": _moment, "role": _role}
+    column_formatters_export = column_formatters
     can_view_details = False

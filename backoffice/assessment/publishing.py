@@ -15,6 +15,8 @@ from backoffice.assessment.changes import Change, UnitRow, compare_results, rule
 from backoffice.assessment.snapshots import Snapshot, snapshot
 from backoffice.assessment.year import assess_year
 from backoffice.models import PublishedAssessment
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
 from scoring.wording import day
 
 
@@ -38,6 +40,8 @@ def publish(db_session: orm.Session, year: int, as_of: date, actor: str) -> Publ
     )
     db_session.add(published)
     db_session.flush()
+    log.record(db_session, SecurityEventKind.PUBLISHED, username=actor,
+               object=f"{year}年度考核结果第{published.version}版", detail=f"截至{as_of}")
     return published
 
 

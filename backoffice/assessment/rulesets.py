@@ -11,6 +11,10 @@ import scoring
 from backoffice.models import AssessmentRuleset
 
 
+class StaleRuleset(ValueError):
+    """The year's rules were saved by someone else after the form was opened."""
+
+
 class InvalidRuleset(ValueError):
     """The ruleset breaks a rule of `Ruleset.validate()`; the messages are in Chinese."""
 
@@ -36,10 +40,18 @@ def has_own_ruleset(db_session: orm.Session, year: int) -> bool:
     return db_session.scalar(query) is not None
 
 
-def save_ruleset(db_session: orm.Session, ruleset: scoring.Ruleset, actor: str) -> None:
+def stored_version(db_session: orm.Session, year: int) -> int:
+    """Return the version of the year's own ruleset (0: it has none yet)."""
+    query = sa.select(AssessmentRuleset.version).where(AssessmentRuleset.year == year)
+    return db_session.scalar(query) or 0
+
+
+def save_ruleset(db_session: orm.Session, ruleset: scoring.Ruleset, actor: str,
+                 expected_version: int | None = None) -> None:
     """Store a year's ruleset, replacing its own if it has one; the caller commits.
 
-    Raise InvalidRuleset, changing nothing, when the ruleset is not sound.
+    Raise InvalidRuleset, changing nothing, when the ruleset is not sound, and
+    StaleRuleset when expected_version (the one the form was opened on) is no longer it.
     """
     problems = ruleset.validate()
     if problems:
@@ -47,6 +59,8 @@ def save_ruleset(db_session: orm.Session, ruleset: scoring.Ruleset, actor: str) 
     row = db_session.scalar(
         sa.select(AssessmentRuleset).where(AssessmentRuleset.year == ruleset.year)
     )
+    if expected_version is not None and (row.version if row else 0) != expected_version:
+        raise StaleRuleset(f"{ruleset.year}年度考核规则")
     if row is None:
         row = AssessmentRuleset(year=ruleset.year)
         db_session.add(row)

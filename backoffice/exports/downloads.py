@@ -8,6 +8,9 @@ from urllib.parse import quote
 
 from flask import Response
 
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
 CHUNK = 256 * 1024
@@ -27,6 +30,7 @@ def send_written(write: Callable[[IO[bytes]], object], filename: str, mimetype: 
     except BaseException:
         part.close()
         raise
+    log.record_now(SecurityEventKind.EXPORT, object=filename, detail=f"{size} 字节")
     headers = {"Content-Disposition": attachment(filename), "Content-Length": str(size)}
     return Response(_chunks(part), mimetype=mimetype, headers=headers)
 

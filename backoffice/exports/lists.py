@@ -14,6 +14,7 @@ from flask_admin.model.base import BaseModelView
 from flask_admin.model.typefmt import dict_formatter
 
 from backoffice.exports.downloads import XLSX, send_written
+from backoffice.formatting import LOCAL_TIME
 from importers.exporting import csv_lines, write_rows
 
 EXPORT_TYPES = ("xlsx", "csv")
@@ -59,7 +60,8 @@ def export_response(view: BaseModelView, export_type: str) -> Response:
     """Return the list as a download: .xlsx (typed cells) or CSV (UTF-8 with a BOM)."""
     headers = [str(label) for _name, label in view._export_columns]
     rows = list_rows(view, list_query(view))
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    now = datetime.now(LOCAL_TIME)
+    stamp = now.strftime("%Y%m%d-%H%M")
     if export_type == "csv":
         # Written out within the request, like the workbook: a response streamed after it
         # would hold its database connection past the request's end.
@@ -68,7 +70,7 @@ def export_response(view: BaseModelView, export_type: str) -> Response:
                 part.write(line.encode("utf-8"))
 
         return send_written(write_csv, f"{view.name}-{stamp}.csv", "text/csv; charset=utf-8")
-    title = f"{view.name}（导出于 {datetime.now():%Y-%m-%d %H:%M}）"
+    title = f"{view.name}（导出于 {now:%Y-%m-%d %H:%M}）"
     return send_written(lambda part: write_rows(part, headers, rows, title=title,
                                                 name=view.name),
                         f"{view.name}-{stamp}.xlsx", XLSX)

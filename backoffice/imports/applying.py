@@ -12,8 +12,6 @@ from typing import Any
 
 from sqlalchemy import orm
 
-from backoffice import deadlines
-from backoffice.imports.writer import Described, Writer, chunks
 from backoffice.models import (
     CoHandling,
     CongressSession,
@@ -29,6 +27,7 @@ from backoffice.models import (
     UnitAlias,
     opinion_cosigners,
 )
+from backoffice.writing.bulk import Described, Writer, chunks
 from importers.planning import Change, Outcome, Plan, RowPlan, State
 from importers.vocabulary import ContactMethod
 
@@ -47,7 +46,6 @@ OPINION_COLUMNS = {
     "second_reply_on": "second_replied_on", "approver": "signed_off_by",
     "approved_on": "signed_off_on",
 }
-_REASSIGNED_BY_IMPORT = "导入时主办单位变更"
 _CHUNK = 5000  # rows applied between two progress reports
 
 
@@ -87,8 +85,6 @@ class Applier:
         self.ids.update((name, dict(ids)) for name, ids in state.ids.items())
         self.cosigners: dict[int, set[int]] = {n: set(d) for n, d in
                                                state.ids.get("cosigners", {}).items()}
-        self._calendar: deadlines.WorkingCalendar | None = None
-        self._due: dict[tuple[date, int | None], deadlines.DueDates] = {}
 
     def apply(self) -> None:
         by_kind: dict[str, list[RowPlan]] = {}
@@ -223,18 +219,13 @@ class Applier:
             new = row.values
             co_units.append(new.get("co_units") or [])
             cosigners.append(list(dict.fromkeys(row.refs.get("cosigners") or ())))
-            assigned_on = new["assigned_on"]
-            due = self._due_dates(assigned_on)
             values.append({
                 "session_id": self.session.id, "number": number_text(row.key[0]),
                 "title": new.get("title") or "", "content": new.get("content") or "",
                 "category": new["category"],
                 "lead_deputy_id": deputies[row.refs["lead_deputy"]],
                 "lead_unit_id": units[new["lead_unit"]],
-                "assigned_on": assigned_on, "supervisor": new.get("supervisor"),
-                "accept_due_on": due.accept, "consult_due_on": due.consult,
-                "co_opinion_due_on": due.co_opinion, "reply_due_on": due.reply,
-                "version": 1, "created_at": self.writer.now, "updated_at": self.writer.now,
+                "assigned_on": new["assigned_on"], "supervisor": new.get("supervisor"),
             })
         described = [Described(f"第{v['number']}号 {v['title']}") for v in values]
         # The new opinion's entry in the audit log names its co-handlers and co-signers.
@@ -269,10 +260,6 @@ class Applier:
             return
         updates, described, also = [], [], {}
         co_added, co_dropped, links_added, links_dropped = [], [], [], []
-        reassigned = []
-        moved = [self._opinion_id(row.key[0]) for row in rows if "assigned_on" in row.changed]
-        extensions = {opinion_id: row["reply_extension_months"]
-                      for opinion_id, row in self.writer.read(_T["opinions"], moved).items()}
         for row in rows:
             number = row.key[0]
             opinion_id = self._opinion_id(number)
@@ -282,12 +269,6 @@ class Applier:
                 values["lead_deputy_id"] = self.ids["deputies"][row.refs["lead_deputy"]]
             if "lead_unit" in changed:
                 values["lead_unit_id"] = self.ids["units"][changed["lead_unit"].new]
-                reassigned.append((opinion_id, self.ids["units"][changed["lead_unit"].old],
-                                   values["lead_unit_id"], number))
-            if "assigned_on" in changed:
-                due = self._due_dates(changed["assigned_on"].new, extensions[opinion_id])
-                values.update(accept_due_on=due.accept, consult_due_on=due.consult,
-                              co_opinion_due_on=due.co_opinion, reply_due_on=due.reply)
             if "co_units" in changed:
                 old, new = changed["co_units"].old or [], changed["co_units"].new or []
                 co_added += [(number, unit) for unit in new if unit not in old]
@@ -301,7 +282,7 @@ class Applier:
                                                   changed["cosigners"].new]}
             updates.append((opinion_id, values))
             described.append(self._about(number))
-        self.writer.update(_T["opinions"], updates, described, versioned=True, also=also)
+        self.writer.update(_T["opinions"], updates, described, also=also)
         self.writer.delete(_T["co_handlings"],
                            [{"id": self.ids["co_handlings"].pop(pair)} for pair in co_dropped],
                            [self._about(n, f" 会办 {unit}") for n, unit in co_dropped])
@@ -312,30 +293,13 @@ class Applier:
         self.writer.insert(_COSIGNERS, [{"opinion_id": self._opinion_id(n), "deputy_id": d}
                                         for n, d in links_added],
                            None, audit=False)
-        self.writer.insert(
-            _T["reassignments"],
-            [{"opinion_id": opinion_id, "from_unit_id": old, "to_unit_id": new,
-              "reassigned_on": date.today(), "reason": _REASSIGNED_BY_IMPORT,
-              "actor": self.actor} for opinion_id, old, new, _n in reassigned],
-            [self._about(number, " 改派") for *_ids, number in reassigned])
-
-    def _due_dates(self, assigned_on: date, extension: int | None = None) -> deadlines.DueDates:
-        """Return due dates from the one module that computes them."""
-        key = (assigned_on, extension)
-        if key not in self._due:
-            if self._calendar is None:
-                self._calendar = deadlines.load_calendar(self.db_session)
-            assert self.session is not None
-            self._due[key] = deadlines.due_dates(assigned_on, self.session, self._calendar,
-                                                 extension)
-        return self._due[key]
 
     def _opinion_parts(self, rows: list[RowPlan]) -> None:
         """Handling reports and sign-offs: columns of the opinion."""
         self.writer.update(_T["opinions"],
                            [(self._opinion_id(row.key[0]), _columns(row, OPINION_COLUMNS))
                             for row in rows],
-                           [self._about(row.key[0]) for row in rows], versioned=True)
+                           [self._about(row.key[0]) for row in rows])
 
     # -- around the opinion ------------------------------------------------------------------
     def _children(self, rows: list[RowPlan], table: str, key: Callable[[RowPlan], Any],

@@ -26,9 +26,11 @@ from backoffice.imports import checking
 from backoffice.imports.applying import Applier
 from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
-from backoffice.imports.writer import Writer
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.base import utcnow
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
+from backoffice.writing.bulk import Writer
 from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
 from importers.exporting import is_worklist, split_workbook
 from importers.planning import Outcome, Plan, RowId, State, plan_import
@@ -281,6 +283,10 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
             writer = Writer(db_session, run_id)
             Applier(db_session, plan, state, congress_session, writer, actor,
                     progress).apply()
+        planned = plan.counts()
+        log.record(db_session, SecurityEventKind.IMPORT, username=actor, object=f"导入 #{run_id}",
+                   detail=f"{'、'.join(f.name for f in prepared.files)}：新增 "
+                          f"{planned[Outcome.CREATE]} 行，修改 {planned[Outcome.UPDATE]} 行")
         db_session.commit()
     except BaseException:
         db_session.rollback()

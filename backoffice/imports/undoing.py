@@ -16,7 +16,7 @@ from sqlalchemy import orm
 
 from backoffice.audit import Recorded, acting_as, record_bulk
 from backoffice.imports.images import decode_row, encode, encode_row
-from backoffice.imports.writer import BATCH, READ_BATCH, chunks
+from backoffice.labels import TABLE_LABELS
 from backoffice.models import (
     AuditAction,
     AuditEntry,
@@ -27,6 +27,9 @@ from backoffice.models import (
     ImportStatus,
 )
 from backoffice.models.base import utcnow
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
+from backoffice.writing.bulk import BATCH, READ_BATCH, chunks
 
 _SHOWN_CONFLICTS = 10
 
@@ -77,6 +80,9 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     runs = ImportRun.__table__
     connection.execute(sa.update(runs).where(runs.c.id == run_id).values(
         status=ImportStatus.UNDONE.value, undone_at=utcnow(), undone_by=actor))
+    log.record(db_session, SecurityEventKind.IMPORT_UNDONE, username=actor,
+               object=f"导入 #{run_id}",
+               detail=f"恢复 {restored} 行，删除 {deleted} 行，重新加入 {reinserted} 行")
     db_session.expire_all()
     return UndoResult(run_id, restored, deleted, reinserted)
 
@@ -180,7 +186,7 @@ def _changed_since(connection: sa.Connection, tables: dict[str, sa.Table], rows:
     for table, record_id, actor in connection.execute(query):
         row = created.get((table, record_id))
         if row is not None:
-            label = _TABLE_LABELS.get(table, table)
+            label = TABLE_LABELS.get(table, table)
             found.append(f"{label} #{record_id}：导入后已被修改（{actor}）")
             created.pop((table, record_id))
     return found
@@ -223,6 +229,10 @@ def _restore(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[
         table = tables[row.table]
         before = decode_row(table, row.before)
         now = current[_key_of(tables, row)]
+        if "version" in before:
+            # Putting old values back is a change too: the version goes on up, so that a
+            # form opened before the undo cannot save over it.
+            before["version"] = now["version"] + 1
         groups[row.table].append(before)
         changes = {name: [now[name], value] for name, value in before.items()
                    if now[name] != value}
@@ -300,15 +310,7 @@ def _label(table: str, row: dict[str, Any]) -> str:
         if row.get(column):
             return str(row[column])
     if "opinion_id" in row:
-        return f"{_TABLE_LABELS.get(table, table)}（意见 #{row['opinion_id']}）"
-    return f"{_TABLE_LABELS.get(table, table)} #{row.get('id', '')}"
+        return f"{TABLE_LABELS.get(table, table)}（意见 #{row['opinion_id']}）"
+    return f"{TABLE_LABELS.get(table, table)} #{row.get('id', '')}"
 
 
-_TABLE_LABELS = {
-    "opinions": "书面意见", "units": "承办单位", "deputies": "代表",
-    "congress_sessions": "届次会议",
-    "co_handlings": "会办", "contacts": "沟通走访", "progress_reports": "进展反馈",
-    "evaluations": "代表评价", "notices": "通报", "reassignments": "改派记录",
-    "opinion_cosigners": "附议代表", "attachments": "附件", "unit_aliases": "单位别名",
-    "liaison_terms": "联络员",
-}

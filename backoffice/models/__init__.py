@@ -17,6 +17,13 @@ from backoffice.models.imports import (
 )
 from backoffice.models.notices import Notice
 from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
+from backoffice.models.security import (
+    RecoveryCode,
+    SecondFactor,
+    SecurityEvent,
+    SignInThrottle,
+    UserSession,
+)
 from backoffice.models.sessions import CongressSession
 from backoffice.models.units import LiaisonTerm, Unit, UnitAlias
 from backoffice.models.users import ROLE_LABELS, Role, User
@@ -48,10 +55,15 @@ __all__ = [
     "ProgressReport",
     "PublishedAssessment",
     "Reassignment",
+    "RecoveryCode",
     "ReminderItem",
     "Role",
+    "SecondFactor",
+    "SecurityEvent",
+    "SignInThrottle",
     "Unit",
     "UnitAlias",
     "User",
+    "UserSession",
     "opinion_cosigners",
 ]

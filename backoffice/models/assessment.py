@@ -6,10 +6,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backoffice.models.base import Base, utcnow
+from backoffice.models.base import Base, Versioned, utcnow
 
 
-class AssessmentRuleset(Base):
+class AssessmentRuleset(Versioned, Base):
     """The rules of one year's assessment, as `scoring.Ruleset.to_dict()` gives them.
 
     A year without a row is assessed with the nearest earlier year's rules.

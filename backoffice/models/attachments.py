@@ -14,6 +14,7 @@ class Attachment(Base):
     """An uploaded document, stored under the instance folder by a generated name."""
 
     __tablename__ = "attachments"
+    __version_parent__ = "opinion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(

@@ -5,10 +5,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backoffice.models.base import Base
+from backoffice.models.base import Base, Versioned
 
 
-class CalendarOverride(Base):
+class CalendarOverride(Versioned, Base):
     """A day declared a working day or a day off by the office."""
 
     __tablename__ = "calendar_overrides"

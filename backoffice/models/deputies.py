@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backoffice.models.base import Base
+from backoffice.models.base import Base, Versioned
 
 
-class Deputy(Base):
+class Deputy(Versioned, Base):
     """A deputy (代表) and the delegation (代表团) they sit in."""
 
     __tablename__ = "deputies"

@@ -14,6 +14,7 @@ class Contact(Base):
     """A contact with the deputy (沟通走访) before, during or after handling."""
 
     __tablename__ = "contacts"
+    __version_parent__ = "opinion"  # edited inside the opinion's form
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(
@@ -34,6 +35,7 @@ class ProgressReport(Base):
     """A progress report (进展反馈) to the deputy on a B or C opinion."""
 
     __tablename__ = "progress_reports"
+    __version_parent__ = "opinion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(
@@ -52,6 +54,7 @@ class Evaluation(Base):
     """One deputy feedback on the reply; the latest one carries the opinion's grade."""
 
     __tablename__ = "evaluations"
+    __version_parent__ = "opinion"
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(
         sa.ForeignKey("opinions.id", ondelete="CASCADE"), index=True

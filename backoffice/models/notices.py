@@ -5,12 +5,12 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Base, vocabulary_column
+from backoffice.models.base import Base, Versioned, vocabulary_column
 from backoffice.models.units import Unit
 from importers.vocabulary import NoticeKind
 
 
-class Notice(Base):
+class Notice(Versioned, Base):
     """One unit named in a notice; 通报批评 lines cost points at year-end."""
 
     __tablename__ = "notices"

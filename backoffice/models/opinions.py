@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Base, utcnow, vocabulary_column
+from backoffice.models.base import Base, Versioned, utcnow, vocabulary_column
 from backoffice.models.deputies import Deputy
 from backoffice.models.sessions import CongressSession
 from backoffice.models.units import Unit
@@ -24,7 +24,7 @@ opinion_cosigners = sa.Table(
 )
 
 
-class Opinion(Base):
+class Opinion(Versioned, Base):
     """A deputy's written opinion (书面意见) and the facts of its handling."""
 
     __tablename__ = "opinions"
@@ -72,7 +72,6 @@ class Opinion(Base):
     co_opinion_due_on: Mapped[date | None]
     reply_due_on: Mapped[date | None] = mapped_column(index=True)
 
-    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -106,17 +105,17 @@ class Opinion(Base):
         back_populates="opinion", cascade="all, delete-orphan", order_by="Attachment.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
-
     def __str__(self) -> str:
         return f"第{self.number}号 {self.title}"
 
 
-class CoHandling(Base):
+class CoHandling(Versioned, Base):
     """A co-handler's part (会办) in an opinion: its written opinion and the grades it got."""
 
     __tablename__ = "co_handlings"
     __table_args__ = (sa.UniqueConstraint("opinion_id", "unit_id"),)
+    # It is part of its opinion: a change to it is a change to the opinion too.
+    __version_parent__ = "opinion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opinion_id: Mapped[int] = mapped_column(sa.ForeignKey("opinions.id", ondelete="CASCADE"))

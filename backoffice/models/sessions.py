@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backoffice.models.base import Base
+from backoffice.models.base import Base, Versioned
 
 # DOMAIN.md's default deadlines; each session may change its own.
 DEFAULT_DEADLINES = {
@@ -16,7 +16,7 @@ DEFAULT_DEADLINES = {
 }
 
 
-class CongressSession(Base):
+class CongressSession(Versioned, Base):
     """A congress session (届次会议) whose opinions are handled in one year."""
 
     __tablename__ = "congress_sessions"

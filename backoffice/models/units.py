@@ -5,11 +5,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Base, vocabulary_column
+from backoffice.models.base import Base, Versioned, vocabulary_column
 from importers.vocabulary import UnitKind
 
 
-class Unit(Base):
+class Unit(Versioned, Base):
     """A handling unit (承办单位): a bureau or a town/street."""
 
     __tablename__ = "units"
@@ -34,6 +34,7 @@ class UnitAlias(Base):
     """Another name of a unit (全称, 简称) as written in sheets."""
 
     __tablename__ = "unit_aliases"
+    __version_parent__ = "unit"  # edited inside the unit's form
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
@@ -45,10 +46,11 @@ class UnitAlias(Base):
         return self.alias
 
 
-class LiaisonTerm(Base):
+class LiaisonTerm(Versioned, Base):
     """A person's term as a unit's liaison (联络员); an open term has no end."""
 
     __tablename__ = "liaison_terms"
+    __version_parent__ = "unit"
     __table_args__ = (
         sa.CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ordered_dates"),
     )

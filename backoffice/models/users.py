@@ -8,20 +8,34 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from backoffice.models.base import Base, utcnow, vocabulary_column
+from backoffice.models.base import Base, Versioned, utcnow, vocabulary_column
 from backoffice.models.units import Unit
 
 
 class Role(StrEnum):
-    ADMIN = "admin"  # 区府办: everything
+    """Who a user is; what each role may do is backoffice.access's POLICY.
+
+    The office's work, the system's upkeep and the audit are three roles (三员分立), so
+    that no one account can both act and erase the traces of acting.
+    """
+
+    OPERATOR = "operator"  # 区府办业务管理员: the opinions work
+    SYSADMIN = "sysadmin"  # 系统管理员: users, units, settings
+    AUDITOR = "auditor"  # 审计员: reads the security log and the audit trail
     UNIT = "unit"  # a unit's liaison: its own opinions, the fields a unit fills in
-    LEADER = "leader"  # 区领导: reads everything, changes nothing
+    LEADER = "leader"  # 区领导: reads everything of the opinions work, changes nothing
 
 
-ROLE_LABELS = {Role.ADMIN: "区府办管理员", Role.UNIT: "承办单位联络员", Role.LEADER: "区领导"}
+ROLE_LABELS = {
+    Role.OPERATOR: "业务管理员",
+    Role.SYSADMIN: "系统管理员",
+    Role.AUDITOR: "审计员",
+    Role.UNIT: "承办单位联络员",
+    Role.LEADER: "区领导",
+}
 
 
-class User(UserMixin, Base):
+class User(UserMixin, Versioned, Base):
     __tablename__ = "users"
     __table_args__ = (
         # A unit user belongs to exactly one unit; other roles to none.
@@ -31,8 +45,9 @@ class User(UserMixin, Base):
         ),
     )
 
-    # A password's hash is never written to the audit log.
-    __audit_omit__ = frozenset({"password_hash"})
+    # A password's hash is never written to the audit log (the security log says when
+    # it changed).
+    __audit_omit__ = frozenset({"password_hash", "password_changed_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -42,6 +57,9 @@ class User(UserMixin, Base):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # A password someone else chose (a new account, a reset) is changed at first sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -49,8 +67,11 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         return self.active
 
-    def set_password(self, password: str) -> None:
+    def set_password(self, password: str, *, chosen_by_user: bool = False) -> None:
+        """Set the password; one chosen by someone else must be changed at first sign-in."""
         self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+        self.must_change_password = not chosen_by_user
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

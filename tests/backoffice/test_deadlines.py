@@ -4,9 +4,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from backoffice.deadlines import WorkingCalendar, add_months, due_dates, refresh_due_dates
+from backoffice.deadlines import WorkingCalendar, add_months, due_dates
 from backoffice.extensions import db
-from backoffice.models import CalendarOverride, CongressSession, Opinion
+from backoffice.models import AuditEntry, CalendarOverride, CongressSession, Opinion
+from backoffice.writing.bulk import refresh_due_dates
 
 
 def test_acceptance_counts_working_days_across_spring_festival() -> None:
@@ -56,11 +57,17 @@ def test_stored_due_dates_follow_extensions_settings_and_overrides(app) -> None:
         db.session.commit()
         assert opinion.reply_due_on == date(2017, 6, 20)
 
+        version = opinion.version
         session = opinion.session
         session.accept_working_days = 5
         db.session.add(CalendarOverride(day=date(2017, 2, 21), is_workday=False))
         db.session.commit()
-        assert refresh_due_dates(db.session, [session]) == 322
+        assert refresh_due_dates(db.session, [session.id]) == 322
         db.session.commit()
         db.session.refresh(opinion)
         assert opinion.accept_due_on == date(2017, 2, 28)  # 22,23,24,27,28
+        # The refresh is a change like any other: audited, and the opinion's version rises.
+        trail = db.session.scalars(sa.select(AuditEntry).where(
+            AuditEntry.opinion_id == opinion.id).order_by(AuditEntry.id.desc())).first()
+        assert trail.changes["accept_due_on"][1] == "2017-02-28"
+        assert opinion.version == version + 1

@@ -1,4 +1,6 @@
-"""The first run: migrate, an admin with a one-time password, the demo years."""
+"""The first run: migrate, one account per duty with one-time passwords, the demo years."""
+
+import re
 
 import sqlalchemy as sa
 from click.testing import Result
@@ -7,17 +9,18 @@ from backoffice.extensions import db
 from backoffice.models import AuditEntry, CongressSession, Opinion, Unit, User
 
 
-def test_setup_on_empty_database_creates_admin_and_loads_demo(tmp_path) -> None:
+def test_setup_on_empty_database_creates_the_three_duties_and_loads_demo(tmp_path) -> None:
     from tests.conftest import _app
 
     app = _app(f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path)
     result: Result = app.test_cli_runner().invoke(args=["setup"])
     assert result.exit_code == 0, result.output
-    assert "用户名 admin" in result.output
-    password = result.output.split("密码 ")[-1].split()[0]
+    passwords = dict(re.findall(r"用户名 (\w+)\s+密码 (\S+)", result.output))
+    assert set(passwords) == {"operator", "sysadmin", "auditor"}
     with app.app_context():
-        admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
-        assert admin.check_password(password)
+        for username, password in passwords.items():
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            assert user.role == username and user.check_password(password)
         session_2017 = db.session.scalar(
             sa.select(CongressSession).where(CongressSession.year == 2017)
         )
@@ -43,12 +46,12 @@ def test_create_user_reads_password_from_stdin_and_is_audited(app) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["create-user", "minhang", "--role", "unit", "--unit", "莘庄镇"],
-        input="a-long-password\n",
+        input="Xinzhuang-liaison-2017\n",
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "minhang"))
-        assert user.unit.name == "莘庄镇" and user.check_password("a-long-password")
+        assert user.unit.name == "莘庄镇" and user.check_password("Xinzhuang-liaison-2017")
         entry = db.session.scalar(
             sa.select(AuditEntry).where(
                 AuditEntry.table_name == "users", AuditEntry.record_id == str(user.id)
@@ -60,7 +63,7 @@ def test_create_user_reads_password_from_stdin_and_is_audited(app) -> None:
 
 def test_create_user_rejects_a_unit_user_without_unit(app) -> None:
     result = app.test_cli_runner().invoke(
-        args=["create-user", "nobody", "--role", "unit"], input="a-long-password\n"
+        args=["create-user", "nobody", "--role", "unit"], input="Xinzhuang-liaison-2017\n"
     )
     assert result.exit_code == 2
     assert "--unit" in result.output

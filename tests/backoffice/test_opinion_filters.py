@@ -50,7 +50,7 @@ FILTERS = [
 
 @pytest.mark.parametrize(("name", "value", "condition"), FILTERS, ids=[f[0] for f in FILTERS])
 def test_each_filter_lists_exactly_its_opinions(as_user, app, name, value, condition) -> None:
-    client = as_user("admin")
+    client = as_user("operator")
     with app.app_context():
         chosen = value()
         expected = _count(condition(chosen))
@@ -59,7 +59,7 @@ def test_each_filter_lists_exactly_its_opinions(as_user, app, name, value, condi
 
 
 def test_home_figures_match_the_lists_they_link_to(as_user) -> None:
-    client = as_user("admin")
+    client = as_user("operator")
     page = client.get("/admin/").get_data(as_text=True)
     figures = re.findall(r'href="([^"]+)">\s*<div class="card-body[^>]*>\s*'
                          r'<div class="display-4">(\d+)</div>\s*<div[^>]*>([^<]+)<', page)

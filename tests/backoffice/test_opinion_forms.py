@@ -39,7 +39,7 @@ def _field_error(page: str, field: str) -> str:
 def test_admin_saves_a_reply_date_and_the_trail_shows_old_and_new(as_user, app) -> None:
     opinion = _opinion(app, "0039")
     new_date = (opinion.replied_on - timedelta(days=1)).isoformat()
-    client = as_user("admin")
+    client = as_user("operator")
     response = _edit(client, opinion.id, replied_on=new_date)
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
@@ -49,7 +49,7 @@ def test_admin_saves_a_reply_date_and_the_trail_shows_old_and_new(as_user, app) 
             .where(AuditEntry.opinion_id == opinion.id, AuditEntry.action == "修改")
             .order_by(AuditEntry.id.desc())
         ).first()
-        assert entry.actor == "admin" and entry.source == "web"
+        assert entry.actor == "operator" and entry.source == "web"
         assert entry.changes["replied_on"] == [opinion.replied_on.isoformat(), new_date]
     case_file = client.get(f"/admin/opinion/details/?id={opinion.id}").get_data(as_text=True)
     assert f"答复日期：{opinion.replied_on.isoformat()} → {new_date}" in case_file
@@ -67,7 +67,7 @@ def test_bad_input_is_refused_with_a_message_at_the_field(
     as_user, app, changes, field, message
 ) -> None:
     opinion = _opinion(app, "0026")  # a D reply with a sign-off
-    client = as_user("admin")
+    client = as_user("operator")
     response = _edit(client, opinion.id, **changes)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -81,7 +81,7 @@ def test_bad_input_is_refused_with_a_message_at_the_field(
 
 def test_a_co_handler_equal_to_the_lead_unit_is_refused(as_user, app) -> None:
     opinion = _opinion(app, "0003")  # led by 七宝镇 with two co-handlers
-    client = as_user("admin")
+    client = as_user("operator")
     with app.app_context():
         lead_unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.name == "七宝镇"))
     response = _edit(client, opinion.id, **{"co_handlings-0-unit": str(lead_unit_id)})
@@ -91,7 +91,7 @@ def test_a_co_handler_equal_to_the_lead_unit_is_refused(as_user, app) -> None:
 
 def test_the_second_of_two_concurrent_saves_is_refused(as_user, app) -> None:
     opinion = _opinion(app, "0039")
-    client = as_user("admin")
+    client = as_user("operator")
     url = f"/admin/opinion/edit/?id={opinion.id}"
     first = form_data(client.get(url).get_data(as_text=True))
     second = dict(first)
@@ -111,7 +111,7 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
     with app.app_context():
         new_unit = db.session.scalar(sa.select(Unit).where(Unit.name == "区水务局"))
         new_unit_id = new_unit.id
-    client = as_user("admin")
+    client = as_user("operator")
     response = _edit(client, opinion.id, lead_unit=str(new_unit_id))
     assert response.status_code == 302
     with app.app_context():
@@ -119,14 +119,14 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
             sa.select(Reassignment).where(Reassignment.opinion_id == opinion.id)
         ).all()
         assert [(r.from_unit_id, r.to_unit_id, r.actor) for r in history] == [
-            (opinion.lead_unit_id, new_unit_id, "admin")
+            (opinion.lead_unit_id, new_unit_id, "operator")
         ]
     case_file = client.get(f"/admin/opinion/details/?id={opinion.id}")
     assert "主办单位：浦江镇 → 区水务局" in case_file.get_data(as_text=True)
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted(as_user, app) -> None:
-    client = as_user("admin")
+    client = as_user("auditor")
     with app.app_context():
         entry_id = db.session.scalar(sa.select(AuditEntry.id).limit(1))
     assert client.get(f"/admin/audit/edit/?id={entry_id}").status_code == 403

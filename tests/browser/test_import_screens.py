@@ -16,7 +16,7 @@ def test_admin_uploads_a_list_previews_it_applies_the_valid_rows_and_undoes(
         path = assignment_list(tmp_path / "交办清单.xlsx", [
             opinion_row(1), opinion_row(2, 主办单位="区交通局"), opinion_row(3)])
 
-    sign_in_as("admin")
+    sign_in_as("operator")
     page.get_by_role("link", name="办理", exact=True).click()
     page.get_by_role("link", name="导入表格", exact=True).click()
     page.locator("#files").set_input_files(str(path))

@@ -25,7 +25,7 @@ def test_admin_finds_0039_changes_its_reply_date_and_sees_it_in_the_trail(
         new_date = (old_date - timedelta(days=2)).isoformat()
         opinion_id = opinion.id
 
-    sign_in_as("admin")
+    sign_in_as("operator")
     page.get_by_role("link", name="办理", exact=True).click()
     page.get_by_role("link", name="书面意见", exact=True).click()
     page.screenshot(path=artifact_path("opinions-list.png"), full_page=False)
@@ -43,7 +43,7 @@ def test_admin_finds_0039_changes_its_reply_date_and_sees_it_in_the_trail(
     page.goto(f"/admin/opinion/details/?id={opinion_id}")
     trail = page.locator(".audit-trail")
     assert f"答复日期：{old_date.isoformat()} → {new_date}" in trail.inner_text()
-    assert "admin" in trail.inner_text()
+    assert "operator" in trail.inner_text()
 
 
 def test_a_unit_user_sees_only_its_units_opinions(app, page, sign_in_as, artifact_path) -> None:

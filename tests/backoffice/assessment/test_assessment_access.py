@@ -55,14 +55,14 @@ def _stored(app) -> tuple:
 
 def _rules_form(app) -> dict:
     client = app.test_client()
-    sign_in(client, "admin")
+    sign_in(client, "operator")
     data = form_data(client.get("/admin/assessment/rules/?year=2017").get_data(as_text=True))
     return {key: value for key, value in data.items() if key != "csrf_token"}
 
 
 def test_admin_opens_every_page_and_changes_rules_and_publishes(as_user, app, published_2017):
     form = _rules_form(app)
-    client = as_user("admin")
+    client = as_user("operator")
     assert set(_statuses(client, _pages(published_2017)).values()) == {200}
     assert _posts(client, form) == {CHANGES[0]: 302, CHANGES[1]: 200, CHANGES[2]: 302}
 

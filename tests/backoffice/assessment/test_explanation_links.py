@@ -37,7 +37,7 @@ def _opinions_of(unit: str) -> dict[int, str]:
 
 
 def test_each_sentence_links_to_the_opinions_behind_it(as_user, app) -> None:
-    client = as_user("admin")
+    client = as_user("operator")
     url = "/admin/assessment/unit/?year=2017&as_of=2017-12-15&unit=区大居办"
     page = client.get(url).get_data(as_text=True)
     with app.app_context():

@@ -36,7 +36,7 @@ def _publish(client) -> str:
 
 
 def test_a_published_result_stays_as_published_and_republishing_shows_changes(as_user, app) -> None:
-    client = as_user("admin")
+    client = as_user("operator")
     first_url = _publish(client)
     assert "已发布2017年度考核结果第1版。" in client.get(first_url).get_data(as_text=True)
     first_page = client.get(first_url).get_data(as_text=True)
@@ -46,7 +46,7 @@ def test_a_published_result_stays_as_published_and_republishing_shows_changes(as
         first = db.session.scalar(sa.select(PublishedAssessment))
         first_id = first.id
         assert (first.year, first.version, first.as_of) == (2017, 1, date(2017, 12, 15))
-        assert first.published_by == "admin" and first.published_at is not None
+        assert first.published_by == "operator" and first.published_at is not None
         assert first.rules == RULESET_2017.to_dict()
         assert first.result == expected_assessment(2017)
 
@@ -94,11 +94,11 @@ def test_the_trail_notes_who_published_which_version_without_copying_the_result(
 ) -> None:
     from backoffice.models import AuditEntry
 
-    _publish(as_user("admin"))
+    _publish(as_user("operator"))
     with app.app_context():
         entry = db.session.scalars(
             sa.select(AuditEntry).where(AuditEntry.table_name == "published_assessments")
         ).one()
-        assert entry.actor == "admin" and entry.action == "新增"
+        assert entry.actor == "operator" and entry.action == "新增"
         assert entry.changes["version"] == [None, 1]
         assert "result" not in entry.changes and "explanations" not in entry.changes

@@ -54,7 +54,7 @@ def _field_messages(page: str, name: str) -> str:
 
 
 def test_admin_edits_rules_in_the_form_with_messages_by_the_fields(as_user, app) -> None:
-    client = as_user("admin")
+    client = as_user("operator")
     page = client.get(f"{RULES}?year=2018").get_data(as_text=True)
     assert "2018年尚无专门的考核规则，沿用2017年度规则。" in page
     data = form_data(page)
@@ -84,8 +84,8 @@ def test_admin_edits_rules_in_the_form_with_messages_by_the_fields(as_user, app)
         rules = ruleset_for_year(db.session, 2018)
         assert rules == replace(RULESET_2017, year=2018, min_score=85, downgrade_overdue=None)
         row = db.session.scalar(sa.select(AssessmentRuleset).where(AssessmentRuleset.year == 2018))
-        assert row.updated_by == "admin"
+        assert row.updated_by == "operator"
         entry = db.session.scalar(
             sa.select(AuditEntry).where(AuditEntry.table_name == "assessment_rulesets")
         )
-        assert entry.actor == "admin" and entry.action == "新增"
+        assert entry.actor == "operator" and entry.action == "新增"

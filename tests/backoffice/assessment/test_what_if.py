@@ -29,7 +29,7 @@ def _row(page: str, unit: str) -> str:
 
 
 def test_what_if_shows_the_ranking_change_side_by_side_and_saves_nothing(as_user, app) -> None:
-    client = as_user("admin")
+    client = as_user("operator")
     data = form_data(client.get(f"{RULES}?year=2017").get_data(as_text=True))
     before = _stored(app)
     # A stricter bar and one place fewer in the first tier.

@@ -186,9 +186,9 @@ def test_an_update_is_planned_field_by_field_applied_and_audited(app, tmp_path, 
         assert result.applied
         opinion = opinion_2017("0002")
         assert opinion.lead_unit.name == "浦江镇"
-        assert [r.reason for r in db.session.scalars(
+        assert [(r.from_unit.name, r.to_unit.name, r.actor) for r in db.session.scalars(
             sa.select(Reassignment).where(Reassignment.opinion_id == opinion.id))] == [
-            "导入时主办单位变更"]
+            ("区农委", "浦江镇", "admin")]
         entry = db.session.scalar(sa.select(AuditEntry).where(
             AuditEntry.table_name == "opinions", AuditEntry.opinion_id == opinion.id,
             AuditEntry.action == "修改", AuditEntry.actor == "admin"))

@@ -1,9 +1,11 @@
-"""Bulk inserts, updates and deletes that leave an image and an audit entry for each row.
+"""The bulk entry of the one write path: inserts, updates and deletes with Core
+statements, many rows at a time inside the caller's transaction (the ORM would cost a
+Python object and a flush per row), keeping the same rules as the ORM entry.
 
-Everything goes through Core statements executed many rows at a time inside the
-caller's transaction: the ORM would cost a Python object and a flush per row. Each
-row written gets an `ImportChange` (its image before and the values written, so the
-import can be undone) and an audit entry (through `audit.record_bulk`).
+Each row written gets an audit entry (through `audit.record_bulk`) and, within an import
+(a run), an `ImportChange` (its image before and the values written, so that the import
+can be undone). An opinion's due dates follow its inputs, a new lead unit leaves a
+reassignment, versioned rows go up a version and so do the wholes of changed parts.
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.audit import Recorded, record_bulk
+from backoffice.audit import Recorded, current_actor, record_bulk
 from backoffice.imports.images import encode_row
-from backoffice.models import AuditAction, AuditEntry, ChangeAction, ImportChange, ImportRun
+from backoffice.models import (
+    AuditAction,
+    AuditEntry,
+    Base,
+    ChangeAction,
+    ImportChange,
+    ImportRun,
+)
 from backoffice.models.base import utcnow
+from backoffice.writing import rules
 
 BATCH = 1000
 READ_BATCH = 500
@@ -55,6 +65,11 @@ class Writer:
         self._audit: list[Recorded] = []
         self._next_id: dict[str, int] = {}
         self._statements: dict[tuple[str, tuple[str, ...]], tuple[str, list]] = {}
+        self.due_dates = rules.DueDateBook(db_session)
+        self.tables = Base.metadata.tables
+        # Rows whose version this writer raised, and wholes whose parts it changed.
+        self._raised: set[tuple[str, Any]] = set()
+        self._wholes: dict[str, set[Any]] = defaultdict(set)
 
     # -- inserts ----------------------------------------------------------------------------
     def insert(self, table: sa.Table, rows: Sequence[dict[str, Any]],
@@ -65,6 +80,8 @@ class Writer:
         `also` adds changes to each row's audit entry that are not its columns (the
         co-handlers and co-signers of a new opinion, whose own rows are not logged apart).
         """
+        rows = [self._completed(table, row) for row in rows]
+        self._note_wholes(table, rows)
         keyed_by_id = _has_id(table)
         ids: list[Any] = []
         extra = also or [None] * len(rows)
@@ -100,6 +117,26 @@ class Writer:
             ids.extend(new_ids)
             self._flush_if_full()
         return ids
+
+    def _completed(self, table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+        """Return a new row with what the rules give it: version, times, due dates."""
+        given = {}
+        if rules.is_versioned(table) and row.get("version") is None:
+            given["version"] = 1
+        for stamp in ("created_at", "updated_at"):
+            if stamp in table.c and row.get(stamp) is None:
+                given[stamp] = self.now
+        if table.name == "opinions" and not all(c in row for c in rules.DUE_COLUMNS):
+            given.update(self.due_dates.columns(row["session_id"], row["assigned_on"],
+                                                row.get("reply_extension_months")))
+        return {**row, **given} if given else row
+
+    def _note_wholes(self, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+        whole = rules.version_parents().get(table.name)
+        if whole is not None:
+            _name, whole_table, column = whole
+            self._wholes[whole_table].update(row[column] for row in rows
+                                             if row.get(column) is not None)
 
     def _insert_many(self, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
         """Insert rows of the same columns in one executemany.
@@ -146,9 +183,10 @@ class Writer:
 
     # -- updates ----------------------------------------------------------------------------
     def update(self, table: sa.Table, updates: Sequence[tuple[int, dict[str, Any]]],
-               described: Sequence[Described], *, versioned: bool = False,
+               described: Sequence[Described], *,
                also: dict[int, dict[str, list[Any]]] | None = None) -> None:
-        """Set columns of rows by id; `versioned` rows get version + 1 and updated_at.
+        """Set columns of rows by id, with what the rules add (a version, due dates, a
+        reassignment).
 
         `also` adds changes to a row's audit entry that are not its columns (co-signers).
         """
@@ -158,11 +196,17 @@ class Writer:
             merged.setdefault(row_id, {}).update(values)
             about[row_id] = description
         current = self.read(table, list(merged))
+        self._note_wholes(table, list(current.values()))
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        reassigned: list[tuple[dict[str, Any], Described]] = []
         for row_id, values in merged.items():
             before = current[row_id]
-            if versioned:
-                values = {**values, "version": before["version"] + 1, "updated_at": self.now}
+            values = {**values, **self._follows(table, before, values)}
+            if table.name == "opinions" and values.get("lead_unit_id", before["lead_unit_id"]) \
+                    != before["lead_unit_id"]:
+                reassigned.append((rules.reassignment(
+                    row_id, before["lead_unit_id"], values["lead_unit_id"],
+                    current_actor().name), Described(f"{about[row_id].label} 改派", row_id)))
             key = {"id": row_id}
             first = (table.name, row_id) not in self._imaged
             self._imaged.add((table.name, row_id))
@@ -179,7 +223,27 @@ class Writer:
                          .values({name: sa.bindparam(f"v_{name}") for name in columns}))
             for batch in chunks(parameters, BATCH):
                 self.connection.execute(statement, list(batch))
+        if reassigned:
+            rows, labels = zip(*reassigned, strict=True)
+            self.insert(self.tables["reassignments"], list(rows), list(labels))
         self._flush_if_full()
+
+    def _follows(self, table: sa.Table, before: dict[str, Any],
+                 values: dict[str, Any]) -> dict[str, Any]:
+        """Return what a change of before to values brings with it: a version, a time,
+        due dates when their inputs change."""
+        follows: dict[str, Any] = {}
+        if rules.is_versioned(table):
+            follows["version"] = before["version"] + 1
+            self._raised.add((table.name, before["id"]))
+        if "updated_at" in table.c:
+            follows["updated_at"] = self.now
+        if table.name == "opinions" and any(
+                name in values and values[name] != before[name] for name in rules.DUE_INPUTS):
+            merged = {**before, **values}
+            follows.update(self.due_dates.columns(merged["session_id"], merged["assigned_on"],
+                                                  merged["reply_extension_months"]))
+        return follows
 
     # -- deletes ----------------------------------------------------------------------------
     def delete(self, table: sa.Table, keys: Sequence[dict[str, Any]],
@@ -189,6 +253,7 @@ class Writer:
             return
         described = described if audit else [None] * len(keys)
         rows = self.read_keys(table, keys)
+        self._note_wholes(table, list(rows.values()))
         for key, description in zip(keys, described, strict=True):
             before = rows[_flat(key)]
             self._imaged.add((table.name, _flat(key)))
@@ -282,6 +347,41 @@ class Writer:
         if self._audit:
             record_bulk(self.db_session, self._audit)
             self._audit = []
+        self._raise_wholes()
+
+    def _raise_wholes(self) -> None:
+        """Raise the version of each whole whose parts changed, unless this writer raised
+        it already (once is enough for a stale form to fail)."""
+        for name, ids in self._wholes.items():
+            table = self.tables[name]
+            fresh = sorted(i for i in ids if (name, i) not in self._raised)
+            for batch in chunks(fresh, BATCH):
+                self.connection.execute(sa.update(table).where(table.c.id.in_(batch))
+                                        .values(version=table.c.version + 1))
+            self._raised.update((name, i) for i in fresh)
+        self._wholes.clear()
+
+
+def refresh_due_dates(db_session: orm.Session, session_ids: Sequence[int]) -> int:
+    """Recompute the stored due dates of the sessions' opinions after their periods or
+    the working calendar changed, audited like any change; return how many moved."""
+    opinions = Base.metadata.tables["opinions"]
+    writer = Writer(db_session, None)
+    updates, described = [], []
+    query = sa.select(opinions.c.id, opinions.c.number, opinions.c.title, opinions.c.session_id,
+                      opinions.c.assigned_on, opinions.c.reply_extension_months,
+                      *(opinions.c[name] for name in rules.DUE_COLUMNS)) \
+        .where(opinions.c.session_id.in_(session_ids))
+    for row in db_session.execute(query):
+        due = writer.due_dates.columns(row.session_id, row.assigned_on,
+                                       row.reply_extension_months)
+        moved = {name: value for name, value in due.items() if row._mapping[name] != value}
+        if moved:
+            updates.append((row.id, moved))
+            described.append(Described(f"第{row.number}号 {row.title}", row.id))
+    writer.update(opinions, updates, described)
+    writer.flush()
+    return len(updates)
 
 
 def _has_id(table: sa.Table) -> bool:

@@ -1,0 +1,122 @@
+"""The ORM entry of the one write path: flush hooks on every session (screens, the CLI).
+
+Before each flush, in this order: due dates, reassignments, versions of wholes whose parts
+changed; then the audit trail reads the result, so it records the due dates and the
+reassignment too. After the flush, the audit entries are written in the same transaction.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+from sqlalchemy.orm.base import NO_VALUE
+
+from backoffice import audit
+from backoffice.models import Opinion, Reassignment
+from backoffice.writing import rules
+
+
+def _keep_due_dates(db_session: orm.Session) -> None:
+    book = None
+    for opinion in [*db_session.new, *db_session.dirty]:
+        if not isinstance(opinion, Opinion):
+            continue
+        state = sa.inspect(opinion)
+        if not (state.pending or opinion.reply_due_on is None or any(
+                state.attrs[name].history.has_changes() for name in (*rules.DUE_INPUTS,
+                                                                     "session"))):
+            continue
+        book = book or rules.DueDateBook(db_session)
+        session_id = opinion.session.id if opinion.session is not None else opinion.session_id
+        for column, value in book.columns(session_id, opinion.assigned_on,
+                                          opinion.reply_extension_months).items():
+            setattr(opinion, column, value)
+
+
+def _unit_id(value: object) -> int | None:
+    return getattr(value, "id", value)
+
+
+def _lead_unit_change(opinion: Opinion) -> tuple[int, int] | None:
+    """Return (old, new) lead unit ids when the lead unit changed in this flush."""
+    state = sa.inspect(opinion)
+    for key in ("lead_unit", "lead_unit_id"):
+        history = state.attrs[key].history
+        if history.deleted and history.added:
+            old, new = _unit_id(history.deleted[0]), _unit_id(history.added[0])
+            if old is not None and old != new:
+                return old, new
+    return None
+
+
+def _record_reassignments(db_session: orm.Session) -> None:
+    actor = audit.current_actor().name
+    for opinion in [o for o in db_session.dirty if isinstance(o, Opinion)]:
+        change = _lead_unit_change(opinion)
+        if change:
+            row = rules.reassignment(None, *change, actor)
+            del row["opinion_id"]
+            opinion.reassignments.append(Reassignment(**row))
+
+
+def _whole(db_session: orm.Session, part: object) -> object | None:
+    name, _table, column = rules.version_parents()[sa.inspect(part).mapper.local_table.name]
+    whole = sa.inspect(part).attrs[name].loaded_value
+    if whole is NO_VALUE or whole is None:
+        key = getattr(part, column)
+        if key is None:
+            return None
+        relationship = sa.inspect(part).mapper.relationships[name]
+        with db_session.no_autoflush:
+            whole = db_session.get(relationship.mapper.class_, key)
+    return whole
+
+
+def _raise_versions(db_session: orm.Session) -> None:
+    """Raise the version of each whole whose parts change, and of each record whose only
+    change is a collection (its co-signers): neither touches the record's own row."""
+    parents = rules.version_parents()
+    raised: set[int] = set()
+    changed = [*db_session.new, *db_session.dirty, *db_session.deleted]
+    for obj in changed:
+        if sa.inspect(obj).mapper.local_table.name in parents:
+            whole = _whole(db_session, obj)
+            if whole is not None and not sa.inspect(whole).pending \
+                    and whole not in db_session.deleted:
+                _raise(whole, raised)
+    for obj in db_session.dirty:
+        if rules.is_versioned(sa.inspect(obj).mapper.local_table) and \
+                db_session.is_modified(obj, include_collections=True):
+            _raise(obj, raised)
+
+
+def _raise(record: object, raised: set[int]) -> None:
+    if id(record) in raised:
+        return
+    raised.add(id(record))
+    if not sa.inspect(record).attrs["version"].history.has_changes():
+        record.version = record.version + 1
+
+
+def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
+    _keep_due_dates(db_session)
+    _record_reassignments(db_session)
+    _raise_versions(db_session)
+    audit.collect(db_session)
+
+
+def _after_flush(db_session: orm.Session, _flush_context) -> None:
+    audit.write(db_session)
+
+
+def _after_rollback(db_session: orm.Session, *_args) -> None:
+    audit.forget(db_session)
+
+
+def listen() -> None:
+    """Keep the rules in every ORM session; safe to call once per app."""
+    for name, listener in (
+        ("before_flush", _before_flush),
+        ("after_flush", _after_flush),
+        ("after_rollback", _after_rollback),
+    ):
+        if not event.contains(orm.Session, name, listener):
+            event.listen(orm.Session, name, listener)

@@ -1,0 +1,71 @@
+"""The rules every write keeps, over plain values: both write paths call these."""
+
+from datetime import date
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from backoffice import deadlines
+from backoffice.models import Base, CongressSession
+
+# An opinion's stored due dates, and the columns they follow from.
+DUE_COLUMNS = ("accept_due_on", "consult_due_on", "co_opinion_due_on", "reply_due_on")
+DUE_INPUTS = ("assigned_on", "reply_extension_months", "session_id")
+
+
+def due_columns(dates: deadlines.DueDates) -> dict[str, date]:
+    return dict(zip(DUE_COLUMNS, (dates.accept, dates.consult, dates.co_opinion, dates.reply),
+                    strict=True))
+
+
+class DueDateBook:
+    """Due dates for opinions of one database, the calendar and sessions read once."""
+
+    def __init__(self, db_session: orm.Session) -> None:
+        self.db_session = db_session
+        self._calendar: deadlines.WorkingCalendar | None = None
+        self._sessions: dict[int, CongressSession] = {}
+        self._found: dict[tuple[int, date, int | None], dict[str, date]] = {}
+
+    def columns(self, session_id: int, assigned_on: date,
+                extension: int | None) -> dict[str, date]:
+        """Return the due-date columns of an opinion assigned on assigned_on."""
+        key = (session_id, assigned_on, extension)
+        if key not in self._found:
+            if self._calendar is None:
+                self._calendar = deadlines.load_calendar(self.db_session)
+            if session_id not in self._sessions:
+                with self.db_session.no_autoflush:
+                    self._sessions[session_id] = self.db_session.get(CongressSession,
+                                                                     session_id)
+            self._found[key] = due_columns(deadlines.due_dates(
+                assigned_on, self._sessions[session_id], self._calendar, extension))
+        return self._found[key]
+
+
+def reassignment(opinion_id: int | None, from_unit_id: int, to_unit_id: int,
+                 actor: str) -> dict[str, Any]:
+    """Return the reassignment row a change of lead unit leaves (the reason is the
+    office's to give)."""
+    return {"opinion_id": opinion_id, "from_unit_id": from_unit_id, "to_unit_id": to_unit_id,
+            "reassigned_on": date.today(), "reason": "", "actor": actor}
+
+
+def is_versioned(table: sa.Table) -> bool:
+    return "version" in table.c
+
+
+@cache
+def version_parents() -> dict[str, tuple[str, str, str]]:
+    """Map each part's table to (its relationship, the whole's table, the foreign key)."""
+    found = {}
+    for mapper in Base.registry.mappers:
+        name = getattr(mapper.class_, "__version_parent__", None)
+        if name is None:
+            continue
+        relationship = mapper.relationships[name]
+        (column,) = relationship.local_columns
+        found[mapper.local_table.name] = (name, relationship.mapper.local_table.name, column.key)
+    return found
