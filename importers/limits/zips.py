@@ -1,0 +1,150 @@
+"""Count and measure a zip container's parts without trusting what its directory says.
+
+A part's sizes in the central directory are whatever the file's maker wrote: calamine's
+zip reader inflates a part's deflate stream to its end whatever size is declared. So
+every part is inflated here, a step at a time and never past the limits, and measured.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from importers.limits.rules import Limits, OverLimit, size_text
+from importers.problems import ReadError
+
+CORRUPT = "文件已损坏或不是有效的表格文件，无法读取"
+_READ = 1 << 16
+_STEP = 1 << 20  # inflate at most this much at a time, so a bomb never sits in memory
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and extra's lengths
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+# An XML part in UTF-16 hides its tags from a byte search; no office suite writes one.
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the container, its size inflated, and whether it holds the marker looked for."""
+
+    info: zipfile.ZipInfo
+    size: int
+    marked: bool
+
+    @property
+    def name(self) -> str:
+        return self.info.filename
+
+
+class Container:
+    """A zip file's parts, read within the limits."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+        try:
+            with zipfile.ZipFile(path) as archive:
+                self.infos = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+            raise ReadError(f"{CORRUPT}（{error}）") from None
+        self.file_size = path.stat().st_size
+        self._check_declared()
+
+    def _check_declared(self) -> None:
+        limits = self.limits
+        if len(self.infos) > limits.members:
+            raise OverLimit(f"文件内部含有 {len(self.infos)} 个部分，"
+                            f"超过 {limits.members} 个的上限，不像是正常的表格文件")
+        for info in self.infos:
+            if info.file_size > limits.member_bytes:
+                raise OverLimit(f"文件中的“{info.filename}”解压后为 {size_text(info.file_size)}，"
+                                f"超过单个部分 {size_text(limits.member_bytes)} 的上限")
+        total = sum(info.file_size for info in self.infos)
+        if total > limits.inflated_bytes:
+            raise OverLimit(f"文件解压后共 {size_text(total)}，"
+                            f"超过 {size_text(limits.inflated_bytes)} 的上限")
+
+    def measure(self, marker: bytes) -> list[Part]:
+        """Inflate every part within the limits; return each with its real size.
+
+        A part is marked when its bytes contain `marker` (for example b"sheetData": a
+        part a reader could take cells from, wherever the workbook's relations point).
+        """
+        parts, total = [], 0
+        for info in self.infos:
+            size, marked, tail, first = 0, False, b"", True
+            for chunk in self.inflate(info):
+                if first and chunk.startswith(_UTF16_STARTS):
+                    raise ReadError(f"文件中的“{info.filename}”使用 UTF-16 编码，无法检查；"
+                                    "请用 Excel 或 WPS 另存为 .xlsx 后重新导入")
+                first = False
+                size += len(chunk)
+                if not marked and marker:
+                    window = tail + chunk
+                    marked = marker in window
+                    tail = window[-(len(marker) - 1):]
+            total += size
+            if total > self.limits.inflated_bytes:
+                raise OverLimit(f"文件解压后超过 {size_text(self.limits.inflated_bytes)} 的上限"
+                                f"{self._declared_note(sum(i.file_size for i in self.infos))}")
+            parts.append(Part(info, size, marked))
+        return parts
+
+    def inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """Yield a part's bytes inflated; raise OverLimit once they pass the part limit."""
+        if info.flag_bits & 0x1:
+            raise ReadError(f"{CORRUPT}（“{info.filename}”已加密）")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ReadError(f"{CORRUPT}（“{info.filename}”使用了不支持的压缩方式）")
+        cap = self.limits.member_bytes
+        size = 0
+        for chunk in self._raw(info):
+            size += len(chunk)
+            if size > cap:
+                raise OverLimit(f"文件中的“{info.filename}”解压后超过单个部分 "
+                                f"{size_text(cap)} 的上限{self._declared_note(info.file_size)}")
+            yield chunk
+
+    def _declared_note(self, declared: int) -> str:
+        return f"（文件目录中只标注了 {size_text(declared)}，与实际不符）" if declared else ""
+
+    def _raw(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """Yield the part's inflated bytes, a step at a time."""
+        with self.path.open("rb") as handle:
+            handle.seek(info.header_offset)
+            header = handle.read(_LOCAL_HEADER.size)
+            if len(header) < _LOCAL_HEADER.size:
+                raise ReadError(f"{CORRUPT}（“{info.filename}”不完整）")
+            signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+            if signature != _LOCAL_SIGNATURE:
+                raise ReadError(f"{CORRUPT}（“{info.filename}”的位置有误）")
+            handle.seek(name_length + extra_length, 1)
+            left = min(info.compress_size, max(self.file_size - handle.tell(), 0))
+            inflater = (zlib.decompressobj(-zlib.MAX_WBITS)
+                        if info.compress_type == zipfile.ZIP_DEFLATED else None)
+            while left > 0:
+                data = handle.read(min(_READ, left))
+                if not data:
+                    break
+                left -= len(data)
+                if inflater is None:
+                    yield data
+                    continue
+                yield from _inflate(inflater, data, info.filename)
+                if inflater.eof:
+                    break
+
+
+def _inflate(inflater: zlib._Decompress, data: bytes, name: str) -> Iterator[bytes]:
+    try:
+        while data:
+            out = inflater.decompress(data, _STEP)
+            data = inflater.unconsumed_tail
+            if out:
+                yield out
+            if inflater.eof:
+                return
+    except zlib.error as error:
+        raise ReadError(f"{CORRUPT}（“{name}”：{error}）") from None
