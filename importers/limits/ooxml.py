@@ -108,14 +108,10 @@ class _SheetCells:
                 self.counted = True
                 row, column = self.cell
                 extent = self.extent
-                if row >= extent.rows:
-                    extent.rows = row + 1
-                    if row >= self.limits.rows:
+                if row >= extent.rows or column >= extent.columns:
+                    extent.grow(row + 1, column + 1)
+                    if extent.rows > self.limits.rows or extent.columns > self.limits.columns:
                         self.tally.used(self.sheet, extent)  # raises, naming the limit
-                if column >= extent.columns:
-                    extent.columns = column + 1
-                    if column >= self.limits.columns:
-                        self.tally.used(self.sheet, extent)
             return
         if self.state is _DATA:
             tag = LOCAL_NAMES[name]
