@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
-from importers.limits.xmlscan import LOCAL_NAMES, local, scan
+from importers.limits.xmlscan import LOCAL_NAMES, local, scan, text
 from importers.limits.zips import CORRUPT, Container, Part
 from importers.problems import ReadError
 
@@ -203,7 +203,8 @@ def _relations(container: Container, part: Part | None, folder: str) -> dict[str
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if local(name) == "Relationship" and "Id" in attrs:
-            found[attrs["Id"]] = (_resolve(folder, attrs.get("Target", "")), attrs.get("Type", ""))
+            found[attrs["Id"]] = (_resolve(folder, text(attrs.get("Target", ""))),
+                                  attrs.get("Type", ""))
 
     scan(container.inflate(part.info), start, lambda _name: None, part.name)
     return found
@@ -226,7 +227,7 @@ def _workbook_sheets(container: Container, part: Part) -> list[tuple[str, str]]:
     def start(name: str, attrs: dict[str, str]) -> None:
         if local(name) == "sheet":
             rid = next((value for key, value in attrs.items() if local(key) == "id"), "")
-            sheets.append((attrs.get("name", ""), rid))
+            sheets.append((text(attrs.get("name", "")), rid))
             check_sheet_count(len(sheets), container.limits)
 
     scan(container.inflate(part.info), start, lambda _name: None, part.name)

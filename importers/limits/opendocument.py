@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
-from importers.limits.xmlscan import local, scan
+from importers.limits.xmlscan import local, scan, text
 from importers.limits.zips import CORRUPT, Container
 from importers.problems import ReadError
 
@@ -94,7 +94,7 @@ class _Tables:
             return
         self.sheets += 1
         check_sheet_count(self.sheets, self.limits)
-        self.sheet = attrs.get("table:name", f"第{self.sheets}个工作表")
+        self.sheet = text(attrs.get("table:name", f"第{self.sheets}个工作表"))
         self.extent = Extent()
         self.row = self.row_repeats = 0
 

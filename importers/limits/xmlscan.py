@@ -28,6 +28,11 @@ def local(name: str) -> str:
     return LOCAL_NAMES[name]
 
 
+def text(value: str) -> str:
+    """Return an attribute value the scan read as Latin-1 as the UTF-8 text it was."""
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
 def scan(chunks: Iterable[bytes], start: Start, end: End, where: str) -> None:
     """Feed the chunks to expat, calling start and end for every element."""
     # Read as Latin-1 whatever the part declares: tags and references are ASCII, and
