@@ -6,9 +6,11 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from importers import read_file
+from importers.annotating import annotate
 from importers.limits import DEFAULT_LIMITS, Limits, OverLimit, check_workbook
 from importers.problems import ReadError
 from tests.importers.hostile_files import (
@@ -169,6 +171,14 @@ def test_a_csv_field_past_the_csv_reader_s_limit_is_a_read_error(tmp_path):
         check_workbook(path)
     [problem] = read_file(path).problems
     assert problem.message.startswith("文件第 2 行无法读取")
+
+
+def test_an_annotated_copy_of_a_refused_file_holds_its_problems_alone(tmp_path):
+    path = a1_and_xfd(tmp_path / "bomb.xlsx")
+    [problem] = read_file(path).problems
+    book = openpyxl.load_workbook(annotate(path, [problem], tmp_path / "annotated.xlsx"))
+    assert book.sheetnames == ["导入问题"]
+    assert book["导入问题"]["D2"].value == problem.message
 
 
 def test_limits_round_trip_through_settings():
