@@ -73,8 +73,7 @@ def _bound(chunks: Iterator[bytes], sheet: str, tally: Tally) -> Extent | None:
             return None
         if head and (found := _DIMENSION.search(body)):
             head = False
-            reference = found.group(1).decode()
-            _SheetCells(sheet, tally)._declared(reference)
+            _check_declared(found.group(1).decode(), sheet, tally)
         cells = _CELL_TAG.findall(body)
         if not cells:
             continue
@@ -128,7 +127,7 @@ class _SheetCells:
         elif self.state is _HEAD:
             tag = LOCAL_NAMES[name]
             if tag == "dimension" and (reference := attrs.get("ref")):
-                self._declared(reference)
+                _check_declared(reference, self.sheet, self.tally)
             elif tag == "sheetData":
                 self.state = _DATA
 
@@ -145,15 +144,17 @@ class _SheetCells:
             elif tag == "sheetData":
                 self.state = _DONE
 
-    def _declared(self, reference: str) -> None:
-        extent = Extent()
-        for corner in reference.split(":"):
-            try:
-                row, column = _position(corner, self.sheet)
-            except ReadError:
-                return  # calamine refuses the sheet itself
-            extent.grow(row + 1, column + 1)
-        self.tally.declared(self.sheet, reference, extent)
+
+def _check_declared(reference: str, sheet: str, tally: Tally) -> None:
+    """Check the range a sheet's <dimension> declares (one calamine cannot read it refuses)."""
+    extent = Extent()
+    for corner in reference.split(":"):
+        try:
+            row, column = _position(corner, sheet)
+        except ReadError:
+            return
+        extent.grow(row + 1, column + 1)
+    tally.declared(sheet, reference, extent)
 
 
 _HEAD, _DATA, _DONE = "head", "data", "done"  # before, inside and after sheetData

@@ -44,6 +44,7 @@ class Container:
 
     def __init__(self, path: Path, limits: Limits) -> None:
         self.path, self.limits = path, limits
+        _check_directory(path, limits)
         try:
             with zipfile.ZipFile(path) as archive:
                 self.infos = archive.infolist()
@@ -55,8 +56,7 @@ class Container:
     def _check_declared(self) -> None:
         limits = self.limits
         if len(self.infos) > limits.members:
-            raise OverLimit(f"文件内部含有 {len(self.infos)} 个部分，"
-                            f"超过 {limits.members} 个的上限，不像是正常的表格文件")
+            raise OverLimit(_too_many(len(self.infos), limits))
         for info in self.infos:
             if info.file_size > limits.member_bytes:
                 raise OverLimit(f"文件中的“{info.filename}”解压后为 {size_text(info.file_size)}，"
@@ -135,6 +135,36 @@ class Container:
                 yield from _inflate(inflater, data, info.filename)
                 if inflater.eof:
                     break
+
+
+_END = struct.Struct("<4s4H2IH")  # end of central directory: ..., entries, size, offset
+_END_SIGNATURE = b"PK\x05\x06"
+_ENTRY_BYTES = 1024  # a generous size for one directory entry (46 bytes and its name)
+
+
+def _check_directory(path: Path, limits: Limits) -> None:
+    """Refuse a central directory too long for the parts allowed, before it is parsed.
+
+    zipfile makes an object per entry, walking as many bytes as the directory says it
+    has: a 40 MB file of empty entries would cost hundreds of megabytes to list.
+    """
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(size - _END.size - 0xFFFF, 0))
+        tail = handle.read()
+    at = tail.rfind(_END_SIGNATURE)
+    if at < 0 or at + _END.size > len(tail):
+        return  # not a zip: zipfile says so
+    entries, directory = _END.unpack_from(tail, at)[4:6]
+    if entries > limits.members or directory > limits.members * _ENTRY_BYTES:
+        # The count may be understated (zip64 writes 0xFFFF); the directory's size is not.
+        raise OverLimit(_too_many(entries if entries > limits.members else directory // 46,
+                                  limits))
+
+
+def _too_many(count: int, limits: Limits) -> str:
+    return f"文件内部含有 {count} 个部分，超过 {limits.members} 个的上限，不像是正常的表格文件"
 
 
 def _inflate(inflater: zlib._Decompress, data: bytes, name: str) -> Iterator[bytes]:

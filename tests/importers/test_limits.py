@@ -4,6 +4,7 @@ import resource
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -96,6 +97,14 @@ def test_a_deflate_bomb_that_lies_about_its_size_is_refused_by_inflating_it(tmp_
 def test_everything_inflated_together_is_limited_too(tmp_path):
     path = deflate_bomb(tmp_path / "zeros.xlsx", inflated=64 * 2**20, declared=1024)
     assert "文件解压后超过 16.0 MB 的上限" in refusal(path, Limits(inflated_bytes=16 * 2**20))
+
+
+def test_too_many_parts_are_refused_before_the_directory_is_listed(tmp_path):
+    path = write_xlsx_parts(tmp_path / "parts.xlsx", {"Sheet1": cells_sheet([("A1", 1)])})
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(2000):
+            archive.writestr(f"xl/media/{number}.bin", b"")
+    assert refusal(path) == "文件内部含有 2005 个部分，超过 2000 个的上限，不像是正常的表格文件"
 
 
 def test_too_many_sheets_are_refused(tmp_path):
