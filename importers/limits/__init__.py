@@ -18,10 +18,10 @@ from pathlib import Path
 from importers.limits.biff import check_biff
 from importers.limits.ooxml import check_ooxml
 from importers.limits.opendocument import check_opendocument
-from importers.limits.rules import Limits, OverLimit, check_file_size, size_text
+from importers.limits.rules import Limits, OverLimit, check_file_size
 from importers.limits.text import check_text
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "OverLimit", "check_workbook", "size_text"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "OverLimit", "check_workbook"]
 
 DEFAULT_LIMITS = Limits()
 
