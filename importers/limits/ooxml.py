@@ -48,7 +48,7 @@ def _check_sheet(container: Container, part: Part, sheet: str, tally: Tally) -> 
 
 
 # Any cell's start tag, prefixed or not; its place when `r` comes first, in double quotes.
-_CELL_TAG = re.compile(rb'<(?:[^\s<>/:]*:)?c(?:\s+r="([A-Za-z]+)([0-9]+)"|[\s/>])')
+_CELL_TAG = re.compile(rb'<(?:[^\s<>/:]*:)?c(?:\s+r="([A-Za-z]{1,7})([0-9]{1,9})"|[\s/>])')
 _DIMENSION = re.compile(rb'<(?:[^\s<>/:]*:)?dimension\s+ref="([A-Za-z0-9:]+)"')
 _CARRY = 1 << 20
 
@@ -160,13 +160,15 @@ def _check_declared(reference: str, sheet: str, tally: Tally) -> None:
 _HEAD, _DATA, _DONE = "head", "data", "done"  # before, inside and after sheetData
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _COLUMNS: dict[str, int] = {}  # letters -> 0-based column, as they are met
+_LONGEST = 16  # longer than any place calamine's 32-bit row and column can hold
 
 
 def _position(reference: str, sheet: str, column: bool = True) -> tuple[int, int]:
     """Return the 0-based (row, column) of `XFD1048576` as calamine reads it."""
     digits = reference.lstrip(_LETTERS)
     letters = reference[:len(reference) - len(digits)]
-    if not (digits.isascii() and digits.isdigit()) or int(digits) == 0 or (column and not letters):
+    if (len(reference) > _LONGEST or not (digits.isascii() and digits.isdigit())
+            or int(digits) == 0 or (column and not letters)):
         raise ReadError(f"{CORRUPT}（工作表“{sheet}”的单元格位置“{reference[:20]}”有误）")
     index = _COLUMNS.get(letters)
     if index is None:

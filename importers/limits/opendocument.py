@@ -100,6 +100,6 @@ class _Tables:
 
     def _count(self, attrs: dict[str, str], key: str) -> int:
         value = attrs.get(key, "1")
-        if not value.isdigit() or int(value) < 1:
+        if len(value) > 10 or not (value.isascii() and value.isdigit()) or int(value) < 1:
             raise ReadError(f"{CORRUPT}（工作表“{self.sheet}”的重复次数“{value[:20]}”有误）")
         return int(value)

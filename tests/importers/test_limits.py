@@ -65,6 +65,17 @@ def test_cells_placed_by_their_running_position_are_followed(tmp_path):
                                     "（最后一格 AMK150000），超过上限（最多 1024 列、")
 
 
+def test_a_place_or_repeat_too_long_to_be_a_number_is_a_read_error(tmp_path):
+    reference = "A" + "9" * 5000  # past what Python turns into an int by default
+    xlsx = write_xlsx_parts(tmp_path / "long.xlsx", {"Sheet1": cells_sheet([(reference, 1)])})
+    with pytest.raises(ReadError, match="单元格位置“A9999999999999999999”有误"):
+        check_workbook(xlsx)
+    row = f'<table:table-row table:number-rows-repeated="{"9" * 5000}">{ods_cell("x")}'
+    ods = write_ods_content(tmp_path / "long.ods", {"表1": row + "</table:table-row>"})
+    with pytest.raises(ReadError, match="重复次数"):
+        check_workbook(ods)
+
+
 def test_an_empty_styled_cell_far_out_is_not_counted(tmp_path):
     # calamine drops cells without a value, so they never widen what it allocates.
     path = write_xlsx_parts(tmp_path / "styled.xlsx",
