@@ -22,8 +22,6 @@ _READ = 1 << 16
 _STEP = 1 << 20  # inflate at most this much at a time, so a bomb never sits in memory
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and extra's lengths
 _LOCAL_SIGNATURE = b"PK\x03\x04"
-# An XML part in UTF-16 hides its tags from a byte search; no office suite writes one.
-_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,20 +69,22 @@ class Container:
 
         A part is marked when its bytes contain `marker` (for example b"sheetData": a
         part a reader could take cells from, wherever the workbook's relations point).
+        One that holds it in UTF-16 is refused: its tags would hide from a byte search.
         """
+        wide = (marker.decode().encode("utf-16-le"), marker.decode().encode("utf-16-be"))
+        keep = 2 * len(marker)
         parts, total = [], 0
         for info in self.infos:
-            size, marked, tail, first = 0, False, b"", True
+            size, marked, tail = 0, False, b""
             for chunk in self.inflate(info):
-                if first and chunk.startswith(_UTF16_STARTS):
-                    raise ReadError(f"文件中的“{info.filename}”使用 UTF-16 编码，无法检查；"
-                                    "请用 Excel 或 WPS 另存为 .xlsx 后重新导入")
-                first = False
                 size += len(chunk)
-                if not marked and marker:
+                if marker and not marked:
                     window = tail + chunk
+                    if any(needle in window for needle in wide):
+                        raise ReadError(f"文件中的“{info.filename}”使用 UTF-16 编码，无法检查；"
+                                        "请用 Excel 或 WPS 另存为 .xlsx 后重新导入")
                     marked = marker in window
-                    tail = window[-(len(marker) - 1):]
+                    tail = window[len(window) - keep:]
             total += size
             if total > self.limits.inflated_bytes:
                 raise OverLimit(f"文件解压后超过 {size_text(self.limits.inflated_bytes)} 的上限"

@@ -51,8 +51,8 @@ def cells_sheet(cells: Iterable[Cell], dimension: str | None = None) -> str:
     return sheet_xml((f"<row>{cell_xml(ref, value)}</row>" for ref, value in cells), dimension)
 
 
-def write_xlsx_parts(path: Path, sheets: dict[str, str]) -> Path:
-    """Write a minimal .xlsx: sheet name -> worksheet XML."""
+def write_xlsx_parts(path: Path, sheets: dict[str, str | bytes]) -> Path:
+    """Write a minimal .xlsx: sheet name -> worksheet XML (text, or bytes as they are)."""
     names = list(sheets)
     workbook = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" '
                 f'xmlns:r="{_REL}"><sheets>'
