@@ -19,7 +19,7 @@ import python_calamine as calamine
 
 from importers.delimited import read_text, text_rows
 from importers.limits import DEFAULT_LIMITS, Limits, check_workbook
-from importers.problems import ReadError
+from importers.problems import CORRUPT, ReadError
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -103,7 +103,7 @@ def _calamine_errors(path: Path) -> Iterator[None]:
     except (calamine.CalamineError, OSError, ValueError) as error:
         if _looks_encrypted(path):
             raise ReadError(_ENCRYPTED) from None
-        raise ReadError(f"文件已损坏或不是有效的表格文件，无法读取（{error}）") from None
+        raise ReadError(f"{CORRUPT}（{error}）") from None
 
 
 _ENCRYPTED = "文件设有打开密码（已加密），无法读取；请在 Excel 中取消密码后重新导入"

@@ -17,8 +17,7 @@ from pathlib import Path
 import olefile
 
 from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
-from importers.limits.zips import CORRUPT
-from importers.problems import ReadError, column_letter
+from importers.problems import CORRUPT, ReadError, column_letter
 
 _STREAMS = ("Workbook", "Book")  # olefile finds either in any letter case, as calamine does
 _BOF, _EOF, _CONTINUE = 0x0809, 0x000A, 0x003C

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
 from importers.limits.xmlscan import LOCAL_NAMES, local, scan, text
-from importers.limits.zips import CORRUPT, Container, Part
-from importers.problems import ReadError
+from importers.limits.zips import Container, Part
+from importers.problems import CORRUPT, ReadError
 
 SHEET_MARKER = b"sheetData"  # calamine takes cells from the part only after this element
 _OFFICE_DOCUMENT = "/relationships/officeDocument"

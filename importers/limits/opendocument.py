@@ -13,8 +13,8 @@ from pathlib import Path
 
 from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
 from importers.limits.xmlscan import local, scan, text
-from importers.limits.zips import CORRUPT, Container
-from importers.problems import ReadError
+from importers.limits.zips import Container
+from importers.problems import CORRUPT, ReadError
 
 CONTENT = "content.xml"  # the part calamine reads the sheets from
 _CELLS = frozenset({"table-cell", "covered-table-cell"})

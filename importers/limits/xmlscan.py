@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from xml.parsers import expat
 
-from importers.problems import ReadError
+from importers.problems import CORRUPT, ReadError
 
 Start = Callable[[str, dict[str, str]], None]
 End = Callable[[str], None]
@@ -46,7 +46,7 @@ def scan(chunks: Iterable[bytes], start: Start, end: End, where: str) -> None:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as error:
-        raise ReadError(f"文件已损坏或不是有效的表格文件，无法读取（{where}：{error}）") from None
+        raise ReadError(f"{CORRUPT}（{where}：{error}）") from None
 
 
 def _refuse_doctype(*_args: object) -> None:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from importers.limits.rules import Limits, OverLimit, size_text
-from importers.problems import ReadError
+from importers.problems import CORRUPT, ReadError
 
-CORRUPT = "文件已损坏或不是有效的表格文件，无法读取"
 _READ = 1 << 16
 _STEP = 1 << 20  # inflate at most this much at a time, so a bomb never sits in memory
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and extra's lengths
