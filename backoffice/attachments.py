@@ -15,6 +15,7 @@ from backoffice.extensions import db
 from backoffice.models import Attachment
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
+from backoffice.signatures import content_problem
 from importers.vocabulary import AttachmentKind
 
 
@@ -24,7 +25,8 @@ def _folder() -> Path:
     return folder
 
 
-def _problem(name: str, size: int) -> str | None:
+def _problem(name: str, data: bytes) -> str | None:
+    size = len(data)
     extension = Path(name).suffix.lower().lstrip(".")
     allowed = current_app.config["ATTACHMENT_EXTENSIONS"]
     if not name or extension not in allowed:
@@ -35,7 +37,7 @@ def _problem(name: str, size: int) -> str | None:
         return f"文件过大（{size / 1048576:.1f} MB），单个附件不能超过 {limit // 1048576} MB。"
     if size == 0:
         return "文件为空。"
-    return None
+    return content_problem(name, data)
 
 
 def upload(view: Any) -> Response:
@@ -49,7 +51,7 @@ def upload(view: Any) -> Response:
     data = upload_.read()
     # The browser's file name is kept for display and download, never used on disk.
     original_name = Path(upload_.filename or "").name
-    problem = _problem(original_name, len(data))
+    problem = _problem(original_name, data)
     kind = request.form.get("kind", AttachmentKind.OTHER.value)
     if kind not in set(AttachmentKind):
         problem = "请选择附件类别。"

@@ -4,6 +4,8 @@
 import os
 from pathlib import Path
 
+from importers.limits import Limits
+
 
 def defaults(instance_path: str) -> dict:
     """Return the settings every deployment starts from."""
@@ -40,6 +42,10 @@ def defaults(instance_path: str) -> dict:
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         # Imported files (by SHA-256) and uploads waiting to be applied.
         "IMPORT_FOLDER": str(Path(instance_path) / "imports"),
+        # A file to import is refused before it is parsed when it passes any of these:
+        # IMPORT_MAX_FILE_BYTES, _MEMBERS, _MEMBER_BYTES, _INFLATED_BYTES, _SHEETS, _ROWS,
+        # _COLUMNS, _CELLS (importers.limits.Limits says what each counts).
+        **Limits().settings(),
         "ATTACHMENT_EXTENSIONS": {
             "pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "jpeg", "png", "txt", "zip",
         },

@@ -13,7 +13,8 @@ Reading (this package's first half):
         file.kind, file.records, file.problems
     result.by_key("opinions")[(3,)]["lead_unit"]
 
-Modules: `workbooks` opens any format into sheets; `headers` finds and maps the header;
+Modules: `limits` checks a file's size, parts, sheets and cells before any parser sees
+it; `workbooks` opens any format into sheets; `headers` finds and maps the header;
 `values` reads one cell; `units` resolves unit names; `rows` skips non-data rows;
 `tables` turns rows into `records`; `problems` says what is wrong where; `schemas`
 describes each sheet kind; `reading` ties them together.

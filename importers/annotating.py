@@ -3,6 +3,7 @@
 An .xlsx or .xlsm keeps its formatting (openpyxl edits it in place); any other
 format, or a workbook too big to edit in memory, is rewritten as an .xlsx of its
 values, streamed. A first sheet 导入问题 lists every problem with a link to its cell.
+A file beyond the limits (or unreadable) is not opened: the copy holds that sheet only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from importers.problems import Problem
+from importers.limits import DEFAULT_LIMITS, Limits, check_workbook
+from importers.problems import Problem, ReadError
 from importers.workbooks import read_sheets
 
 SUMMARY_SHEET = "导入问题"
@@ -57,18 +59,24 @@ def split_cell(cell: str | None) -> Where | None:
     return None
 
 
-def annotate(path: str | Path, problems: Sequence[Problem], target: str | Path) -> Path:
+def annotate(path: str | Path, problems: Sequence[Problem], target: str | Path,
+             limits: Limits = DEFAULT_LIMITS) -> Path:
     """Write the workbook at path with its problems marked to target; return target."""
     path, target = Path(path), Path(target)
+    try:
+        check_workbook(path, limits)
+        readable = True
+    except ReadError:
+        readable = False
     editable = path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size <= EDITABLE_BYTES
     marks = _marks(problems)
-    if editable:
+    if readable and editable:
         try:
             _edit(path, problems, marks, target)
             return target
         except Exception:  # a workbook openpyxl cannot edit in place is rewritten instead
             target.unlink(missing_ok=True)
-    _rewrite(path, problems, marks, target)
+    _rewrite(path if readable else None, problems, marks, target, limits)
     return target
 
 
@@ -145,8 +153,12 @@ def _style_summary(summary) -> None:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _rewrite(path: Path, problems: Sequence[Problem], marks: dict, target: Path) -> None:
-    """Stream the workbook's values into a new .xlsx, marking problem cells on the way."""
+def _rewrite(path: Path | None, problems: Sequence[Problem], marks: dict, target: Path,
+             limits: Limits) -> None:
+    """Stream the workbook's values into a new .xlsx, marking problem cells on the way.
+
+    With no path (a file that cannot be read safely), write the problems alone.
+    """
     book = openpyxl.Workbook(write_only=True)
     summary = book.create_sheet(SUMMARY_SHEET)
     for index, width in enumerate(_SUMMARY_WIDTHS, start=1):
@@ -156,15 +168,23 @@ def _rewrite(path: Path, problems: Sequence[Problem], marks: dict, target: Path)
         cells = [WriteOnlyCell(summary, value) for value in values]
         cells[3].fill = _fill([problem])
         summary.append(cells)
-    for sheet in read_sheets(path, max_bytes=None):
-        out = book.create_sheet(sheet.name[:31])
-        cells = marks.get(sheet.name, {})
-        for number, values in enumerate(sheet.rows(), start=1):
-            if not any((number, c) in cells for c in (None, *range(1, len(values) + 2))):
-                out.append(values)
-                continue
-            out.append(_marked_row(out, number, values, cells))
+    if path is not None:
+        _copy_sheets(book, path, marks, limits)
     book.save(target)
+
+
+def _copy_sheets(book, path: Path, marks: dict, limits: Limits) -> None:
+    try:
+        for sheet in read_sheets(path, limits):
+            out = book.create_sheet(sheet.name[:31])
+            cells = marks.get(sheet.name, {})
+            for number, values in enumerate(sheet.rows(), start=1):
+                if not any((number, c) in cells for c in (None, *range(1, len(values) + 2))):
+                    out.append(values)
+                    continue
+                out.append(_marked_row(out, number, values, cells))
+    except ReadError:
+        pass  # the sheets copied so far stay; the summary says what is wrong with the file
 
 
 def _bold(sheet, text: str) -> WriteOnlyCell:

@@ -57,5 +57,9 @@ class Problem:
         return f"{self.file} {where} {self.message}".replace("  ", " ")
 
 
+# What a file that no reader can make sense of is told (the reason follows in brackets).
+CORRUPT = "文件已损坏或不是有效的表格文件，无法读取"
+
+
 class ReadError(Exception):
     """A whole file cannot be read; the message is Chinese and meant for the user."""

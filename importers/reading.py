@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from importers.headers import Header, Labels, find_header, normalise_header, resolve_target
+from importers.limits import DEFAULT_LIMITS, Limits
 from importers.problems import Problem, ReadError, cell_ref
 from importers.records import Record
 from importers.schemas import KINDS, SCHEMAS, Schema
 from importers.tables import Context, read_table, sheet_constants
 from importers.units import UnitLookup
 from importers.values import as_text
-from importers.workbooks import INSTRUCTIONS_SHEET, MAX_BYTES, SUFFIXES, Sheet, read_sheets
+from importers.workbooks import INSTRUCTIONS_SHEET, SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
 ColumnMapping = Mapping[str, str | None]
@@ -104,11 +105,12 @@ def read_file(path: str | Path, kind: str = AUTO, **options: Any) -> FileResult:
 def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
                year: int | None = None,
                units: Units | None = None, mapping: ColumnMapping | None = None,
-               max_bytes: int | None = MAX_BYTES) -> ReadResult:
+               limits: Limits = DEFAULT_LIMITS) -> ReadResult:
     """Read files and folders (recursively) in dependency order of their kinds.
 
     `units` resolves unit names and aliases (a units sheet among the files extends it);
-    `mapping` maps unknown headers to fields ({源列: 字段名或表头}, None to ignore).
+    `mapping` maps unknown headers to fields ({源列: 字段名或表头}, None to ignore);
+    a file beyond `limits` is refused, with a problem saying which, before it is parsed.
     """
     kinds = _kinds(kind)
     _check_mapping(mapping or {}, kinds)
@@ -117,10 +119,10 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
     if not files:
         raise UsageError("没有找到可导入的表格文件（.xlsx、.xlsm、.xls、.ods、.csv）")
     lookup = units if isinstance(units, UnitLookup) or units is None else UnitLookup(units)
-    ordered = _order(files, kind, labels, max_bytes)
+    ordered = _order(files, kind, labels, limits)
     results: list[FileResult] = []
     for path, file_kind in ordered:
-        context = Context(session, year, lookup, max_bytes)
+        context = Context(session, year, lookup, limits)
         result = _read_one(path, file_kind, labels, context)
         results.append(result)
         if result.kind == "units" and result.records:
@@ -171,19 +173,19 @@ def _is_workbook(path: Path) -> bool:
 
 
 def _order(files: list[Path], kind: str, labels: Mapping[str, Labels],
-           max_bytes: int | None) -> list[tuple[Path, str | None]]:
+           limits: Limits) -> list[tuple[Path, str | None]]:
     """Return each file with its kind, sorted in dependency order (unknown kinds last)."""
     if kind != AUTO or len(files) == 1:
         return [(path, None if kind == AUTO else kind) for path in files]
     # Peek at the first rows only: the full read comes later, in order.
-    kinds = [(path, _detect(path, labels, max_bytes)) for path in files]
+    kinds = [(path, _detect(path, labels, limits)) for path in files]
     rank = {k: i for i, k in enumerate(KINDS)}
     return sorted(kinds, key=lambda item: rank.get(item[1] or "", len(rank)))
 
 
-def _detect(path: Path, labels: Mapping[str, Labels], max_bytes: int | None) -> str | None:
+def _detect(path: Path, labels: Mapping[str, Labels], limits: Limits) -> str | None:
     try:
-        for sheet in read_sheets(path, max_bytes):
+        for sheet in read_sheets(path, limits):
             if kind := _sheet_kind(sheet, labels):
                 return kind
     except ReadError:
@@ -203,7 +205,7 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     skipped: list[str] = []
     any_data = False
     try:
-        for sheet in read_sheets(path, context.max_bytes):
+        for sheet in read_sheets(path, context.limits):
             if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
                 continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
             any_data = True

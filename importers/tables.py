@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from importers.headers import Header, normalise_header
+from importers.limits import DEFAULT_LIMITS, Limits
 from importers.problems import Problem, cell_ref
 from importers.records import Origin, Record
 from importers.rows import FillDown, skip_reason, wide_rows
@@ -24,7 +25,7 @@ from importers.values import (
     split_values,
     yes_no_parser,
 )
-from importers.workbooks import MAX_BYTES, Sheet
+from importers.workbooks import Sheet
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Context:
     session: str | None = None
     year: int | None = None
     units: UnitLookup | None = None
-    max_bytes: int | None = MAX_BYTES  # the largest file read
+    limits: Limits = DEFAULT_LIMITS  # how big a file may be
 
 
 def parser_for(field: Field, context: Context) -> Parser:

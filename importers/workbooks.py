@@ -1,14 +1,13 @@
 """Open a workbook of any format the offices send and hand back its sheets as grids.
 
 .xlsx, .xlsm, .xls and .ods go through python-calamine; .csv is decoded as UTF-8
-(with or without BOM), UTF-16 or GB18030 (a superset of GBK). Every failure becomes
-a `ReadError` with a Chinese message instead of a traceback.
+(with or without BOM), UTF-16 or GB18030 (a superset of GBK). Every file is first
+checked against the limits (`importers.limits`), so that no reader is handed a bomb.
+Every failure becomes a `ReadError` with a Chinese message instead of a traceback.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +17,9 @@ from typing import Any
 
 import python_calamine as calamine
 
-from importers.problems import ReadError
+from importers.delimited import read_text, text_rows
+from importers.limits import DEFAULT_LIMITS, Limits, check_workbook
+from importers.problems import CORRUPT, ReadError
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -32,7 +33,6 @@ _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 # The sheet our exports add to explain their columns: readers pass over it.
 INSTRUCTIONS_SHEET = "填写说明"
-MAX_BYTES = 40 * 1024 * 1024  # a bigger workbook is refused before it fills the memory
 HEAD_ROWS = 31  # rows kept at hand to find a header in, one more for a two-level header
 
 
@@ -60,8 +60,11 @@ class Sheet:
         return not any(any(cell != "" and cell is not None for cell in row) for row in self.head)
 
 
-def read_sheets(path: Path, max_bytes: int | None = MAX_BYTES) -> Iterator[Sheet]:
-    """Yield every worksheet of a file, in workbook order; raise ReadError if it cannot be read."""
+def read_sheets(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Sheet]:
+    """Yield every worksheet of a file, in workbook order; raise ReadError if it cannot be read.
+
+    The file is checked against the limits first (OverLimit, a ReadError, if it passes one).
+    """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ReadError(f"不支持的文件类型“{path.suffix}”，请使用 .xlsx、.xls、.ods 或 .csv")
@@ -71,16 +74,12 @@ def read_sheets(path: Path, max_bytes: int | None = MAX_BYTES) -> Iterator[Sheet
         raise ReadError(f"无法打开文件：{error.strerror}") from None
     if size == 0:
         raise ReadError("文件是空的（0 字节）")
-    if max_bytes is not None and size > max_bytes:
-        raise ReadError(f"文件过大（{_size(size)}），超过 {_size(max_bytes)} 的上限；"
-                        "请拆分成几个文件分批导入")
+    if _looks_encrypted(path):
+        raise ReadError(_ENCRYPTED)
+    check_workbook(path, limits)
     if suffix in CSV_SUFFIXES:
         return iter([_read_csv(path)])
     return _read_spreadsheet(path)
-
-
-def _size(count: int) -> str:
-    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count / 1024:.0f} KB"
 
 
 def _read_spreadsheet(path: Path) -> Iterator[Sheet]:
@@ -104,7 +103,7 @@ def _calamine_errors(path: Path) -> Iterator[None]:
     except (calamine.CalamineError, OSError, ValueError) as error:
         if _looks_encrypted(path):
             raise ReadError(_ENCRYPTED) from None
-        raise ReadError(f"文件已损坏或不是有效的表格文件，无法读取（{error}）") from None
+        raise ReadError(f"{CORRUPT}（{error}）") from None
 
 
 _ENCRYPTED = "文件设有打开密码（已加密），无法读取；请在 Excel 中取消密码后重新导入"
@@ -140,23 +139,7 @@ def _absolute_rows(sheet: calamine.CalamineSheet) -> Iterator[list[Any]]:
 
 
 def _read_csv(path: Path) -> Sheet:
-    text = decode_text(path.read_bytes())
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    rows = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows = text_rows(read_text(path))
     # Excel names the only sheet of a CSV after the file.
     return Sheet(name=path.stem, head=list(islice(rows, HEAD_ROWS)), tail=rows)
 
-
-def decode_text(data: bytes) -> str:
-    """Decode a text file saved by Excel or WPS in UTF-8, UTF-16 or GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError("无法识别文件的文字编码，请另存为 UTF-8 或 GBK 编码的 CSV")

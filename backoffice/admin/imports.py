@@ -26,8 +26,10 @@ from backoffice.imports import (
     undo_import,
 )
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
+from backoffice.imports.limits import import_limits
 from backoffice.imports.pending import PendingMissing
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
+from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from importers import AUTO, KINDS, SCHEMAS, UsageError
@@ -69,6 +71,11 @@ class ImportView(SecuredPage):
             flash("请选择要导入的文件。", "error")
             return redirect(self.get_url(".index"))
         token, _names = pending.store_uploads(files, current_user.id)
+        if refusal := pending.refusal(token, current_user.id, import_limits()):
+            log.record_now(SecurityEventKind.IMPORT, LogOutcome.REFUSED,
+                           object="、".join(f.filename for f in files), detail=refusal)
+            flash(f"无法导入{refusal}", "error")
+            return redirect(self.get_url(".index"))
         return self._prepare(token, fail_to=self.get_url(".index"))
 
     @expose("/preview/<token>/options", methods=("POST",))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from backoffice.imports import pending
+from backoffice.imports.limits import import_limits
 from backoffice.imports.originals import folder, stored
 from backoffice.imports.service import PreparedImport
 from backoffice.models import ImportFile, ImportRun
@@ -17,7 +18,7 @@ def annotate_upload(token: str, prepared: PreparedImport, index: int) -> tuple[P
     facts = prepared.files[index]
     problems = [p for p in prepared.plan.all_problems if p.file == str(facts.path)]
     target = pending.work_path(token, f"annotated-{index:03d}.xlsx")
-    annotate(facts.path, problems, target)
+    annotate(facts.path, problems, target, import_limits())
     return target, annotated_name(facts.name)
 
 
@@ -33,5 +34,5 @@ def annotate_recorded(run: ImportRun, file: ImportFile) -> tuple[Path, str] | No
     target_folder.mkdir(exist_ok=True)
     target = target_folder / f"run-{run.id}-{file.id}.xlsx"
     if not target.exists():
-        annotate(original, problems, target)
+        annotate(original, problems, target, import_limits())
     return target, annotated_name(file.name)

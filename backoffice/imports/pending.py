@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from backoffice.imports.originals import folder
 from backoffice.imports.service import PreparedImport
+from importers.limits import Limits, OverLimit, check_workbook
 from importers.workbooks import SUFFIXES
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -61,6 +62,21 @@ def store_uploads(uploads: Iterable[FileStorage], user_id: int) -> tuple[str, di
         names[str(path)] = name
     (target / "owner.json").write_text(json.dumps({"user_id": user_id, "names": names}))
     return token, names
+
+
+def refusal(token: str, user_id: int, limits: Limits) -> str | None:
+    """Return why the upload is refused (a file past the limits, by its name), else None.
+
+    A refused upload is discarded at once: nothing of it is kept or read any further.
+    """
+    paths, names = uploaded(token, user_id)
+    for path in paths:
+        try:
+            check_workbook(path, limits)
+        except OverLimit as error:
+            discard(token)
+            return f"“{names[str(path)]}”：{error}"
+    return None
 
 
 def uploaded(token: str, user_id: int) -> tuple[list[Path], dict[str, str]]:

@@ -24,6 +24,7 @@ from sqlalchemy import orm
 from backoffice.audit import acting_as
 from backoffice.imports import checking
 from backoffice.imports.applying import Applier
+from backoffice.imports.limits import import_limits
 from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
@@ -33,6 +34,7 @@ from backoffice.security import log
 from backoffice.writing.bulk import Writer
 from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
 from importers.exporting import is_worklist, split_workbook
+from importers.limits import Limits
 from importers.planning import Outcome, Plan, RowId, State, plan_import
 
 Status = Literal["applied", "unchanged", "refused", "dry_run"]
@@ -155,15 +157,17 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
     """
     if kind != AUTO and kind not in SCHEMAS:
         raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(SCHEMAS)}")
+    limits = import_limits()
     if kind == AUTO:
-        paths, names = _split_worklists(paths, names)
+        paths, names = _split_worklists(paths, names, limits)
     with without_collector_pauses():
         return _prepare(db_session, paths, kind, session=session, year=year,
-                        mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names)
+                        mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names,
+                        limits=limits)
 
 
-def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | None
-                     ) -> tuple[list[Path], dict[str, str]]:
+def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | None,
+                     limits: Limits) -> tuple[list[Path], dict[str, str]]:
     """Split each returned worklist into a file per sheet, so `auto` reads each as its kind.
 
     The parts are kept under the import folder by the worklist's SHA-256; a problem found
@@ -172,10 +176,10 @@ def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | Non
     expanded: list[Path] = []
     shown = dict(names or {})
     for path in map(Path, paths):
-        if not (path.is_file() and is_worklist(path)):
+        if not (path.is_file() and is_worklist(path, limits)):
             expanded.append(path)
             continue
-        parts = split_workbook(path, folder() / "worklists" / describe(path).sha256)
+        parts = split_workbook(path, folder() / "worklists" / describe(path).sha256, limits)
         for part in parts:
             sheet = part.stem.removeprefix(f"{path.stem}-")
             shown[str(part)] = f"{shown.get(str(path), path.name)}（{sheet}）"
@@ -185,7 +189,8 @@ def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | Non
 
 def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
              session: str | None, year: int | None, mapping: dict[str, str | None],
-             skip_invalid: bool, names: Mapping[str, str] | None) -> PreparedImport:
+             skip_invalid: bool, names: Mapping[str, str] | None,
+             limits: Limits) -> PreparedImport:
     column_mapping = mapping
     congress_session, creates = _session(db_session, session, year)
     year = year or (congress_session.year if congress_session else None)
@@ -193,7 +198,7 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
     state = State(session=name, year=year)
     load_units(db_session, state)
     result = read_paths(paths, kind, session=name, year=year, units=state.unit_lookup(),
-                        mapping=column_mapping)
+                        mapping=column_mapping, limits=limits)
     kinds = {file.kind for file in result.files if file.kind}
     if SESSION_KINDS & kinds and congress_session is None:
         raise UsageError("请指定届次会议：命令行用 --session 名称（新届次另加 --year 年度）")

@@ -28,6 +28,7 @@ from importers.exporting.book import INSTRUCTIONS_SHEET, ExportBook, Target
 from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import DATE_FORMAT, DATETIME_FORMAT
 from importers.exporting.templates import Row, Template, write_kind_sheet
+from importers.limits import DEFAULT_LIMITS, Limits
 from importers.workbooks import ReadError, read_sheets
 
 HANDLING, CONTACTS, PROGRESS, AS_CO_HANDLER, CO_HANDLERS = (
@@ -99,20 +100,22 @@ def write_worklist(target: Target, unit: str, session: str,
     return count
 
 
-def is_worklist(path: str | Path) -> bool:
+def is_worklist(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bool:
     """Tell whether a file is a worklist as written here: instructions beside several sheets.
 
-    Any file that cannot be read as a workbook is not one (reading it reports why).
+    Any file that cannot be read as a workbook, or passes the limits, is not one
+    (reading it reports why).
     """
     try:
-        sheets = [s for s in read_sheets(Path(path)) if s.visible and not s.empty]
+        sheets = [s for s in read_sheets(Path(path), limits) if s.visible and not s.empty]
     except ReadError:
         return False
     names = {sheet.name for sheet in sheets}
     return INSTRUCTIONS_SHEET in names and len(names - {INSTRUCTIONS_SHEET}) > 1
 
 
-def split_workbook(path: str | Path, folder: str | Path) -> list[Path]:
+def split_workbook(path: str | Path, folder: str | Path,
+                   limits: Limits = DEFAULT_LIMITS) -> list[Path]:
     """Write each visible data sheet of a workbook to its own .xlsx in folder.
 
     Cells keep their values, types and places (a problem found in a part names the
@@ -122,7 +125,7 @@ def split_workbook(path: str | Path, folder: str | Path) -> list[Path]:
     source, folder = Path(path), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for sheet in read_sheets(source):
+    for sheet in read_sheets(source, limits):
         if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
             continue
         part = folder / f"{source.stem}-{sheet.name}.xlsx"

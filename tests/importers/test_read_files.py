@@ -6,6 +6,7 @@ import shutil
 import openpyxl
 import pytest
 
+from importers.limits import Limits
 from importers.reading import UsageError, read_file, read_paths
 from tests.importers.workbook_builders import (
     OPINION_HEADER,
@@ -154,7 +155,7 @@ def test_a_tab_separated_text_file_reads_too(tmp_path):
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path = write_xlsx(tmp_path / "big.xlsx", ROWS)
-    [problem] = read_file(path, max_bytes=1024).problems
+    [problem] = read_file(path, limits=Limits(file_bytes=1024)).problems
     assert problem.message.startswith("文件过大（")
     assert "请拆分" in problem.message
-    assert read_file(path, units=UNITS, max_bytes=None).ok
+    assert read_file(path, units=UNITS, limits=Limits(file_bytes=path.stat().st_size)).ok

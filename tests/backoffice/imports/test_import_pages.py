@@ -12,6 +12,7 @@ from backoffice.extensions import db
 from backoffice.models import CongressSession, ImportRun, Opinion, Role, SecurityEvent, User
 from tests.backoffice.imports.tables import (
     BOOKKEEPING,
+    LOGS,
     NEW_SESSION,
     assignment_list,
     dump,
@@ -141,9 +142,6 @@ IMPORT_URLS = [
     ("get", "/history/{run}/"), ("get", "/history/{run}/annotated/{file}"),
     ("post", "/history/{run}/undo"),
 ]
-
-
-LOGS = ("security_events", "user_sessions")
 
 
 def refusals_logged(username: str) -> int:
