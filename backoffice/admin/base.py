@@ -108,6 +108,8 @@ class SecuredModelView(PolicyGuard, ModelView):
                                       "expected_version": HiddenField()}
             if self.form_columns and "expected_version" not in self.form_columns:
                 self.form_columns = (*self.form_columns, "expected_version")
+            # The counter itself is never a field: a form could send an old one back.
+            self.form_excluded_columns = (*(self.form_excluded_columns or ()), "version")
         super().__init__(self.model_class, db, **kwargs)
 
     # -- roles --------------------------------------------------------------------------

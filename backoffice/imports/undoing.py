@@ -29,7 +29,7 @@ from backoffice.models import (
 from backoffice.models.base import utcnow
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
-from backoffice.writing.bulk import BATCH, READ_BATCH, chunks
+from backoffice.writing.bulk import BATCH, READ_BATCH, chunks, named
 
 _SHOWN_CONFLICTS = 10
 
@@ -76,7 +76,7 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     deleted = _delete_created(connection, tables, rows, current, audit)
     reinserted = _reinsert(connection, tables, rows, audit)
     with acting_as(actor, "import"):
-        record_bulk(db_session, audit)
+        record_bulk(db_session, named(db_session, audit))
     runs = ImportRun.__table__
     connection.execute(sa.update(runs).where(runs.c.id == run_id).values(
         status=ImportStatus.UNDONE.value, undone_at=utcnow(), undone_by=actor))

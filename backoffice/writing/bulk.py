@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -345,7 +345,7 @@ class Writer:
             self.connection.execute(sa.insert(_IMAGES), batches)
         self._images = []
         if self._audit:
-            record_bulk(self.db_session, self._audit)
+            record_bulk(self.db_session, named(self.db_session, self._audit))
             self._audit = []
         self._raise_wholes()
 
@@ -360,6 +360,38 @@ class Writer:
                                         .values(version=table.c.version + 1))
             self._raised.update((name, i) for i in fresh)
         self._wholes.clear()
+
+
+def named(db_session: orm.Session, recorded: list[Recorded]) -> list[Recorded]:
+    """Return audit entries with references named as the ORM entry names them: a unit by
+    its name under `lead_unit`, not its id under `lead_unit_id`."""
+    references = rules.references()
+    wanted: dict[type, set[Any]] = defaultdict(set)
+    for entry in recorded:
+        for column, (_key, model) in references.get(entry.table_name, {}).items():
+            if column in entry.changes:
+                wanted[model].update(v for v in entry.changes[column] if v is not None)
+    names: dict[type, dict[Any, str]] = {}
+    for model, ids in wanted.items():
+        names[model] = {}
+        for batch in chunks(sorted(ids), READ_BATCH):
+            names[model].update((record.id, str(record)) for record in db_session
+                                .scalars(sa.select(model).where(model.id.in_(batch))))
+    if not names:
+        return recorded
+    renamed = []
+    for entry in recorded:
+        found = references.get(entry.table_name, {})
+        changes = {}
+        for column, values in entry.changes.items():
+            if column in found:
+                key, model = found[column]
+                changes[key] = [names[model].get(v, v) if v is not None else None
+                                for v in values]
+            else:
+                changes[column] = values
+        renamed.append(replace(entry, changes=changes))
+    return renamed
 
 
 def refresh_due_dates(db_session: orm.Session, session_ids: Sequence[int]) -> int:

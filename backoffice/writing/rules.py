@@ -58,6 +58,23 @@ def is_versioned(table: sa.Table) -> bool:
 
 
 @cache
+def references() -> dict[str, dict[str, tuple[str, type]]]:
+    """Map each table's foreign keys to (the relationship that reads them, its model), as
+    the audit trail names references: by the record they point at, not by its id. An
+    opinion's parts point at their opinion through the entry itself: left as they are."""
+    found: dict[str, dict[str, tuple[str, type]]] = {}
+    for mapper in Base.registry.mappers:
+        for relationship in mapper.relationships:
+            if relationship.direction is not orm.MANYTOONE or \
+                    relationship.mapper.local_table.name == "opinions":
+                continue
+            for column in relationship.local_columns:
+                found.setdefault(mapper.local_table.name, {})[column.key] = (
+                    relationship.key, relationship.mapper.class_)
+    return found
+
+
+@cache
 def version_parents() -> dict[str, tuple[str, str, str]]:
     """Map each part's table to (its relationship, the whole's table, the foreign key)."""
     found = {}

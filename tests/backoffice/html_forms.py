@@ -41,7 +41,12 @@ class _FormReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea:
+            # A browser drops the line break that opens a textarea's content (WTForms
+            # writes one), as HTML says.
+            text = self.fields[self._textarea]
+            self.fields[self._textarea] = text.removeprefix("\r\n") if text.startswith(
+                "\r\n") else text.removeprefix("\n")
             self._textarea = None
 
     def handle_data(self, data: str) -> None:

@@ -193,7 +193,7 @@ def test_an_update_is_planned_field_by_field_applied_and_audited(app, tmp_path, 
             AuditEntry.table_name == "opinions", AuditEntry.opinion_id == opinion.id,
             AuditEntry.action == "修改", AuditEntry.actor == "admin"))
         assert entry.source == "import"
-        assert entry.changes["lead_unit_id"][1] == opinion.lead_unit_id
+        assert entry.changes["lead_unit"] == ["区农委", "浦江镇"]  # named, as a form names it
         old, new = entry.changes["cosigners"]
         assert (sorted(old), new) == (sorted(["曾杰浩", "金英超", "邓兰建"]), ["曾杰浩", "金英超"])
         unit = db.session.scalar(sa.select(Unit).where(Unit.name == "浦江镇"))
