@@ -13,10 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-## Set up (venv, install, migrate, admin account, 2017 demo data) and serve on :5000.
+## Set up (venv, install, migrate, first accounts, demo years) and serve on :5000; the demo
+## signs administrators in without a second factor (production requires one).
 run: $(STAMP)
 	$(BIN)/backoffice setup
-	$(BIN)/backoffice run --host 127.0.0.1 --port 5000
+	BACKOFFICE_REQUIRE_2FA_FOR_ADMINS=false $(BIN)/backoffice run --host 127.0.0.1 --port 5000
 
 ## Set up and run every test (SQLite always; PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(STAMP)
