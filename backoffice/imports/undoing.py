@@ -29,6 +29,7 @@ from backoffice.models import (
 from backoffice.models.base import utcnow
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
+from backoffice.writing import rules
 from backoffice.writing.bulk import BATCH, READ_BATCH, chunks, named
 
 _SHOWN_CONFLICTS = 10
@@ -75,6 +76,7 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     restored = _restore(connection, tables, rows, current, audit)
     deleted = _delete_created(connection, tables, rows, current, audit)
     reinserted = _reinsert(connection, tables, rows, audit)
+    _raise_wholes(connection, tables, rows)
     with acting_as(actor, "import"):
         record_bulk(db_session, named(db_session, audit))
     runs = ImportRun.__table__
@@ -109,6 +111,25 @@ def _rows(db_session: orm.Session, run_id: int, tables: dict[str, sa.Table]) -> 
                 row.deleted = False
                 row.expected.update(after or {})
     return list(rows.values())
+
+
+def _raise_wholes(connection: sa.Connection, tables: dict[str, sa.Table],
+                  rows: list[_Row]) -> None:
+    """Raise the version of each whole (an opinion, a unit) whose parts the undo changes,
+    as every write does (backoffice.writing)."""
+    parents = rules.version_parents()
+    wholes: dict[str, set[Any]] = defaultdict(set)
+    for row in rows:
+        if row.table in parents:
+            _name, whole, column = parents[row.table]
+            key = (row.before or {}).get(column, row.expected.get(column))
+            if key is not None:
+                wholes[whole].add(key)
+    for name, keys in wholes.items():
+        table = tables[name]
+        for batch in chunks(sorted(keys), BATCH):
+            connection.execute(sa.update(table).where(table.c.id.in_(batch))
+                               .values(version=table.c.version + 1))
 
 
 def _key(table: sa.Table, key: Any) -> dict[str, Any]:

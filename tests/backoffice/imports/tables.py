@@ -18,12 +18,17 @@ BOOKKEEPING = ("audit_entries", "import_runs", "import_files", "import_changes",
 NEW_SESSION = "区六届人大二次会议"
 
 
+# Columns that move on with every write, undoing one included: putting old values back is
+# a change too, so a version only goes up and an update time only forward.
+MOVING = frozenset({"version", "updated_at"})
+
+
 def dump(exclude: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """Return every row of every table (but the excluded), as sorted text; versions are
-    left out: they only go up, and putting old values back is a change too."""
+    """Return every row of every table (but the excluded), as sorted text, without the
+    columns that only move on."""
     return {
         table.name: sorted(repr(tuple(row)) for row in db.session.execute(
-            sa.select(*(column for column in table.c if column.name != "version"))))
+            sa.select(*(column for column in table.c if column.name not in MOVING))))
         for table in Base.metadata.sorted_tables if table.name not in exclude
     }
 

@@ -200,15 +200,24 @@ def test_an_update_is_planned_field_by_field_applied_and_audited(app, tmp_path, 
         assert sorted(alias.alias for alias in unit.aliases) == ["浦江", "闵行区浦江镇"]
 
 
+def _versions() -> dict[int, int]:
+    return dict(db.session.execute(sa.select(Opinion.id, Opinion.version)).all())
+
+
 def test_undo_restores_the_database_exactly(app, tmp_path, admin_import):
     with app.app_context():
-        before = dump(exclude=BOOKKEEPING)
+        before, versions = dump(exclude=BOOKKEEPING), _versions()
         result = admin_import([changes_to_2017(tmp_path / "changes")])
         assert dump(exclude=BOOKKEEPING) != before
+        imported = _versions()
         undone = undo_import(db.session, result.run_id, "admin")
         db.session.commit()
         assert undone.deleted > 0 and undone.restored > 0 and undone.reinserted > 0
         assert dump(exclude=BOOKKEEPING) == before
+        # Values go back, versions go on up: a form opened after the import is stale now.
+        after = _versions()
+        touched = {key for key in versions if imported[key] != versions[key]}
+        assert touched and all(after[key] > imported[key] for key in touched)
         assert db.session.get(ImportRun, result.run_id).status == "已撤销"
         with pytest.raises(UndoRefused, match="已于"):
             undo_import(db.session, result.run_id, "admin")
