@@ -51,22 +51,22 @@ from backoffice.models import (  # noqa: E402
 )
 from importers.vocabulary import Category  # noqa: E402
 
-PASSWORD = "bench-password-1"
+PASSWORD = "Bench-password-2017"
 CONTENT = ("关于加快推进道路改造的建议：建议尽快制定实施方案，加大资金投入，"
            "周边居民多次反映，影响区域整体形象，请相关部门统筹协调、限期解决。") * 3
 
 
 def _app(url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                       "WTF_CSRF_ENABLED": False})
+                       "WTF_CSRF_ENABLED": False, "REQUIRE_2FA_FOR_ADMINS": False})
 
 
 def fill(sizes: dict[str, int]) -> None:
     rng = random.Random(6)
     units = [Unit(name=f"单位{i:03d}", kind="委办局") for i in range(200)]
     deputies = [Deputy(name=f"代表{i:04d}", delegation=f"代表团{i % 14}") for i in range(2000)]
-    admin = User(username="admin", role=Role.ADMIN.value)
-    admin.set_password(PASSWORD)
+    admin = User(username="admin", role=Role.OPERATOR.value)
+    admin.set_password(PASSWORD, chosen_by_user=True)
     db.session.add_all([*units, *deputies, admin])
     for year, (name, count) in enumerate(sizes.items(), start=2016):
         session = CongressSession(name=name, year=year)

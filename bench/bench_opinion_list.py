@@ -32,7 +32,7 @@ from backoffice.models import (
 )
 from importers.vocabulary import Category
 
-PASSWORD = "bench-password-1"
+PASSWORD = "Bench-password-2017"
 
 
 def fill(count: int) -> None:
@@ -40,8 +40,8 @@ def fill(count: int) -> None:
     session = CongressSession(name="区六届人大一次会议", year=2017)
     units = [Unit(name=f"单位{i:03d}", kind="委办局") for i in range(200)]
     deputies = [Deputy(name=f"代表{i:04d}", delegation=f"代表团{i % 14}") for i in range(2000)]
-    admin = User(username="admin", role=Role.ADMIN.value)
-    admin.set_password(PASSWORD)
+    admin = User(username="admin", role=Role.OPERATOR.value)
+    admin.set_password(PASSWORD, chosen_by_user=True)
     db.session.add_all([session, *units, *deputies, admin])
     db.session.commit()
     assigned = date(2017, 2, 20)
@@ -110,7 +110,8 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL")
     folder = tempfile.mkdtemp()
     url = url or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "REQUIRE_2FA_FOR_ADMINS": False})
     with app.app_context():
         if url.startswith("postgresql"):
             downgrade(revision="base")
