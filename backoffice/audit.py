@@ -18,11 +18,13 @@ from flask_login import current_user
 from sqlalchemy import orm
 
 from backoffice.models import AuditAction, AuditEntry, Base
-from backoffice.models.base import utcnow
+from backoffice.models.base import lock_counters, utcnow
 
-# Columns that change on every save and would only add noise to the trail (`version`:
-# the optimistic-lock counter of Versioned records).
-_NOISE = frozenset({"updated_at", "created_at", "version"})
+# Columns that change on every save and would only add noise to the trail.
+_NOISE = frozenset({"updated_at", "created_at"})
+# And the optimistic-lock counter of a Versioned record.
+_COUNTER = frozenset({"version"})
+_NOISE_AND_COUNTER = _NOISE | _COUNTER
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,13 @@ def _references(mapper: orm.Mapper) -> dict[str, str]:
 
 
 def _skipped(obj: Base) -> frozenset[str]:
-    """Return the columns left out of obj's trail: noise and what its model omits
-    (`__audit_omit__`)."""
-    return _NOISE | getattr(type(obj), "__audit_omit__", frozenset())
+    """Return the columns left out of obj's trail: noise, its lock counter and what its
+    model omits (`__audit_omit__`)."""
+    return _left_out(obj.__tablename__) | getattr(type(obj), "__audit_omit__", frozenset())
+
+
+def _left_out(table_name: str) -> frozenset[str]:
+    return _NOISE_AND_COUNTER if table_name in lock_counters() else _NOISE
 
 
 def _values(obj: Base) -> dict[str, Any]:
@@ -229,9 +235,10 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
     as_is, quick = _AS_IS, _quick_plain
     for change in changes:
         # Most values are plain already; the class test inline spares a call for each.
+        left_out = _left_out(change.table_name)
         plain = {key: [old if old.__class__ in as_is else quick(old),
                        new if new.__class__ in as_is else quick(new)]
-                 for key, (old, new) in change.changes.items() if key not in _NOISE}
+                 for key, (old, new) in change.changes.items() if key not in left_out}
         rows.append({
             "at": at,
             "actor": actor.name,

@@ -19,8 +19,10 @@ def streamed_batches(db_session: orm.Session, statement: sa.Select,
     its transaction, without the ORM's result handling; the caller may run other
     queries between batches.
     """
-    connection = db_session.connection().execution_options(yield_per=size)
-    result = connection.execute(statement.order_by(*order))
+    # On the statement, not the connection: set there, streaming would outlive the export
+    # and turn every later statement of the transaction into a cursor (an INSERT too).
+    result = db_session.connection().execute(
+        statement.order_by(*order).execution_options(yield_per=size))
     try:
         yield from result.partitions()
     finally:

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, declared_attr, mapped_column
@@ -22,6 +23,14 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@cache
+def lock_counters() -> frozenset[str]:
+    """Return the tables of Versioned records: their `version` is an optimistic-lock
+    counter, not data (a published assessment's `version` is data)."""
+    return frozenset(mapper.local_table.name for mapper in Base.registry.mappers
+                     if issubclass(mapper.class_, Versioned))
 
 
 class Versioned:

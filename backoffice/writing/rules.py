@@ -9,6 +9,7 @@ from sqlalchemy import orm
 
 from backoffice import deadlines
 from backoffice.models import Base, CongressSession
+from backoffice.models.base import lock_counters
 
 # An opinion's stored due dates, and the columns they follow from.
 DUE_COLUMNS = ("accept_due_on", "consult_due_on", "co_opinion_due_on", "reply_due_on")
@@ -54,7 +55,7 @@ def reassignment(opinion_id: int | None, from_unit_id: int, to_unit_id: int,
 
 
 def is_versioned(table: sa.Table) -> bool:
-    return "version" in table.c
+    return table.name in lock_counters()
 
 
 @cache
