@@ -15,6 +15,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from backoffice.audit import acting_as
 from backoffice.exports import (
     ExportError,
     export_kind,
@@ -25,6 +26,8 @@ from backoffice.exports import (
     units_with_work,
 )
 from backoffice.extensions import db
+from backoffice.models.security import SecurityEventKind
+from backoffice.security import log
 from importers.schemas import KINDS
 
 WORKLIST = "worklist"
@@ -57,6 +60,8 @@ def export(kind: str, out: Path, session_name: str | None, unit_name: str | None
             message = f"已导出 {count} 行到 {out}"
     except ExportError as error:
         raise click.UsageError(str(error)) from None
+    with acting_as("cli", "cli"):
+        log.record_now(SecurityEventKind.EXPORT, object=out.name, detail=message)
     click.echo(message)
 
 

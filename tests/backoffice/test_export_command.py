@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from backoffice.models import CongressSession
+from backoffice.models import CongressSession, SecurityEvent
 from importers.reading import read_file
 from tests.backoffice.scoping import visible_count
 
@@ -26,6 +26,10 @@ def test_a_kind_exports_for_a_session_and_a_unit_and_reads_back_as_that_kind(app
     assert all(r["lead_unit"] == "浦江镇" or "浦江镇" in r["co_units"] for r in read.records)
     assert result.output.strip() == f"已导出 {len(read.records)} 行到 {out}"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
+    with app.app_context():
+        (logged,) = db.session.scalars(sa.select(SecurityEvent).where(
+            SecurityEvent.event == "导出")).all()
+        assert (logged.username, logged.object) == ("cli", "交办清单.xlsx")
 
 
 def test_worklists_export_one_unit_or_all_zipped(app, tmp_path):
