@@ -153,6 +153,23 @@ def _pending_or_restart() -> tuple[User, str | None] | Response:
     return pending
 
 
+def _start_over(message: str) -> Response:
+    session.pop("pending", None)
+    flash(message, "error")
+    return redirect(url_for("auth.login"))
+
+
+def _wrong_code(user: User, detail: str) -> Response | None:
+    """Count a wrong code like a wrong password; start over at sign-in once it locks."""
+    result = fail(db.session, user.username, detail, SecurityEventKind.SECOND_FACTOR_FAILED,
+                  wrong=WRONG_CODE)
+    db.session.commit()
+    if result.locked:
+        return _start_over(result.message)
+    flash(result.message, "error")
+    return None
+
+
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 def second_factor_check() -> str | Response:
     pending = _pending_or_restart()
@@ -164,19 +181,13 @@ def second_factor_check() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit():
         until = throttle.locked_until(db.session, ThrottleScope.ACCOUNT, user.username)
-        if until is None and second_factor.check(db.session, user, form.code.data):
+        if until is not None:
+            return _start_over(_locked_message(until))
+        if second_factor.check(db.session, user, form.code.data):
             throttle.clear(db.session, ThrottleScope.ACCOUNT, user.username)
             return _signed_in(user, next_url)
-        if until is not None:
-            result = Attempt(None, _locked_message(until), locked=True)
-        else:
-            result = fail(db.session, user.username, "验证码错误",
-                          SecurityEventKind.SECOND_FACTOR_FAILED, wrong=WRONG_CODE)
-        db.session.commit()
-        flash(result.message, "error")
-        if result.locked:
-            session.pop("pending", None)
-            return redirect(url_for("auth.login"))
+        if refused := _wrong_code(user, "验证码错误"):
+            return refused
     return render_template("auth/second_factor.html", form=form, user=user)
 
 
@@ -196,13 +207,8 @@ def second_factor_enrol() -> str | Response:
             response = _signed_in(user, next_url)
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=response.location)
-        result = fail(db.session, user.username, "启用时验证码错误",
-                      SecurityEventKind.SECOND_FACTOR_FAILED, wrong=WRONG_CODE)
-        db.session.commit()
-        flash(result.message, "error")
-        if result.locked:
-            session.pop("pending", None)
-            return redirect(url_for("auth.login"))
+        if refused := _wrong_code(user, "启用时验证码错误"):
+            return refused
     uri = second_factor.provisioning_uri(secret, user)
     return render_template("auth/enrol.html", form=form, user=user, secret=secret,
                            qr=second_factor.qr_svg(uri))
