@@ -1,0 +1,1 @@
+"""Everything an assessor asks about: sign-in, sessions, the security log, headers."""
