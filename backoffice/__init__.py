@@ -53,9 +53,11 @@ def register_views(app: Flask) -> None:
 
 
 def register_responses(app: Flask) -> None:
+    from backoffice import errors
     from backoffice.security import headers
 
     headers.init_app(app)
+    errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

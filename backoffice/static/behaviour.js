@@ -5,18 +5,30 @@
 //   data-autosubmit            changing the field submits its form
 //   data-model-action="name"   runs Flask-Admin's list action on the ticked rows
 //   data-inline-add="field"    adds a child row to Flask-Admin's inline form
+//   data-history-back          goes back in the tab's history, if it has any, rather
+//                              than following its link
+// Clicks are caught on the way down (capture): Flask-Admin's dropdown script stops
+// their way up without cancelling a javascript: link.
 (function () {
   'use strict';
 
   document.addEventListener('click', function (event) {
     var element = event.target.closest(
-      '[data-confirm], [data-model-action], [data-inline-add], a[href^="javascript:"]');
+      '[data-confirm], [data-model-action], [data-inline-add], [data-history-back],' +
+      ' a[href^="javascript:"]');
     if (!element) {
       return;
     }
     if (element.dataset.confirm !== undefined) {
       if (!window.confirm(element.dataset.confirm)) {
         event.preventDefault();
+      }
+      return;
+    }
+    if (element.dataset.historyBack !== undefined) {
+      if (window.history.length > 1) {
+        event.preventDefault();
+        window.history.back();
       }
       return;
     }
@@ -27,7 +39,7 @@
     } else if (element.dataset.inlineAdd !== undefined) {
       window.faForm.addInlineField(element, element.dataset.inlineAdd);
     }
-  });
+  }, true);
 
   document.addEventListener('change', function (event) {
     var field = event.target;
