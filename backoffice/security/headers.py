@@ -20,11 +20,13 @@ from werkzeug.wrappers import Response
 F = TypeVar("F")
 
 # Scripts only by nonce: every <script> of Flask-Admin's templates and ours carries it,
-# and nothing on a page may run inline code or eval.
-# Styles may be inline: select2 and the date picker write `style` attributes through
-# jQuery's .attr() and Plotly inserts <style> elements of its own, none of which can
-# carry a nonce (and a nonce in style-src would switch 'unsafe-inline' off). An
-# injected style can restyle a page but not run code, and script-src still holds.
+# and nothing on a page may run inline code; Plotly's bundle draws our charts without
+# eval. Styles may be inline: Plotly inserts <style> elements of its own (its global
+# rules and each chart's mode bar) that carry no nonce, and a nonce in style-src would
+# switch 'unsafe-inline' off; our templates use style="" attributes too (select2 and
+# the date picker style through the CSSOM, which the policy does not govern). An
+# injected style can restyle a page but not run code, and with images, fonts and
+# connections held to 'self' it cannot send anything elsewhere.
 POLICY = (
     ("default-src", "'self'"),
     ("script-src", "'nonce-{nonce}'"),
