@@ -149,7 +149,7 @@ def test_a_json_client_gets_a_chinese_message_with_the_status(client, as_user) -
         # Nothing listens on the discard port.
         "postgresql+psycopg://postgres@127.0.0.1:9/backoffice",
     ],
-    ids=["sqlite", "postgresql"],
+    ids=["sqlite-down", "postgresql-down"],
 )
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
 def test_the_500_page_renders_with_the_database_unreachable(

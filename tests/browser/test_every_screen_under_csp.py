@@ -50,6 +50,12 @@ def test_every_screen_an_admin_reaches_runs_its_scripts_under_the_policy(
             # form, a unit's ranking explanation, an import run...).
             for path, link in _links(page, ".container-fluid > :not(nav) a[href]").items():
                 linked.setdefault(path, link)
-    pages = [url for path, url in linked.items() if path not in screens and _visit(page, url)]
+    # A create form is its model's edit form without the values: one of the two will do.
+    wanted = {
+        path: url for path, url in linked.items()
+        if path not in screens
+        and not (path.endswith("/new/") and path.replace("/new/", "/edit/") in linked)
+    }
+    pages = [url for url in wanted.values() if _visit(page, url)]
     assert any("/edit/" in url for url in pages)
     assert any("/details/" in url for url in pages)
