@@ -80,8 +80,9 @@ def set_headers(response: Response) -> Response:
     """Add the security headers to a response."""
     response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
     response.headers.update(CONSTANT_HEADERS)
-    # Only over HTTPS as this app sees it: behind a proxy, request.is_secure follows
-    # X-Forwarded-Proto only when the deployment wraps the app in ProxyFix.
+    # Only over HTTPS as this app sees it. Behind a proxy, request.is_secure follows the
+    # proxy's X-Forwarded-Proto only where it is trusted: by gunicorn for a proxy on
+    # 127.0.0.1 (its forwarded_allow_ips), or by ProxyFix if a deployment wraps the app.
     max_age = current_app.config["HSTS_MAX_AGE"]
     if request.is_secure and max_age is not None:
         response.headers["Strict-Transport-Security"] = f"max-age={max_age}"
