@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_config(app, config)
     register_extensions(app)
     register_views(app)
+    register_responses(app)
     register_commands(app)
     return app
 
@@ -48,6 +49,14 @@ def register_views(app: Flask) -> None:
     security.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)
+
+
+def register_responses(app: Flask) -> None:
+    from backoffice import errors
+    from backoffice.security import headers
+
+    headers.init_app(app)
+    errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -50,6 +50,9 @@ def defaults(instance_path: str) -> dict:
             "pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "jpeg", "png", "txt", "zip",
         },
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        # Strict-Transport-Security, sent only on requests that came over HTTPS; None
+        # sends none (0 tells browsers to forget an earlier one).
+        "HSTS_MAX_AGE": 365 * 24 * 3600,
     }
 
 

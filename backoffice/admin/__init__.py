@@ -19,6 +19,7 @@ from backoffice.admin.reference import (
     UnitView,
 )
 from backoffice.admin.system import AuditView, SecurityLogView, UserSessionView, UserView
+from backoffice.security.headers import csp_nonce
 
 HANDLING, REFERENCE, SYSTEM = "办理", "基础数据", "系统"
 ASSESSMENT = "年度考核"
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         theme=Bootstrap4Theme(
             base_template="admin/backoffice_base.html", swatch="cerulean", fluid=True
         ),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(OpinionView(name="书面意见", endpoint="opinion", category=HANDLING))
     admin.add_view(CoHandlingView(name="会办", endpoint="co_handling", category=HANDLING))

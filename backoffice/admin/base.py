@@ -148,13 +148,19 @@ class SecuredModelView(PolicyGuard, ModelView):
             return query.filter(access.editable(self.model, current_user))
         return query
 
+    def _keys(self, ids: list[str]) -> list[Any]:
+        """Return the primary keys named by ids, typed (404 if one is not a key)."""
+        pk = sa.inspect(self.model).primary_key[0]
+        try:
+            # PostgreSQL compares an integer key only to integers, not to the form's text.
+            return [pk.type.python_type(i) for i in ids]
+        except (TypeError, ValueError):
+            abort(404)
+
     def get_one(self, id: Any) -> Any:
         """Return the row if the user may see it (404 otherwise) and act on it (403)."""
         pk = sa.inspect(self.model).primary_key[0]
-        try:
-            key = pk.type.python_type(id)
-        except (TypeError, ValueError):
-            abort(404)
+        (key,) = self._keys([id])
         model = self.get_query().filter(pk == key).one_or_none()
         if model is None:
             self._refuse_if_hidden(pk == key, 404)
@@ -179,15 +185,22 @@ class SecuredModelView(PolicyGuard, ModelView):
         ids = request.form.getlist("rowid")
         if ids:
             pk = sa.inspect(self.model).primary_key[0]
-            try:
-                # PostgreSQL compares an integer key only to integers, not to the form's text.
-                keys = [pk.type.python_type(i) for i in ids]
-            except (TypeError, ValueError):
-                abort(404)
+            keys = self._keys(ids)
             query = self._scoped_for_action(self.get_query().filter(pk.in_(keys)))
             if query.count() != len(set(keys)):
                 self.refuse(404, f"{self.name}（批量操作 {len(set(keys))} 条）")
         return super().handle_action(return_view)
+
+    def init_actions(self) -> None:
+        super().init_actions()
+        # Flask-Admin hands an action the ticked rows' ids as the form's text.
+        self._actions_data = {
+            name: (self._with_typed_keys(handler), text, confirmation)
+            for name, (handler, text, confirmation) in self._actions_data.items()
+        }
+
+    def _with_typed_keys(self, handler: Any) -> Any:
+        return lambda ids: handler(self._keys(ids))
 
     def is_action_allowed(self, name: str) -> bool:
         if name == "delete":

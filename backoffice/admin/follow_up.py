@@ -60,10 +60,10 @@ class OutboxView(SecuredModelView):
     column_searchable_list = ("recipient", "unit.name")
 
     @action("retry", "重新排队发送", "将选中的发送失败消息重新排入待发送？")
-    def retry(self, ids: list[str]) -> None:
+    def retry(self, ids: list[int]) -> None:
         messages = db.session.scalars(
             db.select(OutboxMessage).where(
-                OutboxMessage.id.in_([int(i) for i in ids]),
+                OutboxMessage.id.in_(ids),
                 OutboxMessage.status == Delivery.FAILED.value,
             )
         ).all()

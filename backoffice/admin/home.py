@@ -16,6 +16,7 @@ from backoffice.reporting import charts
 from backoffice.reporting.dashboard import dashboard
 from backoffice.reporting.sessions import current_session, default_as_of
 from backoffice.security import sessions
+from backoffice.security.headers import cacheable
 
 
 def chosen_session() -> CongressSession | None:
@@ -99,6 +100,7 @@ class HomeView(AdminIndexView):
         )
 
     @expose("/plotly.min.js")
+    @cacheable
     def plotly_js(self) -> Any:
         """Serve the charting library from the installed plotly package."""
         return send_file(charts.PLOTLY_JS, mimetype="text/javascript", max_age=86400)

@@ -1,8 +1,14 @@
-"""A live server and a real Chromium (Debian's, driven by Playwright)."""
+"""A live server and a real Chromium (Debian's, driven by Playwright).
+
+Every page reports its console, its uncaught script errors and every
+Content-Security-Policy violation; a browser test whose pages saw a violation or a
+script error fails (see `pytest_runtest_call`).
+"""
 
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -43,11 +49,62 @@ def browser():
         browser.close()
 
 
+# Runs in every document before its own scripts; the binding outlives navigations.
+_REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.reportCspViolation({
+    directive: event.effectiveDirective, blocked: event.blockedURI,
+    sample: event.sample, page: event.documentURI,
+    source: event.sourceFile + ':' + event.lineNumber,
+  });
+});
+"""
+
+
+@dataclass
+class BrowserConsole:
+    """What the pages of one test said: console messages, script errors, CSP violations."""
+
+    messages: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+
+    def attach(self, context) -> None:
+        context.expose_binding(
+            "reportCspViolation", lambda source, report: self.violations.append(report)
+        )
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", lambda message: self.messages.append(
+            f"{message.type}: {message.text}"))
+        context.on("weberror", lambda error: self.errors.append(str(error.error)))
+
+    def problems(self) -> list[str]:
+        """Return the CSP violations and script errors seen, one line each."""
+        refused = [m for m in self.messages if "Content Security Policy" in m]
+        return [*map(str, self.violations), *refused, *self.errors]
+
+
 @pytest.fixture
-def page(browser, live_server: str):
+def browser_console() -> BrowserConsole:
+    return BrowserConsole()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Fail a browser test, once its body passed, if a page broke the CSP or threw."""
+    result = yield
+    console = getattr(item, "funcargs", {}).get("browser_console")
+    if console is not None and console.problems():
+        pytest.fail("the pages reported:\n" + "\n".join(console.problems()), pytrace=False)
+    return result
+
+
+@pytest.fixture
+def page(browser, live_server: str, browser_console: BrowserConsole):
     context = browser.new_context(
         base_url=live_server, locale="zh-CN", viewport={"width": 1440, "height": 900}
     )
+    browser_console.attach(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

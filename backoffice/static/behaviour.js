@@ -1,0 +1,50 @@
+// What the templates' inline handlers used to do, as listeners on the document: the
+// Content-Security-Policy runs no inline handler (onclick=, onchange=, onsubmit=) and
+// no javascript: link. Each behaviour is named by a data- attribute:
+//   data-confirm="question"    a click goes ahead only if the user confirms
+//   data-autosubmit            changing the field submits its form
+//   data-model-action="name"   runs Flask-Admin's list action on the ticked rows
+//   data-inline-add="field"    adds a child row to Flask-Admin's inline form
+//   data-history-back          goes back in the tab's history, if it has any, rather
+//                              than following its link
+// Clicks are caught on the way down (capture): Flask-Admin's dropdown script stops
+// their way up without cancelling a javascript: link.
+(function () {
+  'use strict';
+
+  document.addEventListener('click', function (event) {
+    var element = event.target.closest(
+      '[data-confirm], [data-model-action], [data-inline-add], [data-history-back],' +
+      ' a[href^="javascript:"]');
+    if (!element) {
+      return;
+    }
+    if (element.dataset.confirm !== undefined) {
+      if (!window.confirm(element.dataset.confirm)) {
+        event.preventDefault();
+      }
+      return;
+    }
+    if (element.dataset.historyBack !== undefined) {
+      if (window.history.length > 1) {
+        event.preventDefault();
+        window.history.back();
+      }
+      return;
+    }
+    // A javascript: link would be refused by the policy: it only stands for a button.
+    event.preventDefault();
+    if (element.dataset.modelAction !== undefined) {
+      window.modelActions.execute(element.dataset.modelAction);
+    } else if (element.dataset.inlineAdd !== undefined) {
+      window.faForm.addInlineField(element, element.dataset.inlineAdd);
+    }
+  }, true);
+
+  document.addEventListener('change', function (event) {
+    var field = event.target;
+    if (field.dataset && field.dataset.autosubmit !== undefined && field.form) {
+      field.form.requestSubmit();
+    }
+  });
+})();
