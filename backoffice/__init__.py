@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from backoffice import audit, deadlines, reassignments
+from backoffice import audit, deadlines, inputs, reassignments
 from backoffice.config import defaults, load_secret_key
 from backoffice.extensions import babel, csrf, db, login_manager, migrate
 
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    inputs.init_app(app)
     deadlines.listen()
     reassignments.listen()
     audit.listen()

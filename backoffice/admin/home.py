@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from backoffice import access
 from backoffice.extensions import db
+from backoffice.inputs import date_arg, int_arg
 from backoffice.models import CongressSession, Opinion, Role
 from backoffice.reporting import charts
 from backoffice.reporting.dashboard import dashboard
@@ -18,9 +19,9 @@ from backoffice.reporting.sessions import current_session, default_as_of
 
 def chosen_session() -> CongressSession | None:
     """Return the session named by ?session=ID, else the newest one."""
-    session_id = request.args.get("session", "")
-    if session_id.isdigit():
-        session = db.session.get(CongressSession, int(session_id))
+    session_id = int_arg("session")
+    if session_id is not None:
+        session = db.session.get(CongressSession, session_id)
         if session is not None:
             return session
         flash("所选届次会议不存在，已显示最新一届。", "warning")
@@ -29,16 +30,7 @@ def chosen_session() -> CongressSession | None:
 
 def chosen_as_of(session: CongressSession) -> date:
     """Return ?as_of=YYYY-MM-DD, else today (a past session's year-end)."""
-    fallback = default_as_of(session, date.today())
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return fallback
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        flash(f"日期“{text}”无法识别，请按“2017-12-15”的格式填写；已显示{fallback}的情况。",
-              "error")
-        return fallback
+    return date_arg("as_of", "日期", default_as_of(session, date.today()))
 
 
 class HomeView(AdminIndexView):
