@@ -12,6 +12,7 @@ from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.model.base import ViewArgs
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,9 +20,11 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
+from backoffice.inputs import int_arg, row_id
 from backoffice.models import Role
 
 # Which action each Flask-Admin entry point performs.
@@ -40,6 +43,8 @@ _VIEW_ACTIONS = {
 
 # Form fields that carry no data of their own and stay in every form.
 _ALWAYS_KEPT = ("csrf_token", "expected_version")
+# The most rows an ajax lookup returns at once; Flask-Admin's own script asks for 10.
+AJAX_LIMIT = 1000
 
 
 class FormProblems(Exception):
@@ -51,6 +56,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
+
 
 
 def ajax_ref(name: str, model: type, fields: list[str]) -> ScopedAjaxLoader:
@@ -106,6 +112,20 @@ class SecuredModelView(PolicyGuard, ModelView):
             abort(404)
         return list_exports.export_response(self, export_type)
 
+    # -- the list's query string -------------------------------------------------------------
+    def _get_list_extra_args(self) -> ViewArgs:
+        return checked_list_args(self, super()._get_list_extra_args())
+
+    def _get_list_filter_args(self) -> Any:
+        return checked_filters(self)
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self) -> Any:
+        # Flask-Admin hands offset and limit to the database as they come.
+        int_arg("offset", 0)
+        int_arg("limit", 10, minimum=1, maximum=AJAX_LIMIT)
+        return super().ajax_lookup()
+
     # -- rows -----------------------------------------------------------------------------
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
@@ -122,10 +142,7 @@ class SecuredModelView(PolicyGuard, ModelView):
     def get_one(self, id: Any) -> Any:
         """Return the row if the user may see it (404 otherwise) and act on it (403)."""
         pk = sa.inspect(self.model).primary_key[0]
-        try:
-            key = pk.type.python_type(id)
-        except (TypeError, ValueError):
-            abort(404)
+        key = row_id(id)
         model = self.get_query().filter(pk == key).one_or_none()
         if model is None:
             abort(404)
@@ -140,13 +157,10 @@ class SecuredModelView(PolicyGuard, ModelView):
         ids = request.form.getlist("rowid")
         if ids:
             pk = sa.inspect(self.model).primary_key[0]
-            try:
-                # PostgreSQL compares an integer key only to integers, not to the form's text.
-                keys = [pk.type.python_type(i) for i in ids]
-            except (TypeError, ValueError):
-                abort(404)
+            # PostgreSQL compares an integer key only to integers, not to the form's text.
+            keys = [row_id(i) for i in ids]
             query = self._scoped_for_action(self.get_query().filter(pk.in_(keys)))
-            if query.count() != len(set(ids)):
+            if query.count() != len(set(keys)):
                 abort(404)
         return super().handle_action(return_view)
 
@@ -154,6 +168,13 @@ class SecuredModelView(PolicyGuard, ModelView):
         if name == "delete":
             return self.allowed(Action.DELETE)
         return self.allowed(Action.EDIT)
+
+    def get_sortable_columns(self) -> Any:
+        # PostgreSQL cannot order by JSON: a sort link on such a column would fail there.
+        return {
+            name: column for name, column in super().get_sortable_columns().items()
+            if not isinstance(getattr(column, "type", None), sa.JSON)
+        }
 
     def search_placeholder(self) -> str:
         """Name the searched columns in Chinese; a dotted one by its label or its relation."""
