@@ -20,11 +20,12 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
-from backoffice.inputs import int_arg, row_id
+from backoffice.inputs import int_arg, parse_int, row_id
 from backoffice.models import Role
 
 # Which action each Flask-Admin entry point performs.
@@ -57,6 +58,11 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
 
+    def get_one(self, pk: Any) -> Any:
+        # The form's text goes to the database as the key: only an id may (PostgreSQL
+        # refuses to compare "abc" with an integer column, and 2**64 with any).
+        key = parse_int(pk)
+        return None if key is None else super().get_one(key)
 
 
 def ajax_ref(name: str, model: type, fields: list[str]) -> ScopedAjaxLoader:
@@ -76,6 +82,7 @@ class SecuredModelView(PolicyGuard, ModelView):
     # forms and our own POST routes then share the one token CSRFProtect checks on
     # every POST of the app.
     form_base_class = FlaskForm
+    model_form_converter = BoundedModelConverter
     page_size = 50
     can_set_page_size = True
     can_view_details = True
