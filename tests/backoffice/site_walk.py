@@ -28,7 +28,7 @@ LIST_PARAMETERS = ("page", "page_size", "sort", "desc", "search")
 # Posting here ends the walk's own session.
 NOT_POSTED = {"auth.logout"}
 MAX_VISITS = 3  # pages visited per endpoint while mapping
-_CHILD_ROW = re.compile(r"-\d+-")
+_NUMBER = re.compile(r"\d+")
 _OWN_FORMS = {"edit_view", "create_view"}
 
 _READS: set[str] = set()
@@ -124,16 +124,16 @@ def field_kind(views: dict[str, BaseModelView], target: Target, name: str) -> Ha
     """Return what a form field is, as far as reading it goes.
 
     A model's own form (edit, create) reads each kind of input once (a hidden one, an id,
-    by its name), the child rows of a form (contacts-0-note, contacts-1-note) as one; the
-    forms every model view shares (delete, actions) read the same whatever the model;
-    a custom page's fields are its own.
+    by its name), the child rows of a form (contacts-0-note, contacts-1-note) and numbered
+    fields (map_source_3) as one; the forms every model view shares (delete, actions) read
+    the same whatever the model; a custom page's fields are its own.
     """
     view_endpoint, _, entry = target.endpoint.partition(".")
     form = target.endpoint if view_endpoint not in views or entry in _OWN_FORMS else entry
-    name = _CHILD_ROW.sub("-0-", name)
     kind = target.kinds.get(name, "")
-    child_rows = name.partition("-0-")[0] if "-0-" in name else ""
-    return (form, name) if kind in ("", "input:hidden") else (form, kind, child_rows)
+    numbered = _NUMBER.sub("0", name)
+    child_rows = numbered.partition("-0-")[0] if "-0-" in numbered else ""
+    return (form, numbered) if kind in ("", "input:hidden") else (form, kind, child_rows)
 
 
 def _query_names(url: str) -> set[str]:
@@ -174,6 +174,7 @@ class Walker:
         self.own_user_id = str(own_user_id or "")
         # Turns a URL into the one to walk (an export narrowed to a few rows, say).
         self.narrowed = narrowed
+        self.within = ""
 
     def _own_account(self, endpoint: str, values: dict[str, Any]) -> bool:
         return endpoint in self.own_account and values.get("id") == self.own_user_id
@@ -197,10 +198,27 @@ class Walker:
             return None
         return endpoint
 
-    def map_site(self, rounds: int = 3) -> SiteMap:
-        """Walk from every rule without path arguments, following links and forms."""
+    def map_site(
+        self, start: list[str] | None = None, rounds: int = 3, within: str = ""
+    ) -> SiteMap:
+        """Walk from start (default: each rule without path arguments), following links."""
+        self.within = within  # follow links only to endpoints whose names begin so
         site = SiteMap()
         views = model_views(self.app)
+        queue = start if start is not None else self._rules_without_arguments(views)
+        seen: set[str] = set()
+        for round_ in range(rounds):
+            found: list[str] = []
+            for url in queue:
+                if url in seen or (round_ and not self._worth_following(url, site)):
+                    continue
+                seen.add(url)
+                found += self._visit(url, site, views)
+            queue = found
+        return site
+
+    def _rules_without_arguments(self, views: dict[str, BaseModelView]) -> list[str]:
+        """Return a URL of each GET rule without path arguments (an ajax lookup with a name)."""
         queue: list[str] = []
         for rule in self.app.url_map.iter_rules():
             if rule.endpoint.endswith("static") or "GET" not in rule.methods:
@@ -214,16 +232,7 @@ class Walker:
                 if refs:
                     url += f"?name={refs[0]}&query=a"
             queue.append(url)
-        seen: set[str] = set()
-        for round_ in range(rounds):
-            found: list[str] = []
-            for url in queue:
-                if url in seen or (round_ and not self._worth_following(url, site)):
-                    continue
-                seen.add(url)
-                found += self._visit(url, site, views)
-            queue = found
-        return site
+        return queue
 
     def _visit(self, url: str, site: SiteMap, views: dict[str, BaseModelView]) -> list[str]:
         """Note the page's target and forms; return the links worth following."""
@@ -258,7 +267,7 @@ class Walker:
     def _worth_following(self, url: str, site: SiteMap) -> bool:
         """Follow a link to a new endpoint, or one not yet answered, or with new parameters."""
         endpoint = self.endpoint(url)
-        if endpoint is None or endpoint.endswith("static"):
+        if endpoint is None or endpoint.endswith("static") or not endpoint.startswith(self.within):
             return False
         if self._own_account(endpoint, dict(parse_qsl(urlsplit(url).query))):
             return False

@@ -12,6 +12,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -20,6 +21,8 @@ from flask import Flask
 
 from backoffice.extensions import db
 from backoffice.models import User
+from tests.backoffice.html_forms import page_forms
+from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
 from tests.backoffice.site_walk import (
     SiteMap,
     Target,
@@ -166,11 +169,14 @@ def _list_sense(findings: Findings, site: SiteMap) -> None:
             findings.expect(findings.request("GET", url, url), 200, f"GET {url}")
 
 
-def _path_nonsense(findings: Findings, site: SiteMap) -> None:
+def _path_nonsense(findings: Findings, site: SiteMap, mapped_only: bool) -> None:
     walker = findings.walker
     views = model_views(walker.app)
     for rule in walker.app.url_map.iter_rules():
         if not rule.arguments or rule.endpoint.endswith("static"):
+            continue
+        known = site.gets.get(rule.endpoint) or site.posts.get(rule.endpoint)
+        if mapped_only and known is None:
             continue
         # Per role: whether the role may open the screen shows only once it is routed.
         path_parts = "<{}>".format(",".join(sorted(rule.arguments)))
@@ -178,7 +184,6 @@ def _path_nonsense(findings: Findings, site: SiteMap) -> None:
         if not findings.first_of_kind(kind):
             continue
         method = "GET" if "GET" in rule.methods else "POST"
-        known = site.gets.get(rule.endpoint) or site.posts.get(rule.endpoint)
         values = {arg: "1" if is_integer_argument(rule, arg) else "xlsx" for arg in rule.arguments}
         if known is not None:
             values |= walker.adapter.match(urlsplit(known.url).path, method=method)[1]
@@ -246,15 +251,14 @@ def _walked_everywhere(walker: Walker, site: SiteMap) -> None:
             assert f"{endpoint}.edit_view" in site.posts, f"no form found on {edit.url}"
 
 
-def _walk(findings: Findings) -> None:
-    site = findings.walker.map_site()
-    _walked_everywhere(findings.walker, site)
+def _fuzz(findings: Findings, site: SiteMap, mapped_only: bool = False) -> None:
+    """Send the nonsense to each kind of parameter, path part and field (mapped ones only)."""
     # A screen the role may not open gets no nonsense: it refuses before it reads any.
     opened = [target for target in site.gets.values() if not target.refused]
     for target in sorted(opened, key=lambda t: not t.endpoint.endswith(".export")):
         _query_nonsense(findings, target)
     _list_sense(findings, site)
-    _path_nonsense(findings, site)
+    _path_nonsense(findings, site, mapped_only)
     forms, deletes = _forms(site)
     for target in forms:
         _form_nonsense(findings, target)
@@ -266,16 +270,44 @@ def _walk(findings: Findings) -> None:
         _form_nonsense(findings, target)
 
 
+def _signed_in(app: Flask, role: str) -> Walker:
+    client = app.test_client()
+    if role == SIGNED_OUT:
+        return Walker(app, client, narrowed=_narrowing(app))
+    assert sign_in(client, role).status_code == 302
+    with app.app_context():
+        own_id = db.session.scalar(sa.select(User.id).where(User.username == role))
+    return Walker(app, client, own_id, _narrowing(app))
+
+
 def test_nonsense_never_fails_a_screen(app: Flask) -> None:
     findings = Findings()
     for role in ROLES:
-        client = app.test_client()
-        if role == SIGNED_OUT:
-            findings.walking(Walker(app, client, narrowed=_narrowing(app)), role)
-        else:
-            assert sign_in(client, role).status_code == 302
-            with app.app_context():
-                own_id = db.session.scalar(sa.select(User.id).where(User.username == role))
-            findings.walking(Walker(app, client, own_id, _narrowing(app)), role)
-        _walk(findings)
+        findings.walking(_signed_in(app, role), role)
+        site = findings.walker.map_site()
+        _walked_everywhere(findings.walker, site)
+        _fuzz(findings, site)
+    assert not findings.failures, "\n".join(findings.failures)
+
+
+def test_nonsense_never_fails_what_an_upload_leads_to(app: Flask, tmp_path: Path) -> None:
+    """The import's preview, its options and apply are reached only by uploading a sheet."""
+    findings = Findings()
+    findings.walking(_signed_in(app, "admin"), "admin")
+    client = findings.walker.client
+    upload = next(f for f in page_forms(client.get("/admin/imports/").get_data(as_text=True))
+                  if f.files)
+    with app.app_context():
+        # A row in error, so that the preview offers the annotated file too.
+        rows = [opinion_row(1), opinion_row(2, 主办单位="无此单位")]
+        sheet = assignment_list(tmp_path / "交办清单.xlsx", rows)
+    response = client.post(upload.action, data={
+        **upload.fields, "session": "__new__", "new_session_name": NEW_SESSION,
+        "new_session_year": "2018", upload.files[0]: (io.BytesIO(sheet.read_bytes()), sheet.name),
+    })
+    assert "/preview/" in response.location, response.get_data(as_text=True)
+    site = findings.walker.map_site(start=[response.location], rounds=2, within="imports.")
+    assert {"imports.preview", "imports.annotated_upload"} <= set(site.gets)
+    assert {"imports.options", "imports.apply"} <= set(site.posts)
+    _fuzz(findings, site, mapped_only=True)
     assert not findings.failures, "\n".join(findings.failures)
