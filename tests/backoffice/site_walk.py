@@ -67,6 +67,7 @@ class Target:
     fields: Fields = field(default_factory=dict)  # a form's own values (POST)
     kinds: dict[str, str] = field(default_factory=dict)  # each field's kind of input
     files: list[str] = field(default_factory=list)
+    page: str = ""  # where the form is (POST)
     answered: bool = False  # url answered 200
     html: bool = False  # with a page (not a download)
     refused: bool = False  # the user may not open it (403, or sent to sign in)
@@ -296,5 +297,22 @@ class Walker:
                 if endpoint not in site.posts:
                     site.posts[endpoint] = Target(
                         endpoint, "POST", target_url, set(form.fields),
-                        dict(form.fields), dict(form.kinds), list(form.files),
+                        dict(form.fields), dict(form.kinds), list(form.files), page=url,
                     )
+
+    def form_again(self, target: Target) -> Fields | None:
+        """Return the form's values as its page shows them now (a save changes a version)."""
+        response, _ = self.request("GET", target.page)
+        if isinstance(response, Exception) or response.status_code != 200:
+            return None
+        for form in page_forms(response.get_data(as_text=True)):
+            actions = [form.action, *form.button_actions]
+            if any((urljoin(target.page, html.unescape(a)) if a else target.page) == target.url
+                   for a in actions):
+                return form.fields
+        return None
+
+    def signed_in(self) -> bool:
+        """Tell whether the walk's session still opens the home page."""
+        response, _ = self.request("GET", "/admin/")
+        return not isinstance(response, Exception) and response.status_code == 200

@@ -202,9 +202,11 @@ def _path(rule: str, parts: dict[str, str]) -> str:
 
 
 def _form_nonsense(findings: Findings, target: Target) -> None:
+    fields = dict(target.fields)
+
     def data(**changes: Any) -> dict[str, Any]:
         files = {name: (io.BytesIO(b"not a workbook"), "nonsense.xlsx") for name in target.files}
-        return {**target.fields, **changes, **files}
+        return {**fields, **changes, **files}
 
     views = model_views(findings.walker.app)
     names = _fuzzed(findings, target.names - {"csrf_token"},
@@ -212,8 +214,12 @@ def _form_nonsense(findings: Findings, target: Target) -> None:
     for name in names:
         for label, value in FORM_NONSENSE.items():
             value = list(value) if isinstance(value, tuple) else value
-            findings.request("POST", target.url, f"{target.endpoint} {name}={label}",
-                             data=data(**{name: value}))
+            response = findings.request("POST", target.url, f"{target.endpoint} {name}={label}",
+                                        data=data(**{name: value}))
+            if getattr(response, "status_code", None) in (302, 303):
+                # Saved: the form's next post is made from the page as it is now (a stale
+                # version would be refused before the value got anywhere).
+                fields = findings.walker.form_again(target) or fields
     if "csrf_token" in target.fields and findings.first_of_kind(
         field_kind(views, target, "csrf_token")
     ):
@@ -262,6 +268,10 @@ def _fuzz(findings: Findings, site: SiteMap, mapped_only: bool = False) -> None:
     forms, deletes = _forms(site)
     for target in forms:
         _form_nonsense(findings, target)
+        if findings.role != SIGNED_OUT and not findings.walker.signed_in():
+            findings.failures.append(f"{findings.role}: posting {target.endpoint} ended the "
+                                     "walk's session; list it in site_walk.NOT_POSTED")
+            return
     # What the forms saved must not break a page; what deletes remove is meant to go.
     for target in site.gets.values() if forms else ():
         if target.html:
