@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 
+from backoffice import inputs
 from backoffice.config import defaults, load_secret_key
 from backoffice.extensions import babel, csrf, db, login_manager, migrate
 from backoffice.writing import orm as writing
@@ -40,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    inputs.init_app(app)
     writing.listen()
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.extensions import db
+from backoffice.inputs import row_id
 from backoffice.models import Attachment
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
@@ -78,7 +79,7 @@ def upload(view: Any) -> Response:
 
 def download(view: Any) -> Response:
     """Send a document under its original (Chinese) file name."""
-    attachment_id = request.args.get("id", type=int)
+    attachment_id = row_id(request.args.get("id", ""))
     query = sa.select(Attachment).where(
         Attachment.id == attachment_id, access.visible(Attachment, current_user)
     )

@@ -41,7 +41,8 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CHINESE_TENS = re.compile(r"([一二三]?)十([一二三四五六七八九]?)")
 _EXCEL_EPOCH = date(1899, 12, 30)
-_EARLIEST, _LATEST = date(1949, 10, 1), date(2100, 12, 31)
+# The dates a record of the office can hold; the screens' date parameters keep to them too.
+EARLIEST, LATEST = date(1949, 10, 1), date(2100, 12, 31)
 _GRADE_WORDS = sorted((g.value for g in Grade), key=len, reverse=True)
 _UNIT_GRADE = re.compile(
     r"([^:=()、,;/|\s]+?)\s*[:=(\-—]?\s*(" + "|".join(_GRADE_WORDS) + r")\s*\)?"
@@ -100,9 +101,9 @@ def _number_from_text(text: str) -> int:
 def parse_date(raw: Any, year: int | None = None) -> date:
     """Read a date cell, an Excel serial number or a Chinese or numeric date text."""
     if isinstance(raw, datetime):
-        return _checked(raw.date())
+        return checked_date(raw.date())
     if isinstance(raw, date):
-        return _checked(raw)
+        return checked_date(raw)
     if isinstance(raw, bool):
         raise BadValue("应为日期，不是是/否")
     if isinstance(raw, int | float):
@@ -110,8 +111,9 @@ def parse_date(raw: Any, year: int | None = None) -> date:
     return _date_from_text(as_text(raw), year)
 
 
-def _checked(value: date) -> date:
-    if not _EARLIEST <= value <= _LATEST:
+def checked_date(value: date) -> date:
+    """Return the date if a record may hold it; raise BadValue otherwise."""
+    if not EARLIEST <= value <= LATEST:
         raise BadValue(f"日期 {value.isoformat()} 不在合理范围内")
     return value
 
@@ -119,7 +121,7 @@ def _checked(value: date) -> date:
 def _from_serial(serial: float) -> date:
     if not 1 <= serial < 2958466:
         raise BadValue("数字不是有效的 Excel 日期序号")
-    return _checked(_EXCEL_EPOCH + timedelta(days=int(serial)))
+    return checked_date(_EXCEL_EPOCH + timedelta(days=int(serial)))
 
 
 def _chinese_numerals(text: str) -> str:
@@ -150,7 +152,7 @@ def _date_from_text(text: str, year: int | None) -> date:
     else:
         raise BadValue(hint)
     try:
-        return _checked(date(y, m, d))
+        return checked_date(date(y, m, d))
     except ValueError:
         raise BadValue(f"不是有效的日期（{y}年{m}月{d}日不存在）") from None
 

@@ -47,7 +47,9 @@ from backoffice.assessment.what_if import what_if
 from backoffice.assessment.year import assessment_years
 from backoffice.exports.downloads import XLSX, send_written
 from backoffice.extensions import db
+from backoffice.inputs import date_arg, int_arg, row_id
 from backoffice.models import PublishedAssessment
+from importers.values import EARLIEST, LATEST
 from scoring.rules import tier_name
 
 
@@ -75,16 +77,10 @@ class AssessmentPage(SecuredPage):
     def requested_period(self) -> tuple[int, date]:
         """Return the year and as_of asked for; a bad day is reported and the default used."""
         years = assessment_years(db.session)
-        year = request.values.get("year", type=int) or (years[0] if years else date.today().year)
-        text = request.values.get("as_of", "").strip()
-        if not text:
-            return year, default_as_of(year)
-        try:
-            return year, date.fromisoformat(text)
-        except ValueError:
-            message = f"考核截止日“{text}”不是有效日期（应写作2017-12-15），已按默认日期计算。"
-            flash(message, "error")
-            return year, default_as_of(year)
+        year = int_arg("year", minimum=EARLIEST.year, maximum=LATEST.year) or (
+            years[0] if years else date.today().year
+        )
+        return year, date_arg("as_of", "考核截止日", default_as_of(year))
 
     def live(self, year: int, as_of: date) -> Snapshot | None:
         """Assess the year now; report why not (no session, no rules...) and return None."""
@@ -270,7 +266,7 @@ class PublishedView(AssessmentPage):
     }
 
     def _published(self) -> PublishedAssessment:
-        published = db.session.get(PublishedAssessment, request.args.get("id", type=int) or 0)
+        published = db.session.get(PublishedAssessment, row_id(request.args.get("id", "")))
         if published is None:
             abort(404)
         return published

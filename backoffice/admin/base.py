@@ -12,6 +12,7 @@ from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.model.base import ViewArgs
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -22,9 +23,12 @@ from wtforms import HiddenField
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.form_fields import BoundedModelConverter
+from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
+from backoffice.inputs import int_arg, parse_int, row_id
 from backoffice.models import Role
 from backoffice.models.base import Versioned
 
@@ -44,6 +48,8 @@ _VIEW_ACTIONS = {
 
 # Form fields that carry no data of their own and stay in every form.
 _ALWAYS_KEPT = ("csrf_token", "expected_version")
+# The most rows an ajax lookup returns at once; Flask-Admin's own script asks for 10.
+AJAX_LIMIT = 1000
 
 
 class RecordForm(FlaskForm):
@@ -73,6 +79,12 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
 
+    def get_one(self, pk: Any) -> Any:
+        # The form's text goes to the database as the key: only an id may (PostgreSQL
+        # refuses to compare "abc" with an integer column, and 2**64 with any).
+        key = parse_int(pk)
+        return None if key is None else super().get_one(key)
+
 
 def ajax_ref(name: str, model: type, fields: list[str]) -> ScopedAjaxLoader:
     """Return a scoped ajax lookup of model searching fields."""
@@ -91,6 +103,7 @@ class SecuredModelView(PolicyGuard, ModelView):
     # forms and our own POST routes then share the one token CSRFProtect checks on
     # every POST of the app.
     form_base_class = RecordForm
+    model_form_converter = BoundedModelConverter
     page_size = 50
     can_set_page_size = True
     can_view_details = True
@@ -135,6 +148,20 @@ class SecuredModelView(PolicyGuard, ModelView):
             abort(404)
         return list_exports.export_response(self, export_type)
 
+    # -- the list's query string -------------------------------------------------------------
+    def _get_list_extra_args(self) -> ViewArgs:
+        return checked_list_args(self, super()._get_list_extra_args())
+
+    def _get_list_filter_args(self) -> Any:
+        return checked_filters(self)
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self) -> Any:
+        # Flask-Admin hands offset and limit to the database as they come.
+        int_arg("offset", 0)
+        int_arg("limit", 10, minimum=1, maximum=AJAX_LIMIT)
+        return super().ajax_lookup()
+
     # -- rows -----------------------------------------------------------------------------
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
@@ -149,13 +176,9 @@ class SecuredModelView(PolicyGuard, ModelView):
         return query
 
     def _keys(self, ids: list[str]) -> list[Any]:
-        """Return the primary keys named by ids, typed (404 if one is not a key)."""
-        pk = sa.inspect(self.model).primary_key[0]
-        try:
-            # PostgreSQL compares an integer key only to integers, not to the form's text.
-            return [pk.type.python_type(i) for i in ids]
-        except (TypeError, ValueError):
-            abort(404)
+        """Return the row ids named by ids, as integers (404 if one cannot name a row):
+        PostgreSQL compares an integer key only to integers, not to the form's text."""
+        return [row_id(i) for i in ids]
 
     def get_one(self, id: Any) -> Any:
         """Return the row if the user may see it (404 otherwise) and act on it (403)."""
@@ -206,6 +229,13 @@ class SecuredModelView(PolicyGuard, ModelView):
         if name == "delete":
             return self.allowed(Action.DELETE)
         return self.allowed(Action.EDIT)
+
+    def get_sortable_columns(self) -> Any:
+        # PostgreSQL cannot order by JSON: a sort link on such a column would fail there.
+        return {
+            name: column for name, column in super().get_sortable_columns().items()
+            if not isinstance(getattr(column, "type", None), sa.JSON)
+        }
 
     def search_placeholder(self) -> str:
         """Name the searched columns in Chinese; a dotted one by its label or its relation."""

@@ -26,6 +26,7 @@ from backoffice.exports import (
 )
 from backoffice.exports.downloads import XLSX, ZIP, send_written
 from backoffice.extensions import db
+from backoffice.inputs import int_arg
 from backoffice.models import CongressSession, Unit
 from importers.schemas import KINDS, SCHEMAS
 
@@ -84,7 +85,7 @@ class ExportsView(SecuredPage):
 
     def _session(self, sessions: Any = None) -> Any:
         """Return the session asked for (?session=id), or the latest; 404 if unknown."""
-        wanted = request.args.get("session", type=int)
+        wanted = int_arg("session")
         if wanted is not None:
             session = db.session.get(CongressSession, wanted)
             if session is None:

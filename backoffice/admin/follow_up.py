@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, send_file, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from werkzeug.wrappers import Response
@@ -20,6 +20,7 @@ from backoffice.admin.base import SecuredModelView
 from backoffice.admin.home import chosen_as_of, chosen_session
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
+from backoffice.inputs import date_arg, int_list_arg
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CongressSession, Delivery, OutboxMessage
 from backoffice.models.security import SecurityEventKind
@@ -77,16 +78,11 @@ def _period() -> tuple[CongressSession | None, date, date]:
     """Return the session and period asked for; default: the month before the end date."""
     session = chosen_session()
     end = chosen_as_of(session) if session else date.today()
-    text = request.values.get("start", "").strip()
-    try:
-        start = date.fromisoformat(text) if text else None
-    except ValueError:
-        flash(f"起始日期“{text}”无法识别，请按“2017-04-01”的格式填写。", "error")
-        start = None
-    if start is None or start > end:
-        if start is not None:
-            flash("起始日期不能晚于截止日期，已改为截止日期前一个月。", "error")
-        start = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
+    month_before = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
+    start = date_arg("start", "起始日期", month_before)
+    if start > end:
+        flash("起始日期不能晚于截止日期，已改为截止日期前一个月。", "error")
+        start = month_before
     return session, start, end
 
 
@@ -119,7 +115,7 @@ class NoticeDraftView(SecuredPage):
         session, start, end = _period()
         if session is None:
             abort(404)
-        chosen = [int(v) for v in request.form.getlist("unit") if v.isdigit()]
+        chosen = int_list_arg("unit")
         back = url_for(".index", session=session.id, start=start.isoformat(),
                        as_of=end.isoformat())
         if not chosen:

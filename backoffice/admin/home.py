@@ -4,13 +4,14 @@ exactly its opinions in the list; a unit user sees its own opinions only."""
 from datetime import date
 from typing import Any
 
-from flask import flash, request, send_file
+from flask import flash, send_file
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from backoffice import access
 from backoffice.access import Action
 from backoffice.extensions import db
+from backoffice.inputs import date_arg, int_arg
 from backoffice.models import CongressSession, Opinion, Role
 from backoffice.reporting import charts
 from backoffice.reporting.dashboard import dashboard
@@ -21,9 +22,9 @@ from backoffice.security.headers import cacheable
 
 def chosen_session() -> CongressSession | None:
     """Return the session named by ?session=ID, else the newest one."""
-    session_id = request.args.get("session", "")
-    if session_id.isdigit():
-        session = db.session.get(CongressSession, int(session_id))
+    session_id = int_arg("session")
+    if session_id is not None:
+        session = db.session.get(CongressSession, session_id)
         if session is not None:
             return session
         flash("所选届次会议不存在，已显示最新一届。", "warning")
@@ -32,16 +33,7 @@ def chosen_session() -> CongressSession | None:
 
 def chosen_as_of(session: CongressSession) -> date:
     """Return ?as_of=YYYY-MM-DD, else today (a past session's year-end)."""
-    fallback = default_as_of(session, date.today())
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return fallback
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        flash(f"日期“{text}”无法识别，请按“2017-12-15”的格式填写；已显示{fallback}的情况。",
-              "error")
-        return fallback
+    return date_arg("as_of", "日期", default_as_of(session, date.today()))
 
 
 class HomeView(AdminIndexView):

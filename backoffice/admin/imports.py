@@ -28,12 +28,14 @@ from backoffice.imports import (
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
 from backoffice.imports.pending import PendingMissing
+from backoffice.inputs import MAX_INT, int_arg, parse_int
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from importers import AUTO, KINDS, SCHEMAS, UsageError
 from importers.planning import OUTCOME_LABELS, Outcome, show
+from importers.values import EARLIEST, LATEST
 
 PAGE_SIZE = 100
 NEW_SESSION = "__new__"
@@ -105,9 +107,11 @@ class ImportView(SecuredPage):
             return {"session": choice or None, "year": None}
         name = form.get("new_session_name", "").strip()
         year = form.get("new_session_year", "").strip()
-        if not name or not (year.isdigit() and len(year) == 4):
-            raise UsageError("新建届次会议须填写名称和年度（四位数字）")
-        return {"session": name, "year": int(year)}
+        number = parse_int(year, EARLIEST.year, LATEST.year)
+        if not name or number is None:
+            raise UsageError(
+                f"新建届次会议须填写名称和年度（{EARLIEST.year}至{LATEST.year}之间的四位数字）")
+        return {"session": name, "year": number}
 
     def _mapping(self) -> dict[str, str | None]:
         mapping: dict[str, str | None] = {}
@@ -130,7 +134,7 @@ class ImportView(SecuredPage):
         kind = request.args.get("kind", "")
         rows = [row for row in plan.rows if (not outcome or row.outcome.value == outcome)
                 and (not kind or row.kind == kind)]
-        page = max(request.args.get("page", 1, type=int), 1)
+        page = int_arg("page", 1, minimum=1)
         pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
         problems_by_file = {str(f.path): 0 for f in prepared.files}
@@ -186,7 +190,7 @@ class ImportView(SecuredPage):
     # -- history -----------------------------------------------------------------------------
     @expose("/history/")
     def history(self) -> str:
-        page = max(request.args.get("page", 1, type=int), 1)
+        page = int_arg("page", 1, minimum=1, maximum=MAX_INT // PAGE_SIZE)
         runs = db.session.scalars(sa.select(ImportRun).order_by(ImportRun.id.desc())
                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
         return self.render("admin/imports/history.html", runs=runs[:PAGE_SIZE], page=page,

@@ -7,6 +7,7 @@ from flask_admin.model.form import InlineFormAdmin
 from sqlalchemy.orm import selectinload
 
 from backoffice.admin.base import SecuredModelView
+from backoffice.admin.form_fields import whole_number
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
@@ -17,7 +18,9 @@ from backoffice.models import (
     Unit,
     UnitAlias,
 )
+from backoffice.models.sessions import DEADLINE_LIMITS
 from backoffice.writing.bulk import refresh_due_dates
+from importers.values import EARLIEST, LATEST
 from importers.vocabulary import UnitKind
 
 
@@ -31,6 +34,13 @@ class SessionView(SecuredModelView):
     column_labels = FIELD_LABELS
     column_default_sort = [("year", True), ("id", True)]
     form_columns = column_list
+    form_args = {
+        "year": {"validators": [whole_number(EARLIEST.year, LATEST.year)]},
+        **{
+            name: {"validators": [whole_number(least, most)]}
+            for name, (least, most) in DEADLINE_LIMITS.items()
+        },
+    }
 
     def after_model_change(self, form: Any, model: CongressSession, is_created: bool) -> None:
         # New deadline settings move every due date of the session's opinions.

@@ -14,6 +14,16 @@ DEFAULT_DEADLINES = {
     "max_extension_months": 3,
     "second_reply_months": 1,
 }
+# The least and most each setting may be (the table's check constraint holds the least):
+# past these a period means nothing, and millions of working days take minutes to count.
+DEADLINE_LIMITS = {
+    "accept_working_days": (1, 60),
+    "consult_months": (1, 12),
+    "co_opinion_months": (1, 12),
+    "reply_months": (1, 12),
+    "max_extension_months": (0, 12),
+    "second_reply_months": (1, 12),
+}
 
 
 class CongressSession(Versioned, Base):
