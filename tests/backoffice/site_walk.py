@@ -25,7 +25,6 @@ from tests.backoffice.html_forms import Fields, page_forms
 
 # The parameters Flask-Admin's list reads besides its filters (flt<position>_<index>).
 LIST_PARAMETERS = ("page", "page_size", "sort", "desc", "search")
-# Posting here ends the walk's own session.
 # Forms that end the walker's own session: signing out, a new password, ending sessions.
 NOT_POSTED = {"auth.logout", "account.password", "user_session.action_view",
               "user.action_view"}
