@@ -1,12 +1,17 @@
 """An attacker who has the password still cannot guess the second factor: wrong codes
-lock the account however the guesses are spread over sign-ins."""
+lock the account however the guesses are spread over sign-ins, and one code (or
+recovery code) opens one session even when sent twice at the same moment."""
 
 import re
+import threading
+import time
 
 import pyotp
 import pytest
+from sqlalchemy import event
 
-from tests.backoffice.security.events import events
+from backoffice.extensions import db
+from tests.backoffice.security.events import events, open_sessions
 from tests.conftest import csrf_token, sign_in
 
 CHECK = "/login/second-factor"
@@ -51,3 +56,55 @@ def test_a_right_password_between_wrong_codes_does_not_reset_the_count(required)
     with required.app_context():
         assert events("锁定", "operator")
 
+
+def _at_once(app, clients, url: str, code: str, table: str) -> list:
+    """Send code from every client at the same moment: each request reads the code as
+    unused before any of them marks it used (as two workers can)."""
+    tokens = [csrf_token(client, url) for client in clients]
+    barrier = threading.Barrier(len(clients), timeout=10)
+
+    def wait_for_the_others(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith(f"UPDATE {table.upper()}"):
+            barrier.wait()
+
+    answers: list = [None] * len(clients)
+
+    def send(index: int) -> None:
+        answers[index] = clients[index].post(url, data={"code": code,
+                                                        "csrf_token": tokens[index]})
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", wait_for_the_others)
+    try:
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(len(clients))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        event.remove(engine, "before_cursor_execute", wait_for_the_others)
+    return answers
+
+
+@pytest.mark.parametrize("kind", ["recovery code", "app code"])
+def test_one_code_sent_twice_at_once_opens_one_session(required, kind) -> None:
+    owner = required.test_client()
+    sign_in(owner, "auditor")
+    secret, recovery = _enrol(owner)
+    clients = [required.test_client(), required.test_client()]
+    for client in clients:
+        assert sign_in(client, "auditor").location.endswith(CHECK)
+    with required.app_context():
+        before = len(open_sessions("auditor"))
+    if kind == "recovery code":
+        code, table = recovery[0], "recovery_codes"
+    else:
+        # The next time step's code: enrolment used the current one.
+        code, table = pyotp.TOTP(secret).at(time.time() + 30), "second_factors"
+    answers = _at_once(required, clients, CHECK, code, table)
+    signed_in = [a for a in answers if a is not None and a.status_code == 302
+                 and a.location.endswith("/admin/")]
+    assert len(signed_in) == 1, [a.status_code if a else None for a in answers]
+    with required.app_context():
+        assert len(open_sessions("auditor")) == before + 1
