@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash
 from flask_admin.actions import action
+from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 
@@ -66,6 +67,14 @@ class UserView(SecuredModelView):
             problems["unit"] = "承办单位联络员须选择所属单位。"
         if model.role != Role.UNIT and model.unit is not None:
             problems["unit"] = "只有承办单位联络员才属于某个单位，请清空。"
+        if not is_created and model.id == current_user.id:
+            # Separation of duties: a system administrator who could take the operator's
+            # or the auditor's role would hold two duties.
+            state = sa.inspect(model)
+            if state.attrs["role"].history.has_changes():
+                problems["role"] = "不能修改自己的角色，请由另一位系统管理员修改。"
+            if state.attrs["active"].history.has_changes():
+                problems["active"] = "不能停用自己的账号，请由另一位系统管理员停用。"
         if not problems and password:
             model.set_password(password)
         return problems

@@ -1,6 +1,6 @@
 """Account changes made on the user screen, as an attacker or a careless administrator
 would try them: a unit moved by its select box ends the liaison's sessions and is
-logged with both names; nobody changes their own role."""
+logged with both names; nobody changes their own role or stops their own account."""
 
 import sqlalchemy as sa
 
@@ -57,3 +57,23 @@ def test_a_new_liaison_is_logged_with_their_unit(app) -> None:
     with app.app_context():
         (created,) = [e for e in events("新增用户", "sysadmin") if e.object == "用户 qibao2"]
         assert created.detail == "角色：承办单位联络员；单位：七宝镇"
+
+
+def test_the_system_administrator_cannot_give_themselves_another_duty_or_stop_themselves(
+        app) -> None:
+    admin = _signed_in(app, "sysadmin")
+    with app.app_context():
+        own_id = _ids(User.username == "sysadmin")
+    url = f"/admin/user/edit/?id={own_id}"
+    for duty in ("operator", "auditor"):
+        data = {**form_data(admin.get(url).get_data(as_text=True)), "role": duty}
+        refused = admin.post(url, data=data)
+        assert refused.status_code == 200 and "不能修改自己的角色" in refused.get_data(
+            as_text=True)
+    data = form_data(admin.get(url).get_data(as_text=True))
+    del data["active"]  # an unticked box is not sent
+    assert "不能停用自己的账号" in admin.post(url, data=data).get_data(as_text=True)
+    with app.app_context():
+        own = db.session.get(User, own_id)
+        assert own.role == "sysadmin" and own.active
+    assert _signed_in(app, "sysadmin").get("/admin/opinion/").status_code == 403
