@@ -22,6 +22,7 @@ from wtforms import HiddenField
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
@@ -91,6 +92,8 @@ class SecuredModelView(PolicyGuard, ModelView):
     # forms and our own POST routes then share the one token CSRFProtect checks on
     # every POST of the app.
     form_base_class = RecordForm
+    # Times are typed in list filters as they are shown: on Beijing time.
+    filter_converter = BeijingTimeFilterConverter()
     page_size = 50
     can_set_page_size = True
     can_view_details = True
