@@ -13,6 +13,8 @@ from flask_admin.contrib.sqla.filters import (
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, SecurityEvent
+from backoffice.security.log import mask_phones
+from tests.backoffice.security.events import events
 from tests.conftest import sign_in
 
 # 10:00 in Beijing.
@@ -57,3 +59,27 @@ def test_the_auditor_searches_by_beijing_time(app, endpoint) -> None:
     assert not found(DateTimeBetweenFilter, "2024-03-01 01:59:00 to 2024-03-01 02:01:00")
     assert found(DateTimeSmallerFilter, "2024-03-01 10:01:00")
     assert not found(DateTimeSmallerFilter, "2024-03-01 09:59:00")
+
+
+@pytest.mark.parametrize(("written", "masked"), [
+    ("+8613912345678", "+86139****5678"),
+    ("+86 139 1234 5678", "+86 139****5678"),
+    ("0086-139-1234-5678", "0086-139****5678"),
+    ("139 1234 5678", "139****5678"),
+    ("139-1234-5678", "139****5678"),
+    ("１３９１２３４５６７８", "139****5678"),
+    ("(021)61234567", "(021)****4567"),
+    ("页面 用户（查看），电话（０２１）６１２３４５６７", "页面 用户（查看），电话(021)****4567"),
+    ("021 6123 4567", "021 ****4567"),
+    ("联系13912345678或021-64123456，编号20170315，2017-03-15", "联系139****5678或021-****3456，"
+                                                         "编号20170315，2017-03-15"),
+])
+def test_a_phone_number_is_masked_however_it_is_written(written, masked) -> None:
+    assert mask_phones(written) == masked
+
+
+def test_a_phone_number_typed_as_a_user_name_is_logged_masked(app) -> None:
+    sign_in(app.test_client(), "+86 139 1234 5678", "Wrong-password-123")
+    with app.app_context():
+        (failed,) = events("登录失败")
+        assert failed.username == "+86 139****5678"
