@@ -24,7 +24,7 @@ from backoffice.models import (
     UserSession,
 )
 from backoffice.models.security import SessionEnd, ThrottleScope
-from backoffice.security import passwords, second_factor, sessions, throttle
+from backoffice.security import log, passwords, second_factor, sessions, throttle
 
 
 def _moment(view: Any, context: Any, model: Any, name: str) -> str:
@@ -141,11 +141,16 @@ def _changes(view: Any, context: Any, entry: AuditEntry, name: str) -> Markup:
     for field, (old, new) in entry.changes.items():
         label = FIELD_LABELS.get(field, field)
         if entry.action == AuditAction.UPDATE:
-            lines.append(f"{escape(label)}：{escape(shown_value(old))} → "
-                         f"{escape(shown_value(new))}")
+            line = f"{label}：{shown_value(old)} → {shown_value(new)}"
         else:
-            lines.append(f"{escape(label)}：{escape(shown_value(old if new is None else new))}")
+            line = f"{label}：{shown_value(old if new is None else new)}"
+        # The auditor reads what changed, not whom to call: phone numbers masked.
+        lines.append(escape(log.mask_phones(line)))
     return Markup("<br>".join(lines))
+
+
+def _label(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
+    return log.mask_phones(entry.record_label)
 
 
 def _table(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
@@ -162,9 +167,10 @@ class AuditView(SecuredModelView):
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = ("actor", "record_label")
     column_filters = ("action", "table_name", "actor", "source", "at")
-    column_formatters = {"changes": _changes, "at": _moment, "table_name": _table}
+    column_formatters = {"changes": _changes, "at": _moment, "table_name": _table,
+                         "record_label": _label}
     column_formatters_export = {
-        "at": _moment, "table_name": _table,
+        "at": _moment, "table_name": _table, "record_label": _label,
         "changes": lambda v, c, m, n: _changes(v, c, m, n).striptags(),
     }
     can_view_details = False

@@ -12,8 +12,9 @@ from flask_admin.contrib.sqla.filters import (
 )
 
 from backoffice.extensions import db
-from backoffice.models import AuditEntry, SecurityEvent
+from backoffice.models import AuditEntry, Deputy, SecurityEvent
 from backoffice.security.log import mask_phones
+from tests.backoffice.html_forms import form_data
 from tests.backoffice.security.events import events
 from tests.conftest import sign_in
 
@@ -83,3 +84,19 @@ def test_a_phone_number_typed_as_a_user_name_is_logged_masked(app) -> None:
     with app.app_context():
         (failed,) = events("登录失败")
         assert failed.username == "+86 139****5678"
+
+
+def test_the_data_audit_trail_shows_the_auditor_no_phone_number_whole(app) -> None:
+    operator = app.test_client()
+    sign_in(operator, "operator")
+    with app.app_context():
+        deputy_id = db.session.scalar(sa.select(Deputy.id).order_by(Deputy.id))
+    url = f"/admin/deputy/edit/?id={deputy_id}"
+    data = {**form_data(operator.get(url).get_data(as_text=True)), "phone": "13912345678"}
+    assert operator.post(url, data=data).status_code == 302
+    auditor = app.test_client()
+    sign_in(auditor, "auditor")
+    shown = [auditor.get("/admin/audit/").get_data(as_text=True),
+             auditor.get("/admin/audit/export/csv/").get_data().decode("utf-8-sig")]
+    for text in shown:
+        assert "139****5678" in text and "13912345678" not in text
