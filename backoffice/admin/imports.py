@@ -28,6 +28,7 @@ from backoffice.imports import (
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
 from backoffice.imports.pending import PendingMissing
+from backoffice.labels import SOURCE_LABELS
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
@@ -38,7 +39,6 @@ from importers.planning import OUTCOME_LABELS, Outcome, show
 PAGE_SIZE = 100
 NEW_SESSION = "__new__"
 IGNORE = "__ignore__"
-SOURCE_LABELS = {"web": "网页", "cli": "命令行"}
 
 
 def header(kind: str, field: str) -> str:

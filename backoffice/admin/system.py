@@ -13,7 +13,7 @@ from wtforms import PasswordField
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
 from backoffice.formatting import local_time
-from backoffice.labels import FIELD_LABELS, TABLE_LABELS, shown_value
+from backoffice.labels import FIELD_LABELS, SOURCE_LABELS, TABLE_LABELS, shown_value
 from backoffice.models import (
     ROLE_LABELS,
     AuditAction,
@@ -136,14 +136,26 @@ class UserSessionView(SecuredModelView):
         flash(f"已结束 {ended} 个登录会话。", "success")
 
 
+# What an entry names by itself (its record, and the opinion it belongs to): no change.
+_IDENTITY = frozenset({"id", "opinion_id"})
+
+
+def _shown(field: str, value: Any) -> str:
+    if field == "role" and value in set(Role):
+        return ROLE_LABELS[Role(value)]
+    return shown_value(value)
+
+
 def _changes(view: Any, context: Any, entry: AuditEntry, name: str) -> Markup:
     lines = []
     for field, (old, new) in entry.changes.items():
+        if field in _IDENTITY:
+            continue
         label = FIELD_LABELS.get(field, field)
         if entry.action == AuditAction.UPDATE:
-            line = f"{label}：{shown_value(old)} → {shown_value(new)}"
+            line = f"{label}：{_shown(field, old)} → {_shown(field, new)}"
         else:
-            line = f"{label}：{shown_value(old if new is None else new)}"
+            line = f"{label}：{_shown(field, old if new is None else new)}"
         # The auditor reads what changed, not whom to call: phone numbers masked.
         lines.append(escape(log.mask_phones(line)))
     return Markup("<br>".join(lines))
@@ -151,6 +163,10 @@ def _changes(view: Any, context: Any, entry: AuditEntry, name: str) -> Markup:
 
 def _label(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
     return log.mask_phones(entry.record_label)
+
+
+def _source(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
+    return SOURCE_LABELS.get(entry.source, entry.source)
 
 
 def _table(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
@@ -168,9 +184,9 @@ class AuditView(SecuredModelView):
     column_searchable_list = ("actor", "record_label")
     column_filters = ("action", "table_name", "actor", "source", "at")
     column_formatters = {"changes": _changes, "at": _moment, "table_name": _table,
-                         "record_label": _label}
+                         "record_label": _label, "source": _source}
     column_formatters_export = {
-        "at": _moment, "table_name": _table, "record_label": _label,
+        "at": _moment, "table_name": _table, "record_label": _label, "source": _source,
         "changes": lambda v, c, m, n: _changes(v, c, m, n).striptags(),
     }
     can_view_details = False

@@ -1,6 +1,7 @@
 """What the auditor reads: times entered in a search are Beijing time as the times
 shown are, and the security log and the data audit trail show no phone number whole."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from flask_admin.contrib.sqla.filters import (
 )
 
 from backoffice.extensions import db
-from backoffice.models import AuditEntry, Deputy, SecurityEvent
+from backoffice.models import AuditEntry, Deputy, SecurityEvent, User
 from backoffice.security.log import mask_phones
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.security.events import events
@@ -100,3 +101,21 @@ def test_the_data_audit_trail_shows_the_auditor_no_phone_number_whole(app) -> No
              auditor.get("/admin/audit/export/csv/").get_data().decode("utf-8-sig")]
     for text in shown:
         assert "139****5678" in text and "13912345678" not in text
+
+
+def test_the_data_audit_trail_names_every_change_in_chinese(app) -> None:
+    admin = app.test_client()
+    sign_in(admin, "sysadmin")
+    with app.app_context():
+        leader = db.session.scalar(sa.select(User.id).where(User.username == "leader"))
+    url = f"/admin/user/edit/?id={leader}"
+    data = {**form_data(admin.get(url).get_data(as_text=True)), "role": "operator"}
+    assert admin.post(url, data=data).status_code == 302
+    auditor = app.test_client()
+    sign_in(auditor, "auditor")
+    page = auditor.get("/admin/audit/").get_data(as_text=True)
+    assert "角色：区领导 → 业务管理员" in page and "网页" in page
+    # Every entry (the demo's imports, the test's accounts, the role change) in its export.
+    export = auditor.get("/admin/audit/export/csv/").get_data().decode("utf-8-sig")
+    raw = re.compile(r"\b(?:[a-z_]+：|web|cli|import)|角色：[a-z]")
+    assert {match for match in raw.findall(page + export)} == set()
