@@ -1,6 +1,7 @@
 """An attacker who has the password still cannot guess the second factor: wrong codes
-lock the account however the guesses are spread over sign-ins, and one code (or
-recovery code) opens one session even when sent twice at the same moment."""
+lock the account however the guesses are spread over sign-ins, one code (or recovery
+code) opens one session even when sent twice at the same moment, and a deleted account's
+second factor opens no other account."""
 
 import re
 import threading
@@ -8,9 +9,12 @@ import time
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from backoffice.extensions import db
+from backoffice.models import RecoveryCode, User
+from tests.backoffice.html_forms import form_data
 from tests.backoffice.security.events import events, open_sessions
 from tests.conftest import csrf_token, sign_in
 
@@ -108,3 +112,38 @@ def test_one_code_sent_twice_at_once_opens_one_session(required, kind) -> None:
     assert len(signed_in) == 1, [a.status_code if a else None for a in answers]
     with required.app_context():
         assert len(open_sessions("auditor")) == before + 1
+
+
+def _new_account(admin, username: str, password: str) -> None:
+    data = {**form_data(admin.get("/admin/user/new/").get_data(as_text=True)),
+            "username": username, "role": "auditor", "unit": "__None", "active": "y",
+            "new_password": password}
+    assert admin.post("/admin/user/new/", data=data).status_code == 302
+
+
+def test_a_deleted_accounts_second_factor_does_not_pass_to_the_next_account(required) -> None:
+    admin = required.test_client()
+    sign_in(admin, "sysadmin")
+    _enrol(admin)
+    _new_account(admin, "leaving", "Sturdy-Kite-Pass-9931")
+    with required.app_context():
+        leaving = db.session.scalar(sa.select(User).where(User.username == "leaving"))
+        leaving.must_change_password, leaving_id = False, leaving.id
+        db.session.commit()
+    departing = required.test_client()
+    sign_in(departing, "leaving", "Sturdy-Kite-Pass-9931")
+    _enrol(departing)
+    admin.post("/admin/user/delete/", data={"id": str(leaving_id),
+                                           "csrf_token": csrf_token(admin, "/admin/user/")})
+    # SQLite gives the next account the largest id again: the one just deleted.
+    _new_account(admin, "arriving", "Sturdy-Bird-Pass-9931")
+    with required.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)
+                                 .where(RecoveryCode.user_id == leaving_id)) == 0
+        arriving = db.session.scalar(sa.select(User).where(User.username == "arriving"))
+        arriving.must_change_password = False
+        db.session.commit()
+    newcomer = required.test_client()
+    sign_in(newcomer, "arriving", "Sturdy-Bird-Pass-9931")
+    # Asked to enrol a phone of their own, not for the code of the one who left.
+    assert newcomer.get(CHECK).location.endswith(ENROL)
