@@ -41,8 +41,7 @@ class UserView(SecuredModelView):
     access_group = "users"
     column_list = ("username", "display_name", "role", "unit", "active",
                    "must_change_password", "created_at")
-    column_labels = {**FIELD_LABELS, "unit": "所属单位", "new_password": "重置密码",
-                     "must_change_password": "须改密码", "created_at": "创建时间（北京时间）"}
+    column_labels = {**FIELD_LABELS, "unit": "所属单位", "created_at": "创建时间（北京时间）"}
     column_default_sort = [("username", False)]
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
@@ -51,7 +50,9 @@ class UserView(SecuredModelView):
     form_columns = ("username", "display_name", "role", "unit", "active", "new_password")
     form_choices = {"role": [(role.value, label) for role, label in ROLE_LABELS.items()]}
     form_extra_fields = {
+        # Flask-Admin's column labels name model columns only: an extra field names itself.
         "new_password": PasswordField(
+            "设置密码",
             description="新建用户必填；修改时填写即重置密码。他人设置的密码须由本人在首次登录时修改。")
     }
     can_view_details = False
