@@ -221,6 +221,8 @@ class ImportView(SecuredPage):
             db.session.commit()
         except UndoRefused as error:
             db.session.rollback()
+            log.record_now(SecurityEventKind.IMPORT_UNDONE, LogOutcome.REFUSED,
+                           object=f"导入 #{run_id}", detail=str(error))
             flash(str(error), "error")
         else:
             flash(f"已撤销导入 #{run_id}：恢复 {result.restored} 行，删除 {result.deleted} 行，"
