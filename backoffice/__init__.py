@@ -7,7 +7,14 @@ from flask import Flask
 
 from backoffice import inputs
 from backoffice.config import defaults, load_secret_key
-from backoffice.extensions import babel, csrf, db, login_manager, migrate
+from backoffice.extensions import (
+    babel,
+    csrf,
+    db,
+    enforce_foreign_keys,
+    login_manager,
+    migrate,
+)
 from backoffice.writing import orm as writing
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -37,6 +44,7 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    enforce_foreign_keys(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     babel.init_app(app)
     csrf.init_app(app)

@@ -78,6 +78,8 @@ FIELD_LABELS = {
     "username": "用户名",
     "display_name": "姓名",
     "role": "角色",
+    "unit_id": "承办单位",
+    "must_change_password": "须改密码",
     "created_at": "创建时间",
     "at": "时间",
     "actor": "操作人",
@@ -99,6 +101,10 @@ FIELD_LABELS = {
     "opinion.title": "意见标题",
     "unit.name": "单位名称",
 }
+
+
+# Where a change came from (the data audit trail, import runs).
+SOURCE_LABELS = {"web": "网页", "cli": "命令行", "import": "导入"}
 
 
 # What each table holds, as the audit trail names it.

@@ -305,7 +305,9 @@ class PublishedView(AssessmentPage):
         published = self._published()
         name = request.args.get("unit", "")
         result = frozen(published)
-        if not access.sees_unit_result(current_user, name) or result.unit(name) is None:
+        if not access.sees_unit_result(current_user, name):
+            self.refuse(404, f"考核说明 {name}")  # another unit's: hidden, and logged
+        if result.unit(name) is None:
             abort(404)
         sees_ranking = self.allowed(Action.VIEW, "assessment")
         return self.render(

@@ -23,6 +23,7 @@ from wtforms import HiddenField
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
@@ -104,6 +105,8 @@ class SecuredModelView(PolicyGuard, ModelView):
     # every POST of the app.
     form_base_class = RecordForm
     model_form_converter = BoundedModelConverter
+    # Times are typed in list filters as they are shown: on Beijing time.
+    filter_converter = BeijingTimeFilterConverter()
     page_size = 50
     can_set_page_size = True
     can_view_details = True
@@ -303,9 +306,19 @@ class SecuredModelView(PolicyGuard, ModelView):
             flash(conflict_message(reload), "error")
             return True
         if isinstance(exc, sa.exc.IntegrityError):
-            flash("保存失败：与已有记录冲突（例如编号或名称重复），或缺少必填内容。", "error")
+            if _deleting():
+                flash("删除失败：还有其他记录引用它（例如书面意见的主办单位、用户的所属单位），"
+                      "请先修改或删除那些记录。", "error")
+            else:
+                flash("保存失败：与已有记录冲突（例如编号或名称重复），或缺少必填内容。", "error")
             return True
         return super().handle_view_exception(exc)
+
+
+def _deleting() -> bool:
+    endpoint = request.endpoint or ""
+    return endpoint.endswith(".delete_view") or (
+        endpoint.endswith(".action_view") and request.form.get("action") == "delete")
 
 
 def conflict_message(reload_url: str) -> Markup:

@@ -56,7 +56,10 @@ class ExportsView(SecuredPage):
         session = self._session()
         unit = db.session.scalar(sa.select(Unit).where(Unit.id == unit_id, self._units()))
         if unit is None:
-            abort(403 if db.session.get(Unit, unit_id) is not None else 404)
+            hidden = db.session.get(Unit, unit_id)
+            if hidden is not None:  # another unit's: refused, and logged
+                self.refuse(403, f"工作清单 {hidden.name}")
+            abort(404)
         return send_written(lambda part: export_worklist(db.session, unit, session, part),
                             worklist_name(unit, session), XLSX)
 

@@ -1,15 +1,16 @@
 """List filters that are more than "column equals value"."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import has_app_context
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter
 
 from backoffice import deadlines
 from backoffice.extensions import db
+from backoffice.formatting import LOCAL_TIME
 from backoffice.inputs import day_from_text
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
 from backoffice.reporting.dashboard import AS_OF_FILTERS
@@ -132,3 +133,28 @@ class AsOfFilter(BaseSQLAFilter):
 def as_of_filters() -> list[AsOfFilter]:
     """The list's filters by date that the dashboard links to."""
     return [AsOfFilter(name, condition) for name, condition in AS_OF_FILTERS.items()]
+
+
+def _stored(moment: datetime) -> datetime:
+    """Return a moment typed in Beijing time as the UTC moment the database holds."""
+    return moment.replace(tzinfo=LOCAL_TIME).astimezone(UTC)
+
+
+class _OnBeijingTime:
+    """Read a date-time filter's value on Beijing time, the clock of every screen."""
+
+    def clean(self, value: str) -> Any:
+        cleaned = super().clean(value)  # type: ignore[misc]
+        if isinstance(cleaned, list):  # "between": two moments
+            return [_stored(moment) for moment in cleaned]
+        return _stored(cleaned)
+
+
+class BeijingTimeFilterConverter(FilterConverter):
+    """Flask-Admin's filters, with date-time values typed on Beijing time: without it a
+    search for 10:00 finds what happened at 18:00."""
+
+    datetime_filters = tuple(
+        type(f"BeijingTime{kind.__name__}", (_OnBeijingTime, kind), {})
+        for kind in FilterConverter.datetime_filters
+    )

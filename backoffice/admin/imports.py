@@ -29,6 +29,7 @@ from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
 from backoffice.imports.pending import PendingMissing
 from backoffice.inputs import MAX_INT, int_arg, parse_int
+from backoffice.labels import SOURCE_LABELS
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
@@ -40,7 +41,6 @@ from importers.values import EARLIEST, LATEST
 PAGE_SIZE = 100
 NEW_SESSION = "__new__"
 IGNORE = "__ignore__"
-SOURCE_LABELS = {"web": "网页", "cli": "命令行"}
 
 
 def header(kind: str, field: str) -> str:
@@ -225,6 +225,8 @@ class ImportView(SecuredPage):
             db.session.commit()
         except UndoRefused as error:
             db.session.rollback()
+            log.record_now(SecurityEventKind.IMPORT_UNDONE, LogOutcome.REFUSED,
+                           object=f"导入 #{run_id}", detail=str(error))
             flash(str(error), "error")
         else:
             flash(f"已撤销导入 #{run_id}：恢复 {result.restored} 行，删除 {result.deleted} 行，"

@@ -6,13 +6,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash
 from flask_admin.actions import action
+from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
 from backoffice.formatting import local_time
-from backoffice.labels import FIELD_LABELS, TABLE_LABELS, shown_value
+from backoffice.labels import FIELD_LABELS, SOURCE_LABELS, TABLE_LABELS, shown_value
 from backoffice.models import (
     ROLE_LABELS,
     AuditAction,
@@ -23,7 +24,7 @@ from backoffice.models import (
     UserSession,
 )
 from backoffice.models.security import SessionEnd, ThrottleScope
-from backoffice.security import passwords, second_factor, sessions, throttle
+from backoffice.security import log, passwords, second_factor, sessions, throttle
 
 
 def _moment(view: Any, context: Any, model: Any, name: str) -> str:
@@ -40,8 +41,7 @@ class UserView(SecuredModelView):
     access_group = "users"
     column_list = ("username", "display_name", "role", "unit", "active",
                    "must_change_password", "created_at")
-    column_labels = {**FIELD_LABELS, "unit": "所属单位", "new_password": "重置密码",
-                     "must_change_password": "须改密码", "created_at": "创建时间（北京时间）"}
+    column_labels = {**FIELD_LABELS, "unit": "所属单位", "created_at": "创建时间（北京时间）"}
     column_default_sort = [("username", False)]
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
@@ -50,7 +50,9 @@ class UserView(SecuredModelView):
     form_columns = ("username", "display_name", "role", "unit", "active", "new_password")
     form_choices = {"role": [(role.value, label) for role, label in ROLE_LABELS.items()]}
     form_extra_fields = {
+        # Flask-Admin's column labels name model columns only: an extra field names itself.
         "new_password": PasswordField(
+            "设置密码",
             description="新建用户必填；修改时填写即重置密码。他人设置的密码须由本人在首次登录时修改。")
     }
     can_view_details = False
@@ -66,6 +68,14 @@ class UserView(SecuredModelView):
             problems["unit"] = "承办单位联络员须选择所属单位。"
         if model.role != Role.UNIT and model.unit is not None:
             problems["unit"] = "只有承办单位联络员才属于某个单位，请清空。"
+        if not is_created and model.id == current_user.id:
+            # Separation of duties: a system administrator who could take the operator's
+            # or the auditor's role would hold two duties.
+            state = sa.inspect(model)
+            if state.attrs["role"].history.has_changes():
+                problems["role"] = "不能修改自己的角色，请由另一位系统管理员修改。"
+            if state.attrs["active"].history.has_changes():
+                problems["active"] = "不能停用自己的账号，请由另一位系统管理员停用。"
         if not problems and password:
             model.set_password(password)
         return problems
@@ -127,16 +137,37 @@ class UserSessionView(SecuredModelView):
         flash(f"已结束 {ended} 个登录会话。", "success")
 
 
+# What an entry names by itself (its record, and the opinion it belongs to): no change.
+_IDENTITY = frozenset({"id", "opinion_id"})
+
+
+def _shown(field: str, value: Any) -> str:
+    if field == "role" and value in set(Role):
+        return ROLE_LABELS[Role(value)]
+    return shown_value(value)
+
+
 def _changes(view: Any, context: Any, entry: AuditEntry, name: str) -> Markup:
     lines = []
     for field, (old, new) in entry.changes.items():
+        if field in _IDENTITY:
+            continue
         label = FIELD_LABELS.get(field, field)
         if entry.action == AuditAction.UPDATE:
-            lines.append(f"{escape(label)}：{escape(shown_value(old))} → "
-                         f"{escape(shown_value(new))}")
+            line = f"{label}：{_shown(field, old)} → {_shown(field, new)}"
         else:
-            lines.append(f"{escape(label)}：{escape(shown_value(old if new is None else new))}")
+            line = f"{label}：{_shown(field, old if new is None else new)}"
+        # The auditor reads what changed, not whom to call: phone numbers masked.
+        lines.append(escape(log.mask_phones(line)))
     return Markup("<br>".join(lines))
+
+
+def _label(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
+    return log.mask_phones(entry.record_label)
+
+
+def _source(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
+    return SOURCE_LABELS.get(entry.source, entry.source)
 
 
 def _table(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
@@ -153,9 +184,10 @@ class AuditView(SecuredModelView):
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = ("actor", "record_label")
     column_filters = ("action", "table_name", "actor", "source", "at")
-    column_formatters = {"changes": _changes, "at": _moment, "table_name": _table}
+    column_formatters = {"changes": _changes, "at": _moment, "table_name": _table,
+                         "record_label": _label, "source": _source}
     column_formatters_export = {
-        "at": _moment, "table_name": _table,
+        "at": _moment, "table_name": _table, "record_label": _label, "source": _source,
         "changes": lambda v, c, m, n: _changes(v, c, m, n).striptags(),
     }
     can_view_details = False

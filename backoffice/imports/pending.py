@@ -19,7 +19,8 @@ from werkzeug.datastructures import FileStorage
 
 from backoffice.imports.originals import folder
 from backoffice.imports.service import PreparedImport
-from importers.limits import Limits, OverLimit, check_workbook
+from importers.limits import Limits, check_workbook
+from importers.problems import ReadError
 from importers.workbooks import SUFFIXES
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -65,7 +66,7 @@ def store_uploads(uploads: Iterable[FileStorage], user_id: int) -> tuple[str, di
 
 
 def refusal(token: str, user_id: int, limits: Limits) -> str | None:
-    """Return why the upload is refused (a file past the limits, by its name), else None.
+    """Return why the upload is refused (a file past the limits or unreadable, by its name).
 
     A refused upload is discarded at once: nothing of it is kept or read any further.
     """
@@ -73,7 +74,7 @@ def refusal(token: str, user_id: int, limits: Limits) -> str | None:
     for path in paths:
         try:
             check_workbook(path, limits)
-        except OverLimit as error:
+        except ReadError as error:  # OverLimit included
             discard(token)
             return f"“{names[str(path)]}”：{error}"
     return None

@@ -29,6 +29,7 @@ from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.base import utcnow
+from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from backoffice.writing.bulk import Writer
@@ -273,10 +274,11 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
                    progress: Progress | None = None) -> ImportResult:
     """Apply the prepared plan in one transaction and record the run; commit or roll back."""
     plan = prepared.plan
-    if not plan.ok and not prepared.skip_invalid:
+    if (not plan.ok and not prepared.skip_invalid) or (not plan.has_changes and plan.errors):
+        _log_refusal(db_session, prepared, actor, f"表格有 {len(plan.errors)} 处错误")
         return ImportResult("refused", prepared)
     if not plan.has_changes:
-        return ImportResult("refused" if plan.errors else "unchanged", prepared)
+        return ImportResult("unchanged", prepared)
     try:
         congress_session, state = _current_state(db_session, prepared)
         if check_stale:
@@ -293,11 +295,22 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
                    detail=f"{'、'.join(f.name for f in prepared.files)}：新增 "
                           f"{planned[Outcome.CREATE]} 行，修改 {planned[Outcome.UPDATE]} 行")
         db_session.commit()
+    except StalePlan as stale:
+        db_session.rollback()
+        _log_refusal(db_session, prepared, actor, str(stale))
+        raise
     except BaseException:
         db_session.rollback()
         raise
     db_session.expire_all()
     return ImportResult("applied", prepared, run_id)
+
+
+def _log_refusal(db_session: orm.Session, prepared: PreparedImport, actor: str,
+                 reason: str) -> None:
+    log.record(db_session, SecurityEventKind.IMPORT, LogOutcome.REFUSED, username=actor,
+               object="、".join(f.name for f in prepared.files), detail=reason)
+    db_session.commit()
 
 
 def _current_state(db_session: orm.Session,

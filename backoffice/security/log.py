@@ -23,14 +23,28 @@ from backoffice.models.security import Outcome, SecurityEventKind
 # The shortest retention an assessment accepts (six months); the database enforces it too.
 MIN_RETENTION_DAYS = 180
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
+# Numbers are written with spaces or hyphens between the groups, with the country code
+# (+86, 0086, 86), the area code in brackets, or in full-width digits from a Chinese
+# input method.
+_SEP = r"[ \-]?"
+_MOBILE = re.compile(rf"(?<!\d)((?:(?:\+|00)?86{_SEP})?1[3-9]\d){_SEP}\d{{4}}{_SEP}(\d{{4}})(?!\d)")
+_LANDLINE = re.compile(rf"(?<!\d)(\(?0\d{{2,3}}\)?{_SEP})\d{{3,4}}{_SEP}(\d{{4}})(?!\d)")
+# Full-width digits and signs read as their ASCII selves (one character for one, so the
+# places found in the translated text are the places in the text).
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
+
+
+def _masked(pattern: re.Pattern[str], text: str) -> str:
+    pieces, last = [], 0
+    for match in pattern.finditer(text.translate(_HALF_WIDTH)):
+        pieces += [text[last:match.start()], f"{match[1]}****{match[2]}"]
+        last = match.end()
+    return "".join(pieces) + text[last:]
 
 
 def mask_phones(text: str) -> str:
     """Return text with mobile and landline numbers masked: 138****5678, 021-****5678."""
-    text = _MOBILE.sub(lambda m: f"{m[1]}****{m[2]}", text)
-    return _LANDLINE.sub(lambda m: f"{m[1]}****{m[2]}", text)
+    return _masked(_LANDLINE, _masked(_MOBILE, text))
 
 
 def client_address() -> str:

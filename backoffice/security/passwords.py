@@ -36,6 +36,14 @@ def common_passwords() -> frozenset[str]:
 
 # A common password this long found anywhere inside a password makes it common too.
 _INSIDE = 8
+# Longer than anyone types, and than a pass phrase needs (ASVS asks for 64 at least): a
+# longer one is refused before any check costs time.
+MAX_LENGTH = 128
+
+
+@cache
+def _longest_common() -> int:
+    return max(map(len, common_passwords()), default=0)
 
 
 def is_common(password: str) -> bool:
@@ -45,10 +53,12 @@ def is_common(password: str) -> bool:
     forms = {password.lower(), password.lower().translate(_LEET)}
     if any(_EDGES.sub("", form) in common or form in common for form in forms):
         return True
+    # Pieces no longer than the longest common password: the work grows with the length.
+    longest = _longest_common()
     return any(form[start:end] in common
                for form in forms
                for start in range(len(form))
-               for end in range(start + _INSIDE, len(form) + 1))
+               for end in range(start + _INSIDE, min(start + longest, len(form)) + 1))
 
 
 def minimum_length() -> int:
@@ -57,6 +67,8 @@ def minimum_length() -> int:
 
 def problems(password: str, username: str = "") -> list[str]:
     """Return what is wrong with password under the policy, in Chinese (empty: fine)."""
+    if len(password) > MAX_LENGTH:
+        return [f"密码不能超过{MAX_LENGTH}位"]
     found = []
     minimum = minimum_length()
     if len(password) < minimum:

@@ -92,15 +92,21 @@ def check(db_session: orm.Session, user: User, code: str) -> bool:
         return False
     step = matching_step(factor.secret, code, after=factor.last_step)
     if step is not None:
-        factor.last_step = step
-        return True
-    recovery = db_session.scalar(sa.select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-        RecoveryCode.code_hash == _hash_code(code)))
-    if recovery is None:
+        # Taken in one conditional UPDATE, so that two requests carrying the same code at
+        # the same moment cannot both read it as unused.
+        return db_session.execute(
+            sa.update(SecondFactor)
+            .where(SecondFactor.user_id == user.id, SecondFactor.last_step < step)
+            .values(last_step=step)
+        ).rowcount == 1
+    used = db_session.execute(
+        sa.update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
+               RecoveryCode.code_hash == _hash_code(code))
+        .values(used_at=utcnow())
+    ).rowcount
+    if not used:
         return False
-    recovery.used_at = utcnow()
-    db_session.flush()
     left = db_session.scalar(sa.select(sa.func.count()).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
     log.record(db_session, SecurityEventKind.RECOVERY_CODE_USED, username=user.username,

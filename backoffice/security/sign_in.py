@@ -92,7 +92,8 @@ def attempt(db_session: orm.Session, username: str, password: str) -> Attempt:
         return fail(db_session, username, "账号不存在" if user is None else "密码错误")
     if not user.active:
         return fail(db_session, username, "账号已停用")
-    throttle.clear(db_session, ThrottleScope.ACCOUNT, username)
+    # The count is cleared only once every factor is given (`_signed_in`): a right
+    # password must not buy more guesses at the second factor.
     return Attempt(user)
 
 
@@ -105,6 +106,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _signed_in(user: User, next_url: str | None) -> Response:
+    throttle.clear(db.session, ThrottleScope.ACCOUNT, user.username)
     sessions.start(user)
     if passwords.must_change(user):
         flash("请先设置一个新密码，然后再继续。", "info")
@@ -184,7 +186,6 @@ def second_factor_check() -> str | Response:
         if until is not None:
             return _start_over(_locked_message(until))
         if second_factor.check(db.session, user, form.code.data):
-            throttle.clear(db.session, ThrottleScope.ACCOUNT, user.username)
             return _signed_in(user, next_url)
         if refused := _wrong_code(user, "验证码错误"):
             return refused

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
 
 from backoffice.models.base import utcnow
 from backoffice.models.security import SecurityEventKind, SignInThrottle, ThrottleScope
@@ -42,11 +43,9 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def _row(db_session: orm.Session, scope: ThrottleScope, key: str) -> SignInThrottle | None:
-    return db_session.scalar(
-        sa.select(SignInThrottle).where(SignInThrottle.scope == scope.value,
-                                        SignInThrottle.key == key[:128])
-        .with_for_update()
-    )
+    # Read afresh: `fail` counts in place, behind the ORM's back.
+    return db_session.scalar(sa.select(SignInThrottle).where(*_where(scope, key))
+                             .with_for_update().execution_options(populate_existing=True))
 
 
 def locked_until(db_session: orm.Session, scope: ThrottleScope, key: str) -> datetime | None:
@@ -56,21 +55,44 @@ def locked_until(db_session: orm.Session, scope: ThrottleScope, key: str) -> dat
     return until if until is not None and until > utcnow() else None
 
 
+def _where(scope: ThrottleScope, key: str) -> tuple[sa.ColumnElement[bool], ...]:
+    return SignInThrottle.scope == scope.value, SignInThrottle.key == key[:128]
+
+
+def _insert(db_session: orm.Session) -> sa.Insert:
+    dialect = db_session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(SignInThrottle)
+
+
 def fail(db_session: orm.Session, scope: ThrottleScope, key: str) -> datetime | None:
-    """Count a failure of key; return until when it is locked if this failure locks it."""
+    """Count a failure of key; return until when it is locked if this failure locks it.
+
+    Counted by the database in place (never read, add one, write back), so that failures
+    sent together to several workers are each counted, the first ones of a key included.
+    """
     rule, now = limit(scope), utcnow()
-    row = _row(db_session, scope, key)
-    if row is None:
-        row = SignInThrottle(scope=scope.value, key=key[:128], failures=0, window_started_at=now)
-        db_session.add(row)
-    if now - _aware(row.window_started_at) > rule.window:
-        row.failures, row.window_started_at = 0, now
-    row.failures += 1
-    if row.failures >= rule.failures:
-        row.failures, row.window_started_at = 0, now
-        row.locked_until = now + rule.lock
-        return row.locked_until
-    return None
+    db_session.execute(
+        _insert(db_session)
+        .values(scope=scope.value, key=key[:128], failures=0, window_started_at=now)
+        .on_conflict_do_nothing(index_elements=["scope", "key"]))
+    # A window that has passed starts again with this failure.
+    restart = SignInThrottle.window_started_at < now - rule.window
+    db_session.execute(
+        sa.update(SignInThrottle).where(*_where(scope, key))
+        .values(failures=sa.case((restart, 1), else_=SignInThrottle.failures + 1),
+                window_started_at=sa.case((restart, now),
+                                          else_=SignInThrottle.window_started_at))
+        .execution_options(synchronize_session=False))
+    # The row is this transaction's to write until it ends: the count read is its own.
+    failures = db_session.scalar(sa.select(SignInThrottle.failures).where(*_where(scope, key)))
+    if failures < rule.failures:
+        return None
+    until = now + rule.lock
+    db_session.execute(
+        sa.update(SignInThrottle).where(*_where(scope, key))
+        .values(failures=0, window_started_at=now, locked_until=until)
+        .execution_options(synchronize_session=False))
+    return until
 
 
 def clear(db_session: orm.Session, scope: ThrottleScope, key: str) -> bool:

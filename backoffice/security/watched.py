@@ -25,12 +25,12 @@ from backoffice.models.security import SecurityEventKind, SessionEnd, UserSessio
 from backoffice.security import log
 from backoffice.security.sessions import end_sessions
 
-# Changes to a user that end every session of theirs, and why.
+# Changes to a user that end every session of theirs, and why (a unit change too: see
+# `_unit_change`).
 _ENDING_CHANGES = {
     "password_hash": SessionEnd.PASSWORD,
     "active": SessionEnd.DEACTIVATED,
     "role": SessionEnd.ROLE,
-    "unit_id": SessionEnd.ROLE,
 }
 # Bookkeeping that changes on its own and is no event.
 _QUIET = frozenset({"version", "must_change_password", "password_changed_at", "password_hash"})
@@ -52,6 +52,27 @@ def _unit(db_session: orm.Session, unit_id: int | None) -> str:
         return db_session.scalar(sa.select(Unit.name).where(Unit.id == unit_id)) or str(unit_id)
 
 
+def _unit_id_now(user: User) -> int | None:
+    # A form sets the relationship; its key column follows only at the flush.
+    return user.unit.id if user.unit is not None else None
+
+
+def _unit_change(user: User) -> tuple[int | None, int | None] | None:
+    """Return (old, new) unit ids when user's unit changes in this flush, whether the
+    change came through the key (`unit_id`) or through the relationship (a form)."""
+    state = sa.inspect(user)
+    by_key, by_relation = state.attrs["unit_id"].history, state.attrs["unit"].history
+    if by_relation.has_changes():
+        old = by_key.deleted[0] if by_key.deleted else user.unit_id
+        new = _unit_id_now(user)
+    elif by_key.has_changes():
+        old = by_key.deleted[0] if by_key.deleted else None
+        new = user.unit_id
+    else:
+        return None
+    return (old, new) if old != new else None
+
+
 def _changed(db_session: orm.Session, user: User) -> list[str]:
     """Return the account's changes in words, e.g. "角色：区领导 → 业务管理员"."""
     state = sa.inspect(user)
@@ -64,14 +85,14 @@ def _changed(db_session: orm.Session, user: User) -> list[str]:
         new = history.added[0] if history.added else None
         if attr.key == "role":
             words.append(f"角色：{_role(old)} → {_role(new)}")
-        elif attr.key == "unit_id":
-            words.append(f"单位：{_unit(db_session, old)} → {_unit(db_session, new)}")
         elif attr.key == "active":
             words.append("启用账号" if new else "停用账号")
         elif attr.key == "username":
             words.append(f"用户名：{old} → {new}")
         elif attr.key == "display_name":
             words.append(f"姓名：{old or '无'} → {new or '无'}")
+    if (unit := _unit_change(user)) is not None:
+        words.append(f"单位：{_unit(db_session, unit[0])} → {_unit(db_session, unit[1])}")
     return words
 
 
@@ -82,7 +103,8 @@ def _events(db_session: orm.Session) -> tuple[list[dict], dict[int, SessionEnd]]
         if isinstance(user, User):
             rows.append(log.entry(
                 SecurityEventKind.USER_CREATED, object=f"用户 {user.username}",
-                detail=f"角色：{_role(user.role)}；单位：{_unit(db_session, user.unit_id)}"))
+                detail=f"角色：{_role(user.role)}；单位："
+                       f"{_unit(db_session, user.unit_id or _unit_id_now(user))}"))
     for user in db_session.dirty:
         if not isinstance(user, User):
             continue
@@ -90,6 +112,8 @@ def _events(db_session: orm.Session) -> tuple[list[dict], dict[int, SessionEnd]]
         for key, reason in _ENDING_CHANGES.items():
             if state.attrs[key].history.has_changes():
                 ending[user.id] = reason
+        if user.id not in ending and _unit_change(user) is not None:
+            ending[user.id] = SessionEnd.ROLE
         about = f"用户 {user.username}"
         if state.attrs["password_hash"].history.has_changes():
             kind = (SecurityEventKind.PASSWORD_CHANGED if _by_themselves(user)

@@ -70,18 +70,36 @@ def _whole(db_session: orm.Session, part: object) -> object | None:
     return whole
 
 
+def _left_whole(db_session: orm.Session, part: object) -> object | None:
+    """Return the whole a part is moved away from in this flush, if it is moved."""
+    name, _table, column = rules.version_parents()[sa.inspect(part).mapper.local_table.name]
+    state = sa.inspect(part)
+    by_key = state.attrs[column].history
+    if by_key.deleted:
+        left = by_key.deleted[0]
+    elif state.attrs[name].history.has_changes() and not state.pending:
+        left = getattr(part, column)  # set through the relationship: the key follows later
+    else:
+        return None
+    if left is None:
+        return None
+    with db_session.no_autoflush:
+        return db_session.get(state.mapper.relationships[name].mapper.class_, left)
+
+
 def _raise_versions(db_session: orm.Session) -> None:
-    """Raise the version of each whole whose parts change, and of each record whose only
-    change is a collection (its co-signers): neither touches the record's own row."""
+    """Raise the version of each whole whose parts change (a part moved to another whole:
+    both), and of each record whose only change is a collection (its co-signers): neither
+    touches the record's own row."""
     parents = rules.version_parents()
     raised: set[int] = set()
     changed = [*db_session.new, *db_session.dirty, *db_session.deleted]
     for obj in changed:
         if sa.inspect(obj).mapper.local_table.name in parents:
-            whole = _whole(db_session, obj)
-            if whole is not None and not sa.inspect(whole).pending \
-                    and whole not in db_session.deleted:
-                _raise(whole, raised)
+            for whole in (_whole(db_session, obj), _left_whole(db_session, obj)):
+                if whole is not None and not sa.inspect(whole).pending \
+                        and whole not in db_session.deleted:
+                    _raise(whole, raised)
     for obj in db_session.dirty:
         if rules.is_versioned(sa.inspect(obj).mapper.local_table) and \
                 db_session.is_modified(obj, include_collections=True):
