@@ -33,6 +33,7 @@ from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from backoffice.writing.bulk import Writer
+from backoffice.writing.exclusive import keep_writers_out
 from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
 from importers.exporting import is_worklist, split_workbook
 from importers.limits import Limits
@@ -280,6 +281,7 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
     if not plan.has_changes:
         return ImportResult("unchanged", prepared)
     try:
+        keep_writers_out(db_session)
         congress_session, state = _current_state(db_session, prepared)
         if check_stale:
             _refuse_stale(prepared, state)

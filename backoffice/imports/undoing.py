@@ -31,6 +31,7 @@ from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from backoffice.writing import rules
 from backoffice.writing.bulk import BATCH, READ_BATCH, chunks, named
+from backoffice.writing.exclusive import keep_writers_out
 
 _SHOWN_CONFLICTS = 10
 
@@ -62,6 +63,7 @@ class UndoResult:
 
 def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     """Put back every row the import changed, in the caller's transaction."""
+    keep_writers_out(db_session)
     run = db_session.get(ImportRun, run_id)
     if run is None:
         raise UndoRefused(f"没有编号为{run_id}的导入记录")

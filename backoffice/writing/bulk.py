@@ -30,6 +30,7 @@ from backoffice.models import (
 )
 from backoffice.models.base import utcnow
 from backoffice.writing import rules
+from backoffice.writing.exclusive import keep_writers_out
 
 BATCH = 1000
 READ_BATCH = 500
@@ -397,6 +398,7 @@ def named(db_session: orm.Session, recorded: list[Recorded]) -> list[Recorded]:
 def refresh_due_dates(db_session: orm.Session, session_ids: Sequence[int]) -> int:
     """Recompute the stored due dates of the sessions' opinions after their periods or
     the working calendar changed, audited like any change; return how many moved."""
+    keep_writers_out(db_session)
     opinions = Base.metadata.tables["opinions"]
     writer = Writer(db_session, None)
     updates, described = [], []
