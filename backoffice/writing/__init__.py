@@ -11,5 +11,6 @@ Every change to the data keeps four things true, and they are kept here only:
 
 Two entries apply the same rules: ORM sessions (screens, the CLI) through the flush hooks
 of `orm.listen()`, and bulk writes with Core statements (imports, due-date refreshes)
-through `bulk.Writer`.
+through `bulk.Writer`. A bulk write that checks before it writes (an import, an undo)
+holds the write lock from its check to its commit (`exclusive.keep_writers_out`).
 """
