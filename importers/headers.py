@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from importers.columns import ColumnMatch, How
 from importers.schemas import Schema
 from importers.values import as_text, squeeze
 from importers.workbooks import Range
@@ -39,22 +40,26 @@ class Labels:
     schema: Schema
     fields: Mapping[str, str]  # normalised header -> field name
     ignored: frozenset[str]
+    mapped: frozenset[str] = frozenset()  # the normalised headers the caller's mapping named
 
     @classmethod
     def build(cls, schema: Schema, mapping: Mapping[str, str | None] | None = None) -> Labels:
         """Index a schema's headers and synonyms, then let the mapping override them."""
         fields = {normalise_header(h): f.name for f in reversed(schema.fields) for h in f.headers}
         ignored = {normalise_header(h) for h in schema.ignored}
+        mapped = set()
         for source, target in (mapping or {}).items():
             name = resolve_target(schema, target, fields)
             key = normalise_header(source)
+            if name is not None:
+                mapped.add(key)
             if name == "":
                 ignored.add(key)
                 fields.pop(key, None)
             elif name is not None:
                 fields[key] = name
                 ignored.discard(key)
-        return cls(schema, fields, frozenset(ignored - set(fields)))
+        return cls(schema, fields, frozenset(ignored - set(fields)), frozenset(mapped))
 
 
 def resolve_target(schema: Schema, target: str | None,
@@ -80,6 +85,13 @@ class Header:
     texts: dict[int, str]  # column -> header text as written, for messages
     unknown: list[int] = field(default_factory=list)
     repeated: list[int] = field(default_factory=list)
+    # column -> (field or None, how, confidence), for every column with a header text
+    matches: dict[int, tuple[str | None, How, float]] = field(default_factory=dict)
+
+    def column_matches(self, sheet: str) -> list[ColumnMatch]:
+        """Return what each column of the sheet was taken for, in column order."""
+        return [ColumnMatch(sheet, column, self.texts[column], name, how, confidence)
+                for column, (name, how, confidence) in sorted(self.matches.items())]
 
     @property
     def schema(self) -> Schema:
@@ -171,14 +183,21 @@ def _match(labels: Labels, top: int, bottom: int, keys: list[list[str]],
         if not choices:
             continue
         header.texts[column] = shown[column]
-        name = next((fields[key] for key in choices if key in fields), None)
+        key = next((key for key in choices if key in fields), None)
+        name = None if key is None else fields[key]
+        how = How.MAPPED if key in labels.mapped else How.EXACT
         if name is None:
-            if not any(key in ignored for key in choices):
+            if any(key in ignored for key in choices):
+                how = How.MAPPED if set(choices) & labels.mapped else How.IGNORED
+            else:
                 header.unknown.append(column)
+                how = How.UNMATCHED
         elif name in header.columns:
             header.repeated.append(column)
+            name, how = None, How.UNMATCHED
         else:
             header.columns[name] = column
+        header.matches[column] = (name, how, 1.0 if how is not How.UNMATCHED else 0.0)
     return header
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from importers.columns import ColumnMatch
 from importers.headers import Header, Labels, find_header, normalise_header, resolve_target
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.problems import Problem, ReadError, cell_ref
@@ -43,6 +44,7 @@ class FileResult:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
+    columns: list[ColumnMatch] = field(default_factory=list)  # of every sheet read
 
     @property
     def errors(self) -> list[Problem]:
@@ -243,6 +245,7 @@ def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Conte
     file = str(result.path)
     missing = set(header.missing) - set(sheet_constants(labels.schema, sheet.name, header, context))
     result.problems.extend(_header_problems(file, sheet.name, header, missing))
+    result.columns.extend(header.column_matches(sheet.name))
     if not missing:
         records, problems = read_table(file, sheet, header, context)
         result.sheets.append(sheet.name)
