@@ -1,7 +1,6 @@
 """Administrators sign in with a TOTP app code (or a one-time recovery code) when
 REQUIRE_2FA_FOR_ADMINS is on; a code is accepted once."""
 
-import re
 import time
 
 import pyotp
@@ -11,31 +10,8 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.models import RecoveryCode, SecondFactor, User
 from tests.backoffice.security.events import events, open_sessions
+from tests.backoffice.security.second_factor_steps import CHECK, ENROL, enrol, send_code
 from tests.conftest import csrf_token, sign_in
-
-CHECK = "/login/second-factor"
-ENROL = "/login/second-factor/enrol"
-
-
-@pytest.fixture
-def required(app):
-    app.config["REQUIRE_2FA_FOR_ADMINS"] = True
-    return app
-
-
-def _code(client, url: str, code: str):
-    return client.post(url, data={"code": code, "csrf_token": csrf_token(client, url)})
-
-
-def _enrol(client) -> tuple[str, list[str]]:
-    """Enrol from the page as a phone would; return the secret and the recovery codes."""
-    page = client.get(ENROL).get_data(as_text=True)
-    assert "<svg" in page  # the QR code, inline
-    secret = re.search(r'class="enrol-secret">([A-Z2-7]+)<', page)[1]
-    response = _code(client, ENROL, pyotp.TOTP(secret).now())
-    codes = re.findall(r"<li>([0-9a-f]{4}(?:-[0-9a-f]{4}){4})</li>",
-                       response.get_data(as_text=True))
-    return secret, codes
 
 
 def _next_code(secret: str) -> str:
@@ -49,7 +25,7 @@ def test_an_operator_enrols_at_first_sign_in_then_needs_a_code(required) -> None
     assert response.location.endswith(CHECK)
     assert client.get("/admin/").status_code == 302  # not signed in yet
     assert client.get(CHECK).location.endswith(ENROL)
-    secret, codes = _enrol(client)
+    secret, codes = enrol(client)
     assert len(codes) == 10
     assert client.get("/admin/").status_code == 200
     with required.app_context():
@@ -59,21 +35,21 @@ def test_an_operator_enrols_at_first_sign_in_then_needs_a_code(required) -> None
 
     again = required.test_client()
     assert sign_in(again, "operator").location.endswith(CHECK)
-    assert _code(again, CHECK, _next_code(secret)).status_code == 302
+    assert send_code(again, CHECK, _next_code(secret)).status_code == 302
     assert again.get("/admin/").status_code == 200
 
 
 def test_a_code_is_accepted_once(required) -> None:
     client = required.test_client()
     sign_in(client, "sysadmin")
-    secret, _codes = _enrol(client)
+    secret, _codes = enrol(client)
     code = _next_code(secret)
     first = required.test_client()
     sign_in(first, "sysadmin")
-    assert _code(first, CHECK, code).status_code == 302
+    assert send_code(first, CHECK, code).status_code == 302
     second = required.test_client()
     sign_in(second, "sysadmin")
-    refused = _code(second, CHECK, code)
+    refused = send_code(second, CHECK, code)
     assert "验证码不正确" in refused.get_data(as_text=True)
     with required.app_context():
         assert len(open_sessions("sysadmin")) == 2
@@ -83,11 +59,11 @@ def test_a_code_is_accepted_once(required) -> None:
 def test_a_recovery_code_stands_in_once(required) -> None:
     client = required.test_client()
     sign_in(client, "auditor")
-    _secret, codes = _enrol(client)
+    _secret, codes = enrol(client)
     for expected in (302, 200):
         other = required.test_client()
         sign_in(other, "auditor")
-        assert _code(other, CHECK, codes[0].upper()).status_code == expected
+        assert send_code(other, CHECK, codes[0].upper()).status_code == expected
     with required.app_context():
         (used,) = events("使用恢复码", "auditor")
         assert used.detail == "剩余 9 个恢复码"
@@ -96,12 +72,12 @@ def test_a_recovery_code_stands_in_once(required) -> None:
 def test_wrong_codes_count_towards_the_lock(required) -> None:
     client = required.test_client()
     sign_in(client, "operator")
-    _enrol(client)
+    enrol(client)
     guesser = required.test_client()
     sign_in(guesser, "operator")
     for _ in range(4):
-        assert "验证码不正确" in _code(guesser, CHECK, "000000").get_data(as_text=True)
-    locked = _code(guesser, CHECK, "000000")
+        assert "验证码不正确" in send_code(guesser, CHECK, "000000").get_data(as_text=True)
+    locked = send_code(guesser, CHECK, "000000")
     assert locked.location.endswith("/login")
     assert "账号已被锁定" in sign_in(required.test_client(), "operator").get_data(as_text=True)
 
@@ -124,14 +100,14 @@ def test_the_password_step_expires(required) -> None:
 def test_a_lost_phone_is_reset_by_the_cli_or_the_system_administrator(required, way) -> None:
     client = required.test_client()
     sign_in(client, "operator")
-    _enrol(client)
+    enrol(client)
     if way == "cli":
         result = required.test_cli_runner().invoke(args=["reset-2fa", "operator"])
         assert result.exit_code == 0, result.output
     else:
         admin = required.test_client()
         sign_in(admin, "sysadmin")
-        _enrol(admin)
+        enrol(admin)
         with required.app_context():
             operator_id = db.session.scalar(sa.select(User.id)
                                             .where(User.username == "operator"))

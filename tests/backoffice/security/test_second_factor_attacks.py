@@ -3,7 +3,6 @@ lock the account however the guesses are spread over sign-ins, one code (or reco
 code) opens one session even when sent twice at the same moment, and a deleted account's
 second factor opens no other account."""
 
-import re
 import threading
 import time
 
@@ -16,35 +15,14 @@ from backoffice.extensions import db
 from backoffice.models import RecoveryCode, User
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.security.events import events, open_sessions
+from tests.backoffice.security.second_factor_steps import CHECK, ENROL, enrol, send_code
 from tests.conftest import csrf_token, sign_in
-
-CHECK = "/login/second-factor"
-ENROL = "/login/second-factor/enrol"
-
-
-@pytest.fixture
-def required(app):
-    app.config["REQUIRE_2FA_FOR_ADMINS"] = True
-    return app
-
-
-def _code(client, url: str, code: str):
-    return client.post(url, data={"code": code, "csrf_token": csrf_token(client, url)})
-
-
-def _enrol(client) -> tuple[str, list[str]]:
-    page = client.get(ENROL).get_data(as_text=True)
-    secret = re.search(r'class="enrol-secret">([A-Z2-7]+)<', page)[1]
-    response = _code(client, ENROL, pyotp.TOTP(secret).now())
-    codes = re.findall(r"<li>([0-9a-f]{4}(?:-[0-9a-f]{4}){4})</li>",
-                       response.get_data(as_text=True))
-    return secret, codes
 
 
 def test_a_right_password_between_wrong_codes_does_not_reset_the_count(required) -> None:
     owner = required.test_client()
     sign_in(owner, "operator")
-    _enrol(owner)
+    enrol(owner)
     guesser = required.test_client()
     wrong_codes = 0
     for _round in range(3):  # up to 3 × 4 wrong codes, the password given again in between
@@ -52,7 +30,7 @@ def test_a_right_password_between_wrong_codes_does_not_reset_the_count(required)
             break  # refused at the password step: locked
         for _ in range(4):
             wrong_codes += 1
-            if _code(guesser, CHECK, "000000").status_code == 302:  # locked: back to sign-in
+            if send_code(guesser, CHECK, "000000").status_code == 302:  # locked: back to sign-in
                 break
     # The fifth wrong code locks the account, as five wrong passwords do.
     assert wrong_codes == 5
@@ -95,7 +73,7 @@ def _at_once(app, clients, url: str, code: str, table: str) -> list:
 def test_one_code_sent_twice_at_once_opens_one_session(required, kind) -> None:
     owner = required.test_client()
     sign_in(owner, "auditor")
-    secret, recovery = _enrol(owner)
+    secret, recovery = enrol(owner)
     clients = [required.test_client(), required.test_client()]
     for client in clients:
         assert sign_in(client, "auditor").location.endswith(CHECK)
@@ -124,7 +102,7 @@ def _new_account(admin, username: str, password: str) -> None:
 def test_a_deleted_accounts_second_factor_does_not_pass_to_the_next_account(required) -> None:
     admin = required.test_client()
     sign_in(admin, "sysadmin")
-    _enrol(admin)
+    enrol(admin)
     _new_account(admin, "leaving", "Sturdy-Kite-Pass-9931")
     with required.app_context():
         leaving = db.session.scalar(sa.select(User).where(User.username == "leaving"))
@@ -132,7 +110,7 @@ def test_a_deleted_accounts_second_factor_does_not_pass_to_the_next_account(requ
         db.session.commit()
     departing = required.test_client()
     sign_in(departing, "leaving", "Sturdy-Kite-Pass-9931")
-    _enrol(departing)
+    enrol(departing)
     admin.post("/admin/user/delete/", data={"id": str(leaving_id),
                                            "csrf_token": csrf_token(admin, "/admin/user/")})
     # SQLite gives the next account the largest id again: the one just deleted.
