@@ -172,6 +172,13 @@ def _wrong_code(user: User, detail: str) -> Response | None:
     return None
 
 
+def _locked_out(user: User) -> Response | None:
+    """Start over at sign-in if the account was locked since its password was given
+    (by wrong codes sent from another browser that also passed the password)."""
+    until = throttle.locked_until(db.session, ThrottleScope.ACCOUNT, user.username)
+    return None if until is None else _start_over(_locked_message(until))
+
+
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 def second_factor_check() -> str | Response:
     pending = _pending_or_restart()
@@ -182,9 +189,8 @@ def second_factor_check() -> str | Response:
         return redirect(url_for("auth.second_factor_enrol"))
     form = CodeForm()
     if form.validate_on_submit():
-        until = throttle.locked_until(db.session, ThrottleScope.ACCOUNT, user.username)
-        if until is not None:
-            return _start_over(_locked_message(until))
+        if locked := _locked_out(user):
+            return locked
         if second_factor.check(db.session, user, form.code.data):
             return _signed_in(user, next_url)
         if refused := _wrong_code(user, "验证码错误"):
@@ -203,6 +209,8 @@ def second_factor_enrol() -> str | Response:
     secret = session.setdefault("pending_secret", second_factor.new_secret())
     form = CodeForm()
     if form.validate_on_submit():
+        if locked := _locked_out(user):
+            return locked
         codes = second_factor.enrol(db.session, user, secret, form.code.data)
         if codes is not None:
             response = _signed_in(user, next_url)

@@ -3,6 +3,7 @@ lock the account however the guesses are spread over sign-ins, one code (or reco
 code) opens one session even when sent twice at the same moment, and a deleted account's
 second factor opens no other account."""
 
+import re
 import threading
 import time
 
@@ -13,6 +14,7 @@ from sqlalchemy import event
 
 from backoffice.extensions import db
 from backoffice.models import RecoveryCode, User
+from backoffice.security import second_factor
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.security.events import events, open_sessions
 from tests.backoffice.security.second_factor_steps import CHECK, ENROL, enrol, send_code
@@ -37,6 +39,24 @@ def test_a_right_password_between_wrong_codes_does_not_reset_the_count(required)
     assert "账号已被锁定" in sign_in(required.test_client(), "operator").get_data(as_text=True)
     with required.app_context():
         assert events("锁定", "operator")
+
+
+def test_an_account_locked_meanwhile_cannot_finish_enrolling(required) -> None:
+    """A browser that passed the password before the lock cannot enrol a second factor."""
+    first = required.test_client()
+    assert sign_in(first, "operator").location.endswith(CHECK)
+    page = first.get(ENROL).get_data(as_text=True)
+    secret = re.search(r'class="enrol-secret">([A-Z2-7]+)<', page)[1]
+    guesser = required.test_client()
+    for _ in range(5):
+        sign_in(guesser, "operator", "wrong-password")
+    answer = send_code(first, ENROL, pyotp.TOTP(secret).now())
+    assert answer.status_code == 302 and answer.location.endswith("/login")
+    assert "账号已被锁定" in first.get("/login").get_data(as_text=True)
+    with required.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "operator"))
+        assert second_factor.enrolled(db.session, user) is None
+        assert not open_sessions("operator")
 
 
 def _at_once(app, clients, url: str, code: str, table: str) -> list:
