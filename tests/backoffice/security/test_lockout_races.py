@@ -6,10 +6,10 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from backoffice.extensions import db
 from backoffice.models import SignInThrottle
+from tests.backoffice.security.events import posted_together
 from tests.conftest import csrf_token
 
 WRONG = "Wrong-password-123"
@@ -28,31 +28,17 @@ def _at_once(app, count: int, username: str) -> list:
     tokens = [csrf_token(client, "/login") for client in clients]
     barrier = threading.Barrier(count, timeout=3)
 
-    def together(_conn, _cursor, statement, *_args) -> None:
+    def together(statement: str) -> None:
         if "SIGN_IN_THROTTLES" in statement.upper() and \
                 statement.lstrip().upper().startswith(("UPDATE", "INSERT")):
             # A broken barrier: the others are held by a row lock and come after.
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()
 
-    answers: list = [None] * count
-
-    def send(index: int) -> None:
-        answers[index] = clients[index].post("/login", data={
-            "username": username, "password": WRONG, "csrf_token": tokens[index]})
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", together)
-    try:
-        threads = [threading.Thread(target=send, args=(i,)) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        event.remove(engine, "before_cursor_execute", together)
-    return answers
+    return posted_together(app, [
+        lambda client=client, token=token: client.post("/login", data={
+            "username": username, "password": WRONG, "csrf_token": token})
+        for client, token in zip(clients, tokens, strict=True)], together)
 
 
 @pytest.mark.parametrize("first", [True, False], ids=["first failures", "later failures"])

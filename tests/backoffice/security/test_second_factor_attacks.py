@@ -10,13 +10,12 @@ import time
 import pyotp
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from backoffice.extensions import db
 from backoffice.models import RecoveryCode, User
 from backoffice.security import second_factor
 from tests.backoffice.html_forms import form_data
-from tests.backoffice.security.events import events, open_sessions
+from tests.backoffice.security.events import events, open_sessions, posted_together
 from tests.backoffice.security.second_factor_steps import CHECK, ENROL, enrol, send_code
 from tests.conftest import csrf_token, sign_in
 
@@ -65,28 +64,14 @@ def _at_once(app, clients, url: str, code: str, table: str) -> list:
     tokens = [csrf_token(client, url) for client in clients]
     barrier = threading.Barrier(len(clients), timeout=10)
 
-    def wait_for_the_others(_conn, _cursor, statement, *_args) -> None:
+    def wait_for_the_others(statement: str) -> None:
         if statement.lstrip().upper().startswith(f"UPDATE {table.upper()}"):
             barrier.wait()
 
-    answers: list = [None] * len(clients)
-
-    def send(index: int) -> None:
-        answers[index] = clients[index].post(url, data={"code": code,
-                                                        "csrf_token": tokens[index]})
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", wait_for_the_others)
-    try:
-        threads = [threading.Thread(target=send, args=(i,)) for i in range(len(clients))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        event.remove(engine, "before_cursor_execute", wait_for_the_others)
-    return answers
+    return posted_together(app, [
+        lambda client=client, token=token: client.post(url, data={"code": code,
+                                                                  "csrf_token": token})
+        for client, token in zip(clients, tokens, strict=True)], wait_for_the_others)
 
 
 @pytest.mark.parametrize("kind", ["recovery code", "app code"])
