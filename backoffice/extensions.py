@@ -1,11 +1,13 @@
-"""Unbound extensions, bound to the app in the factory."""
+"""Unbound extensions, bound to the app in the factory.
+
+Flask-Migrate is bound there too (`register_migrations`), without an instance here:
+importing it imports Alembic, which no command but the migrations needs."""
 
 import sqlite3
 
 from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
@@ -13,7 +15,6 @@ from sqlalchemy import event
 from backoffice.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
