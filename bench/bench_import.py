@@ -56,7 +56,7 @@ class Run:
     seconds: float
     cpu: float
     peak_mb: float
-    status: int
+    load: str  # the load average as the run ended
 
     @classmethod
     def of(cls, command: list[str], env: dict[str, str]) -> Run:
@@ -70,7 +70,7 @@ class Run:
         code = os.waitstatus_to_exitcode(status)
         if code:
             raise RuntimeError(f"{command[:3]} exited with {code}:\n{errors[-2000:]}")
-        return cls(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)
+        return cls(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, load())
 
 
 def backoffice() -> list[str]:
@@ -197,7 +197,7 @@ def main() -> None:
             results, file_mb = import_runs(backend, size, args.runs)
             for run in results:
                 print(f"{backend:<11}{size:>9,}{file_mb:>9.1f}{run.seconds:>9.2f}"
-                      f"{size / run.seconds:>9,.0f}{run.cpu:>8.2f}{run.peak_mb:>9.0f}  {load()}")
+                      f"{size / run.seconds:>9,.0f}{run.cpu:>8.2f}{run.peak_mb:>9.0f}  {run.load}")
     if args.peers:
         peer = ROOT / "bench" / "peers" / "django_import_export.py"
         with tempfile.TemporaryDirectory() as name:

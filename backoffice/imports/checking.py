@@ -75,14 +75,15 @@ def _too_long(row: RowPlan) -> list[Problem]:
     if row.kind == "opinions" and len(f"{row.key[0]:04d}") > _NUMBER_WIDTH:
         problems.append(_problem(row, "number", row.key[0],
                                  f"编号过大，最多{_NUMBER_WIDTH}位数字"))
-    for change in row.changes:
-        column = columns.get(change.field)
-        if column is None:
+    # The kind's few text fields, looked up: a row changes many more fields than that.
+    for field, column in columns.items():
+        change = row.change(field)
+        if change is None:
             continue
         limit = column.type.length
         for value in change.new if isinstance(change.new, list) else [change.new]:
             if isinstance(value, str) and len(value) > limit:
-                problems.append(_problem(row, change.field, value,
+                problems.append(_problem(row, field, value,
                                          f"内容过长（{len(value)}字），最多{limit}字"))
     return problems
 
