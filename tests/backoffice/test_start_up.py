@@ -80,3 +80,22 @@ def test_the_migrations_are_there_when_asked_for() -> None:
     heavy, status, printed = run(["db", "--help"])
     assert status == 0
     assert "upgrade" in printed and "alembic" in heavy
+
+
+def test_data_commands_say_the_same_without_the_screens(templates, tmp_path: Path) -> None:
+    """A data command's app has no screens: what it prints must not depend on them."""
+    from backoffice import create_app
+
+    with database_copy(templates("sqlite"), "sqlite", tmp_path) as url:
+        commands = [
+            ["report", "--session", "区六届人大一次会议", "--as-of", "2017-12-15", "--format",
+             "json"],
+            ["score", "--year", "2017", "--as-of", "2017-12-15", "--format", "json"],
+        ]
+        runner = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+                             "TESTING": True}).test_cli_runner()
+        for args in commands:
+            with_screens = runner.invoke(args=args)
+            _heavy, status, printed = run(args, BACKOFFICE_SQLALCHEMY_DATABASE_URI=json.dumps(url))
+            assert (status, with_screens.exit_code) == (0, 0)
+            assert json.loads(printed) == json.loads(with_screens.output)
