@@ -5,33 +5,32 @@ from typing import Any
 
 from flask import Flask
 
-from backoffice import inputs
-from backoffice.config import defaults, load_secret_key
-from backoffice.extensions import (
-    babel,
-    csrf,
-    db,
-    enforce_foreign_keys,
-    login_manager,
-    migrate,
-)
-from backoffice.writing import orm as writing
-
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: configuration, extensions, screens, commands."""
+def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Flask:
+    """Build the application: configuration, extensions, rules, screens, commands.
+
+    `web=False` builds the app a command that works on data alone runs in (an import,
+    an export, a report): the same models, rules and commands, without the screens, the
+    sign-in pages and the migrations, whose imports (Flask-Admin, pandas, plotly,
+    Alembic) would cost that command more than a second before it starts.
+    """
     app = Flask(__name__, instance_relative_config=True)
     register_config(app, config)
     register_extensions(app)
-    register_views(app)
-    register_responses(app)
+    register_rules(app)
+    if web:
+        register_migrations(app)
+        register_views(app)
+        register_responses(app)
     register_commands(app)
     return app
 
 
 def register_config(app: Flask, config: dict[str, Any] | None) -> None:
+    from backoffice.config import defaults, load_secret_key
+
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
@@ -43,19 +42,37 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from backoffice.extensions import db, enforce_foreign_keys
+
     db.init_app(app)
     enforce_foreign_keys(app)
-    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+
+
+def register_rules(app: Flask) -> None:
+    """Keep the write path's rules and the security log's watch in every ORM session."""
+    from backoffice.security import watched
+    from backoffice.writing import orm as writing
+
+    writing.listen()
+    watched.listen()
+
+
+def register_migrations(app: Flask) -> None:
+    from flask_migrate import Migrate
+
+    from backoffice.extensions import db
+
+    Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)
+
+
+def register_views(app: Flask) -> None:
+    from backoffice import admin, formatting, inputs, security
+    from backoffice.extensions import babel, csrf, login_manager
+
     babel.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     inputs.init_app(app)
-    writing.listen()
-
-
-def register_views(app: Flask) -> None:
-    from backoffice import admin, formatting, security
-
     security.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)

@@ -4,7 +4,7 @@ The one write path (backoffice.writing) calls `collect` before each ORM flush an
 `write` after it, and `record_bulk` for what it writes with Core statements.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -221,15 +221,22 @@ class Recorded:
     opinion_id: int | None = None
 
 
-def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int = 2000) -> int:
+def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int = 2000,
+                insert: Callable[[sa.Table, list[dict[str, Any]]], None] | None = None) -> int:
     """Write audit entries for changes made with Core statements; return how many.
 
     The flush listener sees only ORM changes; bulk writers call this instead, inside the
     same transaction, so that their changes are attributed and logged like any other.
+    `insert` writes a batch of entries the writer's own way (`bulk.Writer`'s COPY on
+    PostgreSQL), in place of an INSERT statement.
     """
     actor = current_actor()
     at = utcnow()
     connection = db_session.connection()
+    if insert is None:
+        def insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+            connection.execute(sa.insert(table), rows)
+    table = AuditEntry.__table__
     written = 0
     rows: list[dict[str, Any]] = []
     as_is, quick = _AS_IS, _quick_plain
@@ -251,11 +258,11 @@ def record_bulk(db_session: orm.Session, changes: Iterable[Recorded], batch: int
             "changes": plain,
         })
         if len(rows) >= batch:
-            connection.execute(sa.insert(AuditEntry), rows)
+            insert(table, rows)
             written += len(rows)
             rows = []
     if rows:
-        connection.execute(sa.insert(AuditEntry), rows)
+        insert(table, rows)
         written += len(rows)
     return written
 

@@ -3,36 +3,94 @@
 The commands are the app's (`flask --app backoffice ...` works too); `run` and
 `db ...` come from Flask and Flask-Migrate. This module adds first-run setup,
 users and the demo data.
+
+The command starts fast: its commands are declared here and in `backoffice.commands`
+with nothing heavier than click imported, so `backoffice --help` builds no app; a
+command builds one when it runs, and a command that works on data alone builds it
+without screens or migrations (`create_app(web=False)`). What each command needs
+(SQLAlchemy, the models, the readers and writers of sheets) is imported inside it.
 """
+
+from __future__ import annotations
 
 import secrets
 import sys
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
-from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
 
-from backoffice.audit import acting_as
 from backoffice.commands import exports, follow_up, imports, score, security
-from backoffice.extensions import db
-from backoffice.models import ROLE_LABELS, Opinion, Role, Unit, User
-from backoffice.security import passwords
+from backoffice.roles import Role
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from backoffice.models import User
+
+# The commands that read and write data alone, and build the app without its screens.
+DATA_COMMANDS = frozenset({
+    "create-user", "demo", "export", "import", "remind", "report", "reset-2fa", "score",
+    "security-log", "unlock",
+})
+# Flask-Migrate's `db` group, imported when it runs: Alembic alone takes a third of a second.
+_MIGRATIONS_HELP = "Perform database migrations (Flask-Migrate)."
 
 
 def _create_app() -> Flask:
     from backoffice import create_app
 
-    return create_app()
+    context = click.get_current_context(silent=True)
+    command = context.find_root().invoked_subcommand if context else None
+    return create_app(web=command not in DATA_COMMANDS)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class _Migrations(click.Group):
+    """Stands for Flask-Migrate's `db` in the list of commands until it is run."""
+
+    def __init__(self) -> None:
+        super().__init__("db", help=_MIGRATIONS_HELP)
+
+    @staticmethod
+    def load() -> click.Command:
+        from flask_migrate.cli import db
+
+        return db
+
+
+class Commands(FlaskGroup):
+    """Flask's command group, listing and finding its commands without building the app.
+
+    FlaskGroup builds the app and imports every installed plugin to list its commands or
+    to find one; this group has all of them already (Flask-Migrate's `db` stands in until
+    it runs), and the app is built by the command that needs it.
+    """
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name) or super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, _Migrations):
+            command = command.load()
+        return name, command, rest
+
+
+@click.group(cls=Commands, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Back-office for deputies' written opinions (人大代表书面意见办理)."""
 
 
 def _add_user(username: str, role: Role, unit_name: str | None, password: str) -> User:
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from backoffice.models import Unit, User
+
     unit = None
     if role == Role.UNIT:
         if not unit_name:
@@ -58,6 +116,10 @@ def _add_user(username: str, role: Role, unit_name: str | None, password: str) -
 def create_user(username: str, role: str, unit_name: str | None) -> None:
     """Create a user; the password comes from a prompt or from stdin, and is changed by
     the user at first sign-in."""
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+    from backoffice.security import passwords
+
     if sys.stdin.isatty():
         password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
     else:
@@ -74,13 +136,22 @@ def create_user(username: str, role: str, unit_name: str | None) -> None:
 @with_appcontext
 def demo() -> None:
     """Load the 2016 and 2017 demo years into an empty database."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from backoffice.models import Opinion
+
     if db.session.scalar(sa.select(Opinion.id).limit(1)) is not None:
         raise click.ClickException("数据库中已有书面意见，演示数据只能载入空数据库。")
     _load_demo()
 
 
 def _load_demo() -> None:
+    import sqlalchemy as sa
+
     from backoffice.demo import load_demo
+    from backoffice.extensions import db
+    from backoffice.models import Opinion
 
     for session in load_demo(db.session):
         count = db.session.scalar(
@@ -89,17 +160,23 @@ def _load_demo() -> None:
         click.echo(f"已载入 {session.name}：{count} 件书面意见。")
 
 
-# The first accounts, one per duty (三员分立): the office's work, the system, the audit.
-FIRST_ACCOUNTS = (Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR)
-
-
 @click.command("setup")
 @with_appcontext
 def setup() -> None:
     """Migrate the database, create the first accounts, load the demo into an empty database."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+    from backoffice.models import Opinion, User
+    from backoffice.roles import ROLE_LABELS
+
+    # The first accounts, one per duty (三员分立): the office's work, the system, the audit.
+    first_accounts = (Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR)
     upgrade()
     if db.session.scalar(sa.select(User.id).limit(1)) is None:
-        passwords = {role: secrets.token_urlsafe(12) for role in FIRST_ACCOUNTS}
+        passwords = {role: secrets.token_urlsafe(12) for role in first_accounts}
         with acting_as("setup", "cli"):
             for role, password in passwords.items():
                 _add_user(role.value, role, None, password)
@@ -112,8 +189,16 @@ def setup() -> None:
         _load_demo()
 
 
+COMMANDS: tuple[click.Command, ...] = (
+    setup, create_user, demo, *exports.COMMANDS, *follow_up.COMMANDS, *imports.COMMANDS,
+    *score.COMMANDS, *security.COMMANDS,
+)
+for _command in COMMANDS:
+    main.add_command(_command)
+main.add_command(_Migrations())
+
+
 def init_app(app: Flask) -> None:
-    for command in (setup, create_user, demo):
+    """Give the app the same commands, for `flask --app backoffice ...`."""
+    for command in COMMANDS:
         app.cli.add_command(command)
-    for job in (score, follow_up, exports, imports, security):
-        job.init_app(app)

@@ -1,22 +1,42 @@
-"""Unbound extensions, bound to the app in the factory."""
+"""Unbound extensions, bound to the app in the factory.
+
+The screens' own (Flask-Babel, Flask-WTF's CSRF protection) are made when first asked
+for, so that a command working on data alone does not import them; Flask-Migrate is bound
+in the factory (`register_migrations`) without an instance here: importing it imports
+Alembic, which no command but the migrations needs.
+"""
 
 import sqlite3
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import event
 
 from backoffice.models.base import Base
 
+if TYPE_CHECKING:
+    from flask_babel import Babel
+    from flask_wtf import CSRFProtect
+
+    babel: Babel
+    csrf: CSRFProtect
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
-babel = Babel()
-csrf = CSRFProtect()
+
+
+def __getattr__(name: str) -> Any:
+    """Make `babel` or `csrf` on first use (PEP 562), once."""
+    if name == "babel":
+        from flask_babel import Babel as made
+    elif name == "csrf":
+        from flask_wtf import CSRFProtect as made
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    extension = globals()[name] = made()
+    return extension
 
 
 def _enforce_foreign_keys(dbapi_connection: object, _record: object) -> None:

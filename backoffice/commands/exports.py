@@ -5,6 +5,8 @@ contacts progress evaluations co-evaluations notices), or `worklist` for units'
 worklists: one unit's .xlsx with --unit, every unit with open work zipped otherwise.
 """
 
+from __future__ import annotations
+
 import os
 import tempfile
 from collections.abc import Callable
@@ -12,22 +14,8 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-from backoffice.audit import acting_as
-from backoffice.exports import (
-    ExportError,
-    export_kind,
-    export_worklist,
-    export_worklists,
-    resolve_session,
-    resolve_unit,
-    units_with_work,
-)
-from backoffice.extensions import db
-from backoffice.models.security import SecurityEventKind
-from backoffice.security import log
 from importers.schemas import KINDS
 
 WORKLIST = "worklist"
@@ -48,6 +36,12 @@ def export(kind: str, out: Path, session_name: str | None, unit_name: str | None
     KIND: units deputies liaisons opinions handling signoffs contacts progress
     evaluations co-evaluations notices, or worklist.
     """
+    from backoffice.audit import acting_as
+    from backoffice.exports import ExportError, export_kind, resolve_session, resolve_unit
+    from backoffice.extensions import db
+    from backoffice.models.security import SecurityEventKind
+    from backoffice.security import log
+
     try:
         session = resolve_session(db.session, session_name)
         unit = resolve_unit(db.session, unit_name) if unit_name else None
@@ -66,6 +60,9 @@ def export(kind: str, out: Path, session_name: str | None, unit_name: str | None
 
 
 def _worklists(out: Path, session: object, unit: object) -> str:
+    from backoffice.exports import export_worklist, export_worklists, units_with_work
+    from backoffice.extensions import db
+
     if unit is not None:
         _check_suffix(out, ".xlsx")
         count = _write_atomically(out, lambda part: export_worklist(db.session, unit, session,
@@ -99,5 +96,4 @@ def _write_atomically(out: Path, write: Callable[[IO[bytes]], T]) -> T:
     return result
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(export)
+COMMANDS = (export,)

@@ -1,22 +1,17 @@
 """`backoffice report` (the annual report) and `backoffice remind` (reminders to liaisons)."""
 
+from __future__ import annotations
+
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from backoffice.audit import acting_as
-from backoffice.extensions import db
-from backoffice.models import CongressSession
-from backoffice.reminders import deliver, plan_reminders, queue
-from backoffice.reporting.annual_files import as_docx, as_xlsx
-from backoffice.reporting.annual_loading import report_with_previous
-from backoffice.reporting.annual_prose import as_text
-from backoffice.reporting.sessions import current_session, default_as_of, session_named
-from backoffice.senders import senders_from_config
+if TYPE_CHECKING:
+    from backoffice.models import CongressSession
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -36,6 +31,10 @@ def report(
 
     The JSON has the shape of `report` in tests/fixtures/expected/2017.json.
     """
+    from backoffice.extensions import db
+    from backoffice.reporting.annual_loading import report_with_previous
+    from backoffice.reporting.sessions import default_as_of
+
     if output_format in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"{output_format} 格式须用 -o 指定输出文件。")
     session = _session(session_name)
@@ -45,10 +44,16 @@ def report(
         content = json.dumps(both.report.to_json(), ensure_ascii=False, indent=1) + "\n"
         _emit(content.encode("utf-8"), output)
     elif output_format == "xlsx":
+        from backoffice.reporting.annual_files import as_xlsx
+
         _emit(as_xlsx(both.report, both.previous), output)
     elif output_format == "docx":
+        from backoffice.reporting.annual_files import as_docx
+
         _emit(as_docx(both.report, both.previous), output)
     else:
+        from backoffice.reporting.annual_prose import as_text
+
         _emit(as_text(both.report, both.previous).encode("utf-8"), output)
 
 
@@ -63,6 +68,13 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
     One message per liaison goes to the outbox; an item already reminded that day is
     left out. Pending messages are then sent by the configured senders.
     """
+    from flask import current_app
+
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+    from backoffice.reminders import deliver, plan_reminders, queue
+    from backoffice.senders import senders_from_config
+
     session = _session(session_name)
     day = as_of.date() if as_of else date.today()
     plan = plan_reminders(db.session, day, session)
@@ -90,6 +102,9 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
 
 
 def _session(session_name: str | None) -> CongressSession:
+    from backoffice.extensions import db
+    from backoffice.reporting.sessions import current_session, session_named
+
     session = (
         session_named(db.session, session_name) if session_name else current_session(db.session)
     )
@@ -108,6 +123,4 @@ def _emit(content: bytes, output: Path | None) -> None:
     click.echo(f"已写入 {output}。", err=True)
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(report)
-    app.cli.add_command(remind)
+COMMANDS = (report, remind)

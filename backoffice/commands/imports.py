@@ -11,16 +11,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
-from flask import Flask
 from flask.cli import with_appcontext
 
-from backoffice.extensions import db
-from backoffice.imports import ImportResult, apply_prepared, prepare_import
 from importers import KINDS, SCHEMAS, Problem, UsageError
-from importers.planning import Outcome
+
+if TYPE_CHECKING:
+    from backoffice.imports import ImportResult
 
 PROGRESS_FROM = 2000  # rows to write before a progress bar is worth showing
 _SHOWN_PROBLEMS = 200
@@ -47,6 +46,11 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
 
     A folder imports every workbook in it (and its subfolders) in dependency order.
     """
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from backoffice.imports import ImportResult, apply_prepared, prepare_import
+
     quiet = output == "json"
     if not quiet:
         click.echo(f"正在读取 {len(paths)} 个路径中的表格…", err=True)
@@ -82,8 +86,7 @@ def exit_status(result: ImportResult) -> int:
     return 1 if result.status == "refused" else 0
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(import_command)
+COMMANDS = (import_command,)
 
 
 @contextmanager
@@ -96,6 +99,8 @@ def _progress(length: int) -> Iterator:
 
 
 def _print_text(result: ImportResult) -> None:
+    from importers.planning import Outcome
+
     prepared = result.prepared
     plan = result.plan
     if prepared.session_name:

@@ -5,15 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
-
-from backoffice.assessment import assess_year, check_year, default_as_of
-from backoffice.assessment.ranking_table import ranking_table
-from backoffice.assessment.sheets import ranking_text, title, write_ranking_xlsx
-from backoffice.assessment.snapshots import snapshot
-from backoffice.extensions import db
-from scoring import assessment_json
 
 
 @click.command("score")
@@ -38,6 +30,13 @@ def score(year: int, as_of: datetime | None, output_format: str, output: Path | 
 
     The JSON is the shape of `assessment` in tests/fixtures/expected/2017.json.
     """
+    from backoffice.assessment import assess_year, check_year, default_as_of
+    from backoffice.assessment.ranking_table import ranking_table
+    from backoffice.assessment.sheets import ranking_text, title, write_ranking_xlsx
+    from backoffice.assessment.snapshots import snapshot
+    from backoffice.extensions import db
+    from scoring import assessment_json
+
     day = as_of.date() if as_of else default_as_of(year)
     try:
         check_year(db.session, year, day)
@@ -65,6 +64,5 @@ def _emit(text: str, output: Path | None) -> None:
     click.echo(f"已写入 {output}。", err=True)
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(score)
+COMMANDS = (score,)
 

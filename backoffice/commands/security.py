@@ -1,19 +1,23 @@
 """`backoffice reset-2fa`, `unlock` and `security-log prune`: what a system administrator
 does from the server when the screens cannot help (a lost phone, a locked administrator)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import click
-import sqlalchemy as sa
-from flask import Flask
 from flask.cli import with_appcontext
 
-from backoffice.audit import acting_as
-from backoffice.extensions import db
-from backoffice.models import User
-from backoffice.models.security import ThrottleScope
-from backoffice.security import log, second_factor, throttle
+if TYPE_CHECKING:
+    from backoffice.models import User
 
 
 def _user(username: str) -> User:
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from backoffice.models import User
+
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
         raise click.UsageError(f"没有用户名为“{username}”的用户。")
@@ -25,6 +29,10 @@ def _user(username: str) -> User:
 @with_appcontext
 def reset_2fa(username: str) -> None:
     """Remove a user's second factor; they enrol a new one at their next sign-in."""
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+    from backoffice.security import second_factor
+
     with acting_as("cli", "cli"):
         second_factor.reset(db.session, _user(username))
         db.session.commit()
@@ -36,6 +44,11 @@ def reset_2fa(username: str) -> None:
 @with_appcontext
 def unlock(username: str) -> None:
     """Lift the lock that failed sign-ins put on an account name."""
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+    from backoffice.models.security import ThrottleScope
+    from backoffice.security import throttle
+
     with acting_as("cli", "cli"):
         was_locked = throttle.unlock(db.session, ThrottleScope.ACCOUNT, username)
         db.session.commit()
@@ -51,12 +64,14 @@ def security_log() -> None:
 @with_appcontext
 def prune() -> None:
     """Delete entries older than SECURITY_LOG_RETENTION_DAYS (at least 180), logging it."""
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+    from backoffice.security import log
+
     with acting_as("cli", "cli"):
         deleted = log.prune(db.session)
         db.session.commit()
     click.echo(f"已删除 {deleted} 条早于 {log.retention_days()} 天的安全日志。")
 
 
-def init_app(app: Flask) -> None:
-    for command in (reset_2fa, unlock, security_log):
-        app.cli.add_command(command)
+COMMANDS = (reset_2fa, unlock, security_log)

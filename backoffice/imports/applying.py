@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import orm
 
+from backoffice.imports import bindings
 from backoffice.models import (
     CoHandling,
     CongressSession,
@@ -36,16 +37,6 @@ _T = {model.__tablename__: model.__table__ for model in (
     Evaluation, Notice, Reassignment, CongressSession)}
 _COSIGNERS = opinion_cosigners
 
-# Opinion facts stored in a column of the same meaning: fact -> column.
-OPINION_COLUMNS = {
-    "title": "title", "content": "content", "category": "category",
-    "assigned_on": "assigned_on", "supervisor": "supervisor",
-    "accepted_on": "accepted_on", "consulted_on": "consulted_on",
-    "consult_method": "consult_method", "replied_on": "replied_on",
-    "answer_type": "answer_type", "concluded_on": "concluded_on",
-    "second_reply_on": "second_replied_on", "approver": "signed_off_by",
-    "approved_on": "signed_off_on",
-}
 _CHUNK = 5000  # rows applied between two progress reports
 
 
@@ -169,7 +160,6 @@ class Applier:
 
     def _liaisons(self, rows: list[RowPlan]) -> None:
         ids = self.ids.setdefault("liaison_terms", {})
-        columns = {"name": "person", "phone": "phone", "end": "ended_on"}
         created = [row for row in rows if row.outcome is Outcome.CREATE]
         values = [{"unit_id": self.ids["units"][row.key[0]], "started_on": row.key[1],
                    "person": _new(row, "name"), "phone": _new(row, "phone"), "email": None,
@@ -179,7 +169,8 @@ class Applier:
         ids.update(zip((row.key for row in created), new_ids, strict=True))
         updated = [row for row in rows if row.outcome is Outcome.UPDATE]
         self.writer.update(_T["liaison_terms"],
-                           [(ids[row.key], _columns(row, columns)) for row in updated],
+                           [(ids[row.key], _columns(row, bindings.columns("liaisons")))
+                            for row in updated],
                            [Described(f"{row.key[0]} {row.key[1]}起") for row in updated])
 
     def _notices(self, rows: list[RowPlan]) -> None:
@@ -263,7 +254,7 @@ class Applier:
         for row in rows:
             number = row.key[0]
             opinion_id = self._opinion_id(number)
-            values = _columns(row, OPINION_COLUMNS)
+            values = _columns(row, bindings.opinion_columns())
             changed = row.changed
             if "lead_deputy" in changed or "delegation" in changed:
                 values["lead_deputy_id"] = self.ids["deputies"][row.refs["lead_deputy"]]
@@ -296,8 +287,9 @@ class Applier:
 
     def _opinion_parts(self, rows: list[RowPlan]) -> None:
         """Handling reports and sign-offs: columns of the opinion."""
+        stored = bindings.opinion_columns()
         self.writer.update(_T["opinions"],
-                           [(self._opinion_id(row.key[0]), _columns(row, OPINION_COLUMNS))
+                           [(self._opinion_id(row.key[0]), _columns(row, stored))
                             for row in rows],
                            [self._about(row.key[0]) for row in rows])
 
@@ -325,24 +317,22 @@ class Applier:
             rows, "contacts", key,
             lambda row: {"stage": key(row)[1], "contacted_on": key(row)[2], "note": "",
                          "method": _new(row, "method", ContactMethod.OTHER.value)},
-            {"method": "method"}, lambda row: f" 沟通 {key(row)[1]} {key(row)[2]}")
+            bindings.columns("contacts"), lambda row: f" 沟通 {key(row)[1]} {key(row)[2]}")
 
     def _progress(self, rows: list[RowPlan]) -> None:
         self._children(
             rows, "progress_reports", lambda row: (row.key[0], row.record["on"]),
             lambda row: {"reported_on": row.record["on"], "text": _new(row, "text", "")},
-            {"text": "text"}, lambda row: f" 进展 {row.record['on']}")
+            bindings.columns("progress"), lambda row: f" 进展 {row.record['on']}")
 
     def _evaluations(self, rows: list[RowPlan]) -> None:
-        columns = {"agree": "agrees", "grade": "grade", "praised": "praised",
-                   "consent_publish": "consents_to_publish"}
         self._children(
             rows, "evaluations", lambda row: row.key,
             lambda row: {"evaluated_on": row.key[1], "agrees": _new(row, "agree", False),
                          "grade": _new(row, "grade"), "praised": _new(row, "praised", False),
                          "consents_to_publish": _new(row, "consent_publish", False),
                          "note": ""},
-            columns, lambda row: f" 评价 {row.key[1]}")
+            bindings.columns("evaluations"), lambda row: f" 评价 {row.key[1]}")
         grades = [(row.key[0], unit, grade) for row in rows if "co_grades" in row.changed
                   for unit, grade in _deputy_grades(row).items()]
         self.writer.update(
@@ -352,11 +342,11 @@ class Applier:
             [self._about(number, f" 会办 {unit}") for number, unit, _grade in grades])
 
     def _co_evaluations(self, rows: list[RowPlan]) -> None:
-        columns = {"submitted_on": "submitted_on", "rating": "lead_grade"}
         updated = [row for row in rows if row.outcome is Outcome.UPDATE]
         self.writer.update(
             _T["co_handlings"],
-            [(self.ids["co_handlings"][row.key], _columns(row, columns)) for row in updated],
+            [(self.ids["co_handlings"][row.key], _columns(row, bindings.columns("co-evaluations")))
+             for row in updated],
             [self._about(row.key[0], f" 会办 {row.key[1]}") for row in updated])
 
 

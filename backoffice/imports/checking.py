@@ -12,46 +12,20 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-import sqlalchemy as sa
-
 from backoffice.checks import MISSING_SIGNOFF, opinion_fact_problems
-from backoffice.models import (
-    Deputy,
-    LiaisonTerm,
-    Notice,
-    Opinion,
-    ProgressReport,
-    Unit,
-    UnitAlias,
-)
+from backoffice.imports import bindings
+from backoffice.imports.bindings import OPINION_KINDS
+from backoffice.models import Opinion
 from importers.planning import OpinionFacts, Plan, RowId, RowPlan, State, show
 from importers.problems import Problem, cell_ref
 
-# checks.py's field -> (sheet kind, field of that kind) that sets it.
+# checks.py's field (an opinion's column) -> (sheet kind, field of that kind) that sets it:
+# the first of the opinion's sheets whose field the column stores, and the references.
 _SOURCES = {
-    "accepted_on": ("handling", "accepted_on"),
-    "consulted_on": ("handling", "consulted_on"),
-    "replied_on": ("handling", "replied_on"),
-    "answer_type": ("handling", "answer_type"),
-    "concluded_on": ("handling", "concluded_on"),
-    "second_replied_on": ("handling", "second_reply_on"),
-    "signed_off_on": ("signoffs", "approved_on"),
-    "signed_off_by": ("signoffs", "approver"),
+    **{column: (kind, field) for kind in reversed(OPINION_KINDS)
+       for field, column in bindings.columns(kind).items()},
     "co_handlings": ("opinions", "co_units"),
     "number": ("opinions", "number"),
-}
-_OPINION_KINDS = ("opinions", "handling", "signoffs")
-
-# Text fields per kind and the column that stores them, for the length check.
-_TEXT_COLUMNS: dict[str, dict[str, sa.Column]] = {
-    "units": {"name": Unit.__table__.c.name, "aliases": UnitAlias.__table__.c.alias},
-    "deputies": {"name": Deputy.__table__.c.name, "delegation": Deputy.__table__.c.delegation,
-                 "phone": Deputy.__table__.c.phone},
-    "liaisons": {"name": LiaisonTerm.__table__.c.person, "phone": LiaisonTerm.__table__.c.phone},
-    "opinions": {"title": Opinion.__table__.c.title, "supervisor": Opinion.__table__.c.supervisor},
-    "signoffs": {"approver": Opinion.__table__.c.signed_off_by},
-    "progress": {"text": ProgressReport.__table__.c.text},
-    "notices": {"reason": Notice.__table__.c.reason},
 }
 
 
@@ -70,19 +44,20 @@ _NUMBER_WIDTH = Opinion.__table__.c.number.type.length
 
 
 def _too_long(row: RowPlan) -> list[Problem]:
-    columns = _TEXT_COLUMNS.get(row.kind, {})
+    columns = bindings.text_columns(row.kind)
     problems = []
     if row.kind == "opinions" and len(f"{row.key[0]:04d}") > _NUMBER_WIDTH:
         problems.append(_problem(row, "number", row.key[0],
                                  f"编号过大，最多{_NUMBER_WIDTH}位数字"))
-    for change in row.changes:
-        column = columns.get(change.field)
-        if column is None:
+    # The kind's few text fields, looked up: a row changes many more fields than that.
+    for field, column in columns.items():
+        change = row.change(field)
+        if change is None:
             continue
         limit = column.type.length
         for value in change.new if isinstance(change.new, list) else [change.new]:
             if isinstance(value, str) and len(value) > limit:
-                problems.append(_problem(row, change.field, value,
+                problems.append(_problem(row, field, value,
                                          f"内容过长（{len(value)}字），最多{limit}字"))
     return problems
 
@@ -90,7 +65,7 @@ def _too_long(row: RowPlan) -> list[Problem]:
 def _opinion_problems(plan: Plan, before: State) -> list[tuple[RowPlan, Problem]]:
     touching: dict[int, list[RowPlan]] = defaultdict(list)
     for row in plan.writing_rows():
-        if row.kind in _OPINION_KINDS:
+        if row.kind in OPINION_KINDS:
             touching[row.key[0]].append(row)
     found = []
     for number, rows in touching.items():

@@ -35,7 +35,6 @@ from backoffice.security import log
 from backoffice.writing.bulk import Writer
 from backoffice.writing.exclusive import keep_writers_out
 from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
-from importers.exporting import is_worklist, split_workbook
 from importers.limits import Limits
 from importers.planning import Outcome, Plan, RowId, State, plan_import
 
@@ -175,6 +174,9 @@ def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | Non
     The parts are kept under the import folder by the worklist's SHA-256; a problem found
     in a part names the same sheet and cell as in the unit's own file.
     """
+    # Here, not at the top: the exporters import xlsxwriter, which no other import needs.
+    from importers.exporting import is_worklist, split_workbook
+
     expanded: list[Path] = []
     shown = dict(names or {})
     for path in map(Path, paths):

@@ -12,6 +12,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from backoffice.imports.bindings import opinion_columns
 from backoffice.models import (
     CoHandling,
     CongressSession,
@@ -78,17 +79,6 @@ def load_state(db_session: orm.Session, kinds: Collection[str],
     return state
 
 
-# Opinion facts read straight from a column: fact -> column.
-_OPINION_COLUMNS = {
-    "title": "title", "content": "content", "category": "category",
-    "assigned_on": "assigned_on", "supervisor": "supervisor", "accepted_on": "accepted_on",
-    "consulted_on": "consulted_on", "consult_method": "consult_method",
-    "replied_on": "replied_on", "answer_type": "answer_type", "concluded_on": "concluded_on",
-    "second_reply_on": "second_replied_on", "approver": "signed_off_by",
-    "approved_on": "signed_off_on",
-}
-
-
 def _unit_names(state: State) -> dict[int, str]:
     return {unit_id: name for name, unit_id in state.ids["units"].items()}
 
@@ -130,9 +120,10 @@ def _opinions(db_session: orm.Session, state: State, session_id: int,
     versions = state.ids.setdefault("opinion_versions", {})
     numbers: dict[int, int] = {}  # opinion id -> number
     o = Opinion
+    stored = opinion_columns()  # opinion facts read straight from a column: fact -> column
     query = (
         sa.select(o.id, o.number, o.version, o.lead_unit_id, Deputy.name, Deputy.delegation,
-                  *(getattr(o, column) for column in _OPINION_COLUMNS.values()))
+                  *(getattr(o, column) for column in stored.values()))
         .join(Deputy, Deputy.id == o.lead_deputy_id)
         .where(o.session_id == session_id)
     )
@@ -144,7 +135,7 @@ def _opinions(db_session: orm.Session, state: State, session_id: int,
         versions[number] = version
         state.opinions[number] = OpinionFacts(
             lead_deputy=deputy, delegation=delegation, lead_unit=units[lead_unit_id],
-            **dict(zip(_OPINION_COLUMNS, values, strict=True)),
+            **dict(zip(stored, values, strict=True)),
         )
     in_session = sa.select(Opinion.id).where(Opinion.session_id == session_id)
     _co_handlings(db_session, state, numbers, units, in_session)

@@ -1,7 +1,6 @@
 """People who sign in, and what role they have."""
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -10,29 +9,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from backoffice.models.base import Base, Versioned, utcnow, vocabulary_column
 from backoffice.models.units import Unit
+from backoffice.roles import ROLE_LABELS, Role
 
-
-class Role(StrEnum):
-    """Who a user is; what each role may do is backoffice.access's POLICY.
-
-    The office's work, the system's upkeep and the audit are three roles (三员分立), so
-    that no one account can both act and erase the traces of acting.
-    """
-
-    OPERATOR = "operator"  # 区府办业务管理员: the opinions work
-    SYSADMIN = "sysadmin"  # 系统管理员: users, units, settings
-    AUDITOR = "auditor"  # 审计员: reads the security log and the audit trail
-    UNIT = "unit"  # a unit's liaison: its own opinions, the fields a unit fills in
-    LEADER = "leader"  # 区领导: reads everything of the opinions work, changes nothing
-
-
-ROLE_LABELS = {
-    Role.OPERATOR: "业务管理员",
-    Role.SYSADMIN: "系统管理员",
-    Role.AUDITOR: "审计员",
-    Role.UNIT: "承办单位联络员",
-    Role.LEADER: "区领导",
-}
+__all__ = ["ROLE_LABELS", "Role", "User"]
 
 
 class User(UserMixin, Versioned, Base):

@@ -11,8 +11,9 @@ from backoffice.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    """Register the sign-in pages, the session checks and the account listeners."""
-    from backoffice.security import account, sessions, sign_in, watched
+    """Register the sign-in pages and the session checks (the account listeners are
+    rules of every app: `register_rules`)."""
+    from backoffice.security import account, sessions, sign_in
 
     proxies = int(app.config.get("PROXY_COUNT", 0))
     if proxies:
@@ -23,4 +24,3 @@ def init_app(app: Flask) -> None:
     sessions.init_app(app)
     sign_in.init_app(app)
     account.init_app(app)
-    watched.listen()

@@ -120,6 +120,14 @@ class RowPlan:
     def changed(self) -> dict[str, Change]:
         return {change.field: change for change in self.changes}
 
+    def change(self, field: str) -> Change | None:
+        """Return the change of one field, if the row changes it (without building the
+        others, as `changed` does)."""
+        if field not in self._fields:
+            return None
+        index = self._fields.index(field)
+        return Change(field, self._old[index] if self._old else None, self._new[index])
+
     @property
     def values(self) -> dict[str, Any]:
         """Return field -> new value of every change (a new row's values)."""

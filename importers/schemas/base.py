@@ -34,6 +34,9 @@ class Field:
     multi: bool = False  # several values in one cell, any common separator
     yes_no: tuple[str, str] = ("是", "否")  # the two words of a BOOL field
     required_if: tuple[str, Any] | None = None  # (other field, value) that makes this one needed
+    # The attribute (and column) of the kind's model that stores the field, when one does;
+    # the back-office derives what it reads, writes and checks from it.
+    column: str | None = None
 
     def __post_init__(self) -> None:
         if (self.type is FieldType.CHOICE) != (self.choices is not None):

@@ -23,6 +23,7 @@ NUMBER = Field(
 TITLE = Field(
     "title", "标题",
     synonyms=("案由", "意见标题", "书面意见标题", "建议标题", "题目", "主题", "意见名称"),
+    column="title",
 )
 LEAD_UNIT = Field(
     "lead_unit", "主办单位", FieldType.UNIT, required=True,
@@ -31,4 +32,5 @@ LEAD_UNIT = Field(
 LEAD_DEPUTY = Field(
     "lead_deputy", "领衔代表", synonyms=("领衔人", "提出代表", "提出人", "代表姓名"),
 )
-PHONE = Field("phone", "联系电话", synonyms=("电话", "手机", "手机号码", "联系方式"))
+PHONE = Field("phone", "联系电话", synonyms=("电话", "手机", "手机号码", "联系方式"),
+              column="phone")
