@@ -18,8 +18,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from backoffice.extensions import db
-from backoffice.imports import ImportResult, apply_prepared, prepare_import
-from importers import KINDS, SCHEMAS, Problem, UsageError
+from backoffice.imports import ImportResult, PreparedImport, apply_prepared, prepare_import
+from importers import KINDS, SCHEMAS, Problem, UsageError, column_letter
+from importers.columns import How
 from importers.planning import Outcome
 
 PROGRESS_FROM = 2000  # rows to write before a progress bar is worth showing
@@ -36,23 +37,29 @@ _SHOWN_PROBLEMS = 200
 @click.option("--dry-run", is_flag=True, help="只检查并显示将要做的变更，不写入数据库")
 @click.option("--skip-invalid", is_flag=True, help="导入无误的行，跳过并列出有错误的行")
 @click.option("--map", "mappings", multiple=True, metavar="源列=目标列",
-              help="把表中未识别的列对应到某一列（目标留空表示忽略该列），可重复")
+              help="把表中的某一列对应到某一列（目标留空表示忽略该列），可重复；"
+                   "优先于已记住的对应关系")
+@click.option("--no-remembered", "no_remembered", is_flag=True,
+              help="不使用在导入预览中记住的表头对应关系")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式")
 @with_appcontext
 def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
                    year: int | None, dry_run: bool, skip_invalid: bool,
-                   mappings: tuple[str, ...], output: str) -> None:
+                   mappings: tuple[str, ...], no_remembered: bool, output: str) -> None:
     """Import sheets: KIND is one of the sheet kinds, or auto to recognise each file.
 
     A folder imports every workbook in it (and its subfolders) in dependency order.
+    A sheet whose headers read the same as one whose mapping was confirmed on the import
+    preview is read with that mapping (unless --no-remembered); --map wins over it.
     """
     quiet = output == "json"
     if not quiet:
         click.echo(f"正在读取 {len(paths)} 个路径中的表格…", err=True)
     try:
         prepared = prepare_import(db.session, list(paths), kind, session=session_name,
-                                  year=year, mapping=list(mappings), skip_invalid=skip_invalid)
+                                  year=year, mapping=list(mappings), skip_invalid=skip_invalid,
+                                  remembered=not no_remembered)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     if dry_run:
@@ -105,6 +112,7 @@ def _print_text(result: ImportResult) -> None:
         kind = prepared.kinds.get(str(facts.path))
         title = SCHEMAS[kind].title if kind else "未识别"
         click.echo(f"  {facts.name}：{title}，{prepared.rows.get(str(facts.path), 0)} 行")
+        _print_columns(prepared, str(facts.path))
     counts = plan.counts()
     click.echo("计划：" + "，".join(f"{outcome.label} {counts[outcome]} 行" for outcome in Outcome))
     _print_problems("错误", result.errors, prepared.name_of)
@@ -118,6 +126,31 @@ def _print_text(result: ImportResult) -> None:
         "dry_run": f"试运行，未写入数据库：{done}",
         "refused": "有错误，未导入任何数据。请修正后重新导入，或用 --skip-invalid 跳过有错误的行",
     }[result.status])
+
+
+def _print_columns(prepared: PreparedImport, path: str) -> None:
+    """Print how a file's sheets were read: the remembered mapping used, and every column
+    not matched by its exact header."""
+    for sheet in prepared.sheets:
+        if sheet.file != path:
+            continue
+        if sheet.recalled:
+            click.echo(f"    工作表“{sheet.sheet}”按已记住的对应关系读取"
+                       f"（#{sheet.recalled.id}，{sheet.recalled.describe()}）")
+        exact = sum(1 for column in sheet.columns if column.how is How.EXACT)
+        for column in sheet.columns:
+            if column.how is How.EXACT:
+                continue
+            spec = SCHEMAS[sheet.kind].by_name.get(column.field or "") if sheet.kind else None
+            target = spec.header if spec else ("不导入" if column.how is not How.UNMATCHED
+                                               else "未匹配")
+            sure = "" if column.how is How.UNMATCHED else f"，{round(column.confidence * 100)}%"
+            memory = "，已记住的对应关系" if column.column in sheet.from_memory else ""
+            click.echo(f"    {column_letter(column.column)}列“{column.header}” → {target}"
+                       f"（{column.how_label}{sure}{memory}）")
+        if exact:
+            rest = "其余 " if exact < len(sheet.columns) else ""
+            click.echo(f"    工作表“{sheet.sheet}”{rest}{exact} 列表头一致")
 
 
 def _print_problems(title: str, problems: list[Problem], name_of) -> None:
