@@ -27,7 +27,12 @@ from backoffice.imports import (
 )
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
-from backoffice.imports.mappings import SheetColumns, remembered_mappings
+from backoffice.imports.mappings import (
+    SheetColumns,
+    confidence_text,
+    field_label,
+    remembered_mappings,
+)
 from backoffice.imports.pending import PendingMissing
 from backoffice.inputs import MAX_INT, int_arg, parse_int
 from backoffice.labels import SOURCE_LABELS
@@ -51,20 +56,8 @@ def header(kind: str, field: str) -> str:
     return spec.header if spec else field
 
 
-def field_label(kind: str, field: str | None) -> str:
-    """Return what a column feeds, in Chinese: the field's header, or 不导入."""
-    return "不导入" if field is None or kind not in SCHEMAS else header(kind, field)
-
-
-def confidence(column: dict[str, Any]) -> str:
-    """Return how sure a column's match is, as a percentage (a dash when unmatched)."""
-    if column["how"] == How.UNMATCHED:
-        return "—"
-    return f"{round(column['confidence'] * 100)}%"
-
-
 # What the column templates (preview and run) need besides the columns.
-COLUMN_HELPERS = {"field_label": field_label, "confidence": confidence,
+COLUMN_HELPERS = {"field_label": field_label, "confidence": confidence_text,
                   "how_labels": HOW_LABELS, "column_letter": column_letter}
 
 

@@ -19,12 +19,15 @@ from flask.cli import with_appcontext
 
 from backoffice.extensions import db
 from backoffice.imports import ImportResult, PreparedImport, apply_prepared, prepare_import
+from backoffice.imports.mappings import confidence_text, field_label
 from importers import KINDS, SCHEMAS, Problem, UsageError, column_letter
 from importers.columns import How
 from importers.planning import Outcome
 
 PROGRESS_FROM = 2000  # rows to write before a progress bar is worth showing
 _SHOWN_PROBLEMS = 200
+# Columns read as their headers say (or left out as 序号 is): not worth a line each.
+_BY_HEADER = frozenset({How.EXACT, How.IGNORED})
 
 
 @click.command("import")
@@ -130,27 +133,27 @@ def _print_text(result: ImportResult) -> None:
 
 def _print_columns(prepared: PreparedImport, path: str) -> None:
     """Print how a file's sheets were read: the remembered mapping used, and every column
-    not matched by its exact header."""
+    not read as its header says."""
     for sheet in prepared.sheets:
         if sheet.file != path:
             continue
         if sheet.recalled:
             click.echo(f"    工作表“{sheet.sheet}”按已记住的对应关系读取"
                        f"（#{sheet.recalled.id}，{sheet.recalled.describe()}）")
-        exact = sum(1 for column in sheet.columns if column.how is How.EXACT)
+        plain = [column for column in sheet.columns if column.how in _BY_HEADER]
         for column in sheet.columns:
-            if column.how is How.EXACT:
+            if column.how in _BY_HEADER:
                 continue
-            spec = SCHEMAS[sheet.kind].by_name.get(column.field or "") if sheet.kind else None
-            target = spec.header if spec else ("不导入" if column.how is not How.UNMATCHED
-                                               else "未匹配")
-            sure = "" if column.how is How.UNMATCHED else f"，{round(column.confidence * 100)}%"
+            target = ("未匹配" if column.how is How.UNMATCHED
+                      else field_label(sheet.kind, column.field))
+            sure = ("" if column.how is How.UNMATCHED
+                    else "，" + confidence_text(column.how, column.confidence))
             memory = "，已记住的对应关系" if column.column in sheet.from_memory else ""
             click.echo(f"    {column_letter(column.column)}列“{column.header}” → {target}"
                        f"（{column.how_label}{sure}{memory}）")
-        if exact:
-            rest = "其余 " if exact < len(sheet.columns) else ""
-            click.echo(f"    工作表“{sheet.sheet}”{rest}{exact} 列表头一致")
+        if plain:
+            rest = "其余 " if len(plain) < len(sheet.columns) else ""
+            click.echo(f"    工作表“{sheet.sheet}”{rest}{len(plain)} 列按表头识别")
 
 
 def _print_problems(title: str, problems: list[Problem], name_of) -> None:

@@ -19,13 +19,24 @@ from sqlalchemy import orm
 from backoffice.formatting import local_time
 from backoffice.models import RememberedMapping
 from backoffice.models.base import utcnow
-from importers import ReadResult
+from importers import SCHEMAS, ReadResult
 from importers.columns import ColumnMatch, How, header_signature
 from importers.headers import normalise_header
 
 # What applying an import remembers: the columns the user changed, or the whole sheet.
 Remember = Literal["changes", "sheet"]
 ColumnMapping = Mapping[str, str | None]
+
+
+def field_label(kind: str, field: str | None) -> str:
+    """Return what a column feeds, in Chinese: the field's header, or 不导入."""
+    spec = SCHEMAS[kind].by_name.get(field or "") if kind in SCHEMAS else None
+    return spec.header if spec else "不导入"
+
+
+def confidence_text(how: str, confidence: float) -> str:
+    """Return how sure a column's match is, as a percentage (a dash when unmatched)."""
+    return "—" if how == How.UNMATCHED else f"{round(confidence * 100)}%"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,11 @@ from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
 from tests.backoffice.imports.test_remembered_mappings import HEADER
 from tests.importers.workbook_builders import write_xlsx
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The round trip runs on both databases in tests/backoffice; the screen is the same.
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
 
 LATIN = re.compile(r"[A-Za-z_]")
 
