@@ -133,7 +133,7 @@ def _print_text(result: ImportResult) -> None:
 
 def _print_columns(prepared: PreparedImport, path: str) -> None:
     """Print how a file's sheets were read: the remembered mapping used, and every column
-    not read as its header says."""
+    not read as its header says (nothing for a sheet read as its headers say)."""
     for sheet in prepared.sheets:
         if sheet.file != path:
             continue
@@ -151,9 +151,8 @@ def _print_columns(prepared: PreparedImport, path: str) -> None:
             memory = "，已记住的对应关系" if column.column in sheet.from_memory else ""
             click.echo(f"    {column_letter(column.column)}列“{column.header}” → {target}"
                        f"（{column.how_label}{sure}{memory}）")
-        if plain:
-            rest = "其余 " if len(plain) < len(sheet.columns) else ""
-            click.echo(f"    工作表“{sheet.sheet}”{rest}{len(plain)} 列按表头识别")
+        if plain and (sheet.recalled or len(plain) < len(sheet.columns)):
+            click.echo(f"    工作表“{sheet.sheet}”其余 {len(plain)} 列按表头识别")
 
 
 def _print_problems(title: str, problems: list[Problem], name_of) -> None:
