@@ -89,7 +89,9 @@ class SheetColumns:
 
 
 @dataclass(frozen=True)
-class _Stored:
+class Stored:
+    """A remembered mapping as the reader uses it."""
+
     recalled: Recalled
     kind: str
     mapping: dict[str, str | None]
@@ -104,18 +106,17 @@ class Memory:
             RememberedMapping.mapping, RememberedMapping.confirmed_by,
             RememberedMapping.confirmed_at))
         self._stored = {
-            row.signature: _Stored(Recalled(row.id, row.confirmed_by,
+            row.signature: Stored(Recalled(row.id, row.confirmed_by,
                                             local_time(row.confirmed_at)),
                                    row.kind, dict(row.mapping))
             for row in rows}
 
     def __call__(self, kind: str, signature: str) -> dict[str, str | None] | None:
-        found = self._stored.get(signature)
-        if found is None or found.kind != kind:
-            return None
-        return reading_mapping(found.mapping)
+        """Return the mapping remembered for a sheet of the kind and signature, if any."""
+        found = self.get(kind, signature)
+        return reading_mapping(found.mapping) if found else None
 
-    def get(self, kind: str, signature: str) -> _Stored | None:
+    def get(self, kind: str, signature: str) -> Stored | None:
         found = self._stored.get(signature)
         return found if found is not None and found.kind == kind else None
 

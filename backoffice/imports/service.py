@@ -65,7 +65,8 @@ class PreparedImport:
     year: int | None
     mapping: dict[str, str | None] = field(default_factory=dict)  # the import's own
     skip_invalid: bool = False
-    sheets: list[SheetColumns] = field(default_factory=list)  # how each sheet was read
+    # How each sheet was read (a plain default: plans pickled before it existed still load).
+    sheets: tuple[SheetColumns, ...] = ()
     # What applying remembers of the mapping (by each sheet's header signature), if anything.
     remember: Remember | None = None
 
@@ -221,7 +222,7 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
         kind=kind, files=files, kinds={str(f.path): f.kind for f in result.files},
         rows={str(f.path): len(f.records) for f in result.files}, plan=plan,
         session_name=name, year=year, mapping=column_mapping, skip_invalid=skip_invalid,
-        sheets=mappings.sheets_read(result, memory, column_mapping),
+        sheets=tuple(mappings.sheets_read(result, memory, column_mapping)),
     )
 
 
