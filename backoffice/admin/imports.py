@@ -176,7 +176,7 @@ class ImportView(SecuredPage):
             rows=shown, page=page, pages=pages, total=len(rows), schemas=SCHEMAS,
             show=show, header=header, problems_by_file=problems_by_file,
             sessions=self._sessions(), kinds=self._kinds(), new_session=NEW_SESSION,
-            ignore=IGNORE, mapping_targets=self._mapping_targets(prepared),
+            ignore=IGNORE,
             sheets=[self._sheet_shown(prepared, sheet) for sheet in prepared.sheets],
             field_choices={kind: [(f.name, f.header) for f in SCHEMAS[kind].fields]
                            for kind in {sheet.kind for sheet in prepared.sheets if sheet.kind}},
@@ -307,8 +307,3 @@ class ImportView(SecuredPage):
 
     def _kinds(self) -> list[tuple[str, str]]:
         return [(AUTO, "自动识别")] + [(kind, SCHEMAS[kind].title) for kind in KINDS]
-
-    def _mapping_targets(self, prepared) -> dict[str, list[str]]:
-        """Return, per kind read, the headers a column may be mapped to."""
-        kinds = {kind for kind in prepared.kinds.values() if kind}
-        return {kind: SCHEMAS[kind].headers for kind in kinds}
