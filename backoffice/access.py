@@ -32,6 +32,7 @@ from backoffice.models import (
     PublishedAssessment,
     Reassignment,
     RecoveryCode,
+    RememberedMapping,
     ReminderItem,
     Role,
     SecondFactor,
@@ -99,6 +100,10 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     "exports": {Role.OPERATOR: _READ, Role.LEADER: _READ},
     # Importing sheets (upload, preview, apply, annotated files, history, undo): the office's.
     "imports": {Role.OPERATOR: _ALL},
+    # Column mappings remembered from the import preview: the office forgets them (DELETE);
+    # the auditor reads which mappings steer the imports.
+    "import_mappings": {Role.OPERATOR: frozenset({Action.VIEW, Action.DELETE}),
+                        Role.AUDITOR: frozenset({Action.VIEW})},
 }
 
 # Roles that administer something; they sign in with a second factor when required.
@@ -173,7 +178,8 @@ def _nothing(_user: User) -> ColumnElement[bool]:
 
 OPINION_CHILDREN = (Contact, ProgressReport, Evaluation, Attachment, Reassignment, CoHandling)
 OFFICE_RECORDS = (
-    AuditEntry, ImportRun, ImportChange, ImportFile, OutboxMessage, ReminderItem,
+    AuditEntry, ImportRun, ImportChange, ImportFile, RememberedMapping, OutboxMessage,
+    ReminderItem,
     AssessmentRuleset, PublishedAssessment,
     # Security records: sessions, locks, second factors, the security log.
     SecurityEvent, UserSession, SignInThrottle, SecondFactor, RecoveryCode,

@@ -10,12 +10,12 @@ dependency order, so the units sheet fills the unit lookup before anything names
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from importers.columns import ColumnMatch
+from importers.columns import ColumnMatch, header_signature
 from importers.headers import Header, Labels, find_header, normalise_header, resolve_target
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.problems import Problem, ReadError, cell_ref
@@ -29,6 +29,8 @@ from importers.workbooks import INSTRUCTIONS_SHEET, SUFFIXES, Sheet, read_sheets
 AUTO = "auto"
 ColumnMapping = Mapping[str, str | None]
 Units = UnitLookup | Mapping[str, Iterable[str]]  # a lookup, or name -> aliases
+# (kind, header signature) -> the mapping remembered for sheets of that layout, if any
+Remembered = Callable[[str, str], ColumnMapping | None]
 
 
 class UsageError(ValueError):
@@ -107,11 +109,14 @@ def read_file(path: str | Path, kind: str = AUTO, **options: Any) -> FileResult:
 def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
                year: int | None = None,
                units: Units | None = None, mapping: ColumnMapping | None = None,
+               remembered: Remembered | None = None,
                limits: Limits = DEFAULT_LIMITS) -> ReadResult:
     """Read files and folders (recursively) in dependency order of their kinds.
 
     `units` resolves unit names and aliases (a units sheet among the files extends it);
     `mapping` maps unknown headers to fields ({源列: 字段名或表头}, None to ignore);
+    `remembered` gives a mapping confirmed earlier for a sheet's header signature, used
+    for that sheet under `mapping`, which wins;
     a file beyond `limits` is refused, with a problem saying which, before it is parsed.
     """
     kinds = _kinds(kind)
@@ -122,10 +127,11 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
         raise UsageError("没有找到可导入的表格文件（.xlsx、.xlsm、.xls、.ods、.csv）")
     lookup = units if isinstance(units, UnitLookup) or units is None else UnitLookup(units)
     ordered = _order(files, kind, labels, limits)
+    recall = _Recall(remembered, mapping or {}) if remembered else None
     results: list[FileResult] = []
     for path, file_kind in ordered:
         context = Context(session, year, lookup, limits)
-        result = _read_one(path, file_kind, labels, context)
+        result = _read_one(path, file_kind, labels, context, recall)
         results.append(result)
         if result.kind == "units" and result.records:
             lookup = _extended(lookup, result.records)
@@ -201,8 +207,24 @@ def _sheet_kind(sheet: Sheet, labels: Mapping[str, Labels]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Recall:
+    """The caller's remembered mappings, and its own mapping that overrides them."""
+
+    remembered: Remembered
+    mapping: ColumnMapping
+
+    def labels(self, labels: Labels, header: Header) -> Labels | None:
+        """Return the labels of a sheet whose header has a remembered mapping, else None."""
+        texts = [header.texts[column] for column in sorted(header.texts)]
+        found = self.remembered(labels.schema.kind, header_signature(texts))
+        if not found:
+            return None
+        return Labels.build(labels.schema, {**found, **self.mapping})
+
+
 def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
-              context: Context) -> FileResult:
+              context: Context, recall: _Recall | None = None) -> FileResult:
     result = FileResult(path, kind)
     skipped: list[str] = []
     any_data = False
@@ -213,7 +235,8 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
             any_data = True
             if result.kind is None:
                 result.kind = _sheet_kind(sheet, labels)
-            if result.kind is None or not _read_sheet(result, sheet, labels[result.kind], context):
+            if result.kind is None or not _read_sheet(result, sheet, labels[result.kind], context,
+                                                      recall):
                 skipped.append(sheet.name)
     except ReadError as error:
         result.problems.append(Problem(str(path), None, None, None, None, str(error)))
@@ -237,11 +260,14 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     return result
 
 
-def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context) -> bool:
+def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context,
+                recall: _Recall | None = None) -> bool:
     """Read one sheet into the result; return False if it has no header of the kind."""
     header = find_header(sheet.head, sheet.merged, [labels])
     if header is None:
         return False
+    if recall and (remembered := recall.labels(labels, header)):
+        header = find_header(sheet.head, sheet.merged, [remembered]) or header
     file = str(result.path)
     missing = set(header.missing) - set(sheet_constants(labels.schema, sheet.name, header, context))
     result.problems.extend(_header_problems(file, sheet.name, header, missing))

@@ -27,6 +27,12 @@ from backoffice.imports import (
 )
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
+from backoffice.imports.mappings import (
+    SheetColumns,
+    confidence_text,
+    field_label,
+    remembered_mappings,
+)
 from backoffice.imports.pending import PendingMissing
 from backoffice.inputs import MAX_INT, int_arg, parse_int
 from backoffice.labels import SOURCE_LABELS
@@ -34,7 +40,9 @@ from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStat
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
-from importers import AUTO, KINDS, SCHEMAS, UsageError
+from importers import AUTO, KINDS, SCHEMAS, UsageError, column_letter
+from importers.columns import HOW_LABELS, How
+from importers.headers import normalise_header
 from importers.planning import OUTCOME_LABELS, Outcome, show
 from importers.values import EARLIEST, LATEST
 
@@ -46,6 +54,11 @@ IGNORE = "__ignore__"
 def header(kind: str, field: str) -> str:
     spec = SCHEMAS[kind].by_name.get(field)
     return spec.header if spec else field
+
+
+# What the column templates (preview and run) need besides the columns.
+COLUMN_HELPERS = {"field_label": field_label, "confidence": confidence_text,
+                  "how_labels": HOW_LABELS, "column_letter": column_letter}
 
 
 class ImportView(SecuredPage):
@@ -64,7 +77,10 @@ class ImportView(SecuredPage):
             sa.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
         return self.render("admin/imports/index.html", sessions=self._sessions(),
                            kinds=self._kinds(), runs=runs,
-                           new_session=NEW_SESSION, sources=SOURCE_LABELS)
+                           new_session=NEW_SESSION, sources=SOURCE_LABELS,
+                           remembered=remembered_mappings(db.session), schemas=SCHEMAS,
+                           may_forget=self.allowed(Action.DELETE, "import_mappings"),
+                           forget_from="imports", **COLUMN_HELPERS)
 
     @expose("/upload", methods=("POST",))
     def upload(self) -> Response:
@@ -114,11 +130,22 @@ class ImportView(SecuredPage):
         return {"session": name, "year": number}
 
     def _mapping(self) -> dict[str, str | None]:
+        """Return the mapping the form sets: each map_source_N to map_target_N.
+
+        A column of the preview's table also posts what it showed (map_shown_N) and whether
+        that was the user's own choice (map_user_N): a column left as it was matched is not
+        part of the mapping, so that it keeps being matched on its own.
+        """
+        form = request.form
         mapping: dict[str, str | None] = {}
-        for key, source in request.form.items():
+        for key, source in form.items():
             if not key.startswith("map_source_"):
                 continue
-            target = request.form.get("map_target_" + key.removeprefix("map_source_"), "")
+            number = key.removeprefix("map_source_")
+            target = form.get("map_target_" + number, "")
+            shown = form.get("map_shown_" + number)
+            if shown is not None and target == shown and not form.get("map_user_" + number):
+                continue
             if target == IGNORE:
                 mapping[source] = None
             elif target:
@@ -149,13 +176,41 @@ class ImportView(SecuredPage):
             rows=shown, page=page, pages=pages, total=len(rows), schemas=SCHEMAS,
             show=show, header=header, problems_by_file=problems_by_file,
             sessions=self._sessions(), kinds=self._kinds(), new_session=NEW_SESSION,
-            ignore=IGNORE, mapping_targets=self._mapping_targets(prepared),
+            ignore=IGNORE,
+            sheets=[self._sheet_shown(prepared, sheet) for sheet in prepared.sheets],
+            field_choices={kind: [(f.name, f.header) for f in SCHEMAS[kind].fields]
+                           for kind in {sheet.kind for sheet in prepared.sheets if sheet.kind}},
+            changed=any(sheet.changed(prepared.mapping) for sheet in prepared.sheets),
+            kept=self._kept(prepared),
+            **COLUMN_HELPERS,
         )
+
+    @staticmethod
+    def _kept(prepared) -> dict[str, str | None]:
+        """Return the import's own mapping of headers no sheet's table shows, to post again."""
+        shown = {normalise_header(c.header) for sheet in prepared.sheets for c in sheet.columns}
+        return {source: target for source, target in prepared.mapping.items()
+                if normalise_header(source) not in shown}
+
+    @staticmethod
+    def _sheet_shown(prepared, sheet: SheetColumns) -> dict[str, Any]:
+        """Return a sheet's columns as the template shows them, with each select's value."""
+        shown = sheet.to_json(prepared.name_of(sheet.file))
+        own = sheet.changed(prepared.mapping)
+        for column in shown["columns"]:
+            column["user"] = column["header"] in own
+            if column["field"]:
+                column["value"] = column["field"]
+            else:
+                column["value"] = "" if column["how"] == How.UNMATCHED else IGNORE
+        return shown
 
     @expose("/preview/<token>/apply", methods=("POST",))
     def apply(self, token: str) -> Response:
         prepared = self._prepared(token)
         prepared.skip_invalid = bool(request.form.get("skip_invalid"))
+        # The columns the user changed are remembered; ticked, the whole sheet's mapping.
+        prepared.remember = "sheet" if request.form.get("remember") else "changes"
         back = redirect(self.get_url(".preview", token=token))
         try:
             result = apply_prepared(db.session, prepared, actor=current_user.username,
@@ -202,7 +257,7 @@ class ImportView(SecuredPage):
         run = db.session.get(ImportRun, run_id) or abort(404)
         return self.render("admin/imports/run.html", run=run,
                            schemas=SCHEMAS, applied=run.status == ImportStatus.APPLIED,
-                           sources=SOURCE_LABELS)
+                           sources=SOURCE_LABELS, **COLUMN_HELPERS)
 
     @expose("/history/<int:run_id>/annotated/<int:file_id>")
     def annotated_run(self, run_id: int, file_id: int) -> Response:
@@ -252,8 +307,3 @@ class ImportView(SecuredPage):
 
     def _kinds(self) -> list[tuple[str, str]]:
         return [(AUTO, "自动识别")] + [(kind, SCHEMAS[kind].title) for kind in KINDS]
-
-    def _mapping_targets(self, prepared) -> dict[str, list[str]]:
-        """Return, per kind read, the headers a column may be mapped to."""
-        kinds = {kind for kind in prepared.kinds.values() if kind}
-        return {kind: SCHEMAS[kind].headers for kind in kinds}

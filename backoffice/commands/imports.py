@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING
 import click
 from flask.cli import with_appcontext
 
-from importers import KINDS, SCHEMAS, Problem, UsageError
+from importers import KINDS, SCHEMAS, Problem, UsageError, column_letter
+from importers.columns import How
 
 if TYPE_CHECKING:
-    from backoffice.imports import ImportResult
+    from backoffice.imports import ImportResult, PreparedImport
 
 PROGRESS_FROM = 2000  # rows to write before a progress bar is worth showing
 _SHOWN_PROBLEMS = 200
+# Columns read as their headers say (or left out as 序号 is): not worth a line each.
+_BY_HEADER = frozenset({How.EXACT, How.IGNORED})
 
 
 @click.command("import")
@@ -35,16 +38,21 @@ _SHOWN_PROBLEMS = 200
 @click.option("--dry-run", is_flag=True, help="只检查并显示将要做的变更，不写入数据库")
 @click.option("--skip-invalid", is_flag=True, help="导入无误的行，跳过并列出有错误的行")
 @click.option("--map", "mappings", multiple=True, metavar="源列=目标列",
-              help="把表中未识别的列对应到某一列（目标留空表示忽略该列），可重复")
+              help="把表中的某一列对应到某一列（目标留空表示忽略该列），可重复；"
+                   "优先于已记住的对应关系")
+@click.option("--no-remembered", "no_remembered", is_flag=True,
+              help="不使用在导入预览中记住的表头对应关系")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式")
 @with_appcontext
 def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
                    year: int | None, dry_run: bool, skip_invalid: bool,
-                   mappings: tuple[str, ...], output: str) -> None:
+                   mappings: tuple[str, ...], no_remembered: bool, output: str) -> None:
     """Import sheets: KIND is one of the sheet kinds, or auto to recognise each file.
 
     A folder imports every workbook in it (and its subfolders) in dependency order.
+    A sheet whose headers read the same as one whose mapping was confirmed on the import
+    preview is read with that mapping (unless --no-remembered); --map wins over it.
     """
     import sqlalchemy as sa
 
@@ -56,7 +64,8 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
         click.echo(f"正在读取 {len(paths)} 个路径中的表格…", err=True)
     try:
         prepared = prepare_import(db.session, list(paths), kind, session=session_name,
-                                  year=year, mapping=list(mappings), skip_invalid=skip_invalid)
+                                  year=year, mapping=list(mappings), skip_invalid=skip_invalid,
+                                  remembered=not no_remembered)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     if dry_run:
@@ -110,6 +119,7 @@ def _print_text(result: ImportResult) -> None:
         kind = prepared.kinds.get(str(facts.path))
         title = SCHEMAS[kind].title if kind else "未识别"
         click.echo(f"  {facts.name}：{title}，{prepared.rows.get(str(facts.path), 0)} 行")
+        _print_columns(prepared, str(facts.path))
     counts = plan.counts()
     click.echo("计划：" + "，".join(f"{outcome.label} {counts[outcome]} 行" for outcome in Outcome))
     _print_problems("错误", result.errors, prepared.name_of)
@@ -123,6 +133,32 @@ def _print_text(result: ImportResult) -> None:
         "dry_run": f"试运行，未写入数据库：{done}",
         "refused": "有错误，未导入任何数据。请修正后重新导入，或用 --skip-invalid 跳过有错误的行",
     }[result.status])
+
+
+def _print_columns(prepared: PreparedImport, path: str) -> None:
+    from backoffice.imports.mappings import confidence_text, field_label
+
+    """Print how a file's sheets were read: the remembered mapping used, and every column
+    not read as its header says (nothing for a sheet read as its headers say)."""
+    for sheet in prepared.sheets:
+        if sheet.file != path:
+            continue
+        if sheet.recalled:
+            click.echo(f"    工作表“{sheet.sheet}”按已记住的对应关系读取"
+                       f"（#{sheet.recalled.id}，{sheet.recalled.describe()}）")
+        plain = [column for column in sheet.columns if column.how in _BY_HEADER]
+        for column in sheet.columns:
+            if column.how in _BY_HEADER:
+                continue
+            target = ("未匹配" if column.how is How.UNMATCHED
+                      else field_label(sheet.kind, column.field))
+            sure = ("" if column.how is How.UNMATCHED
+                    else "，" + confidence_text(column.how, column.confidence))
+            memory = "，已记住的对应关系" if column.column in sheet.from_memory else ""
+            click.echo(f"    {column_letter(column.column)}列“{column.header}” → {target}"
+                       f"（{column.how_label}{sure}{memory}）")
+        if plain and (sheet.recalled or len(plain) < len(sheet.columns)):
+            click.echo(f"    工作表“{sheet.sheet}”其余 {len(plain)} 列按表头识别")
 
 
 def _print_problems(title: str, problems: list[Problem], name_of) -> None:

@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice.audit import acting_as
-from backoffice.imports import checking
+from backoffice.imports import checking, mappings
 from backoffice.imports.applying import Applier
 from backoffice.imports.limits import import_limits
+from backoffice.imports.mappings import Memory, Remember, SheetColumns
 from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
@@ -61,8 +62,12 @@ class PreparedImport:
     plan: Plan
     session_name: str | None
     year: int | None
-    mapping: dict[str, str | None] = field(default_factory=dict)
+    mapping: dict[str, str | None] = field(default_factory=dict)  # the import's own
     skip_invalid: bool = False
+    # How each sheet was read (a plain default: plans pickled before it existed still load).
+    sheets: tuple[SheetColumns, ...] = ()
+    # What applying remembers of the mapping (by each sheet's header signature), if anything.
+    remember: Remember | None = None
 
     @property
     def unknown_columns(self) -> list[Problem]:
@@ -150,10 +155,13 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
                    session: str | None = None, year: int | None = None,
                    mapping: Mapping[str, str | None] | Iterable[str] | None = None,
                    skip_invalid: bool = False,
-                   names: Mapping[str, str] | None = None) -> PreparedImport:
+                   names: Mapping[str, str] | None = None,
+                   remembered: bool = True) -> PreparedImport:
     """Read the files and plan them against the database, changing nothing.
 
-    `names` gives a path's name as the user knows it (an upload's file name).
+    `names` gives a path's name as the user knows it (an upload's file name);
+    a sheet whose headers have a remembered mapping is read with it unless `remembered`
+    is False (`mapping` wins over it either way).
     Raises UsageError for a wrong call: unknown kind, bad mapping, no session.
     """
     if kind != AUTO and kind not in SCHEMAS:
@@ -164,7 +172,7 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
     with without_collector_pauses():
         return _prepare(db_session, paths, kind, session=session, year=year,
                         mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names,
-                        limits=limits)
+                        limits=limits, memory=Memory(db_session) if remembered else None)
 
 
 def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | None,
@@ -194,7 +202,7 @@ def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | Non
 def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
              session: str | None, year: int | None, mapping: dict[str, str | None],
              skip_invalid: bool, names: Mapping[str, str] | None,
-             limits: Limits) -> PreparedImport:
+             limits: Limits, memory: Memory | None) -> PreparedImport:
     column_mapping = mapping
     congress_session, creates = _session(db_session, session, year)
     year = year or (congress_session.year if congress_session else None)
@@ -202,7 +210,8 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
     state = State(session=name, year=year)
     load_units(db_session, state)
     result = read_paths(paths, kind, session=name, year=year, units=state.unit_lookup(),
-                        mapping=column_mapping, limits=limits)
+                        mapping=mappings.reading_mapping(column_mapping), remembered=memory,
+                        limits=limits)
     kinds = {file.kind for file in result.files if file.kind}
     if SESSION_KINDS & kinds and congress_session is None:
         raise UsageError("请指定届次会议：命令行用 --session 名称（新届次另加 --year 年度）")
@@ -215,6 +224,7 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
         kind=kind, files=files, kinds={str(f.path): f.kind for f in result.files},
         rows={str(f.path): len(f.records) for f in result.files}, plan=plan,
         session_name=name, year=year, mapping=column_mapping, skip_invalid=skip_invalid,
+        sheets=tuple(mappings.sheets_read(result, memory, column_mapping)),
     )
 
 
@@ -294,6 +304,10 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
             writer = Writer(db_session, run_id)
             Applier(db_session, plan, state, congress_session, writer, actor,
                     progress).apply()
+            if prepared.remember:
+                mappings.remember(db_session, prepared.sheets, prepared.mapping,
+                                  prepared.remember, actor)
+            mappings.note_used(db_session, prepared.sheets)
         planned = plan.counts()
         log.record(db_session, SecurityEventKind.IMPORT, username=actor, object=f"导入 #{run_id}",
                    detail=f"{'、'.join(f.name for f in prepared.files)}：新增 "
@@ -360,6 +374,7 @@ def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
                     "year": prepared.year},
         "problems": [_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
                      for p in plan.all_problems],
+        "columns": [sheet.to_json(prepared.name_of(sheet.file)) for sheet in prepared.sheets],
         **ImportResult("applied", prepared).counts,
     }
     run_id = connection.execute(sa.insert(ImportRun).returning(ImportRun.id), run).scalar_one()
@@ -375,10 +390,11 @@ def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str =
                session: str | None = None, year: int | None = None,
                mapping: Mapping[str, str | None] | Iterable[str] | None = None,
                skip_invalid: bool = False, dry_run: bool = True, actor: str = "cli",
-               source: str = "cli", progress: Progress | None = None) -> ImportResult:
+               source: str = "cli", progress: Progress | None = None,
+               remembered: bool = True) -> ImportResult:
     """Read, plan, check and (unless a dry run) apply files in one go."""
     prepared = prepare_import(db_session, paths, kind, session=session, year=year,
-                              mapping=mapping, skip_invalid=skip_invalid)
+                              mapping=mapping, skip_invalid=skip_invalid, remembered=remembered)
     if dry_run:
         return ImportResult("dry_run", prepared)
     return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress)

@@ -14,6 +14,7 @@ from backoffice.models.imports import (
     ImportFile,
     ImportRun,
     ImportStatus,
+    RememberedMapping,
 )
 from backoffice.models.notices import Notice
 from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
@@ -56,6 +57,7 @@ __all__ = [
     "PublishedAssessment",
     "Reassignment",
     "RecoveryCode",
+    "RememberedMapping",
     "ReminderItem",
     "Role",
     "SecondFactor",

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Base, utcnow, vocabulary_column
+from backoffice.models.base import Base, Versioned, utcnow, vocabulary_column
 
 
 class ImportStatus(StrEnum):
@@ -39,6 +39,9 @@ class ImportRun(Base):
     skipped: Mapped[int] = mapped_column(default=0)
     # Every problem found, as Problem.to_dict() gives them: the rows skipped and why.
     problems: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # How each sheet's columns were read: per file and sheet, each column's header, field,
+    # how it was matched and how surely, and the remembered mapping used if any.
+    columns: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     status: Mapped[str] = vocabulary_column(ImportStatus, name="import_status",
                                             default=ImportStatus.APPLIED.value)
     # The last audit entry the import wrote: a later entry about a row it created means
@@ -98,3 +101,25 @@ class ImportChange(Base):
     row_keys: Mapped[list[Any]] = mapped_column(sa.JSON)  # each row's primary key values
     before: Mapped[list[Any] | None] = mapped_column(sa.JSON)  # whole rows; None when new
     after: Mapped[list[Any] | None] = mapped_column(sa.JSON)  # the columns written
+
+
+class RememberedMapping(Versioned, Base):
+    """A column mapping confirmed on the import preview, used again for every sheet whose
+    headers read the same (its header signature) until someone deletes it."""
+
+    __tablename__ = "remembered_mappings"
+    # Each import that uses it notes the time: bookkeeping, not a change to audit.
+    __audit_omit__ = frozenset({"last_used_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    headers: Mapped[list[str]] = mapped_column(sa.JSON)  # as written, in column order
+    mapping: Mapped[dict[str, str | None]] = mapped_column(sa.JSON)  # header -> field, None: 不导入
+    confirmed_by: Mapped[str] = mapped_column(sa.String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    def __str__(self) -> str:
+        shown = "、".join(self.headers[:4]) + ("等" if len(self.headers) > 4 else "")
+        return f"已记住的对应关系（{shown}）"
