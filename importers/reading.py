@@ -27,6 +27,7 @@ from importers.values import as_text
 from importers.workbooks import INSTRUCTIONS_SHEET, SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
+NO_DATA_ROWS = "表格没有数据行"
 ColumnMapping = Mapping[str, str | None]
 Units = UnitLookup | Mapping[str, Iterable[str]]  # a lookup, or name -> aliases
 
@@ -205,6 +206,7 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
               context: Context) -> FileResult:
     result = FileResult(path, kind)
     skipped: list[str] = []
+    header_only: list[str] = []
     any_data = False
     try:
         for sheet in read_sheets(path, context.limits):
@@ -213,11 +215,22 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
             any_data = True
             if result.kind is None:
                 result.kind = _sheet_kind(sheet, labels)
+            before = len(result.records)
             if result.kind is None or not _read_sheet(result, sheet, labels[result.kind], context):
                 skipped.append(sheet.name)
+            elif sheet.name in result.sheets and len(result.records) == before:
+                header_only.append(sheet.name)
     except ReadError as error:
         result.problems.append(Problem(str(path), None, None, None, None, str(error)))
         return result
+    if result.sheets and not result.records and not result.errors:
+        result.problems.append(Problem(str(path), None, None, None, None,
+                                       f"{NO_DATA_ROWS}：只有表头，下面没有可导入的行"))
+    elif result.records:
+        result.problems.extend(
+            Problem(str(path), name, None, None, None,
+                    f"工作表“{name}”只有表头，没有数据行", "warning")
+            for name in header_only)
     if result.sheets or result.errors:
         result.problems.extend(
             Problem(str(path), name, None, None, None,
@@ -225,7 +238,8 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
                     "warning")
             for name in skipped)
     elif not any_data:
-        result.problems.append(Problem(str(path), None, None, None, None, "文件中没有数据"))
+        result.problems.append(Problem(str(path), None, None, None, None,
+                                       f"{NO_DATA_ROWS}：文件中没有任何内容"))
     elif result.kind is None:
         result.problems.append(Problem(str(path), None, None, None, None,
                                        "无法识别表格类型：没有找到任何一种可导入表格的表头"))
