@@ -337,8 +337,7 @@ def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]
     options = {}
     for column in open_columns:
         similar = labels.similarities(keys[column])
-        fits = ({f.name: profiler.fit(header.bottom, column, f) for f in free}
-                if profiler is not None else {})
+        fits = profiler.fits(header.bottom, column, free) if profiler is not None else {}
         options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
                                          fits)
     return assign(options, header.columns)
