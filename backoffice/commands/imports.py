@@ -136,10 +136,10 @@ def _print_text(result: ImportResult) -> None:
 
 
 def _print_columns(prepared: PreparedImport, path: str) -> None:
+    """Print how a file's sheets were read: the remembered mapping used, every column not
+    read as its header says, and how many were (the JSON output lists every column)."""
     from backoffice.imports.mappings import confidence_text, field_label
 
-    """Print how a file's sheets were read: the remembered mapping used, and every column
-    not read as its header says (nothing for a sheet read as its headers say)."""
     for sheet in prepared.sheets:
         if sheet.file != path:
             continue
@@ -157,7 +157,9 @@ def _print_columns(prepared: PreparedImport, path: str) -> None:
             memory = "，已记住的对应关系" if column.column in sheet.from_memory else ""
             click.echo(f"    {column_letter(column.column)}列“{column.header}” → {target}"
                        f"（{column.how_label}{sure}{memory}）")
-        if plain and (sheet.recalled or len(plain) < len(sheet.columns)):
+        if len(plain) == len(sheet.columns):
+            click.echo(f"    工作表“{sheet.sheet}”：{len(plain)} 列均按表头识别")
+        elif plain:
             click.echo(f"    工作表“{sheet.sheet}”其余 {len(plain)} 列按表头识别")
 
 

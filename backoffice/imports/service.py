@@ -28,14 +28,14 @@ from backoffice.imports.limits import import_limits
 from backoffice.imports.mappings import Memory, Remember, SheetColumns
 from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
-from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
+from backoffice.models import CongressSession, Deputy, ImportFile, ImportRun, ImportStatus
 from backoffice.models.base import utcnow
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from backoffice.writing.bulk import Writer
 from backoffice.writing.exclusive import keep_writers_out
-from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
+from importers import AUTO, SCHEMAS, Problem, UsageError, column_letter, parse_mapping, read_paths
 from importers.limits import Limits
 from importers.planning import Outcome, Plan, RowId, State, plan_import
 
@@ -79,6 +79,22 @@ class PreparedImport:
                 found.append(problem)
         return found
 
+    def column_table(self) -> list[dict[str, Any]]:
+        """Return each column of each sheet read: its letter, header as written, the field
+        it feeds (with that field's header), how it was matched and how sure."""
+        table = []
+        for sheet in self.sheets:
+            kind, path = sheet.kind, sheet.file
+            for match in sheet.columns:
+                field_header = (SCHEMAS[kind].by_name[match.field].header
+                                if kind and match.field else None)
+                table.append({
+                    "file": self.name_of(path), "sheet": match.sheet,
+                    "column": column_letter(match.column), "header": match.header,
+                    "field": match.field, "field_header": field_header, "how": match.how.value,
+                    "how_label": match.how_label, "confidence": round(match.confidence, 2)})
+        return table
+
     def name_of(self, path: str | Path) -> str:
         for facts in self.files:
             if str(facts.path) == str(path):
@@ -121,11 +137,13 @@ class ImportResult:
         return self.status == "applied"
 
     def to_json(self) -> dict[str, Any]:
-        """Return the CLI's JSON: the counts and every error with its place."""
+        """Return the CLI's JSON: the counts, every error with its place, and the columns
+        each sheet was read by."""
         names = self.prepared.name_of
         return {
             **self.counts,
             "errors": [{**_problem_json(p), "file": names(p.file)} for p in self.errors],
+            "columns": self.prepared.column_table(),
         }
 
 
@@ -209,9 +227,11 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
     name = congress_session.name if congress_session else None
     state = State(session=name, year=year)
     load_units(db_session, state)
+    # The roster's names let a column of deputies be known by its values.
+    roster = db_session.scalars(sa.select(Deputy.name).distinct())
     result = read_paths(paths, kind, session=name, year=year, units=state.unit_lookup(),
                         mapping=mappings.reading_mapping(column_mapping), remembered=memory,
-                        limits=limits)
+                        limits=limits, deputies=roster)
     kinds = {file.kind for file in result.files if file.kind}
     if SESSION_KINDS & kinds and congress_session is None:
         raise UsageError("请指定届次会议：命令行用 --session 名称（新届次另加 --year 年度）")
