@@ -26,9 +26,10 @@ from xlsxwriter.workbook import Workbook
 
 from importers.exporting.book import INSTRUCTIONS_SHEET, ExportBook, Target
 from importers.exporting.safety import looks_like_formula
-from importers.exporting.sheets import DATE_FORMAT, DATETIME_FORMAT
+from importers.exporting.sheets import DATE_FORMAT, DATETIME_FORMAT, FIRST_DATA_ROW
 from importers.exporting.templates import Row, Template, write_kind_sheet
 from importers.limits import DEFAULT_LIMITS, Limits
+from importers.values import is_blank
 from importers.workbooks import ReadError, read_sheets
 
 HANDLING, CONTACTS, PROGRESS, AS_CO_HANDLER, CO_HANDLERS = (
@@ -120,7 +121,8 @@ def split_workbook(path: str | Path, folder: str | Path,
 
     Cells keep their values, types and places (a problem found in a part names the
     same cell as in the whole), merged cells stay merged; the instructions sheet and
-    hidden sheets are left out. Raises `ReadError` if the workbook cannot be read.
+    hidden sheets are left out, and so are sheets the unit left with no row under the
+    header (nothing to import from them). Raises `ReadError` if the workbook cannot be read.
     """
     source, folder = Path(path), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -128,8 +130,11 @@ def split_workbook(path: str | Path, folder: str | Path,
     for sheet in read_sheets(source, limits):
         if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
             continue
+        rows = list(sheet.rows())
+        if not any(not is_blank(value) for row in rows[FIRST_DATA_ROW:] for value in row):
+            continue
         part = folder / f"{source.stem}-{sheet.name}.xlsx"
-        _copy_sheet(part, sheet.name, sheet.rows(), sheet.merged)
+        _copy_sheet(part, sheet.name, rows, sheet.merged)
         written.append(part)
     return written
 
