@@ -29,8 +29,10 @@ FIXED = {
     "2016": ("xlsx", "xls", "csv-gb18030", "mixed"),
     "2017": ("xlsx", "ods", "csv-utf-8-sig", "mixed"),
 }
-# The variant of each year imported end to end into a database.
-END_TO_END = "xlsx"
+# The variants of each year imported end to end into a database. (The office's own,
+# "own", passes too: the generator's facts are the expected ones; it is left out for time,
+# reading it back to truth.json checks the same generator.)
+END_TO_END = ("xlsx",)
 
 
 def picker(year: str, office: str) -> Picker:
