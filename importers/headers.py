@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from importers.columns import ColumnMatch, How
+from importers.matching import (
+    THRESHOLD,
+    Candidate,
+    Profiler,
+    assign,
+    candidates_for,
+    header_keys,
+    normalise_header,
+)
+from importers.matching.forms import field_similarity
 from importers.schemas import Schema
-from importers.values import as_text, squeeze
+from importers.values import as_text
 from importers.workbooks import Range
 
 HEADER_SCAN_ROWS = 30
 IGNORE_TARGETS = frozenset({"", "-", "忽略", "不导入", "ignore"})
-
-_BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()()()")
-_DECORATION = re.compile(r"^[*※#:]+|[*※#:]+$")
-_NOTE = re.compile(r"\([^()]*\)$")
-
-
-@lru_cache(maxsize=4096)
-def _normalise(text: str) -> str:
-    text = squeeze(unicodedata.normalize("NFKC", text).translate(_BRACKETS))
-    return _DECORATION.sub("", text).lower()
-
-
-def normalise_header(raw: Any) -> str:
-    """Return a header's text without spaces, full-width forms, bracket kinds or markers."""
-    return _normalise(as_text(raw)) if raw != "" else ""
+VALUE_SCAN_ROWS = 10  # rows tried as a header of unknown words, recognised by the data below
 
 
 @dataclass(frozen=True)
@@ -41,6 +34,25 @@ class Labels:
     fields: Mapping[str, str]  # normalised header -> field name
     ignored: frozenset[str]
     mapped: frozenset[str] = frozenset()  # the normalised headers the caller's mapping named
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> its forms
+    characters: Mapping[str, frozenset[str]] = field(default_factory=dict)  # used by its forms
+    _similar: dict[tuple[str, ...], dict[str, float]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def similarities(self, keys: tuple[str, ...]) -> dict[str, float]:
+        """Return each field's similarity to a column's header forms (0 left out)."""
+        found = self._similar.get(keys)
+        if found is None:
+            found = {}
+            for name, forms in self.names.items():
+                characters = self.characters[name]
+                if any(char in characters for key in keys for char in key):
+                    found[name] = field_similarity(keys, forms, characters)
+            self._similar[keys] = found
+        return found
+
+    def best_similarity(self, keys: tuple[str, ...]) -> float:
+        return max(self.similarities(keys).values(), default=0.0)
 
     @classmethod
     def build(cls, schema: Schema, mapping: Mapping[str, str | None] | None = None) -> Labels:
@@ -59,7 +71,11 @@ class Labels:
             elif name is not None:
                 fields[key] = name
                 ignored.discard(key)
-        return cls(schema, fields, frozenset(ignored - set(fields)), frozenset(mapped))
+        names = {f.name: tuple(dict.fromkeys(k for h in f.headers for k in header_keys(h)))
+                 for f in schema.fields}
+        characters = {name: frozenset("".join(forms)) for name, forms in names.items()}
+        return cls(schema, fields, frozenset(ignored - set(fields)), frozenset(mapped), names,
+                   characters)
 
 
 def resolve_target(schema: Schema, target: str | None,
@@ -87,6 +103,8 @@ class Header:
     repeated: list[int] = field(default_factory=list)
     # column -> (field or None, how, confidence), for every column with a header text
     matches: dict[int, tuple[str | None, How, float]] = field(default_factory=dict)
+    # an unmatched column -> its best candidates, none clearly ahead (at most two)
+    unclear: dict[int, list[Candidate]] = field(default_factory=dict)
 
     def column_matches(self, sheet: str) -> list[ColumnMatch]:
         """Return what each column of the sheet was taken for, in column order."""
@@ -108,49 +126,81 @@ class Header:
 
 
 def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
-                candidates: Iterable[Labels], scan: int = HEADER_SCAN_ROWS) -> Header | None:
-    """Return the best header of the first rows for any of the candidate schemas."""
+                candidates: Iterable[Labels], scan: int = HEADER_SCAN_ROWS,
+                profiler: Profiler | None = None) -> Header | None:
+    """Return the best header of the first rows for any of the candidate schemas.
+
+    Headers are matched by their words; with a `profiler`, columns the words leave open
+    are matched by their values, and a header of unknown words whose columns' values
+    give a whole kind is still found.
+    """
     candidates = list(candidates)
     known = set().union(*(set(labels.fields) | labels.ignored for labels in candidates))
     best: tuple[tuple[Any, ...], Header] | None = None
     texts = [_row_texts(rows, merged, r) for r in range(min(scan + 1, len(rows)))]
-    for r, top in enumerate(texts[:scan]):
+    for r in range(len(texts[:scan])):
         if best and best[1].complete and r > best[1].bottom + 1:
             break  # the data has begun
-        # A title merged across the table reads as one text repeated: not a header.
-        if len({text for text in top if text}) < 2:
-            continue
-        readings = [(r, [[text] for text in top], top)]
-        if r + 1 < len(texts) and (double := _two_level(top, texts[r + 1])):
-            readings.append((r + 1, *double))
-        for bottom, options, shown in readings:
-            keys = [_keys(choices) for choices in options]
-            if sum(1 for column in keys if any(key in known for key in column)) < 2:
+        for bottom, keys, shown in _readings(texts, r):
+            telling = sum(1 for column in keys if column and (
+                any(key in known for key in column)
+                or any(labels.best_similarity(column) >= THRESHOLD for labels in candidates)))
+            if telling < 2:
                 continue  # a data row, not worth matching against every schema
-            for order, labels in enumerate(candidates):
-                header = _match(labels, r, bottom, keys, shown)
-                matched = len(header.columns)
-                if matched < 2:
-                    continue
-                # The schema that explains the most columns wins, even if a required one
-                # is missing: that is then reported, rather than the file misread as another kind.
-                rank = (matched, header.complete, matched / len(labels.schema.fields),
-                        -r, r - bottom, -order)
-                if best is None or rank > best[0]:
-                    best = (rank, header)
+            best = _better(best, candidates, r, bottom, keys, shown, profiler, 2)
+    if best is None and profiler is not None:
+        # No header of known words: try the first rows of text as a header and let the
+        # values below them tell the kind; only a kind found whole is taken.
+        for r in range(min(VALUE_SCAN_ROWS, len(texts) - 1)):
+            if _all_text(rows[r]):
+                for bottom, keys, shown in _readings(texts, r)[:1]:
+                    best = _better(best, candidates, r, bottom, keys, shown, profiler, 2,
+                                   whole=True)
     return best[1] if best else None
 
 
-def _keys(choices: list[str]) -> list[str]:
-    """Return the normalised choices, each followed by itself without a trailing note."""
-    keys = []
-    for choice in choices:
-        if key := normalise_header(choice):
-            keys.append(key)
-            # "交办日期(必填)" or "答复类型(A/B/C/D)": the note says how to fill, not what.
-            if (bare := _NOTE.sub("", key)) != key and bare:
-                keys.append(bare)
-    return keys
+def _readings(texts: list[list[str]], r: int) -> list[tuple[int, list[tuple[str, ...]],
+                                                            list[str]]]:
+    """Return row r read as a header alone, and with row r+1 as its second level."""
+    top = texts[r]
+    # A title merged across the table reads as one text repeated: not a header.
+    if len({text for text in top if text}) < 2:
+        return []
+    readings = [(r, [_keys([text]) for text in top], top)]
+    if r + 1 < len(texts) and (double := _two_level(top, texts[r + 1])):
+        options, shown = double
+        readings.append((r + 1, [_keys(choices) for choices in options], shown))
+    return readings
+
+
+def _better(best: tuple[tuple[Any, ...], Header] | None, candidates: list[Labels], r: int,
+            bottom: int, keys: list[tuple[str, ...]], shown: list[str],
+            profiler: Profiler | None, least: int,
+            whole: bool = False) -> tuple[tuple[Any, ...], Header] | None:
+    """Return the better of `best` and this reading's header for each candidate schema."""
+    for order, labels in enumerate(candidates):
+        header = _match(labels, r, bottom, keys, shown, profiler)
+        matched = len(header.columns)
+        if matched < least or (whole and not header.complete):
+            continue
+        # The schema that explains the most columns wins, even if a required one
+        # is missing: that is then reported, rather than the file misread as another kind.
+        sureness = sum(header.matches[c][2] for c in header.columns.values())
+        rank = (matched, header.complete, matched / len(labels.schema.fields), sureness,
+                -r, r - bottom, -order)
+        if best is None or rank > best[0]:
+            best = (rank, header)
+    return best
+
+
+def _all_text(row: Sequence[Any]) -> bool:
+    filled = [value for value in row if value not in (None, "")]
+    return len(filled) >= 2 and all(value.__class__ is str for value in filled)
+
+
+def _keys(choices: list[str]) -> tuple[str, ...]:
+    """Return the header forms of a column's choices, each text's own forms in turn."""
+    return tuple(dict.fromkeys(key for choice in choices for key in header_keys(choice)))
 
 
 def _two_level(top: list[str], bottom: list[str]) -> tuple[list[list[str]], list[str]] | None:
@@ -175,10 +225,11 @@ def _two_level(top: list[str], bottom: list[str]) -> tuple[list[list[str]], list
     return (options, shown) if split >= 2 else None
 
 
-def _match(labels: Labels, top: int, bottom: int, keys: list[list[str]],
-           shown: list[str]) -> Header:
+def _match(labels: Labels, top: int, bottom: int, keys: list[tuple[str, ...]],
+           shown: list[str], profiler: Profiler | None = None) -> Header:
     header = Header(labels, top, bottom, columns={}, texts={})
     fields, ignored = labels.fields, labels.ignored
+    open_columns = []
     for column, choices in enumerate(keys):
         if not choices:
             continue
@@ -190,15 +241,42 @@ def _match(labels: Labels, top: int, bottom: int, keys: list[list[str]],
             if any(key in ignored for key in choices):
                 how = How.MAPPED if set(choices) & labels.mapped else How.IGNORED
             else:
-                header.unknown.append(column)
-                how = How.UNMATCHED
+                open_columns.append(column)
+                continue
         elif name in header.columns:
             header.repeated.append(column)
             name, how = None, How.UNMATCHED
         else:
             header.columns[name] = column
         header.matches[column] = (name, how, 1.0 if how is not How.UNMATCHED else 0.0)
+    if open_columns:
+        _match_by_meaning(header, open_columns, keys, profiler)
     return header
+
+
+def _match_by_meaning(header: Header, open_columns: list[int], keys: list[tuple[str, ...]],
+                      profiler: Profiler | None) -> None:
+    """Give the columns no header form names a field by similarity and values, or none."""
+    labels = header.labels
+    free = [f for f in labels.schema.fields if f.name not in header.columns]
+    options = {}
+    for column in open_columns:
+        similar = labels.similarities(keys[column])
+        fits = ({f.name: profiler.fit(header.bottom, column, f) for f in free}
+                if profiler is not None else {})
+        options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
+                                         fits)
+    resolution = assign(options, header.columns)
+    for column in open_columns:
+        chosen = resolution.chosen.get(column)
+        if chosen is None:
+            header.unknown.append(column)
+            header.unclear[column] = resolution.unclear.get(column, [])
+            header.matches[column] = (None, How.UNMATCHED, 0.0)
+        else:
+            header.columns[chosen.field] = column
+            header.matches[column] = (chosen.field, chosen.how, round(chosen.confidence, 3))
+    header.unknown.sort()
 
 
 def _row_texts(rows: Sequence[Sequence[Any]], merged: Sequence[Range], r: int) -> list[str]:

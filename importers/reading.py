@@ -9,7 +9,6 @@ dependency order, so the units sheet fills the unit lookup before anything names
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +17,17 @@ from typing import Any
 from importers.columns import ColumnMatch
 from importers.headers import Header, Labels, find_header, normalise_header, resolve_target
 from importers.limits import DEFAULT_LIMITS, Limits
+from importers.matching import SAMPLE_ROWS, Candidate, Knowledge, Profiler
 from importers.problems import Problem, ReadError, cell_ref
 from importers.records import Record
 from importers.schemas import KINDS, SCHEMAS, Schema
 from importers.tables import Context, read_table, sheet_constants
 from importers.units import UnitLookup
 from importers.values import as_text
-from importers.workbooks import INSTRUCTIONS_SHEET, SUFFIXES, Sheet, read_sheets
+from importers.workbooks import HEAD_ROWS, INSTRUCTIONS_SHEET, SUFFIXES, Sheet, read_sheets
 
 AUTO = "auto"
+NO_DATA_ROWS = "表格没有数据行"
 ColumnMapping = Mapping[str, str | None]
 Units = UnitLookup | Mapping[str, Iterable[str]]  # a lookup, or name -> aliases
 
@@ -107,12 +108,14 @@ def read_file(path: str | Path, kind: str = AUTO, **options: Any) -> FileResult:
 def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | None = None,
                year: int | None = None,
                units: Units | None = None, mapping: ColumnMapping | None = None,
-               limits: Limits = DEFAULT_LIMITS) -> ReadResult:
+               limits: Limits = DEFAULT_LIMITS,
+               deputies: Iterable[str] = ()) -> ReadResult:
     """Read files and folders (recursively) in dependency order of their kinds.
 
     `units` resolves unit names and aliases (a units sheet among the files extends it);
     `mapping` maps unknown headers to fields ({源列: 字段名或表头}, None to ignore);
-    a file beyond `limits` is refused, with a problem saying which, before it is parsed.
+    a file beyond `limits` is refused, with a problem saying which, before it is parsed;
+    `deputies` (the roster's names) help recognise a column of deputies by its values.
     """
     kinds = _kinds(kind)
     _check_mapping(mapping or {}, kinds)
@@ -121,10 +124,11 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
     if not files:
         raise UsageError("没有找到可导入的表格文件（.xlsx、.xlsm、.xls、.ods、.csv）")
     lookup = units if isinstance(units, UnitLookup) or units is None else UnitLookup(units)
-    ordered = _order(files, kind, labels, limits)
+    roster = frozenset(deputies)
+    ordered = _order(files, kind, labels, Context(session, year, lookup, limits, roster))
     results: list[FileResult] = []
     for path, file_kind in ordered:
-        context = Context(session, year, lookup, limits)
+        context = Context(session, year, lookup, limits, roster)
         result = _read_one(path, file_kind, labels, context)
         results.append(result)
         if result.kind == "units" and result.records:
@@ -175,49 +179,70 @@ def _is_workbook(path: Path) -> bool:
 
 
 def _order(files: list[Path], kind: str, labels: Mapping[str, Labels],
-           limits: Limits) -> list[tuple[Path, str | None]]:
+           context: Context) -> list[tuple[Path, str | None]]:
     """Return each file with its kind, sorted in dependency order (unknown kinds last)."""
     if kind != AUTO or len(files) == 1:
         return [(path, None if kind == AUTO else kind) for path in files]
     # Peek at the first rows only: the full read comes later, in order.
-    kinds = [(path, _detect(path, labels, limits)) for path in files]
+    kinds = [(path, _detect(path, labels, context)) for path in files]
     rank = {k: i for i, k in enumerate(KINDS)}
     return sorted(kinds, key=lambda item: rank.get(item[1] or "", len(rank)))
 
 
-def _detect(path: Path, labels: Mapping[str, Labels], limits: Limits) -> str | None:
+def _detect(path: Path, labels: Mapping[str, Labels], context: Context) -> str | None:
     try:
-        for sheet in read_sheets(path, limits):
-            if kind := _sheet_kind(sheet, labels):
+        for sheet in read_sheets(path, context.limits):
+            if kind := _sheet_kind(sheet, labels, _profiler(sheet, context)):
                 return kind
     except ReadError:
         pass  # said when the file is read in its turn
     return None
 
 
-def _sheet_kind(sheet: Sheet, labels: Mapping[str, Labels]) -> str | None:
-    if sheet.visible and (header := find_header(sheet.head, sheet.merged, labels.values())):
+def _sheet_kind(sheet: Sheet, labels: Mapping[str, Labels], profiler: Profiler) -> str | None:
+    if sheet.visible and (header := find_header(profiler.rows, sheet.merged, labels.values(),
+                                                profiler=profiler)):
         return header.schema.kind
     return None
+
+
+def _profiler(sheet: Sheet, context: Context) -> Profiler:
+    """Return the profiler of a sheet's first rows: its header's rows and a sample below."""
+    knowledge = Knowledge(context.units, context.deputies, context.year)
+    return Profiler(sheet.peek(HEAD_ROWS + SAMPLE_ROWS), knowledge)
 
 
 def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
               context: Context) -> FileResult:
     result = FileResult(path, kind)
     skipped: list[str] = []
+    header_only: list[str] = []
     any_data = False
     try:
         for sheet in read_sheets(path, context.limits):
             if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
                 continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
             any_data = True
+            profiler = _profiler(sheet, context)
             if result.kind is None:
-                result.kind = _sheet_kind(sheet, labels)
-            if result.kind is None or not _read_sheet(result, sheet, labels[result.kind], context):
+                result.kind = _sheet_kind(sheet, labels, profiler)
+            before = len(result.records)
+            if result.kind is None or not _read_sheet(result, sheet, labels[result.kind], context,
+                                                      profiler):
                 skipped.append(sheet.name)
+            elif sheet.name in result.sheets and len(result.records) == before:
+                header_only.append(sheet.name)
     except ReadError as error:
         result.problems.append(Problem(str(path), None, None, None, None, str(error)))
         return result
+    if result.sheets and not result.records and not result.errors:
+        result.problems.append(Problem(str(path), None, None, None, None,
+                                       f"{NO_DATA_ROWS}：只有表头，下面没有可导入的行"))
+    elif result.records:
+        result.problems.extend(
+            Problem(str(path), name, None, None, None,
+                    f"工作表“{name}”只有表头，没有数据行", "warning")
+            for name in header_only)
     if result.sheets or result.errors:
         result.problems.extend(
             Problem(str(path), name, None, None, None,
@@ -225,7 +250,8 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
                     "warning")
             for name in skipped)
     elif not any_data:
-        result.problems.append(Problem(str(path), None, None, None, None, "文件中没有数据"))
+        result.problems.append(Problem(str(path), None, None, None, None,
+                                       f"{NO_DATA_ROWS}：文件中没有任何内容"))
     elif result.kind is None:
         result.problems.append(Problem(str(path), None, None, None, None,
                                        "无法识别表格类型：没有找到任何一种可导入表格的表头"))
@@ -237,9 +263,10 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     return result
 
 
-def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context) -> bool:
+def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Context,
+                profiler: Profiler) -> bool:
     """Read one sheet into the result; return False if it has no header of the kind."""
-    header = find_header(sheet.head, sheet.merged, [labels])
+    header = find_header(profiler.rows, sheet.merged, [labels], profiler=profiler)
     if header is None:
         return False
     file = str(result.path)
@@ -260,8 +287,9 @@ def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -
     problems = []
     for column in header.unknown:
         text = header.texts[column]
+        message = _unknown_column_message(schema, text, header.unclear.get(column, []))
         problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
-                                _unknown_column_message(schema, text), "warning"))
+                                message, "warning"))
     for column in header.repeated:
         text = header.texts[column]
         problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
@@ -276,9 +304,13 @@ def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -
     return problems
 
 
-def _unknown_column_message(schema: Schema, text: str) -> str:
-    close = difflib.get_close_matches(text, schema.headers, n=1, cutoff=0.5)
-    hint = f"是否为“{close[0]}”？" if close else ""
+def _unknown_column_message(schema: Schema, text: str, unclear: Sequence[Candidate]) -> str:
+    said = [f"“{schema.by_name[c.field].header}”（{c.confidence:.0%}）" for c in unclear]
+    if len(said) == 2:
+        first = schema.by_name[unclear[0].field].header
+        return (f"未识别的列“{text}”：与{said[0]}和{said[1]}都相近，无法确定，该列未导入；"
+                f"请指定列映射（如 {text}={first}）")
+    hint = f"是否为{said[0]}？" if said else ""
     return f"未识别的列“{text}”，该列未导入；{hint}如需导入，请指定列映射（如 {text}=目标列）"
 
 

@@ -36,6 +36,7 @@ class Context:
     year: int | None = None
     units: UnitLookup | None = None
     limits: Limits = DEFAULT_LIMITS  # how big a file may be
+    deputies: frozenset[str] = frozenset()  # the roster's names, to know a deputies column
 
 
 def parser_for(field: Field, context: Context) -> Parser:

@@ -36,7 +36,14 @@ _NUMBER = re.compile(r"^(?:第|NO\.?|#|№)?0*(\d+)(?:\.0+)?号?$")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _YMD = re.compile(r"^(\d{4}|\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号.]?$")
 _MD = re.compile(r"^(\d{1,2})月(\d{1,2})[日号]?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\.0+)?$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+# Dashes and dots offices type between a date's parts, beyond what NFKC turns to ASCII.
+_DATE_MARKS = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-", "。": ".",
+                             "·": ".", "、": "."})
+# A two-digit year (17年3月5日) is read only when the session's year is known and the date
+# then falls within this many years of it; otherwise it is refused, never guessed.
+TWO_DIGIT_YEAR_SPAN = 5
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CHINESE_TENS = re.compile(r"([一二三]?)十([一二三四五六七八九]?)")
@@ -107,6 +114,8 @@ def parse_date(raw: Any, year: int | None = None) -> date:
     if isinstance(raw, bool):
         raise BadValue("应为日期，不是是/否")
     if isinstance(raw, int | float):
+        if float(raw).is_integer() and 10_000_000 <= raw <= 99_999_999:
+            return _date_from_text(str(int(raw)), year)  # 20170315 typed as a number
         return _from_serial(float(raw))
     return _date_from_text(as_text(raw), year)
 
@@ -137,14 +146,17 @@ def _chinese_numerals(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _date_from_text(text: str, year: int | None) -> date:
     hint = "无法识别的日期，请写成 2017-03-05 或 2017年3月5日"
-    compact = squeeze(_TIME_SUFFIX.sub("", unicodedata.normalize("NFKC", text).strip()))
+    compact = unicodedata.normalize("NFKC", text).strip().translate(_DATE_MARKS)
+    compact = squeeze(_TIME_SUFFIX.sub("", compact))
     compact = _chinese_numerals(compact).rstrip(".")
     if _SERIAL.match(compact):
         return _from_serial(float(compact))
     if match := _YMD.match(compact) or _COMPACT.match(compact):
         y, m, d = (int(part) for part in match.groups())
         if y < 100:
-            y += 2000 if y < 70 else 1900
+            y = _full_year(y, year)
+    elif match := _YEAR_LAST.match(compact):
+        y, m, d = _day_month_year(*(int(part) for part in match.groups()))
     elif match := _MD.match(compact):
         if year is None:
             raise BadValue("日期缺少年份")
@@ -152,9 +164,33 @@ def _date_from_text(text: str, year: int | None) -> date:
     else:
         raise BadValue(hint)
     try:
-        return checked_date(date(y, m, d))
+        found = date(y, m, d)
     except ValueError:
         raise BadValue(f"不是有效的日期（{y}年{m}月{d}日不存在）") from None
+    return checked_date(found)
+
+
+def _full_year(short: int, year: int | None) -> int:
+    """Return the four-digit year nearest the session's year, if it is near enough."""
+    if year is None:
+        raise BadValue(f"年份“{short:02d}”只有两位，请写成四位年份")
+    full = year - year % 100 + short
+    full = min((full - 100, full, full + 100), key=lambda y: abs(y - year))
+    if abs(full - year) > TWO_DIGIT_YEAR_SPAN:
+        raise BadValue(f"年份“{short:02d}”只有两位，且与届次年度{year}相差较远，请写成四位年份")
+    return full
+
+
+def _day_month_year(first: int, second: int, y: int) -> tuple[int, int, int]:
+    """Order 15/3/2017 or 3/15/2017; refuse 3/4/2017, which reads both ways."""
+    if first > 12 >= second:
+        return y, second, first
+    if second > 12 >= first:
+        return y, first, second
+    if first == second:
+        return y, first, first
+    raise BadValue(f"日期顺序不明确（{first}/{second}/{y} 可能是{first}月{second}日，"
+                   f"也可能是{second}月{first}日），请写成 {y}-月-日")
 
 
 def parse_bool(raw: Any, true_words: frozenset[str] = TRUE_WORDS,

@@ -55,6 +55,13 @@ class Sheet:
         yield from self.head
         yield from self.tail
 
+    def peek(self, count: int) -> list[list[Any]]:
+        """Return the first `count` rows, reading ahead into the head; `rows()` still
+        yields every row once."""
+        if len(self.head) < count:
+            self.head.extend(islice(self.tail, count - len(self.head)))
+        return self.head[:count]
+
     @property
     def empty(self) -> bool:
         return not any(any(cell != "" and cell is not None for cell in row) for row in self.head)

@@ -105,6 +105,7 @@ def _print_text(result: ImportResult) -> None:
         kind = prepared.kinds.get(str(facts.path))
         title = SCHEMAS[kind].title if kind else "未识别"
         click.echo(f"  {facts.name}：{title}，{prepared.rows.get(str(facts.path), 0)} 行")
+    _print_columns(prepared.column_table())
     counts = plan.counts()
     click.echo("计划：" + "，".join(f"{outcome.label} {counts[outcome]} 行" for outcome in Outcome))
     _print_problems("错误", result.errors, prepared.name_of)
@@ -118,6 +119,18 @@ def _print_text(result: ImportResult) -> None:
         "dry_run": f"试运行，未写入数据库：{done}",
         "refused": "有错误，未导入任何数据。请修正后重新导入，或用 --skip-invalid 跳过有错误的行",
     }[result.status])
+
+
+def _print_columns(table: list[dict]) -> None:
+    """Print, per file and sheet, what each column was taken for and how sure that is."""
+    shown = None
+    for column in table:
+        if (column["file"], column["sheet"]) != shown:
+            shown = (column["file"], column["sheet"])
+            click.echo(f"列对应（{column['file']}，工作表“{column['sheet']}”）：")
+        target = column["field_header"] or column["how_label"]
+        click.echo(f"  {column['column']} 列 {column['header']} → {target}"
+                   f"（{column['how_label']}，{column['confidence']:.0%}）")
 
 
 def _print_problems(title: str, problems: list[Problem], name_of) -> None:

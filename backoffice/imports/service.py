@@ -34,7 +34,16 @@ from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from backoffice.writing.bulk import Writer
 from backoffice.writing.exclusive import keep_writers_out
-from importers import AUTO, SCHEMAS, Problem, UsageError, parse_mapping, read_paths
+from importers import (
+    AUTO,
+    SCHEMAS,
+    Problem,
+    UsageError,
+    column_letter,
+    parse_mapping,
+    read_paths,
+)
+from importers.columns import ColumnMatch
 from importers.exporting import is_worklist, split_workbook
 from importers.limits import Limits
 from importers.planning import Outcome, Plan, RowId, State, plan_import
@@ -64,6 +73,7 @@ class PreparedImport:
     year: int | None
     mapping: dict[str, str | None] = field(default_factory=dict)
     skip_invalid: bool = False
+    columns: dict[str, list[ColumnMatch]] = field(default_factory=dict)  # path -> each column
 
     @property
     def unknown_columns(self) -> list[Problem]:
@@ -74,6 +84,22 @@ class PreparedImport:
                 seen.add(problem.value)
                 found.append(problem)
         return found
+
+    def column_table(self) -> list[dict[str, Any]]:
+        """Return each column of each sheet read: its letter, header as written, the field
+        it feeds (with that field's header), how it was matched and how sure."""
+        table = []
+        for path, matches in self.columns.items():
+            kind = self.kinds.get(path)
+            for match in matches:
+                field_header = (SCHEMAS[kind].by_name[match.field].header
+                                if kind and match.field else None)
+                table.append({
+                    "file": self.name_of(path), "sheet": match.sheet,
+                    "column": column_letter(match.column), "header": match.header,
+                    "field": match.field, "field_header": field_header, "how": match.how.value,
+                    "how_label": match.how_label, "confidence": round(match.confidence, 2)})
+        return table
 
     def name_of(self, path: str | Path) -> str:
         for facts in self.files:
@@ -117,11 +143,13 @@ class ImportResult:
         return self.status == "applied"
 
     def to_json(self) -> dict[str, Any]:
-        """Return the CLI's JSON: the counts and every error with its place."""
+        """Return the CLI's JSON: the counts, every error with its place, and the columns
+        each sheet was read by."""
         names = self.prepared.name_of
         return {
             **self.counts,
             "errors": [{**_problem_json(p), "file": names(p.file)} for p in self.errors],
+            "columns": self.prepared.column_table(),
         }
 
 
@@ -213,6 +241,7 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
         kind=kind, files=files, kinds={str(f.path): f.kind for f in result.files},
         rows={str(f.path): len(f.records) for f in result.files}, plan=plan,
         session_name=name, year=year, mapping=column_mapping, skip_invalid=skip_invalid,
+        columns={str(f.path): f.columns for f in result.files},
     )
 
 

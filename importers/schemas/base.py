@@ -21,6 +21,15 @@ class FieldType(StrEnum):
     UNIT_GRADES = "unit_grades"  # "单位:好；单位:较好" -> [UnitGrade, ...]
 
 
+class Looks(StrEnum):
+    """What a text field's cells look like, for recognising its column by its values."""
+
+    UNIT = "unit"  # a handling unit's name (known, or shaped like 区交通委, 莘庄镇)
+    DEPUTY = "deputy"  # a deputy of the roster (or a person's name when none is known)
+    PHONE = "phone"  # a mobile or landline number
+    DELEGATION = "delegation"  # 莘庄镇代表团
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a sheet kind."""
@@ -34,6 +43,7 @@ class Field:
     multi: bool = False  # several values in one cell, any common separator
     yes_no: tuple[str, str] = ("是", "否")  # the two words of a BOOL field
     required_if: tuple[str, Any] | None = None  # (other field, value) that makes this one needed
+    looks: Looks | None = None  # what a TEXT field's cells look like, when that tells
 
     def __post_init__(self) -> None:
         if (self.type is FieldType.CHOICE) != (self.choices is not None):

@@ -63,9 +63,9 @@ def test_an_empty_file_says_so(tmp_path):
 def test_a_workbook_without_data_says_so(tmp_path):
     openpyxl.Workbook().save(tmp_path / "blank.xlsx")
     [problem] = read_file(tmp_path / "blank.xlsx").problems
-    assert problem.message == "文件中没有数据"
+    assert problem.message == "表格没有数据行：文件中没有任何内容"
     [problem] = read_file(tmp_path / "blank.xlsx", "opinions").problems
-    assert problem.message == "文件中没有数据"
+    assert problem.message == "表格没有数据行：文件中没有任何内容"
 
 
 def test_a_workbook_of_no_known_kind_says_so(tmp_path):
@@ -159,3 +159,23 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     assert problem.message.startswith("文件过大（")
     assert "请拆分" in problem.message
     assert read_file(path, units=UNITS, limits=Limits(file_bytes=path.stat().st_size)).ok
+
+
+def test_a_header_only_sheet_is_an_error_saying_it_has_no_data_rows(tmp_path):
+    for path in (write_xlsx(tmp_path / "h.xlsx", [["交办清单"], OPINION_HEADER]),
+                 write_csv(tmp_path / "h.csv", [OPINION_HEADER, [""] * len(OPINION_HEADER)])):
+        result = read_file(path, units=UNITS)
+        assert result.kind == "opinions"
+        [problem] = result.problems
+        assert (problem.file, problem.sheet, problem.level) == (str(path), None, "error")
+        assert problem.message.startswith("表格没有数据行")
+
+
+def test_one_header_only_sheet_beside_sheets_with_rows_is_a_warning(tmp_path):
+    path = write_xlsx(tmp_path / "two.xlsx", {"社会事业": [OPINION_HEADER, opinion_row("1")],
+                                              "财政经济": [OPINION_HEADER]})
+    result = read_file(path, units=UNITS)
+    assert len(result.records) == 1
+    [warning] = result.problems
+    assert (warning.sheet, warning.level) == ("财政经济", "warning")
+    assert warning.message == "工作表“财政经济”只有表头，没有数据行"

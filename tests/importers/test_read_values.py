@@ -42,6 +42,48 @@ def test_dates_in_any_common_form_read_as_a_date(raw):
     assert parse_date(raw, year=2017) == date(2017, 3, 5)
 
 
+@pytest.mark.parametrize("raw", [
+    42809, 42809.0, 42809.25, "42809",  # Excel serials, with or without a time of day
+    20170315, 20170315.0, "20170315", "20170315.0",  # yyyymmdd as a number or as text
+    "2017年3月15日", "2017年03月15", "2017 年 3 月 15 日",
+    "2017.3.15", "2017. 3. 15", " 2017 .03 .15 ", "2017.03.15.",
+    "2017/3/15", "2017/03/15 14:30", "2017-3-15", "2017-03-15T00:00:00",
+    "２０１７／３／１５", "２０１７．３．１５", "2017－03－15", "2017—03—15", "2017–03–15",
+    "17年3月15日", "17.3.15", "17/3/15",  # two-digit years near the session's year
+    "15/3/2017", "3/15/2017",  # day and month in either order when only one can be a month
+])
+def test_every_common_date_form_reads_as_the_same_date(raw):
+    assert parse_date(raw, year=2017) == date(2017, 3, 15)
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("2017/13/01", "2017年13月1日不存在"),
+    ("2017-02-29", "2017年2月29日不存在"),
+    (20171332, "2017年13月32日不存在"),
+    ("20171332", "2017年13月32日不存在"),
+    ("3/4/2017", "日期顺序不明确"),  # 3 April or 4 March: refused, never guessed
+    ("99.3.15", "相差较远"),  # 1999 or 2099, far from the session either way
+    (17170315, "不在合理范围"),
+    ("2017.3", "无法识别的日期"),
+])
+def test_out_of_range_or_ambiguous_dates_are_refused_with_the_reason(raw, message):
+    with pytest.raises(BadValue, match=message):
+        parse_date(raw, year=2017)
+
+
+def test_a_two_digit_year_needs_the_session_year():
+    with pytest.raises(BadValue, match="只有两位"):
+        parse_date("17年3月15日")
+    assert parse_date("99.12.31", year=2001) == date(1999, 12, 31)  # the nearer century
+
+
+@pytest.mark.parametrize("raw", [
+    "第12号", "0012", "12", 12.0, "No. 12", "１２", "12号", "第 12 号",
+])
+def test_opinion_numbers_in_every_common_form(raw):
+    assert parse_number(raw) == 12
+
+
 def test_chinese_numeral_days_with_tens_are_read():
     assert parse_date("二〇一七年十二月二十五日") == date(2017, 12, 25)
     assert parse_date("二〇一七年十月十日") == date(2017, 10, 10)

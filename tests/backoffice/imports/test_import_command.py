@@ -13,7 +13,9 @@ from tests.backoffice.imports.tables import (
     opinion_row,
 )
 
-SHAPE = {"created", "updated", "unchanged", "skipped", "errors"}
+SHAPE = {"created", "updated", "unchanged", "skipped", "errors", "columns"}
+COLUMN_SHAPE = {"file", "sheet", "column", "header", "field", "field_header", "how", "how_label",
+                "confidence"}
 ERROR_SHAPE = {"file", "sheet", "cell", "field", "value", "message"}
 
 
@@ -30,7 +32,8 @@ def invoke(app):
 def json_of(result):
     data = json.loads(result.output)
     assert set(data) == SHAPE
-    return data
+    assert all(set(column) == COLUMN_SHAPE for column in data["columns"])
+    return {key: value for key, value in data.items() if key != "columns"}
 
 
 def test_an_import_prints_its_counts_as_json_and_exits_0(app, invoke, tmp_path):
@@ -97,6 +100,39 @@ def test_a_folder_imports_every_workbook_in_dependency_order(app, invoke):
     assert result.exit_code == 0
     data = json_of(result)
     assert data["created"] == data["updated"] == 0 and data["unchanged"] == 2898
+
+
+def test_a_header_only_sheet_says_it_has_no_data_rows_and_exits_1(app, invoke, tmp_path):
+    with app.app_context():
+        path = assignment_list(tmp_path / "list.xlsx", [])
+        before = dump(exclude=LOGS)
+    for extra in ((), ("--dry-run",)):
+        result = invoke("auto", path, "--session", NEW_SESSION, "--year", 2018, *extra)
+        assert result.exit_code == 1, result.output
+        assert "表格没有数据行" in result.output
+        assert "数据库中已是这些数据" not in result.output
+    data = json.loads(invoke("opinions", path, "--session", NEW_SESSION, "--year", 2018,
+                             "--format", "json").output)
+    assert [e["message"].split("：")[0] for e in data["errors"]] == ["表格没有数据行"]
+    with app.app_context():
+        assert dump(exclude=LOGS) == before
+
+
+def test_the_command_prints_the_column_mapping_it_used(app, invoke, tmp_path):
+    with app.app_context():
+        path = assignment_list(tmp_path / "list.xlsx", [opinion_row(1)])
+    result = invoke("opinions", path, "--session", NEW_SESSION, "--year", 2018, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "list.xlsx，工作表“城市建设和管理”）：" in result.output
+    assert "  A 列 序号 → 不导入（不导入，100%）" in result.output
+    assert "  H 列 主办单位 → 主办单位（表头一致，100%）" in result.output
+    data = json.loads(invoke("opinions", path, "--session", NEW_SESSION, "--year", 2018,
+                             "--dry-run", "--format", "json").output)
+    lead = next(c for c in data["columns"] if c["column"] == "H")
+    assert lead.pop("file").endswith("list.xlsx")
+    assert lead == { "sheet": "城市建设和管理", "column": "H",
+                    "header": "主办单位", "field": "lead_unit", "field_header": "主办单位",
+                    "how": "exact", "how_label": "表头一致", "confidence": 1.0}
 
 
 WRONG_CALLS = [

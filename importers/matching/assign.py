@@ -1,0 +1,85 @@
+"""Weigh a column's header and values into candidates, then give each column one field.
+
+A column is matched only when its best candidate reaches `THRESHOLD` and leads the
+runner-up by `MARGIN`; otherwise it stays unmatched and its two best candidates are
+reported. A field is fed by one column at most: columns are served best first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from importers.columns import How
+
+THRESHOLD = 0.6  # the least confidence a proposed match may have
+MARGIN = 0.1  # how far ahead of the runner-up it must be
+SIMILAR_FLOOR = 0.4  # header similarity below this is no evidence at all
+# Values: a column whose header says nothing is matched by its cells only when nearly all
+# sampled cells read as the field's values; it is then less sure than a header.
+VALUES_FIT = 0.9
+VALUES_WEIGHT = 0.7
+# Values and a similar header: most cells fitting confirms it, few fitting contradicts it.
+CONFIRMS, CONFIRM_SHARE = 0.8, 0.3
+CONTRADICTS, CONTRADICTION_FACTOR = 0.3, 0.5
+CERTAINTY_CAP = 0.95  # only an equal header or the user's mapping is certain
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A field a column may feed, how that was found, and how sure it is."""
+
+    field: str
+    how: How
+    confidence: float
+
+
+@dataclass
+class Resolution:
+    """The columns given a field, and those left unmatched with their best candidates."""
+
+    chosen: dict[int, Candidate] = field(default_factory=dict)
+    unclear: dict[int, list[Candidate]] = field(default_factory=dict)
+
+
+def candidates_for(similarities: Mapping[str, float],
+                   fits: Mapping[str, float | None]) -> list[Candidate]:
+    """Return the fields a column may feed, best first, from its header's similarity to
+    each field and the share of its sampled cells that read as each field's values."""
+    found = []
+    for name in dict.fromkeys([*similarities, *fits]):
+        similar, fit = similarities.get(name, 0.0), fits.get(name)
+        if similar >= SIMILAR_FLOOR:
+            found.append(Candidate(name, How.SIMILAR, _weighed(similar, fit)))
+        elif fit is not None and fit >= VALUES_FIT:
+            found.append(Candidate(name, How.VALUES, VALUES_WEIGHT * fit))
+    return sorted(found, key=lambda c: -c.confidence)
+
+
+def _weighed(similar: float, fit: float | None) -> float:
+    if fit is None:
+        return similar
+    if fit >= CONFIRMS:
+        return min(CERTAINTY_CAP, similar + (1 - similar) * CONFIRM_SHARE)
+    if fit < CONTRADICTS:
+        return similar * CONTRADICTION_FACTOR
+    return similar
+
+
+def assign(columns: Mapping[int, list[Candidate]], taken: Collection[str] = ()) -> Resolution:
+    """Give columns fields not `taken`, surest first, each only when clearly ahead."""
+    taken = set(taken)
+    resolution = Resolution()
+    order = sorted(columns, key=lambda c: (-columns[c][0].confidence if columns[c] else 0, c))
+    for column in order:
+        options = [c for c in columns[column] if c.field not in taken]
+        if not options:
+            continue
+        best = options[0]
+        runner = options[1].confidence if len(options) > 1 else 0.0
+        if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN:
+            resolution.chosen[column] = best
+            taken.add(best.field)
+        else:
+            resolution.unclear[column] = options[:2]
+    return resolution

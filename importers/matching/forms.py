@@ -1,0 +1,98 @@
+"""Header texts in one normal form, and how close one header is to another.
+
+Offices write the same header many ways: 满 意 度, ＊答复日期：, 【编号】, 交办日期（必填）,
+答复类型(A/B/C/D), 1.编号. `header_keys` returns the forms worth looking up; `similarity`
+scores a header against one of a field's names when no form is equal to any.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from importers.values import as_text, squeeze
+
+_BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()()()")
+_DECORATION = re.compile(r"^[*※#:★☆△▲●○◆◇■□→?·•・]+|[*※#:★☆△▲●○◆◇■□→?·•・]+$")
+_NOTE = re.compile(r"\([^()]*\)$")
+# "1.编号", "一、编号", "(一)编号": a running enumeration before the header.
+_ENUMERATION = re.compile(
+    r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十\d]{1,3}\))")
+
+# Containment: a header inside another (名称 in 单位名称) scores from CONTAINED_BASE up by
+# how much of the longer one the shorter covers. Shared characters alone weigh less.
+CONTAINED_BASE = 0.55
+CONTAINED_SPAN = 0.4
+OVERLAP_WEIGHT = 0.85
+# A field whose other names use the column's characters too is slightly likelier.
+COVERAGE_WEIGHT = 0.05
+SIMILAR_CAP = 0.95  # only an equal form is certain
+
+
+@lru_cache(maxsize=8192)
+def _normalise(text: str) -> str:
+    text = squeeze(unicodedata.normalize("NFKC", text).translate(_BRACKETS))
+    return _DECORATION.sub("", text).lower()
+
+
+def normalise_header(raw: Any) -> str:
+    """Return a header's text without spaces, full-width forms, bracket kinds or markers."""
+    return _normalise(as_text(raw)) if raw != "" else ""
+
+
+@lru_cache(maxsize=8192)
+def header_keys(text: str) -> tuple[str, ...]:
+    """Return a header's normal form, then the same without trailing notes or numbering.
+
+    "交办日期(必填)" or "答复类型(A/B/C/D)": the note says how to fill, not what.
+    """
+    key = _normalise(text)
+    if not key:
+        return ()
+    keys = [key]
+    bare = key
+    while (shorter := _DECORATION.sub("", _NOTE.sub("", bare))) != bare and shorter:
+        bare = shorter
+    bare = _DECORATION.sub("", _ENUMERATION.sub("", bare)) or bare
+    if bare != key:
+        keys.append(bare)
+    return tuple(keys)
+
+
+@lru_cache(maxsize=65536)
+def similarity(key: str, name: str) -> float:
+    """Return how close two normalised headers are, 1.0 when equal, 0.0 when unrelated."""
+    if key == name:
+        return 1.0
+    short, long = sorted((key, name), key=len)
+    if len(short) >= 2 and short in long:
+        return CONTAINED_BASE + CONTAINED_SPAN * len(short) / len(long)
+    return OVERLAP_WEIGHT * _shared_characters(key, name)
+
+
+def _shared_characters(a: str, b: str) -> float:
+    """Return the Dice coefficient of the two texts' characters (with repeats)."""
+    rest = list(b)
+    common = 0
+    for char in a:
+        if char in rest:
+            rest.remove(char)
+            common += 1
+    return 2 * common / (len(a) + len(b)) if a and b else 0.0
+
+
+def field_similarity(keys: tuple[str, ...], names: tuple[str, ...], characters: frozenset[str]
+                     ) -> float:
+    """Return how close a column's header forms are to a field's names, at most 1.0.
+
+    The best pair decides; a little is added for the share of the column's characters
+    that the field's names use at all (单位全称 is nearer 单位名称/名称/单位 than 全称 alone).
+    """
+    best = max((similarity(key, name) for key in keys for name in names), default=0.0)
+    if best == 0.0 or not keys:
+        return best
+    key = keys[-1]
+    coverage = sum(1 for char in key if char in characters) / len(key)
+    return min(SIMILAR_CAP, best + COVERAGE_WEIGHT * coverage)
