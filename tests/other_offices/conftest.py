@@ -14,8 +14,11 @@ from tests.other_offices.generator import GeneratedFile, write_year
 from tests.other_offices.variants import picker
 
 
-def load_truth(year: str) -> dict[str, Any]:
-    return json.loads((SAMPLES / year / "truth.json").read_text(encoding="utf-8"))
+def load_truth(year: str, every: int = 1) -> dict[str, Any]:
+    """Return a sample year's truth.json, keeping only every n-th opinion if asked."""
+    truth = json.loads((SAMPLES / year / "truth.json").read_text(encoding="utf-8"))
+    truth["opinions"] = truth["opinions"][::every]
+    return truth
 
 
 Generated = tuple[Path, list[GeneratedFile]]
