@@ -76,7 +76,7 @@ class _FirstChoice(random.Random):
         return None
 
 
-# What OwnPicker picks for choices whose first option is not the office's own.
+# The options of a yes-or-no choice, "no" first: OwnPicker then writes no extras.
 NO, YES = "no", "yes"
 
 # --- the facts, as rows of typed values by field name ---------------------------------
@@ -178,6 +178,7 @@ class Habits:
 
 
 def _fields(kind: str, facts: list[dict[str, Any]]) -> list[str]:
+    """Return the kind's fields, in schema order, that the vocabulary and the facts have."""
     names = [f.name for f in SCHEMAS[kind].fields if f.name in VOCABULARY["headers"][kind]]
     return [n for n in names if any(n in row for row in facts)]
 
