@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,7 @@ from importers.matching import (
     THRESHOLD,
     Candidate,
     Profiler,
+    Resolution,
     assign,
     candidates_for,
     header_keys,
@@ -24,6 +25,8 @@ from importers.workbooks import Range
 HEADER_SCAN_ROWS = 30
 IGNORE_TARGETS = frozenset({"", "-", "忽略", "不导入", "ignore"})
 VALUE_SCAN_ROWS = 10  # rows tried as a header of unknown words, recognised by the data below
+LONGEST_HEADER = 16  # characters; a longer text is compared only by its exact forms
+PROFILED_READINGS = 3  # the best readings by their words, matched again with their values
 
 
 @dataclass(frozen=True)
@@ -36,18 +39,22 @@ class Labels:
     mapped: frozenset[str] = frozenset()  # the normalised headers the caller's mapping named
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field -> its forms
     characters: Mapping[str, frozenset[str]] = field(default_factory=dict)  # used by its forms
+    by_character: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # -> fields
     _similar: dict[tuple[str, ...], dict[str, float]] = field(
         default_factory=dict, compare=False, repr=False)
+    _resolved: dict[Any, Resolution] = field(default_factory=dict, compare=False, repr=False)
 
     def similarities(self, keys: tuple[str, ...]) -> dict[str, float]:
         """Return each field's similarity to a column's header forms (0 left out)."""
         found = self._similar.get(keys)
         if found is None:
             found = {}
-            for name, forms in self.names.items():
-                characters = self.characters[name]
-                if any(char in characters for key in keys for char in key):
-                    found[name] = field_similarity(keys, forms, characters)
+            if len(keys[-1]) <= LONGEST_HEADER:  # longer texts are titles or data
+                sharing = {name for key in keys for char in key
+                           for name in self.by_character.get(char, ())}
+                for name in sharing:
+                    found[name] = field_similarity(keys, self.names[name],
+                                                   self.characters[name])
             self._similar[keys] = found
         return found
 
@@ -71,11 +78,16 @@ class Labels:
             elif name is not None:
                 fields[key] = name
                 ignored.discard(key)
-        names = {f.name: tuple(dict.fromkeys(k for h in f.headers for k in header_keys(h)))
+        # A field's own names in full: 承办单位(会办) names co-handlers, 承办单位 does not.
+        names = {f.name: tuple(dict.fromkeys(normalise_header(h) for h in f.headers))
                  for f in schema.fields}
         characters = {name: frozenset("".join(forms)) for name, forms in names.items()}
+        by_character: dict[str, list[str]] = {}
+        for name, chars in characters.items():
+            for char in chars:
+                by_character.setdefault(char, []).append(name)
         return cls(schema, fields, frozenset(ignored - set(fields)), frozenset(mapped), names,
-                   characters)
+                   characters, {char: tuple(fed) for char, fed in by_character.items()})
 
 
 def resolve_target(schema: Schema, target: str | None,
@@ -130,67 +142,105 @@ def find_header(rows: Sequence[Sequence[Any]], merged: Sequence[Range],
                 profiler: Profiler | None = None) -> Header | None:
     """Return the best header of the first rows for any of the candidate schemas.
 
-    Headers are matched by their words; with a `profiler`, columns the words leave open
-    are matched by their values, and a header of unknown words whose columns' values
-    give a whole kind is still found.
+    Headers are ranked by their words; with a `profiler`, the few best are matched again
+    with their columns' values, which settle the columns the words leave open, and a
+    header of unknown words whose columns' values give a whole kind is still found.
     """
     candidates = list(candidates)
     known = set().union(*(set(labels.fields) | labels.ignored for labels in candidates))
-    best: tuple[tuple[Any, ...], Header] | None = None
+    found: list[_Reading] = []
     texts = [_row_texts(rows, merged, r) for r in range(min(scan + 1, len(rows)))]
+
+    def telling(column: tuple[str, ...]) -> bool:
+        """Tell whether a column's header forms name or resemble some field's header."""
+        return bool(column) and (any(key in known for key in column) or any(
+            labels.best_similarity(column) >= THRESHOLD for labels in candidates))
+
     for r in range(len(texts[:scan])):
-        if best and best[1].complete and r > best[1].bottom + 1:
+        leader = max(found, default=None)
+        if leader and leader.header.complete and r > leader.header.bottom + 1:
             break  # the data has begun
-        for bottom, keys, shown in _readings(texts, r):
-            telling = sum(1 for column in keys if column and (
-                any(key in known for key in column)
-                or any(labels.best_similarity(column) >= THRESHOLD for labels in candidates)))
-            if telling < 2:
-                continue  # a data row, not worth matching against every schema
-            best = _better(best, candidates, r, bottom, keys, shown, profiler, 2)
-    if best is None and profiler is not None:
+        for bottom, keys, shown in _readings(texts, r, telling):
+            # Fewer than two columns that say anything: a data row, not worth matching.
+            if sum(1 for column in keys if telling(column)) >= 2:
+                found += _read_as_each(candidates, r, bottom, keys, shown, None)
+    if profiler is None:
+        return max(found).header if found else None
+    found = [again for reading in _worth_profiling(found)
+             for again in _read_as_each([reading.header.labels], reading.header.top,
+                                        reading.header.bottom, reading.keys, reading.shown,
+                                        profiler, reading.order)]
+    if not found:
         # No header of known words: try the first rows of text as a header and let the
         # values below them tell the kind; only a kind found whole is taken.
         for r in range(min(VALUE_SCAN_ROWS, len(texts) - 1)):
             if _all_text(rows[r]):
                 for bottom, keys, shown in _readings(texts, r)[:1]:
-                    best = _better(best, candidates, r, bottom, keys, shown, profiler, 2,
-                                   whole=True)
-    return best[1] if best else None
+                    found += [reading for reading in
+                              _read_as_each(candidates, r, bottom, keys, shown, profiler)
+                              if reading.header.complete]
+    return max(found).header if found else None
 
 
-def _readings(texts: list[list[str]], r: int) -> list[tuple[int, list[tuple[str, ...]],
-                                                            list[str]]]:
-    """Return row r read as a header alone, and with row r+1 as its second level."""
+def _worth_profiling(found: list[_Reading]) -> list[_Reading]:
+    """Return the leading readings whose values may still change the outcome: the leader,
+    and the next few only if their open columns could give them more than it has."""
+    ranked = sorted(found, reverse=True)[:PROFILED_READINGS]
+    if not ranked:
+        return []
+    leader = ranked[0]
+    return [leader, *(reading for reading in ranked[1:]
+                      if len(reading.header.columns) + len(reading.header.unknown)
+                      > len(leader.header.columns))]
+
+
+@dataclass(order=True)
+class _Reading:
+    """A header read as one schema, ranked: the schema that explains the most columns wins,
+    even if a required one is missing (that is then reported, rather than the file misread
+    as another kind); then the topmost, single-level, surest reading."""
+
+    rank: tuple[Any, ...]
+    header: Header = field(compare=False)
+    keys: list[tuple[str, ...]] = field(compare=False)
+    shown: list[str] = field(compare=False)
+    order: int = field(compare=False)
+
+
+def _read_as_each(candidates: list[Labels], r: int, bottom: int, keys: list[tuple[str, ...]],
+                  shown: list[str], profiler: Profiler | None,
+                  first_order: int = 0) -> list[_Reading]:
+    """Return this reading's header as each candidate schema, if it names two columns."""
+    found = []
+    for order, labels in enumerate(candidates, first_order):
+        header = _match(labels, r, bottom, keys, shown, profiler)
+        matched = len(header.columns)
+        if matched < 2:
+            continue
+        sureness = sum(header.matches[c][2] for c in header.columns.values())
+        rank = (matched, header.complete, matched / len(labels.schema.fields), -r, r - bottom,
+                sureness, -order)
+        found.append(_Reading(rank, header, keys, shown, order))
+    return found
+
+
+def _readings(texts: list[list[str]], r: int,
+              telling: Callable[[tuple[str, ...]], bool] | None = None
+              ) -> list[tuple[int, list[tuple[str, ...]], list[str]]]:
+    """Return row r read as a header alone, and with row r+1 as its second level when
+    that row says at least two things a header would (else it is data)."""
     top = texts[r]
     # A title merged across the table reads as one text repeated: not a header.
     if len({text for text in top if text}) < 2:
         return []
     readings = [(r, [_keys([text]) for text in top], top)]
-    if r + 1 < len(texts) and (double := _two_level(top, texts[r + 1])):
+    if telling is None or r + 1 >= len(texts) or sum(
+            1 for text in set(texts[r + 1]) - set(top) if telling(_keys([text]))) < 2:
+        return readings
+    if double := _two_level(top, texts[r + 1]):
         options, shown = double
         readings.append((r + 1, [_keys(choices) for choices in options], shown))
     return readings
-
-
-def _better(best: tuple[tuple[Any, ...], Header] | None, candidates: list[Labels], r: int,
-            bottom: int, keys: list[tuple[str, ...]], shown: list[str],
-            profiler: Profiler | None, least: int,
-            whole: bool = False) -> tuple[tuple[Any, ...], Header] | None:
-    """Return the better of `best` and this reading's header for each candidate schema."""
-    for order, labels in enumerate(candidates):
-        header = _match(labels, r, bottom, keys, shown, profiler)
-        matched = len(header.columns)
-        if matched < least or (whole and not header.complete):
-            continue
-        # The schema that explains the most columns wins, even if a required one
-        # is missing: that is then reported, rather than the file misread as another kind.
-        sureness = sum(header.matches[c][2] for c in header.columns.values())
-        rank = (matched, header.complete, matched / len(labels.schema.fields), sureness,
-                -r, r - bottom, -order)
-        if best is None or rank > best[0]:
-            best = (rank, header)
-    return best
 
 
 def _all_text(row: Sequence[Any]) -> bool:
@@ -258,15 +308,16 @@ def _match_by_meaning(header: Header, open_columns: list[int], keys: list[tuple[
                       profiler: Profiler | None) -> None:
     """Give the columns no header form names a field by similarity and values, or none."""
     labels = header.labels
-    free = [f for f in labels.schema.fields if f.name not in header.columns]
-    options = {}
-    for column in open_columns:
-        similar = labels.similarities(keys[column])
-        fits = ({f.name: profiler.fit(header.bottom, column, f) for f in free}
-                if profiler is not None else {})
-        options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
-                                         fits)
-    resolution = assign(options, header.columns)
+    if profiler is None:
+        # By words alone the answer depends on the words only: files laid out alike (every
+        # unit's return of one template) are resolved once.
+        memo = (tuple((column, keys[column]) for column in open_columns),
+                tuple(sorted(header.columns)))
+        resolution = labels._resolved.get(memo)
+        if resolution is None:
+            resolution = labels._resolved[memo] = _resolve(header, open_columns, keys, None)
+    else:
+        resolution = _resolve(header, open_columns, keys, profiler)
     for column in open_columns:
         chosen = resolution.chosen.get(column)
         if chosen is None:
@@ -277,6 +328,20 @@ def _match_by_meaning(header: Header, open_columns: list[int], keys: list[tuple[
             header.columns[chosen.field] = column
             header.matches[column] = (chosen.field, chosen.how, round(chosen.confidence, 3))
     header.unknown.sort()
+
+
+def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]],
+             profiler: Profiler | None) -> Resolution:
+    labels = header.labels
+    free = [f for f in labels.schema.fields if f.name not in header.columns]
+    options = {}
+    for column in open_columns:
+        similar = labels.similarities(keys[column])
+        fits = ({f.name: profiler.fit(header.bottom, column, f) for f in free}
+                if profiler is not None else {})
+        options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
+                                         fits)
+    return assign(options, header.columns)
 
 
 def _row_texts(rows: Sequence[Sequence[Any]], merged: Sequence[Range], r: int) -> list[str]:

@@ -73,14 +73,9 @@ def similarity(key: str, name: str) -> float:
 
 
 def _shared_characters(a: str, b: str) -> float:
-    """Return the Dice coefficient of the two texts' characters (with repeats)."""
-    rest = list(b)
-    common = 0
-    for char in a:
-        if char in rest:
-            rest.remove(char)
-            common += 1
-    return 2 * common / (len(a) + len(b)) if a and b else 0.0
+    """Return the Dice coefficient of the two texts' sets of characters."""
+    first, second = set(a), set(b)
+    return 2 * len(first & second) / (len(first) + len(second)) if a and b else 0.0
 
 
 def field_similarity(keys: tuple[str, ...], names: tuple[str, ...], characters: frozenset[str]

@@ -28,6 +28,7 @@ from importers.values import (
     squeeze,
     yes_no_parser,
 )
+from importers.vocabulary import OTHER_SPELLINGS, Grade, spellings
 
 SAMPLE_ROWS = 200  # data rows profiled under a header
 MIN_CELLS = 3  # fewer filled cells than this say nothing about a column
@@ -41,6 +42,7 @@ _PERSON_SHAPE = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3}·[\u4e
 _DELEGATION = re.compile(r"代表团$|代表组$")
 
 Check = Callable[[Any], bool]
+VOCABULARIES = (Grade, *OTHER_SPELLINGS)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class Profiler:
             case Looks.DEPUTY if self._deputies:
                 return lambda raw: squeeze(as_text(raw)) in self._deputies
             case Looks.DEPUTY:
-                return lambda raw: bool(_PERSON_SHAPE.match(squeeze(as_text(raw))))
+                return _is_person
             case Looks.PHONE:
                 return lambda raw: bool(_PHONE.match(re.sub(r"[-\s()]", "", as_text(raw))))
             case Looks.DELEGATION:
@@ -152,6 +154,20 @@ def _check_key(field: Field) -> tuple[Any, ...] | None:
         case _:
             return None
     return (*key, field.multi)
+
+
+def _is_person(raw: Any) -> bool:
+    """Tell whether a cell looks like a person's name: two to four characters that are
+    no unit's name and no word of a vocabulary (社会事业, 委办局)."""
+    text = squeeze(as_text(raw))
+    return (bool(_PERSON_SHAPE.match(text)) and not _UNIT_SHAPE.match(text)
+            and text.upper() not in _vocabulary_words())
+
+
+@cache
+def _vocabulary_words() -> frozenset[str]:
+    words = {spelling for choices in VOCABULARIES for spelling in spellings(choices)}
+    return frozenset(squeeze(word).upper() for word in words)
 
 
 def _reads(parse: Callable[[Any], Any], raw: Any) -> bool:

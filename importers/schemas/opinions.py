@@ -1,6 +1,6 @@
 """The opinions themselves: the assignment list, units' handling reports, D sign-offs."""
 
-from importers.schemas.base import Field, FieldType, Schema
+from importers.schemas.base import Field, FieldType, Looks, Schema
 from importers.schemas.common import LEAD_DEPUTY, LEAD_UNIT, NUMBER, TITLE, titled
 from importers.vocabulary import AnswerType, Category, ContactMethod
 
@@ -11,13 +11,15 @@ OPINIONS = Schema(
         NUMBER,
         titled(TITLE, "案由", required=True),
         titled(LEAD_DEPUTY, "领衔代表", required=True),
-        Field("cosigners", "附议代表", multi=True, synonyms=("附议人", "联名代表", "附议")),
-        Field("delegation", "代表团", synonyms=("所属代表团", "领衔代表所属代表团")),
+        Field("cosigners", "附议代表", multi=True, looks=Looks.DEPUTY,
+              synonyms=("附议人", "联名代表", "附议", "附议代表姓名", "联名人")),
+        Field("delegation", "代表团", looks=Looks.DELEGATION,
+              synonyms=("所属代表团", "领衔代表所属代表团", "代表团组", "所在代表团")),
         Field("category", "类别", FieldType.CHOICE, required=True, choices=Category,
-              synonyms=("意见类别", "分类", "类型")),
+              synonyms=("意见类别", "分类", "类型", "所属类别", "意见分类")),
         LEAD_UNIT,
         Field("co_units", "会办单位", FieldType.UNIT, multi=True,
-              synonyms=("承办单位(会办)", "会办", "协办单位", "会办部门")),
+              synonyms=("承办单位(会办)", "会办", "协办单位", "会办部门", "协办部门", "配合单位")),
         Field("assigned_on", "交办日期", FieldType.DATE, synonyms=("交办时间",)),
         Field("supervisor", "督办领导", synonyms=("领导督办", "督办区领导", "督办")),
         # Not in the 2017 sheets, which carry only the title; kept when an office adds it.
@@ -37,10 +39,12 @@ HANDLING = Schema(
         Field("accepted_on", "签收日期", FieldType.DATE, synonyms=("签收时间",)),
         Field("consulted_on", "面商日期", FieldType.DATE, synonyms=("面商时间",)),
         Field("consult_method", "面商方式", FieldType.CHOICE, choices=ContactMethod),
-        Field("replied_on", "答复日期", FieldType.DATE, synonyms=("答复时间",)),
+        Field("replied_on", "答复日期", FieldType.DATE,
+              synonyms=("答复时间", "回复日期", "回复时间", "答复函日期")),
         Field("answer_type", "答复类型", FieldType.CHOICE, choices=AnswerType,
               synonyms=("答复类别", "办理类型", "类型")),
-        Field("concluded", "是否办结", FieldType.BOOL, synonyms=("办结", "已办结")),
+        Field("concluded", "是否办结", FieldType.BOOL,
+              synonyms=("办结", "已办结", "办结情况", "是否已办结")),
         Field("concluded_on", "办结日期", FieldType.DATE, synonyms=("办结时间",),
               required_if=("concluded", True)),
         Field("second_reply_on", "二次答复日期", FieldType.DATE,
