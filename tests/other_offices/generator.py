@@ -40,18 +40,19 @@ class Picker(Protocol):
 
 
 class SeededPicker:
-    """Choose at random from a seed, each choice forced where `forced` names its aspect."""
+    """Choose at random from a seed, except where `forced` names the choice (`kind/aspect`,
+    as in "units/name/header") or its aspect alone (as in "format", for every file)."""
 
-    def __init__(self, seed: int, **forced: Any) -> None:
+    def __init__(self, seed: int, forced: dict[str, Any] | None = None) -> None:
         self.random = random.Random(seed)
-        self.forced = forced
+        self.forced = forced or {}
 
     def pick(self, options: Sequence[T], what: str) -> T:
-        aspect = what.rsplit("/", 1)[-1]
-        if aspect in self.forced:
-            value = self.forced[aspect]
-            assert value in options, f"{what}: {value!r} is not one of {options!r}"
-            return value
+        for key in (what, what.rsplit("/", 1)[-1]):
+            if key in self.forced:
+                value = self.forced[key]
+                assert value in options, f"{what}: {value!r} is not one of {options!r}"
+                return value
         return self.random.choice(list(options))
 
     def rng(self, what: str) -> random.Random:
