@@ -185,6 +185,7 @@ def _fields(kind: str, facts: list[dict[str, Any]]) -> list[str]:
 
 
 def _decorate(header: str, kind: str, name: str, pick: Picker) -> str:
+    """Dress a header as offices do: a note, a marker, a colon or spaces inside."""
     field_type = SCHEMAS[kind].by_name[name].type
     decorations = list(VOCABULARY["decorations"]["any"])
     if field_type is FieldType.DATE:
@@ -199,7 +200,15 @@ def _decorate(header: str, kind: str, name: str, pick: Picker) -> str:
 
 def choose_habits(kind: str, facts: list[dict[str, Any]], truth: dict[str, Any],
                   pick: Picker, units: dict[str, list[str]], file_format: str) -> Habits:
-    """Make every choice for one file of a kind."""
+    """Make every choice for one file of a kind: its columns, its layout, its forms."""
+    habits = _columns(kind, facts, pick)
+    _lay_out(habits, truth, pick, file_format)
+    _choose_forms(habits, pick, units, file_format)
+    return habits
+
+
+def _columns(kind: str, facts: list[dict[str, Any]], pick: Picker) -> Habits:
+    """Choose the columns: their headers, a two-level group, extras, a serial column."""
     vocabulary = VOCABULARY
     names = _fields(kind, facts)
     if kind == "opinions" and pick.pick([NO, YES], f"{kind}/summary") == NO:
@@ -228,20 +237,35 @@ def choose_habits(kind: str, facts: list[dict[str, Any]], truth: dict[str, Any],
     if pick.pick([NO, YES], f"{kind}/serial") == YES:
         habits.order.insert(0, pick.pick(vocabulary["layout"]["serial_headers"],
                                          f"{kind}/serial_header"))
-    habits.order = _arranged(habits.order, group, pick.pick(["as listed", "shuffled"],
-                                                            f"{kind}/order"), pick.rng(kind))
+    return habits
+
+
+def _lay_out(habits: Habits, truth: dict[str, Any], pick: Picker, file_format: str) -> None:
+    """Choose the column order, the rows above the header, a hidden and a merged column."""
+    kind, layout = habits.kind, VOCABULARY["layout"]
+    how = pick.pick(["as listed", "shuffled"], f"{kind}/order")
+    habits.order = _arranged(habits.order, habits.group, how, pick.rng(kind))
     count = pick.pick([0, 1, 2], f"{kind}/title_rows")
-    templates = pick.rng(kind).sample(vocabulary["layout"]["titles"], count)
     habits.titles = [t.format(session=truth["session"], year=truth["year"],
                               title=SCHEMAS[kind].title, n=i + 1)
-                     for i, t in enumerate(templates)]
-    habits.blank_rows = pick.pick(vocabulary["layout"]["blank_rows_above_header"],
-                                  f"{kind}/blank_rows")
+                     for i, t in enumerate(pick.rng(kind).sample(layout["titles"], count))]
+    habits.blank_rows = pick.pick(layout["blank_rows_above_header"], f"{kind}/blank_rows")
+    if file_format in ("xlsx", "xls"):  # the formats that keep hidden and merged cells
+        names = list(habits.headers)
+        habits.hidden = pick.pick([None, *names], f"{kind}/hidden")
+        repeats = [n for n in names if n in ("number", "lead_unit", "unit")]
+        habits.merge_repeats = pick.pick([None, *repeats], f"{kind}/merged")
+
+
+def _choose_forms(habits: Habits, pick: Picker, units: dict[str, list[str]],
+                  file_format: str) -> None:
+    """Choose how values are written: dates, numbers, lists, yes and no, choices, units."""
+    kind, vocabulary = habits.kind, VOCABULARY
     habits.write_date = _date_writer(kind, pick, file_format)
     habits.write_number = _number_writer(kind, pick)
     habits.separator = pick.pick(vocabulary["lists"]["separators"], f"{kind}/separator")
     habits.empty_list = pick.pick(vocabulary["lists"]["empty"], f"{kind}/empty_list")
-    for name in names:
+    for name in habits.headers:
         spec = SCHEMAS[kind].by_name[name]
         if spec.type is FieldType.BOOL:
             pairs = vocabulary["yes_no"].get(name, vocabulary["yes_no"]["default"])
@@ -252,11 +276,6 @@ def choose_habits(kind: str, facts: list[dict[str, Any]], truth: dict[str, Any],
     habits.unit_grade = pick.pick(vocabulary["lists"]["unit_grades"], f"{kind}/unit_grade")
     habits.phone_as_number = pick.pick(vocabulary["phones"]["cells"], f"{kind}/phone") == "int"
     habits.spell_unit = _unit_speller(units, pick.rng(f"{kind}/units"))
-    if file_format in ("xlsx", "xls"):
-        habits.hidden = pick.pick([None, *names], f"{kind}/hidden")
-        repeats = [n for n in names if n in ("number", "lead_unit", "unit")]
-        habits.merge_repeats = pick.pick([None, *repeats], f"{kind}/merged")
-    return habits
 
 
 def _arranged(order: list[str], group: tuple[str, list[str]] | None, how: str,
