@@ -19,8 +19,9 @@ SIMILAR_FLOOR = 0.4  # header similarity below this is no evidence at all
 # sampled cells read as the field's values; it is then less sure than a header.
 VALUES_FIT = 0.9
 VALUES_WEIGHT = 0.7
-# Values and a similar header: most cells fitting confirms it, few fitting contradicts it.
-CONFIRMS, CONFIRM_SHARE = 0.8, 0.3
+# Values and a similar header: most cells fitting confirms it (a bonus that keeps the gaps
+# between candidates the values confirm alike), few fitting contradicts it.
+CONFIRMS, CONFIRM_BONUS = 0.8, 0.1
 CONTRADICTS, CONTRADICTION_FACTOR = 0.3, 0.5
 CERTAINTY_CAP = 0.95  # only an equal header or the user's mapping is certain
 
@@ -45,14 +46,21 @@ class Resolution:
 def candidates_for(similarities: Mapping[str, float],
                    fits: Mapping[str, float | None]) -> list[Candidate]:
     """Return the fields a column may feed, best first, from its header's similarity to
-    each field and the share of its sampled cells that read as each field's values."""
-    found = []
-    for name in dict.fromkeys([*similarities, *fits]):
-        similar, fit = similarities.get(name, 0.0), fits.get(name)
-        if similar >= SIMILAR_FLOOR:
-            found.append(Candidate(name, How.SIMILAR, _weighed(similar, fit)))
-        elif fit is not None and fit >= VALUES_FIT:
-            found.append(Candidate(name, How.VALUES, VALUES_WEIGHT * fit))
+    each field and the share of its sampled cells that read as each field's values.
+
+    A header close enough to some field decides among the fields it resembles, its values
+    confirming or contradicting each; only a header that says too little lets the values
+    alone propose fields (then several fields of one type are a tie, and stay unmatched).
+    """
+    by_header = {name: _weighed(similar, fits.get(name))
+                 for name, similar in similarities.items() if similar >= SIMILAR_FLOOR}
+    found = [Candidate(name, How.SIMILAR, confidence) for name, confidence in by_header.items()]
+    if max(by_header.values(), default=0.0) < THRESHOLD:
+        by_values = {name: VALUES_WEIGHT * fit for name, fit in fits.items()
+                     if fit is not None and fit >= VALUES_FIT}
+        found = [c for c in found if by_values.get(c.field, 0.0) <= c.confidence]
+        found += [Candidate(name, How.VALUES, confidence) for name, confidence in by_values.items()
+                  if confidence > by_header.get(name, 0.0)]
     return sorted(found, key=lambda c: -c.confidence)
 
 
@@ -60,7 +68,7 @@ def _weighed(similar: float, fit: float | None) -> float:
     if fit is None:
         return similar
     if fit >= CONFIRMS:
-        return min(CERTAINTY_CAP, similar + (1 - similar) * CONFIRM_SHARE)
+        return min(CERTAINTY_CAP, similar + CONFIRM_BONUS)
     if fit < CONTRADICTS:
         return similar * CONTRADICTION_FACTOR
     return similar

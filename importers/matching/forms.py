@@ -17,6 +17,7 @@ from importers.values import as_text, squeeze
 _BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()()()")
 _DECORATION = re.compile(r"^[*※#:★☆△▲●○◆◇■□→?·•・]+|[*※#:★☆△▲●○◆◇■□→?·•・]+$")
 _NOTE = re.compile(r"\([^()]*\)$")
+_ENCLOSED = re.compile(r"^\(([^()]+)\)$")  # 【编号】: the whole header in brackets
 # "1.编号", "一、编号", "(一)编号": a running enumeration before the header.
 _ENUMERATION = re.compile(
     r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十\d]{1,3}\))")
@@ -52,7 +53,7 @@ def header_keys(text: str) -> tuple[str, ...]:
     if not key:
         return ()
     keys = [key]
-    bare = key
+    bare = _ENCLOSED.sub(r"\1", key)
     while (shorter := _DECORATION.sub("", _NOTE.sub("", bare))) != bare and shorter:
         bare = shorter
     bare = _DECORATION.sub("", _ENUMERATION.sub("", bare)) or bare

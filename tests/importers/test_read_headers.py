@@ -1,14 +1,17 @@
 """The header is found under title rows, however it is written, and every column accounted for."""
 
+import re
 from datetime import date
 
 import openpyxl
 import pytest
 import python_calamine
 
+from importers.columns import How
 from importers.headers import normalise_header
+from importers.matching import THRESHOLD
 from importers.problems import column_letter
-from importers.reading import UsageError, parse_mapping, read_file
+from importers.reading import UsageError, parse_mapping, read_file, read_paths
 from importers.schemas import SCHEMAS, FieldType
 from importers.values import UnitGrade
 from importers.vocabulary import Grade
@@ -261,3 +264,130 @@ def test_a_sheet_written_from_the_schema_reads_back_every_field(tmp_path, kind):
     assert (result.kind, result.problems) == (kind, [])
     expected = {f.name: read for f, (_written, read) in zip(schema.fields, pairs, strict=True)}
     assert result.records[0].values == expected
+
+
+# Other offices' headers for the same columns: other nouns, longer and shorter names,
+# spaces, full-width forms, brackets, notes and numbering. Each column's field follows it.
+OTHER_OFFICES = {
+    "opinions": [
+        [("意见编号", "number"), ("意见摘要", "title"), ("提出代表", "lead_deputy"),
+         ("联名代表", "cosigners"), ("所在代表团", "delegation"), ("类 别", "category"),
+         ("牵头单位", "lead_unit"), ("协办单位", "co_units"), ("交办时间（必填）", "assigned_on")],
+        [("【编号】", "number"), ("标题名称", "title"), ("领衔代表姓名", "lead_deputy"),
+         ("＊意见分类", "category"), ("承办单位全称", "lead_unit"), ("1.交办日", "assigned_on")],
+    ],
+    "handling": [
+        [("编 号", "number"), ("标题", "title"), ("承办部门", "lead_unit"),
+         ("签收时间", "accepted_on"), ("面商形式", "consult_method"),
+         ("回复时间", "replied_on"), ("答复类型(A/B/C/D)", "answer_type"),
+         ("办结情况", "concluded"), ("办结时间", "concluded_on"), ("经办人员", "contact_person")],
+    ],
+    "evaluations": [
+        [("编号", "number"), ("代表姓名", "lead_deputy"), ("主办单位", "lead_unit"),
+         ("是否同意", "agree"), ("满 意 度", "grade"), ("测评时间", "evaluated_on")],
+        [("意见号", "number"), ("对答复的意见", "agree"), ("评议结果", "grade"),
+         ("主办部门", "lead_unit"), ("评议日期", "evaluated_on")],
+    ],
+    "units": [
+        [("单位全称", "name"), ("单位性质", "kind"), ("单位简称", "aliases")],
+        [("机构名称", "name"), ("类型", "kind"), ("其他名称", "aliases")],
+    ],
+    "deputies": [[("代表姓名", "name"), ("代表团组", "delegation"), ("手机号", "phone")]],
+}
+CELLS = {
+    "number": ("第0007号", 7), "title": ("关于某事的建议", "关于某事的建议"),
+    "lead_deputy": ("张三", "张三"), "cosigners": ("李四、王五", ["李四", "王五"]),
+    "delegation": ("莘庄镇代表团", "莘庄镇代表团"), "category": ("社会事业", "社会事业"),
+    "lead_unit": ("交通委", "区交通委"), "co_units": ("区绿容局", ["区绿化市容局"]),
+    "assigned_on": (20170220, date(2017, 2, 20)),
+    "accepted_on": ("2017.2.22", date(2017, 2, 22)), "consult_method": ("电话", "电话"),
+    "replied_on": ("2017年4月5日", date(2017, 4, 5)), "answer_type": ("B", "B"),
+    "concluded": ("是", True), "concluded_on": (42964, date(2017, 8, 17)),
+    "contact_person": ("王五", "王五"), "agree": ("同意", True), "grade": ("较好", "较好"),
+    "evaluated_on": ("２０１７／５／２９", date(2017, 5, 29)), "name": ("区房管局", "区房管局"),
+    "kind": ("委办局", "委办局"), "aliases": ("房管局", ["房管局"]),
+    "phone": ("13900000000", "13900000000"),
+}
+
+
+@pytest.mark.parametrize(("kind", "layout"), [
+    (kind, layout) for kind, layouts in OTHER_OFFICES.items() for layout in layouts])
+def test_other_offices_headers_are_understood_without_a_mapping(tmp_path, kind, layout):
+    header = [text for text, _field in layout]
+    row = [CELLS[name][0] for _text, name in layout]
+    result = read_file(write_xlsx(tmp_path / "o.xlsx", [["某区的表"], header, row]),
+                       units=UNITS, year=2017)
+    assert (result.kind, [str(p) for p in result.problems]) == (kind, [])
+    assert {name: result.records[0][name] for _text, name in layout} == {
+        name: CELLS[name][1] for _text, name in layout}
+    assert [(c.header, c.field) for c in result.columns] == layout
+    assert all(c.how in (How.EXACT, How.SIMILAR) for c in result.columns)
+    assert all(c.confidence >= THRESHOLD for c in result.columns)
+
+
+def test_a_header_close_to_two_fields_is_reported_with_both_not_guessed(tmp_path):
+    rows = [["编号", "主办单位", "日期"], *([n, "区交通委", "2017-03-01"] for n in range(1, 4))]
+    result = read_file(write_xlsx(tmp_path / "d.xlsx", rows), "handling", units=UNITS)
+    [warning] = result.problems
+    assert (warning.cell, warning.value, warning.level) == ("Sheet1!C1", "日期", "warning")
+    assert "未识别的列“日期”" in warning.message and "无法确定" in warning.message
+    assert len(re.findall(r"“[^“”]+日期”（\d+%）", warning.message)) == 2
+    assert result.columns[2].how is How.UNMATCHED and result.columns[2].field is None
+
+
+def test_a_similar_header_whose_cells_contradict_it_is_not_taken(tmp_path):
+    def read(cell):
+        rows = [["编号", "主办单位", "答复日子"], *([n, "区交通委", cell] for n in range(1, 4))]
+        return read_file(write_xlsx(tmp_path / "c.xlsx", rows), "handling", units=UNITS)
+
+    taken = read("2017-04-05").columns[2]
+    assert (taken.field, taken.how) == ("replied_on", How.SIMILAR)
+    refused = read("已答复").columns[2]
+    assert (refused.field, refused.how) == (None, How.UNMATCHED)
+
+
+def test_a_column_whose_header_says_nothing_is_known_by_its_values(tmp_path):
+    header = ["编号", "案由", "领衔代表", "分组", "主办单位"]
+    rows = [[n, "关于某事的建议", "张三", category, "区交通委"]
+            for n, category in enumerate(["社会事业", "财政经济", "社会事业"], 1)]
+    result = read_file(write_xlsx(tmp_path / "v.xlsx", [header, *rows]), units=UNITS)
+    assert result.problems == []
+    assert [r["category"] for r in result.records] == ["社会事业", "财政经济", "社会事业"]
+    match = result.columns[3]
+    assert match.field == "category" and THRESHOLD <= match.confidence < 1.0
+
+
+def test_one_field_takes_one_column_and_the_other_is_reported(tmp_path):
+    header = [*OPINION_HEADER, "牵头部门"]
+    rows = [[*opinion_row("1"), "莘庄镇"]]
+    result = read_file(write_xlsx(tmp_path / "t.xlsx", [header, *rows]), units=UNITS)
+    assert result.records[0]["lead_unit"] == "区交通委"
+    [warning] = result.warnings
+    assert warning.cell == "Sheet1!L1" and "牵头部门" in warning.message
+
+
+def test_a_units_roster_with_unknown_headers_is_known_by_its_values(tmp_path):
+    rows = [["承办单位一览"], ["第一栏", "第二栏"],
+            *([name, kind] for name, kind in [("区交通委", "委办局"), ("莘庄镇", "街镇"),
+                                              ("区教育局", "委办局"), ("七宝镇", "街镇")])]
+    result = read_file(write_xlsx(tmp_path / "r.xlsx", rows, merged=["A1:B1"]))
+    assert result.kind == "units" and result.problems == []
+    assert [r["name"] for r in result.records] == ["区交通委", "莘庄镇", "区教育局", "七宝镇"]
+    assert [(c.field, c.how) for c in result.columns] == [("name", How.VALUES),
+                                                          ("kind", How.VALUES)]
+
+
+def test_a_deputies_roster_with_unknown_headers_is_known_by_the_roster(tmp_path):
+    names = ["张三", "李四", "王五", "赵六"]
+    rows = [["甲", "乙"], *([name, "莘庄镇代表团"] for name in names)]
+    path = write_xlsx(tmp_path / "d.xlsx", rows)
+    result = read_paths([path], deputies=names).files[0]
+    assert result.kind == "deputies" and result.problems == []
+    assert [r["name"] for r in result.records] == names
+
+
+def test_a_table_of_unknown_words_and_values_of_no_kind_stays_unrecognised(tmp_path):
+    rows = [["名字", "年龄", "爱好"], *([name, 30 + i, "读书"] for i, name in
+                                       enumerate(["张三", "李四", "王五"]))]
+    [problem] = read_file(write_xlsx(tmp_path / "x.xlsx", rows)).problems
+    assert "无法识别表格类型" in problem.message
