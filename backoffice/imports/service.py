@@ -27,7 +27,7 @@ from backoffice.imports.applying import Applier
 from backoffice.imports.limits import import_limits
 from backoffice.imports.originals import FileFacts, describe, folder, keep
 from backoffice.imports.state import SESSION_KINDS, load_state, load_units
-from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
+from backoffice.models import CongressSession, Deputy, ImportFile, ImportRun, ImportStatus
 from backoffice.models.base import utcnow
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
@@ -227,8 +227,10 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
     name = congress_session.name if congress_session else None
     state = State(session=name, year=year)
     load_units(db_session, state)
+    # The roster's names let a column of deputies be known by its values.
+    roster = db_session.scalars(sa.select(Deputy.name).distinct())
     result = read_paths(paths, kind, session=name, year=year, units=state.unit_lookup(),
-                        mapping=column_mapping, limits=limits)
+                        mapping=column_mapping, limits=limits, deputies=roster)
     kinds = {file.kind for file in result.files if file.kind}
     if SESSION_KINDS & kinds and congress_session is None:
         raise UsageError("请指定届次会议：命令行用 --session 名称（新届次另加 --year 年度）")
