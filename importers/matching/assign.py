@@ -44,15 +44,19 @@ class Resolution:
 
 
 def candidates_for(similarities: Mapping[str, float],
-                   fits: Mapping[str, float | None]) -> list[Candidate]:
+                   fits: Mapping[str, float | None],
+                   weighing: Mapping[str, float | None] | None = None) -> list[Candidate]:
     """Return the fields a column may feed, best first, from its header's similarity to
     each field and the share of its sampled cells that read as each field's values.
 
     A header close enough to some field decides among the fields it resembles, its values
     confirming or contradicting each; only a header that says too little lets the values
     alone propose fields (then several fields of one type are a tie, and stay unmatched).
+    `weighing` are the fits that confirm or contradict a header, if on fewer cells than
+    values alone need: a single date under 办结 says it is no yes-or-no.
     """
-    by_header = {name: _weighed(similar, fits.get(name))
+    weighing = fits if weighing is None else weighing
+    by_header = {name: _weighed(similar, weighing.get(name))
                  for name, similar in similarities.items() if similar >= SIMILAR_FLOOR}
     found = [Candidate(name, How.SIMILAR, confidence) for name, confidence in by_header.items()]
     if max(by_header.values(), default=0.0) < THRESHOLD:

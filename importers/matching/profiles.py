@@ -80,21 +80,25 @@ class Profiler:
             self._cells[(bottom, column)] = found
         return found
 
-    def fit(self, bottom: int, column: int, field: Field) -> float | None:
+    def fit(self, bottom: int, column: int, field: Field, least: int = MIN_CELLS
+            ) -> float | None:
         """Return the share of sampled cells that read as the field's values, or None when
-        the field's values have no telling shape or the column too few filled cells."""
+        the field's values have no telling shape or the column fewer than `least` filled
+        cells (a header's few candidates may be weighed on fewer than a field is proposed)."""
         key = _check_key(field)
         if key is None:
             return None
         found = self._fits.get((bottom, column, key), ...)
         if found is ...:
             cells = self.cells(bottom, column)
-            if len(cells) < MIN_CELLS:
+            if not cells:
                 found = None
             else:
                 check = self._check(key)
                 found = sum(1 for raw in cells if check(raw)) / len(cells)
             self._fits[(bottom, column, key)] = found
+        if found is not None and len(self.cells(bottom, column)) < least:
+            return None
         return found
 
     def _check(self, key: tuple[Any, ...]) -> Check:
