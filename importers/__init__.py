@@ -14,10 +14,13 @@ Reading (this package's first half):
     result.by_key("opinions")[(3,)]["lead_unit"]
 
 Modules: `limits` checks a file's size, parts, sheets and cells before any parser sees
-it; `workbooks` opens any format into sheets; `headers` finds and maps the header;
-`values` reads one cell; `units` resolves unit names; `rows` skips non-data rows;
-`tables` turns rows into `records`; `problems` says what is wrong where; `schemas`
-describes each sheet kind; `reading` ties them together.
+it; `workbooks` opens any format into sheets; `headers` finds and maps the header, with
+`matching` understanding a column by what its header says and what its cells hold (each
+column's `columns.ColumnMatch`: field, how, confidence); `values` reads one cell, dates in
+every common form (a two-digit year only near the session's year, a day/month order only
+when clear: otherwise an error at the cell, never a guess); `units` resolves unit names;
+`rows` skips non-data rows; `tables` turns rows into `records`; `problems` says what is
+wrong where; `schemas` describes each sheet kind; `reading` ties them together.
 """
 
 from importers.problems import Problem, ReadError, cell_ref, column_letter

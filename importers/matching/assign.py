@@ -23,7 +23,8 @@ VALUES_WEIGHT = 0.7
 # between candidates the values confirm alike), few fitting contradicts it.
 CONFIRMS, CONFIRM_BONUS = 0.8, 0.1
 CONTRADICTS, CONTRADICTION_FACTOR = 0.3, 0.5
-CERTAINTY_CAP = 0.95  # only an equal header or the user's mapping is certain
+_ROUNDING = 1e-9  # 0.95 - 0.85 is a hair under 0.1 in floating point
+CERTAINTY_CAP = 0.99  # only an equal header or the user's mapping is certain
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def assign(columns: Mapping[int, list[Candidate]], taken: Collection[str] = ()) 
             continue
         best = options[0]
         runner = options[1].confidence if len(options) > 1 else 0.0
-        if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN:
+        if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN - _ROUNDING:
             resolution.chosen[column] = best
             taken.add(best.field)
         else:

@@ -32,6 +32,7 @@ from importers.vocabulary import OTHER_SPELLINGS, Grade, spellings
 
 SAMPLE_ROWS = 200  # data rows profiled under a header
 MIN_CELLS = 3  # fewer filled cells than this say nothing about a column
+FIRST_LOOK = 20  # cells after which a column fitting less than half is not looked at further
 LARGEST_NUMBER = 9999  # an opinion number; larger integers are dates, phones or codes
 
 _PHONE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$|^(?:0\d{2,3})?\d{7,8}(?:转\d{1,5})?$")
@@ -91,11 +92,7 @@ class Profiler:
         found = self._fits.get((bottom, column, key), ...)
         if found is ...:
             cells = self.cells(bottom, column)
-            if not cells:
-                found = None
-            else:
-                check = self._check(key)
-                found = sum(1 for raw in cells if check(raw)) / len(cells)
+            found = _share(cells, self._check(key)) if cells else None
             self._fits[(bottom, column, key)] = found
         if found is not None and len(self.cells(bottom, column)) < least:
             return None
@@ -136,6 +133,16 @@ class Profiler:
             case Looks.DELEGATION:
                 return lambda raw: bool(_DELEGATION.search(squeeze(as_text(raw))))
         raise ValueError(f"no check for {what}")
+
+
+def _share(cells: list[Any], check: Check) -> float:
+    """Return the share of cells that pass; a column plainly of another kind is told after
+    its first few cells, so that wide sheets of unknown columns stay cheap."""
+    first = cells[:FIRST_LOOK]
+    hits = sum(1 for raw in first if check(raw))
+    if len(cells) == len(first) or hits < len(first) / 2:
+        return hits / len(first)
+    return (hits + sum(1 for raw in cells[FIRST_LOOK:] if check(raw))) / len(cells)
 
 
 def _check_key(field: Field) -> tuple[Any, ...] | None:

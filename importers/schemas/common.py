@@ -33,7 +33,7 @@ TITLED_BY_SUMMARY = replace(TITLE, synonyms=(*TITLE.synonyms, *SUMMARY))
 LEAD_UNIT = Field(
     "lead_unit", "主办单位", FieldType.UNIT, required=True,
     synonyms=("承办单位(主办)", "主办", "主办部门", "主办单位名称", "承办单位", "主办责任单位",
-              "牵头单位", "牵头部门", "承办部门", "责任单位", "主责单位", "办理单位"),
+              "牵头单位", "牵头部门", "承办部门", "责任单位", "主责单位"),
 )
 LEAD_DEPUTY = Field(
     "lead_deputy", "领衔代表", looks=Looks.DEPUTY,

@@ -37,7 +37,8 @@ CO_EVALUATIONS = Schema(
     fields=(
         NUMBER,
         LEAD_UNIT,
-        Field("co_unit", "会办单位", FieldType.UNIT, required=True, synonyms=("会办",)),
+        Field("co_unit", "会办单位", FieldType.UNIT, required=True,
+              synonyms=("会办", "协办单位", "会办部门", "协办部门", "配合单位")),
         Field("submitted_on", "会办意见送达日期", FieldType.DATE,
               synonyms=("送达日期", "会办意见日期", "会办意见送达时间")),
         Field("rating", "评价", FieldType.CHOICE, choices=Grade,

@@ -150,3 +150,8 @@ def test_only_a_sample_of_rows_is_profiled():
     profiler = Profiler(rows)
     assert len(profiler.cells(0, 0)) == SAMPLE_ROWS
     assert profiler.fit(0, 0, FIELDS["date"]) == 1.0
+
+
+def test_the_head_noun_at_the_end_decides_between_two_contained_names():
+    # 进展反馈日期 is a date (反馈日期) more than the progress text (进展反馈).
+    assert similarity("进展反馈日期", "反馈日期") - similarity("进展反馈日期", "进展反馈") >= MARGIN

@@ -275,7 +275,15 @@ OTHER_OFFICES = {
          ("牵头单位", "lead_unit"), ("协办单位", "co_units"), ("交办时间（必填）", "assigned_on")],
         [("【编号】", "number"), ("标题名称", "title"), ("领衔代表姓名", "lead_deputy"),
          ("＊意见分类", "category"), ("承办单位全称", "lead_unit"), ("1.交办日", "assigned_on")],
+        [("建议编号", "number"), ("意见内容摘要", "title"), ("领衔代表人", "lead_deputy"),
+         ("代表所属代表团", "delegation"), ("类别名称", "category"), ("主办责任部门", "lead_unit"),
+         ("协助办理单位", "co_units"), ("交办的日期", "assigned_on")],
     ],
+    "progress": [[("编号", "number"), ("主办责任部门", "lead_unit"), ("进展反馈日期", "on"),
+                  ("进展情况说明", "text")]],
+    "co-evaluations": [[("意见编号", "number"), ("主办单位", "lead_unit"),
+                        ("协助办理单位", "co_unit"), ("会办意见送达日", "submitted_on"),
+                        ("主办单位的评价", "rating")]],
     "handling": [
         [("编 号", "number"), ("标题", "title"), ("承办部门", "lead_unit"),
          ("签收时间", "accepted_on"), ("面商形式", "consult_method"),
@@ -306,7 +314,9 @@ CELLS = {
     "contact_person": ("王五", "王五"), "agree": ("同意", True), "grade": ("较好", "较好"),
     "evaluated_on": ("２０１７／５／２９", date(2017, 5, 29)), "name": ("区房管局", "区房管局"),
     "kind": ("委办局", "委办局"), "aliases": ("房管局", ["房管局"]),
-    "phone": ("13900000000", "13900000000"),
+    "phone": ("13900000000", "13900000000"), "on": ("2017/6/1", date(2017, 6, 1)),
+    "text": ("已完成前期调研", "已完成前期调研"), "co_unit": ("莘庄镇", "莘庄镇"),
+    "submitted_on": ("2017-03-07", date(2017, 3, 7)), "rating": ("好", "好"),
 }
 
 
