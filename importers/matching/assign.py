@@ -80,19 +80,28 @@ def _weighed(similar: float, fit: float | None) -> float:
 
 
 def assign(columns: Mapping[int, list[Candidate]], taken: Collection[str] = ()) -> Resolution:
-    """Give columns fields not `taken`, surest first, each only when clearly ahead."""
+    """Give columns fields not `taken`, surest first, each only when clearly ahead.
+
+    A column torn between two fields is tried again once another column has clearly
+    taken one of them: beside 任职结束时间, 任职时间 is the start.
+    """
     taken = set(taken)
     resolution = Resolution()
-    order = sorted(columns, key=lambda c: (-columns[c][0].confidence if columns[c] else 0, c))
-    for column in order:
-        options = [c for c in columns[column] if c.field not in taken]
-        if not options:
-            continue
-        best = options[0]
-        runner = options[1].confidence if len(options) > 1 else 0.0
-        if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN - _ROUNDING:
-            resolution.chosen[column] = best
-            taken.add(best.field)
-        else:
-            resolution.unclear[column] = options[:2]
+    waiting = sorted(columns, key=lambda c: (-columns[c][0].confidence if columns[c] else 0, c))
+    while waiting:
+        resolution.unclear = {}
+        for column in waiting:
+            options = [c for c in columns[column] if c.field not in taken]
+            if not options:
+                continue
+            best = options[0]
+            runner = options[1].confidence if len(options) > 1 else 0.0
+            if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN - _ROUNDING:
+                resolution.chosen[column] = best
+                taken.add(best.field)
+            else:
+                resolution.unclear[column] = options[:2]
+        if len(resolution.unclear) == len(waiting):
+            break
+        waiting = list(resolution.unclear)
     return resolution

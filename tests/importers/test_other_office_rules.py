@@ -5,7 +5,7 @@ office's sheet benefits from, so each is proven here on its own.
 """
 
 from importers.columns import How
-from importers.matching import THRESHOLD, header_keys, similarity
+from importers.matching import THRESHOLD, Candidate, assign, header_keys, similarity
 from importers.matching.forms import announced_type
 from importers.reading import read_file
 from tests.importers.workbook_builders import UNITS, write_csv, write_xlsx
@@ -137,3 +137,13 @@ def test_other_offices_words_for_answer_type_notice_reason_and_evaluating_deputy
     assert fields(evaluations)["测评代表(必填)"] == "lead_deputy"
     assert fields(evaluations)["经办人"] is None
     assert {c.how for c in evaluations.columns if c.header == "经办人"} == {How.UNMATCHED}
+
+
+def test_a_column_torn_between_two_fields_takes_the_one_another_column_left():
+    torn = [Candidate("start", How.SIMILAR, 0.7), Candidate("end", How.SIMILAR, 0.7)]
+    clear = [Candidate("end", How.SIMILAR, 0.7)]
+    resolution = assign({3: torn, 4: clear})
+    assert {c: chosen.field for c, chosen in resolution.chosen.items()} == {3: "start", 4: "end"}
+    assert resolution.unclear == {}
+    # With nothing taken by another column, it stays torn and is reported.
+    assert assign({3: torn}).unclear == {3: torn}
