@@ -7,7 +7,7 @@ office's sheet benefits from, so each is proven here on its own.
 from importers.columns import How
 from importers.matching import THRESHOLD, Candidate, assign, header_keys, similarity
 from importers.matching.forms import announced_type
-from importers.reading import read_file
+from importers.reading import read_file, read_paths
 from tests.importers.workbook_builders import UNITS, write_csv, write_xlsx
 
 
@@ -147,3 +147,17 @@ def test_a_column_torn_between_two_fields_takes_the_one_another_column_left():
     assert resolution.unclear == {}
     # With nothing taken by another column, it stays torn and is reported.
     assert assign({3: torn}).unclear == {3: torn}
+
+
+def test_a_deputies_sheet_among_the_files_tells_deputies_from_staff(tmp_path):
+    deputies = [[name, "莘庄镇代表团"] for name in ["张三", "王五", "赵六"]]
+    roster = write_xlsx(tmp_path / "deputies.xlsx", [["姓名", "所属代表团"], *deputies])
+    rows = [["编号", "主办单位", "是否同意", "总体评价", "测评日期", "经办", "人员"],
+            *([n, "区交通委", "同意", "好", "2017-06-01", staff, deputy]
+              for n, (staff, deputy) in enumerate([("李伟", "张三"), ("张敏", "王五"),
+                                                   ("李伟", "赵六")], 1))]
+    evaluations = write_xlsx(tmp_path / "evaluations.xlsx", rows)
+    read = read_paths([roster, evaluations], units=UNITS)
+    [result] = [f for f in read.files if f.kind == "evaluations"]
+    assert (fields(result)["人员"], fields(result)["经办"]) == ("lead_deputy", None)
+    assert [r["lead_deputy"] for r in result.records] == ["张三", "王五", "赵六"]
