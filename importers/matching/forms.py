@@ -18,6 +18,7 @@ _BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()(
 _DECORATION = re.compile(r"^[*※#:★☆△▲●○◆◇■□→?·•・]+|[*※#:★☆△▲●○◆◇■□→?·•・]+$")
 _NOTE = re.compile(r"\([^()]*\)$")
 _ENCLOSED = re.compile(r"^\(([^()]+)\)$")  # 【编号】: the whole header in brackets
+_DATE_SUFFIX = re.compile(r"(?<=.)(?:时间|日)$")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十两\d]+[次轮批])")
 # "1.编号", "一、编号", "(一)编号": a running enumeration before the header.
 _ENUMERATION = re.compile(
@@ -72,7 +73,10 @@ def header_keys(text: str) -> tuple[str, ...]:
     bare = _DECORATION.sub("", _ENUMERATION.sub("", bare)) or bare
     keys.append(bare)
     # 第二次答复日期 is 二次答复日期: the ordinal's 第 says nothing more.
-    keys.append(_ORDINAL.sub(r"\1", bare))
+    bare = _ORDINAL.sub(r"\1", bare)
+    keys.append(bare)
+    # 离任时间 and 签收日 are 离任日期 and 签收日期: offices call a date by any of the three.
+    keys.append(_DATE_SUFFIX.sub("日期", bare))
     return tuple(dict.fromkeys(keys))
 
 

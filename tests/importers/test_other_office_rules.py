@@ -47,6 +47,14 @@ def test_an_ordinals_di_says_nothing_more():
     assert "二次答复日期" in header_keys("第二次答复日期（年/月/日）")
 
 
+def test_a_date_called_a_time_or_a_day_is_the_same_date(tmp_path):
+    assert "离任日期" in header_keys("离任时间：") and "签收日期" in header_keys("签收日")
+    rows = [["单位", "联络员", "任职时间", "离任时间"], ["区交通委", "王敏", "2016.3.1", ""]]
+    result = read_file(write_xlsx(tmp_path / "l.xlsx", rows), units=UNITS)
+    assert result.kind == "liaisons" and result.problems == []
+    assert fields(result)["任职时间"] == "start" and fields(result)["离任时间"] == "end"
+
+
 def test_a_headers_own_words_announce_dates_or_yes_and_no():
     assert announced_type(header_keys("办理时间办结")) == "date"
     assert announced_type(header_keys("是否已办结")) == "bool"
