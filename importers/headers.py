@@ -17,7 +17,7 @@ from importers.matching import (
     header_keys,
     normalise_header,
 )
-from importers.matching.assign import CONTRADICTION_FACTOR, SIMILAR_FLOOR
+from importers.matching.assign import CONTRADICTION_FACTOR
 from importers.matching.forms import announced_type, field_similarity
 from importers.schemas import Field, Schema
 from importers.values import as_text
@@ -374,13 +374,11 @@ def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]
     options = {}
     for column in open_columns:
         similar = _as_announced(keys[column], labels.similarities(keys[column]), free)
-        fits: dict[str, float | None] = {}
-        weighing: dict[str, float | None] = {}
+        fits: Mapping[str, float | None] = {}
+        weighing: Mapping[str, float | None] = {}
         if profiler is not None:
-            for f in free:
-                fits[f.name] = profiler.fit(header.bottom, column, f)
-                if similar.get(f.name, 0.0) >= SIMILAR_FLOOR:
-                    weighing[f.name] = profiler.fit(header.bottom, column, f, least=1)
+            fits = profiler.fits(header.bottom, column, free)
+            weighing = profiler.fits(header.bottom, column, free, least=1)
         options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
                                          fits, weighing)
     return assign(options, header.columns)

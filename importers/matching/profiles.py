@@ -7,7 +7,7 @@ unit names from dates, and keep a 100,000-row import as fast as without it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -98,6 +98,11 @@ class Profiler:
             return None
         return found
 
+    def fits(self, bottom: int, column: int, fields: Iterable[Field], least: int = MIN_CELLS
+             ) -> Mapping[str, float | None]:
+        """Return field name -> fit for a column, each worked out only when first asked."""
+        return _Fits(self, bottom, column, {f.name: f for f in fields}, least)
+
     def _check(self, key: tuple[Any, ...]) -> Check:
         what, multi = key[0], key[-1]
         single = self._single(what, key[1:-1])
@@ -133,6 +138,25 @@ class Profiler:
             case Looks.DELEGATION:
                 return lambda raw: bool(_DELEGATION.search(squeeze(as_text(raw))))
         raise ValueError(f"no check for {what}")
+
+
+class _Fits(Mapping[str, float | None]):
+    """A column's fit to each of some fields, profiled lazily: a header that names its
+    field clearly needs the values of that field only."""
+
+    def __init__(self, profiler: Profiler, bottom: int, column: int,
+                 fields: dict[str, Field], least: int) -> None:
+        self._profiler, self._bottom, self._column, self._fields = profiler, bottom, column, fields
+        self._least = least
+
+    def __getitem__(self, name: str) -> float | None:
+        return self._profiler.fit(self._bottom, self._column, self._fields[name], self._least)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
 
 
 def _share(cells: list[Any], check: Check) -> float:
