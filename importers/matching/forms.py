@@ -18,6 +18,7 @@ _BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()(
 _DECORATION = re.compile(r"^[*※#:★☆△▲●○◆◇■□→?·•・]+|[*※#:★☆△▲●○◆◇■□→?·•・]+$")
 _NOTE = re.compile(r"\([^()]*\)$")
 _ENCLOSED = re.compile(r"^\(([^()]+)\)$")  # 【编号】: the whole header in brackets
+_COORDINATED = re.compile(r"(.{2,}?)(?:及|和|与|/|、)(.{2,})")
 _DATE_SUFFIX = re.compile(r"(?<=.)(?:时间|日)$")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十两\d]+[次轮批])")
 # "1.编号", "一、编号", "(一)编号": a running enumeration before the header.
@@ -39,7 +40,7 @@ TYPE_WORDS = frozenset({"日期", "时间", "日", "名称", "姓名", "全称"}
 NEARLY_EQUAL = 0.9
 # Words that announce a header's type: 办理时间/办结 is a date, whatever 办结 alone means.
 _DATE_WORDS = ("日期", "时间")
-_YES_NO_WORD = "是否"
+_YES_NO_WORDS = ("是否", "与否")  # 是否办结, 办结与否
 
 
 @lru_cache(maxsize=8192)
@@ -77,6 +78,10 @@ def header_keys(text: str) -> tuple[str, ...]:
     keys.append(bare)
     # 离任时间 and 签收日 are 离任日期 and 签收日期: offices call a date by any of the three.
     keys.append(_DATE_SUFFIX.sub("日期", bare))
+    # 联系人及电话, 曾用名/简称: two things named together; each part is a form, the first
+    # first (the column holds it, the second said beside it).
+    if both := _COORDINATED.fullmatch(bare):
+        keys += both.groups()
     return tuple(dict.fromkeys(keys))
 
 
@@ -126,6 +131,6 @@ def announced_type(keys: tuple[str, ...]) -> str | None:
     yes-or-no (任职时间/起, 是否办结), else None."""
     if any(word in key for key in keys for word in _DATE_WORDS):
         return "date"
-    if any(key.startswith(_YES_NO_WORD) for key in keys):
+    if any(key.startswith(_YES_NO_WORDS[0]) or key.endswith(_YES_NO_WORDS[1]) for key in keys):
         return "bool"
     return None

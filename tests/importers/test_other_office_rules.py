@@ -169,3 +169,13 @@ def test_a_deputies_sheet_among_the_files_tells_deputies_from_staff(tmp_path):
     [result] = [f for f in read.files if f.kind == "evaluations"]
     assert (fields(result)["人员"], fields(result)["经办"]) == ("lead_deputy", None)
     assert [r["lead_deputy"] for r in result.records] == ["张三", "王五", "赵六"]
+
+
+def test_two_things_named_together_are_each_a_form_the_first_first(tmp_path):
+    assert header_keys("联系人及电话")[1:] == ("联系人", "电话")
+    assert announced_type(header_keys("办结与否")) == "bool"
+    rows = [["编号", "主办单位", "联系人及电话", "办结与否"],
+            [1, "区交通委", "王五 13900000000", "是"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert fields(result)["联系人及电话"] == "contact_person"
+    assert fields(result)["办结与否"] == "concluded" and result.records[0]["concluded"] is True
