@@ -17,8 +17,9 @@ from importers.matching import (
     header_keys,
     normalise_header,
 )
-from importers.matching.forms import field_similarity
-from importers.schemas import Schema
+from importers.matching.assign import CONTRADICTION_FACTOR
+from importers.matching.forms import announced_type, field_similarity
+from importers.schemas import Field, Schema
 from importers.values import as_text
 from importers.workbooks import Range
 
@@ -234,13 +235,36 @@ def _readings(texts: list[list[str]], r: int,
     if len({text for text in top if text}) < 2:
         return []
     readings = [(r, [_keys([text]) for text in top], top)]
-    if telling is None or r + 1 >= len(texts) or sum(
+    if telling is None or r + 1 >= len(texts):
+        return readings
+    grouped = _subdivides(top, texts[r + 1])
+    if not grouped and sum(
             1 for text in set(texts[r + 1]) - set(top) if telling(_keys([text]))) < 2:
         return readings
     if double := _two_level(top, texts[r + 1]):
         options, shown = double
-        readings.append((r + 1, [_keys(choices) for choices in options], shown))
+        reading = (r + 1, [_keys(choices) for choices in options], shown)
+        # Texts only under group titles, none elsewhere: the row is surely a second level.
+        readings = [reading] if grouped else [*readings, reading]
     return readings
+
+
+def _subdivides(top: list[str], bottom: list[str]) -> bool:
+    """Tell whether row `bottom` holds texts only under group titles of row `top`: a title
+    merged over several columns (repeated) or followed by blank cells (a CSV has no
+    merges), as 任职时间 over 起 and 止; a data row fills the other columns too."""
+    in_group = [False] * len(top)
+    for c in range(1, len(top)):
+        if top[c - 1] and (not top[c] or top[c] == top[c - 1]):
+            start = c - 1
+            while start > 0 and top[start - 1] == top[c - 1]:
+                start -= 1
+            for g in range(start, c + 1):
+                in_group[g] = True
+        elif not top[c] and in_group[c - 1]:
+            in_group[c] = True
+    filled = [c for c, text in enumerate(bottom[:len(top)]) if text and text != top[c]]
+    return len(filled) >= 2 and all(in_group[c] for c in filled)
 
 
 def _all_text(row: Sequence[Any]) -> bool:
@@ -265,7 +289,8 @@ def _two_level(top: list[str], bottom: list[str]) -> tuple[list[list[str]], list
             continue
         split += 1
         if upper:
-            options.append([upper + lower, lower, upper])
+            # The group title alone is no form of the column: it names all of its group.
+            options.append([upper + lower, lower])
             shown.append(f"{upper}/{lower}")
         else:
             # Without merge information a group title stands over its first column only.
@@ -301,7 +326,19 @@ def _match(labels: Labels, top: int, bottom: int, keys: list[tuple[str, ...]],
         header.matches[column] = (name, how, 1.0 if how is not How.UNMATCHED else 0.0)
     if open_columns:
         _match_by_meaning(header, open_columns, keys, profiler)
+    _stand_in(header)
     return header
+
+
+def _stand_in(header: Header) -> None:
+    """Let a field with no column of its own take the column of its stand-in."""
+    for name, stand_in in header.schema.stand_ins.items():
+        column = header.columns.get(stand_in)
+        if name not in header.columns and column is not None:
+            del header.columns[stand_in]
+            header.columns[name] = column
+            _field, how, confidence = header.matches[column]
+            header.matches[column] = (name, how, confidence)
 
 
 def _match_by_meaning(header: Header, open_columns: list[int], keys: list[tuple[str, ...]],
@@ -336,11 +373,26 @@ def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]
     free = [f for f in labels.schema.fields if f.name not in header.columns]
     options = {}
     for column in open_columns:
-        similar = labels.similarities(keys[column])
-        fits = profiler.fits(header.bottom, column, free) if profiler is not None else {}
+        similar = _as_announced(keys[column], labels.similarities(keys[column]), free)
+        fits: Mapping[str, float | None] = {}
+        weighing: Mapping[str, float | None] = {}
+        if profiler is not None:
+            fits = profiler.fits(header.bottom, column, free)
+            weighing = profiler.fits(header.bottom, column, free, least=1)
         options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
-                                         fits)
+                                         fits, weighing)
     return assign(options, header.columns)
+
+
+def _as_announced(keys: tuple[str, ...], similar: Mapping[str, float],
+                  free: Sequence[Field]) -> Mapping[str, float]:
+    """Weaken the fields of another type than the header's words announce: under 办理时间,
+    办结 is the completion date, not whether the opinion is concluded."""
+    announced = announced_type(keys)
+    if announced is None:
+        return similar
+    return {f.name: similar[f.name] * (1.0 if f.type == announced else CONTRADICTION_FACTOR)
+            for f in free if f.name in similar}
 
 
 def _row_texts(rows: Sequence[Sequence[Any]], merged: Sequence[Range], r: int) -> list[str]:

@@ -120,7 +120,8 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
     `remembered` gives a mapping confirmed earlier for a sheet's header signature, used
     for that sheet under `mapping`, which wins;
     a file beyond `limits` is refused, with a problem saying which, before it is parsed;
-    `deputies` (the roster's names) help recognise a column of deputies by its values.
+    `deputies` (the roster's names, and those of a deputies sheet among the files) help
+    recognise a column of deputies by its values.
     """
     kinds = _kinds(kind)
     _check_mapping(mapping or {}, kinds)
@@ -139,6 +140,9 @@ def read_paths(paths: Iterable[str | Path], kind: str = AUTO, *, session: str | 
         results.append(result)
         if result.kind == "units" and result.records:
             lookup = _extended(lookup, result.records)
+        elif result.kind == "deputies" and result.records:
+            # The roster read first tells a column of deputies from one of staff (经办人).
+            roster |= {record["name"] for record in result.records if record["name"]}
     _mark_duplicates(results)
     return ReadResult(results, lookup, session, year)
 

@@ -45,15 +45,19 @@ class Resolution:
 
 
 def candidates_for(similarities: Mapping[str, float],
-                   fits: Mapping[str, float | None]) -> list[Candidate]:
+                   fits: Mapping[str, float | None],
+                   weighing: Mapping[str, float | None] | None = None) -> list[Candidate]:
     """Return the fields a column may feed, best first, from its header's similarity to
     each field and the share of its sampled cells that read as each field's values.
 
     A header close enough to some field decides among the fields it resembles, its values
     confirming or contradicting each; only a header that says too little lets the values
     alone propose fields (then several fields of one type are a tie, and stay unmatched).
+    `weighing` are the fits that confirm or contradict a header, if on fewer cells than
+    values alone need: a single date under 办结 says it is no yes-or-no.
     """
-    by_header = {name: _weighed(similar, fits.get(name))
+    weighing = fits if weighing is None else weighing
+    by_header = {name: _weighed(similar, weighing.get(name))
                  for name, similar in similarities.items() if similar >= SIMILAR_FLOOR}
     found = [Candidate(name, How.SIMILAR, confidence) for name, confidence in by_header.items()]
     if max(by_header.values(), default=0.0) < THRESHOLD:
@@ -76,19 +80,28 @@ def _weighed(similar: float, fit: float | None) -> float:
 
 
 def assign(columns: Mapping[int, list[Candidate]], taken: Collection[str] = ()) -> Resolution:
-    """Give columns fields not `taken`, surest first, each only when clearly ahead."""
+    """Give columns fields not `taken`, surest first, each only when clearly ahead.
+
+    A column torn between two fields is tried again once another column has clearly
+    taken one of them: beside 任职结束时间, 任职时间 is the start.
+    """
     taken = set(taken)
     resolution = Resolution()
-    order = sorted(columns, key=lambda c: (-columns[c][0].confidence if columns[c] else 0, c))
-    for column in order:
-        options = [c for c in columns[column] if c.field not in taken]
-        if not options:
-            continue
-        best = options[0]
-        runner = options[1].confidence if len(options) > 1 else 0.0
-        if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN - _ROUNDING:
-            resolution.chosen[column] = best
-            taken.add(best.field)
-        else:
-            resolution.unclear[column] = options[:2]
+    waiting = sorted(columns, key=lambda c: (-columns[c][0].confidence if columns[c] else 0, c))
+    while waiting:
+        resolution.unclear = {}
+        for column in waiting:
+            options = [c for c in columns[column] if c.field not in taken]
+            if not options:
+                continue
+            best = options[0]
+            runner = options[1].confidence if len(options) > 1 else 0.0
+            if best.confidence >= THRESHOLD and best.confidence - runner >= MARGIN - _ROUNDING:
+                resolution.chosen[column] = best
+                taken.add(best.field)
+            else:
+                resolution.unclear[column] = options[:2]
+        if len(resolution.unclear) == len(waiting):
+            break
+        waiting = list(resolution.unclear)
     return resolution

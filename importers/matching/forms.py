@@ -18,6 +18,9 @@ _BRACKETS = str.maketrans("【】〔〕[]{}<>《》「」『』", "()()()()()()(
 _DECORATION = re.compile(r"^[*※#:★☆△▲●○◆◇■□→?·•・]+|[*※#:★☆△▲●○◆◇■□→?·•・]+$")
 _NOTE = re.compile(r"\([^()]*\)$")
 _ENCLOSED = re.compile(r"^\(([^()]+)\)$")  # 【编号】: the whole header in brackets
+_COORDINATED = re.compile(r"(.{2,}?)(?:及|和|与|/|、)(.{2,})")
+_DATE_SUFFIX = re.compile(r"(?<=.)(?:时间|日)$")
+_ORDINAL = re.compile(r"第([一二三四五六七八九十两\d]+[次轮批])")
 # "1.编号", "一、编号", "(一)编号": a running enumeration before the header.
 _ENUMERATION = re.compile(
     r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十\d]{1,3}\))")
@@ -32,6 +35,12 @@ OVERLAP_WEIGHT = 0.85
 # A field whose other names use the column's characters too is slightly likelier.
 COVERAGE_WEIGHT = 0.05
 SIMILAR_CAP = 0.99  # only an equal form is certain
+# Words that say only what kind of value a header holds: 答复 and 答复日期 name one fact.
+TYPE_WORDS = frozenset({"日期", "时间", "日", "名称", "姓名", "全称"})
+NEARLY_EQUAL = 0.9
+# Words that announce a header's type: 办理时间/办结 is a date, whatever 办结 alone means.
+_DATE_WORDS = ("日期", "时间")
+_YES_NO_WORDS = ("是否", "与否")  # 是否办结, 办结与否
 
 
 @lru_cache(maxsize=8192)
@@ -50,6 +59,8 @@ def header_keys(text: str) -> tuple[str, ...]:
     """Return a header's normal form, then the same without trailing notes or numbering.
 
     "交办日期(必填)" or "答复类型(A/B/C/D)": the note says how to fill, not what.
+    Notes are dropped one at a time, the last first, and each step is a form: in
+    承办单位（会办）（必填） the first note says how to fill, the second which units.
     """
     key = _normalise(text)
     if not key:
@@ -57,11 +68,21 @@ def header_keys(text: str) -> tuple[str, ...]:
     keys = [key]
     bare = _ENCLOSED.sub(r"\1", key)
     while (shorter := _DECORATION.sub("", _NOTE.sub("", bare))) != bare and shorter:
-        bare = shorter
-    bare = _DECORATION.sub("", _ENUMERATION.sub("", bare)) or bare
-    if bare != key:
         keys.append(bare)
-    return tuple(keys)
+        bare = shorter
+    keys.append(bare)
+    bare = _DECORATION.sub("", _ENUMERATION.sub("", bare)) or bare
+    keys.append(bare)
+    # 第二次答复日期 is 二次答复日期: the ordinal's 第 says nothing more.
+    bare = _ORDINAL.sub(r"\1", bare)
+    keys.append(bare)
+    # 离任时间 and 签收日 are 离任日期 and 签收日期: offices call a date by any of the three.
+    keys.append(_DATE_SUFFIX.sub("日期", bare))
+    # 联系人及电话, 曾用名/简称: two things named together; each part is a form, the first
+    # first (the column holds it, the second said beside it).
+    if both := _COORDINATED.fullmatch(bare):
+        keys += both.groups()
+    return tuple(dict.fromkeys(keys))
 
 
 @lru_cache(maxsize=65536)
@@ -71,6 +92,14 @@ def similarity(key: str, name: str) -> float:
         return 1.0
     short, long = sorted((key, name), key=len)
     if len(short) >= 2 and short in long:
+        before, _, after = long.partition(short)
+        if long == name and before + after in TYPE_WORDS:
+            # 答复 for 答复日期: the name adds only what kind of value it is.
+            return NEARLY_EQUAL
+        if long == key and after and after not in TYPE_WORDS:
+            # 经办人联系电话, 内容分类: the header names something of the name's thing,
+            # its last words say what (a Chinese compound ends in its head).
+            return OVERLAP_WEIGHT * _shared_characters(key, name)
         head = HEAD_BONUS if long.endswith(short) else 0.0
         return CONTAINED_BASE + CONTAINED_SPAN * len(short) / len(long) + head
     return OVERLAP_WEIGHT * _shared_characters(key, name)
@@ -95,3 +124,13 @@ def field_similarity(keys: tuple[str, ...], names: tuple[str, ...], characters: 
     key = keys[-1]
     coverage = sum(1 for char in key if char in characters) / len(key)
     return min(SIMILAR_CAP, best + COVERAGE_WEIGHT * coverage)
+
+
+def announced_type(keys: tuple[str, ...]) -> str | None:
+    """Return "date" or "bool" when a header's own words say its cells are dates or
+    yes-or-no (任职时间/起, 是否办结), else None."""
+    if any(word in key for key in keys for word in _DATE_WORDS):
+        return "date"
+    if any(key.startswith(_YES_NO_WORDS[0]) or key.endswith(_YES_NO_WORDS[1]) for key in keys):
+        return "bool"
+    return None

@@ -81,22 +81,27 @@ class Profiler:
             self._cells[(bottom, column)] = found
         return found
 
-    def fit(self, bottom: int, column: int, field: Field) -> float | None:
+    def fit(self, bottom: int, column: int, field: Field, least: int = MIN_CELLS
+            ) -> float | None:
         """Return the share of sampled cells that read as the field's values, or None when
-        the field's values have no telling shape or the column too few filled cells."""
+        the field's values have no telling shape or the column fewer than `least` filled
+        cells (a header's few candidates may be weighed on fewer than a field is proposed)."""
         key = _check_key(field)
         if key is None:
             return None
         found = self._fits.get((bottom, column, key), ...)
         if found is ...:
             cells = self.cells(bottom, column)
-            found = None if len(cells) < MIN_CELLS else _share(cells, self._check(key))
+            found = _share(cells, self._check(key)) if cells else None
             self._fits[(bottom, column, key)] = found
+        if found is not None and len(self.cells(bottom, column)) < least:
+            return None
         return found
 
-    def fits(self, bottom: int, column: int, fields: Iterable[Field]) -> Mapping[str, float | None]:
+    def fits(self, bottom: int, column: int, fields: Iterable[Field], least: int = MIN_CELLS
+             ) -> Mapping[str, float | None]:
         """Return field name -> fit for a column, each worked out only when first asked."""
-        return _Fits(self, bottom, column, {f.name: f for f in fields})
+        return _Fits(self, bottom, column, {f.name: f for f in fields}, least)
 
     def _check(self, key: tuple[Any, ...]) -> Check:
         what, multi = key[0], key[-1]
@@ -140,11 +145,12 @@ class _Fits(Mapping[str, float | None]):
     field clearly needs the values of that field only."""
 
     def __init__(self, profiler: Profiler, bottom: int, column: int,
-                 fields: dict[str, Field]) -> None:
+                 fields: dict[str, Field], least: int) -> None:
         self._profiler, self._bottom, self._column, self._fields = profiler, bottom, column, fields
+        self._least = least
 
     def __getitem__(self, name: str) -> float | None:
-        return self._profiler.fit(self._bottom, self._column, self._fields[name])
+        return self._profiler.fit(self._bottom, self._column, self._fields[name], self._least)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._fields)

@@ -70,11 +70,14 @@ class Schema:
     ignored: tuple[str, ...] = ("序号", "行号", "排序")
     # A field whose value may be the sheet's name, as in one sheet per category.
     sheet_field: str | None = None
+    # field -> the field whose column holds it when no column of its own does: an
+    # assignment list with a summary and no title takes the summary for the title.
+    stand_ins: dict[str, str] = field(default_factory=dict, compare=False)
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
-        named = (*self.key, self.sheet_field)
+        named = (*self.key, self.sheet_field, *self.stand_ins, *self.stand_ins.values())
         missing = [name for name in named if name and name not in self.by_name]
         if missing:
             raise ValueError(f"{self.kind}: unknown fields {missing}")

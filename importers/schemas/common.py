@@ -24,9 +24,13 @@ NUMBER = Field(
 TITLE = Field(
     "title", "标题",
     synonyms=("案由", "意见标题", "书面意见标题", "建议标题", "题目", "主题", "意见名称",
-              "意见摘要", "摘要", "内容摘要", "意见题目", "建议名称", "意见案由"),
+              "意见题目", "建议名称", "意见案由"),
     column="title",
 )
+# A summary of the opinion: its content cut short. Where a sheet has a content column it
+# feeds that; where it has no title column, the title (see `Schema.stand_ins`).
+SUMMARY = ("意见摘要", "内容摘要", "摘要", "意见内容摘要")
+TITLED_BY_SUMMARY = replace(TITLE, synonyms=(*TITLE.synonyms, *SUMMARY))
 LEAD_UNIT = Field(
     "lead_unit", "主办单位", FieldType.UNIT, required=True,
     synonyms=("承办单位(主办)", "主办", "主办部门", "主办单位名称", "承办单位", "主办责任单位",

@@ -1,5 +1,7 @@
 """Grades: deputies' evaluations of replies, and lead units' grades of co-handlers."""
 
+from dataclasses import replace
+
 from importers.schemas.base import Field, FieldType, Schema
 from importers.schemas.common import LEAD_DEPUTY, LEAD_UNIT, NUMBER
 from importers.vocabulary import Grade
@@ -10,7 +12,8 @@ EVALUATIONS = Schema(
     title="代表满意度测评表",
     fields=(
         NUMBER,
-        LEAD_DEPUTY,
+        # The deputy who evaluates is the opinion's lead deputy.
+        replace(LEAD_DEPUTY, synonyms=(*LEAD_DEPUTY.synonyms, "测评代表", "评价代表")),
         LEAD_UNIT,
         Field("agree", "对答复是否同意", FieldType.BOOL, required=True, yes_no=("同意", "不同意"),
               synonyms=("是否同意", "对答复意见", "同意与否", "是否同意答复", "对答复的意见"),

@@ -44,7 +44,8 @@ NOTICES = Schema(
               synonyms=("通报类型", "类别"), column="kind"),
         Field("unit", "单位", FieldType.UNIT, required=True,
               synonyms=("被通报单位", "承办单位", "单位名称")),
-        Field("reason", "事由", synonyms=("原因", "通报事由", "通报原因"), column="reason"),
+        Field("reason", "事由", synonyms=("原因", "通报事由", "通报原因", "主要问题", "存在问题"),
+              column="reason"),
     ),
     key=("on", "unit", "kind"),
 )

@@ -1,7 +1,15 @@
 """The opinions themselves: the assignment list, units' handling reports, D sign-offs."""
 
 from importers.schemas.base import Field, FieldType, Looks, Schema
-from importers.schemas.common import LEAD_DEPUTY, LEAD_UNIT, NUMBER, TITLE, titled
+from importers.schemas.common import (
+    LEAD_DEPUTY,
+    LEAD_UNIT,
+    NUMBER,
+    SUMMARY,
+    TITLE,
+    TITLED_BY_SUMMARY,
+    titled,
+)
 from importers.vocabulary import AnswerType, Category, ContactMethod
 
 OPINIONS = Schema(
@@ -25,11 +33,13 @@ OPINIONS = Schema(
         Field("supervisor", "督办领导", synonyms=("领导督办", "督办区领导", "督办"),
               column="supervisor"),
         # Not in the 2017 sheets, which carry only the title; kept when an office adds it.
-        Field("content", "内容", synonyms=("主要内容", "意见内容", "具体内容", "建议内容"),
-              column="content"),
+        # A summary (意见摘要) is the content cut short; the title only when none is given.
+        Field("content", "内容", synonyms=("主要内容", "意见内容", "具体内容", "建议内容",
+                                          *SUMMARY), column="content"),
     ),
     key=("number",),
     sheet_field="category",
+    stand_ins={"title": "content"},
 )
 
 HANDLING = Schema(
@@ -37,7 +47,7 @@ HANDLING = Schema(
     title="办理情况汇总表",
     fields=(
         NUMBER,
-        TITLE,
+        TITLED_BY_SUMMARY,
         LEAD_UNIT,
         Field("accepted_on", "签收日期", FieldType.DATE, synonyms=("签收时间",),
               column="accepted_on"),
@@ -48,9 +58,12 @@ HANDLING = Schema(
         Field("replied_on", "答复日期", FieldType.DATE,
               synonyms=("答复时间", "回复日期", "回复时间", "答复函日期"), column="replied_on"),
         Field("answer_type", "答复类型", FieldType.CHOICE, choices=AnswerType,
-              synonyms=("答复类别", "办理类型", "类型"), column="answer_type"),
+              synonyms=("答复类别", "办理类型", "类型", "办理结果", "答复结果"),
+              column="answer_type"),
         Field("concluded", "是否办结", FieldType.BOOL,
-              synonyms=("办结", "已办结", "办结情况", "是否已办结")),
+              # Not 办结 alone: over dates it is 办结日期 (by its cells, or a group title
+              # such as 办理时间 above it); over yes and no it is this field.
+              synonyms=("已办结", "办结情况", "是否已办结")),
         Field("concluded_on", "办结日期", FieldType.DATE, synonyms=("办结时间",),
               required_if=("concluded", True), column="concluded_on"),
         Field("second_reply_on", "二次答复日期", FieldType.DATE,
@@ -66,7 +79,7 @@ SIGNOFFS = Schema(
     title="留作参考件审批表",
     fields=(
         NUMBER,
-        TITLE,
+        TITLED_BY_SUMMARY,
         LEAD_UNIT,
         Field("approver", "审批人", required=True,
               synonyms=("阅批人", "审批领导", "阅批领导", "分管副区长", "分管区领导"),

@@ -28,7 +28,7 @@ def comparable_truth(truth: dict[str, Any]) -> dict[str, Any]:
 def truth_shape(result: ReadResult, session: str, year: int) -> dict[str, Any]:
     """Return the facts the records encode, shaped like truth.json."""
     opinions = result.records("opinions")
-    assigned = {r["assigned_on"] for r in opinions}
+    assigned = {r["assigned_on"] for r in opinions if r["assigned_on"] is not None}
     return {
         "session": session,
         "year": year,
@@ -50,10 +50,13 @@ def _opinions(result: ReadResult) -> list[dict[str, Any]]:
     evaluations = _per_number(result.records("evaluations"))
     co_ratings = {(r["number"], r["co_unit"]): r for r in result.records("co-evaluations")}
     shaped = []
-    for opinion in sorted(result.records("opinions"), key=lambda r: r["number"]):
+    # A record whose number could not be read states no opinion's facts.
+    numbered = [r for r in result.records("opinions") if r["number"] is not None]
+    for opinion in sorted(numbered, key=lambda r: r["number"]):
         number = opinion["number"]
         report = handling.get(number)
-        history = sorted(evaluations.get(number, []), key=lambda r: r["evaluated_on"])
+        history = sorted(evaluations.get(number, []),
+                         key=lambda r: (r["evaluated_on"] is None, r["evaluated_on"] or date.min))
         agreed = [r for r in history if r["agree"]]
         latest = agreed[-1] if agreed else None
         disagreed = [r for r in history if not r["agree"]]
@@ -124,5 +127,5 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _iso(value: date) -> str:
-    return value.isoformat()
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()

@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -43,24 +44,36 @@ def write_csv(path: Path, rows: Rows, encoding: str = "gb18030") -> Path:
     return path
 
 
-def write_ods(path: Path, rows: Rows, sheet: str = "Sheet1") -> Path:
-    """Write rows as a minimal OpenDocument spreadsheet (text and float cells)."""
+def write_ods(path: Path, rows: dict[str, Rows] | Rows, sheet: str = "Sheet1") -> Path:
+    """Write rows (or {sheet: rows}) as a minimal OpenDocument spreadsheet.
+
+    Cells are floats, dates or text; a line break in a text starts a new paragraph.
+    """
     def cell(value: Any) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return (f'<table:table-cell office:value-type="float" office:value="{value}">'
                     f"<text:p>{value}</text:p></table:table-cell>")
-        return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
-                "</text:p></table:table-cell>")
+        if isinstance(value, date):
+            return (f'<table:table-cell office:value-type="date" '
+                    f'office:date-value="{value.isoformat()}">'
+                    f"<text:p>{value.isoformat()}</text:p></table:table-cell>")
+        paragraphs = "".join(f"<text:p>{escape(line)}</text:p>"
+                             for line in str(value).split("\n"))
+        return f'<table:table-cell office:value-type="string">{paragraphs}</table:table-cell>'
 
-    body = "".join(f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>"
-                   for row in rows)
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join(f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>"
+                  for row in sheet_rows)
+        + "</table:table>"
+        for name, sheet_rows in (rows if isinstance(rows, dict) else {sheet: rows}).items())
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
         ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
         ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}'
-        "</table:table></office:spreadsheet></office:body></office:document-content>"
+        f"<office:body><office:spreadsheet>{tables}"
+        "</office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
