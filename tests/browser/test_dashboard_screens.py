@@ -4,7 +4,12 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The figures are checked on both databases in tests/backoffice/test_dashboard.py;
+    # the screen is the same.
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
 
 
 def test_dashboard_charts_and_the_overdue_list(page, sign_in_as, artifact_path) -> None:

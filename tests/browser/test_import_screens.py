@@ -6,7 +6,11 @@ import pytest
 
 from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Imports run on both databases in tests/backoffice/imports. The screen is the same.
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
 
 
 def test_admin_uploads_a_list_previews_it_applies_the_valid_rows_and_undoes(

@@ -10,7 +10,12 @@ from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion
 from tests.backoffice.scoping import visible_count
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Saving, the audit trail and scoping run on both databases in tests/backoffice;
+    # the screen is the same.
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
 
 
 def test_admin_finds_0039_changes_its_reply_date_and_sees_it_in_the_trail(

@@ -5,12 +5,16 @@ screens."""
 import re
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.models import User
 from tests.conftest import PASSWORD
 
+# The sign-in, session and log rules run on both databases in tests/backoffice/security.
+# The screens are the same.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 def _sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/login")
