@@ -3,11 +3,15 @@ opens it: no field name of the code (New Password) on a user's screen."""
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
 from tests.conftest import sign_in
+
+# Labels come from the views and the templates, not the database.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 DUTIES = ("operator", "sysadmin", "auditor", "leader", "pujiang")
 _MARKUP = re.compile(r"<[^>]+>|&nbsp;|&#42;|\s+")
