@@ -1,4 +1,4 @@
-"""The closed vocabularies of the domain (DOMAIN.md glossary).
+"""The closed vocabularies of the domain (docs/domain.md, "Glossary").
 
 Sheets, database constraints and forms all draw their choices from here, so a
 value is spelled one way everywhere. Members are the Chinese words the office

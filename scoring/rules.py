@@ -1,4 +1,4 @@
-"""The year-end assessment rules as data: one ruleset per year (DOMAIN.md, 考核).
+"""The year-end assessment rules as data: one ruleset per year (docs/domain.md, "The assessment").
 
 Every number the rules name lives here, so a year's rules can be stored, edited in a
 form and shown next to the result. Amounts are Decimals; penalties are written as the

@@ -5,7 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backoffice.models.base import Base, Versioned
 
-# DOMAIN.md's default deadlines; each session may change its own.
+# The default deadlines (docs/domain.md, "Lifecycle and deadlines"); each session may
+# change its own.
 DEFAULT_DEADLINES = {
     "accept_working_days": 7,
     "consult_months": 1,
@@ -41,7 +42,7 @@ class CongressSession(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     year: Mapped[int] = mapped_column(index=True)
-    # Deadline settings (DOMAIN.md "Lifecycle"); each period counts from assignment.
+    # Deadline settings (docs/domain.md); each period counts from assignment.
     accept_working_days: Mapped[int] = mapped_column(default=7)
     consult_months: Mapped[int] = mapped_column(default=1)
     co_opinion_months: Mapped[int] = mapped_column(default=1)

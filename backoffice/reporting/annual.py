@@ -2,7 +2,7 @@
 
 Pure: facts of one session in, `AnnualReport` out; no Flask, no database. Percentages
 are whole numbers by the largest-remainder method (each breakdown sums to 100; ties go
-to the first in the listed order); 办结率 rounds half up (DOMAIN.md "The report").
+to the first in the listed order); 办结率 rounds half up (docs/domain.md, "The report").
 """
 
 from collections import Counter

@@ -3,7 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 
-Ships the 2016 and 2017 default rulesets (DOMAIN.md, 考核) as rows, written out here
+Ships the 2016 and 2017 default rulesets (docs/domain.md, "The assessment") as rows, written out here
 rather than imported from `scoring` so that this revision always seeds the same rules.
 """
 
