@@ -7,8 +7,9 @@ import re
 import pytest
 
 from importers.columns import HOW_LABELS
-from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
+from tests.backoffice.imports.tables import opinion_row
 from tests.backoffice.imports.test_remembered_mappings import HEADER
+from tests.browser.import_steps import upload_to_new_session
 from tests.importers.workbook_builders import write_xlsx
 
 pytestmark = [
@@ -29,12 +30,7 @@ def test_the_preview_shows_each_columns_match_and_a_changed_one_is_remembered(
 
     sign_in_as("operator")
     page.goto("/admin/imports/")
-    page.locator("#files").set_input_files(str(path))
-    page.locator("#session").select_option("__new__")
-    page.locator("#new_session_name").fill(NEW_SESSION)
-    page.locator("#new_session_year").fill("2018")
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url(re.compile(r".*/preview/\w+/$"))
+    upload_to_new_session(page, path)
 
     table = page.locator("table.import-columns")
     rows = table.locator("tbody tr")

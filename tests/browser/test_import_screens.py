@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
+from tests.backoffice.imports.tables import assignment_list, opinion_row
+from tests.browser.import_steps import upload_to_new_session
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,12 +24,7 @@ def test_admin_uploads_a_list_previews_it_applies_the_valid_rows_and_undoes(
     sign_in_as("operator")
     page.get_by_role("link", name="办理", exact=True).click()
     page.get_by_role("link", name="导入表格", exact=True).click()
-    page.locator("#files").set_input_files(str(path))
-    page.locator("#session").select_option("__new__")
-    page.locator("#new_session_name").fill(NEW_SESSION)
-    page.locator("#new_session_year").fill("2018")
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url(re.compile(r".*/preview/\w+/$"))
+    upload_to_new_session(page, path)
     assert "未知单位“区交通局”" in page.content()
     page.screenshot(path=artifact_path("import-preview.png"), full_page=True)
 
