@@ -566,6 +566,20 @@ def conditions_as_of(
     return DueConditions(as_of, dict(periods), soon_days)
 
 
+def own_steps(
+    conditions: DueConditions, unit_id: int, statuses: Collection[Status] = (Status.OVERDUE,)
+) -> sa.ColumnElement[bool]:
+    """Return the condition on opinions where the unit has a step of its own in one of
+    statuses: a lead step of the opinion it leads, or its own 会办意见."""
+    co_handled = sa.select(CoHandling.opinion_id).where(
+        CoHandling.unit_id == unit_id, conditions.co_handling(statuses)
+    )
+    return sa.or_(
+        sa.and_(Opinion.lead_unit_id == unit_id, conditions.any_step(statuses, LEAD_STEPS)),
+        Opinion.id.in_(co_handled),
+    )
+
+
 def units_needing_attention(
     db_session: orm.Session,
     as_of: date,

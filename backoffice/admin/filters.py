@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_app_context
+from flask import g, has_app_context
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter
 
 from backoffice import deadlines
@@ -124,10 +124,35 @@ class AsOfFilter(BaseSQLAFilter):
         return day_from_text(value)
 
     def apply(self, query: Any, value: date, alias: Any = None) -> Any:
+        # The date the list is read on, for a filter that pairs with this one.
+        g.list_as_of = value
         return query.filter(self.condition(deadlines.conditions_as_of(db.session, value)))
 
     def operation(self) -> str:
         return "截至"
+
+
+class OwnOverdueFilter(BaseSQLAFilter):
+    """Opinions where a unit has a step of its own overdue: a lead step of an opinion it
+    leads, or its own 会办意见 (what the dashboard's overdue-by-unit bars count).
+
+    Read as of the date of the list's date filter placed before it (the dashboard links
+    with both), else today.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(Opinion.id, "超期未办单位", options=unit_options)
+
+    def clean(self, value: str) -> int:
+        return int(value)
+
+    def apply(self, query: Any, value: int, alias: Any = None) -> Any:
+        as_of = g.get("list_as_of") or date.today()
+        conditions = deadlines.conditions_as_of(db.session, as_of)
+        return query.filter(deadlines.own_steps(conditions, value))
+
+    def operation(self) -> str:
+        return "为"
 
 
 def as_of_filters() -> list[AsOfFilter]:

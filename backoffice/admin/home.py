@@ -4,7 +4,7 @@ exactly its opinions in the list; a unit user sees its own opinions only."""
 from datetime import date
 from typing import Any
 
-from flask import flash, send_file
+from flask import Response, flash, request, send_file
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from backoffice.reporting.dashboard import dashboard
 from backoffice.reporting.sessions import current_session, default_as_of
 from backoffice.security import sessions
 from backoffice.security.headers import cacheable
+from importers.vocabulary import AnswerType
 
 
 def chosen_session() -> CongressSession | None:
@@ -64,19 +65,35 @@ class HomeView(AdminIndexView):
                 for f in figures
             ]
 
-        totals = {f.key: f.count for f in board.totals}
+        totals = {f.key: f for f in board.totals}
+        day = as_of.isoformat()
+        in_session = {"届次会议": str(session.id)}
+
+        def listed(**filters: str) -> str:
+            return opinions.filtered_list_url(**in_session, **filters)
+
         figures = {
-            "category": charts.pie("类别分布", board.by_category),
-            "answer_type": charts.bars("答复类型（已答复）", board.by_answer_type),
+            "category": charts.pie(
+                "类别分布", board.by_category,
+                urls=[listed(已交办=day, 类别=name) for name in board.by_category],
+            ),
+            "answer_type": charts.bars(
+                "答复类型（已答复）", board.by_answer_type,
+                urls=[listed(已答复=day, 答复类型=t.value) for t in AnswerType],
+            ),
             "grade": charts.bars("满意度（已评价）", board.by_grade),
             "answered": charts.pie(
                 "答复进度",
-                {"已答复": totals["answered"], "正在答复": totals["answering"]},
+                {"已答复": totals["answered"].count, "正在答复": totals["answering"].count},
                 hole=0.5,
+                urls=[opinions.filtered_list_url(**totals[key].filters)
+                      for key in ("answered", "answering")],
             ),
             "overdue_by_unit": charts.horizontal_bars(
                 "超期未办（按责任单位）",
                 {name: count for _, name, count in board.overdue_by_unit[:15]},
+                urls=[listed(超期未办=day, 超期未办单位=str(unit))
+                      for unit, _, _ in board.overdue_by_unit[:15]],
             ),
         }
         sessions = db.session.query(CongressSession).order_by(CongressSession.year.desc()).all()
@@ -94,5 +111,12 @@ class HomeView(AdminIndexView):
     @expose("/plotly.min.js")
     @cacheable
     def plotly_js(self) -> Any:
-        """Serve the charting library from the installed plotly package."""
-        return send_file(charts.PLOTLY_JS, mimetype="text/javascript", max_age=86400)
+        """Serve the charting library, compressed for every browser that accepts it."""
+        if "gzip" not in request.accept_encodings:
+            return send_file(charts.PLOTLY_JS, mimetype="text/javascript", max_age=86400)
+        response = Response(charts.compressed_script(), mimetype="text/javascript")
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        return response

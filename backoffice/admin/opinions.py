@@ -17,6 +17,7 @@ from backoffice.admin.filters import (
     CoHandlerFilter,
     ConditionFilter,
     OverdueFilter,
+    OwnOverdueFilter,
     as_of_filters,
     returned,
     session_options,
@@ -123,6 +124,7 @@ class OpinionView(SecuredModelView):
         OverdueFilter(),
         ConditionFilter("D类待阅批", awaiting_sign_off),
         *as_of_filters(),
+        OwnOverdueFilter(),
     )
     column_export_list = (
         "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",

@@ -1,16 +1,31 @@
-"""The dashboard's charts as Plotly figures (JSON for plotly.min.js, served from the
-installed plotly package: no CDN, nothing copied into the repository)."""
+"""The dashboard's charts as Plotly figures (JSON for plotly.js).
 
+The page loads plotly.js's basic bundle (bar, pie and scatter traces: all the dashboard
+draws), kept in `static/vendor/` at the version the installed plotly package writes
+figures for; `script_for_browser` serves it compressed. A bar or slice given a URL opens
+it when clicked (static/dashboard.js).
+"""
+
+import gzip
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
-import plotly
 import plotly.graph_objects as go
 
 from backoffice.reporting.annual import largest_remainder
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = Path(__file__).parent.parent / "static" / "vendor" / "plotly-basic.min.js"
+# Below this many, every whole number gets its tick: Plotly would otherwise step a
+# count axis of 0–1 by 0.2.
+EVERY_TICK_UP_TO = 10
+
+
+@cache
+def compressed_script() -> bytes:
+    """Return the chart library gzip-compressed (about a third of its size), once."""
+    return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=9, mtime=0)
 
 
 def _layout(title: str, height: int = 300) -> dict:
@@ -23,15 +38,32 @@ def _layout(title: str, height: int = 300) -> dict:
     }
 
 
-def pie(title: str, counts: Mapping[str, int], hole: float = 0.0) -> str:
+def _count_axis(values: Sequence[int]) -> dict:
+    """An axis of whole numbers from zero."""
+    axis = {"tickformat": "d", "rangemode": "tozero"}
+    if max(values, default=0) <= EVERY_TICK_UP_TO:
+        axis["dtick"] = 1
+    return axis
+
+
+def _links(urls: Sequence[str] | None) -> dict:
+    # The URL rides in customdata (plotly.js hands it back on a click); the pointer says
+    # the bar is a link.
+    return {"customdata": list(urls)} if urls else {}
+
+
+def pie(
+    title: str, counts: Mapping[str, int], hole: float = 0.0, urls: Sequence[str] | None = None
+) -> str:
     # The report's percentages (largest remainder), not Plotly's own rounding: the chart
     # and the report must print the same 72%.
     percents = largest_remainder(list(counts.values()))
     figure = go.Figure(
         go.Pie(
             labels=list(counts), values=list(counts.values()), hole=hole, sort=False,
-            customdata=percents, texttemplate="%{label}<br>%{value}件（%{customdata}%）",
-            direction="clockwise",
+            text=[f"{percent}%" for percent in percents],
+            texttemplate="%{label}<br>%{value}件（%{text}）", hoverinfo="label+value+text",
+            direction="clockwise", **_links(urls),
         ),
         layout={**_layout(title), "showlegend": False},
     )
@@ -39,10 +71,11 @@ def pie(title: str, counts: Mapping[str, int], hole: float = 0.0) -> str:
 
 
 def bars(title: str, counts: Mapping[str, int], urls: Sequence[str] | None = None) -> str:
+    values = list(counts.values())
     figure = go.Figure(
-        go.Bar(x=list(counts), y=list(counts.values()), text=list(counts.values()),
-               textposition="auto", textangle=0, customdata=list(urls) if urls else None),
-        layout=_layout(title),
+        go.Bar(x=list(counts), y=values, text=values, textposition="auto", textangle=0,
+               **_links(urls)),
+        layout={**_layout(title), "yaxis": _count_axis(values)},
     )
     return figure.to_json()
 
@@ -56,8 +89,11 @@ def horizontal_bars(
     height = max(220, 60 + 24 * len(labels))
     figure = go.Figure(
         go.Bar(x=values, y=labels, orientation="h", text=values, textposition="auto",
-               textangle=0,
-               customdata=list(urls)[::-1] if urls else None),
-        layout={**_layout(title, height), "margin": {"l": 140, "r": 20, "t": 50, "b": 30}},
+               textangle=0, **_links(list(urls)[::-1] if urls else None)),
+        layout={
+            **_layout(title, height),
+            "margin": {"l": 140, "r": 20, "t": 50, "b": 30},
+            "xaxis": _count_axis(values),
+        },
     )
     return figure.to_json()

@@ -1,4 +1,5 @@
-// Draw the dashboard's charts from the figures the page carries as JSON.
+// Draw the dashboard's charts from the figures the page carries as JSON; a bar or slice
+// that carries a URL (its customdata) opens that list when clicked.
 (function () {
   'use strict';
 
@@ -7,6 +8,17 @@
     var figure = JSON.parse(figures[element.dataset.key]);
     Plotly.newPlot(element, figure.data, figure.layout,
                    {displaylogo: false, responsive: true, locale: 'zh-CN'})
-      .then(function () { element.dataset.rendered = '1'; });
+      .then(function () {
+        element.on('plotly_click', function (event) {
+          var url = event.points[0].customdata;
+          if (typeof url === 'string' && url.charAt(0) === '/') {
+            window.location.assign(url);
+          }
+        });
+        if (figure.data[0].customdata) {
+          element.classList.add('chart-linked');
+        }
+        element.dataset.rendered = '1';
+      });
   });
 })();

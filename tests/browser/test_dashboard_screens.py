@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: charts drawn, "overdue now" leads to its list."""
+"""The dashboard in a real browser: charts drawn, a bar and "overdue now" lead to their
+lists."""
 
 import re
 
@@ -26,6 +27,19 @@ def test_dashboard_charts_and_the_overdue_list(page, sign_in_as, artifact_path) 
     assert page.locator("#chart-category .slice").count() == 4  # one per category
     assert page.locator("#chart-overdue_by_unit").get_by_text("区交通委").count() >= 1
     page.screenshot(path=artifact_path("dashboard.png"), full_page=True)
+
+    # The longest overdue-by-unit bar (drawn on top) opens exactly its opinions.
+    top_bar = page.locator("#chart-overdue_by_unit .bars .point").last
+    count = int(page.locator("#chart-overdue_by_unit .bartext").last.text_content())
+    top_bar.scroll_into_view_if_needed()
+    box = top_bar.bounding_box()  # plotly's drag layer takes the events over its bars
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r".*/admin/opinion/\?.*"))
+    assert page.get_by_text(f"列表 ({count})").count() == 1
+    page.go_back()
+    page.wait_for_function(
+        "document.querySelectorAll('.chart[data-rendered=\"1\"]').length === 5"
+    )
 
     card = page.locator("[data-figure=overdue]")
     count = int(card.locator(".display-4").inner_text())
