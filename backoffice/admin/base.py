@@ -30,7 +30,7 @@ from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
 from backoffice.inputs import int_arg, parse_int, row_id
-from backoffice.models import Role
+from backoffice.models import Opinion, Role
 from backoffice.models.base import Versioned
 
 # Which action each Flask-Admin entry point performs.
@@ -116,6 +116,9 @@ class SecuredModelView(PolicyGuard, ModelView):
     # importers.exporting; the rows are the list's own, filtered, sorted and scoped.
     export_types = list(list_exports.EXPORT_TYPES)
     column_type_formatters_export = list_exports.TYPE_FORMATTERS
+    # Forms say what they edit and carry 保存 above and below their fields.
+    create_template = "admin/model/create_page.html"
+    edit_template = "admin/model/edit_page.html"
 
     def __init__(self, **kwargs: Any) -> None:
         if issubclass(self.model_class, Versioned):
@@ -263,6 +266,13 @@ class SecuredModelView(PolicyGuard, ModelView):
         return self.get_url(f"{self.endpoint}.index_view", **args)
 
     # -- saving -----------------------------------------------------------------------------
+    def form_subject(self, model: Any) -> str | None:
+        """Return what an edit form is about: the opinion it belongs to, if any."""
+        opinion = model if isinstance(model, Opinion) else getattr(model, "opinion", None)
+        if not isinstance(opinion, Opinion):
+            return None
+        return f"{opinion.number}号意见：{opinion.title}"
+
     def edit_form(self, obj: Any = None) -> Any:
         """Return the edit form; a unit user gets only the fields a unit fills in."""
         form = super().edit_form(obj)

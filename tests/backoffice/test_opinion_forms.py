@@ -1,5 +1,6 @@
 """The opinion form: Chinese messages next to the field, optimistic locking, audit trail."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from flask.testing import FlaskClient
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, CongressSession, Opinion, Reassignment, Unit
 from tests.backoffice.html_forms import form_data
+from tests.conftest import sign_in
 
 
 def _opinion(app, number: str) -> Opinion:
@@ -42,6 +44,8 @@ def test_admin_saves_a_reply_date_and_the_trail_shows_old_and_new(as_user, app) 
     client = as_user("operator")
     response = _edit(client, opinion.id, replied_on=new_date)
     assert response.status_code == 302, response.get_data(as_text=True)
+    # Back to the case file, where the saved work shows.
+    assert f"/admin/opinion/details/?id={opinion.id}" in response.headers["Location"]
     with app.app_context():
         assert db.session.get(Opinion, opinion.id).replied_on.isoformat() == new_date
         entry = db.session.scalars(
@@ -53,6 +57,33 @@ def test_admin_saves_a_reply_date_and_the_trail_shows_old_and_new(as_user, app) 
         assert entry.changes["replied_on"] == [opinion.replied_on.isoformat(), new_date]
     case_file = client.get(f"/admin/opinion/details/?id={opinion.id}").get_data(as_text=True)
     assert f"答复日期：{opinion.replied_on.isoformat()} → {new_date}" in case_file
+
+
+LEGEND = re.compile(r'<fieldset class="form-section" id="section-\w+"><legend class="h6">(\w+)<')
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the page, not the data
+def test_the_form_comes_in_sections_and_names_its_opinion(as_user, app) -> None:
+
+    opinion = _opinion(app, "0039")
+    page = as_user("operator").get(f"/admin/opinion/edit/?id={opinion.id}").get_data(
+        as_text=True)
+    assert LEGEND.findall(page) == [
+        "基本信息", "承办", "答复", "阅批与督办", "会办", "沟通走访", "进展反馈", "满意度测评"]
+    assert f"0039号意见：{opinion.title}" in page
+    assert page.count('type="submit" class="btn btn-primary"') == 2  # above and below
+    assert page.count('name="expected_version"') == 1
+
+    with app.app_context():
+        led = db.session.scalars(sa.select(Opinion).join(Opinion.lead_unit).where(
+            Unit.name == "浦江镇")).first()
+        led_id, number = led.id, led.number
+    unit = app.test_client()
+    sign_in(unit, "pujiang")
+    page = unit.get(f"/admin/opinion/edit/?id={led_id}").get_data(as_text=True)
+    # A unit's form has only the unit's fields, so only their sections.
+    assert LEGEND.findall(page) == ["承办", "答复", "沟通走访", "进展反馈"]
+    assert f"{number}号意见：" in page
 
 
 @pytest.mark.parametrize(

@@ -203,8 +203,8 @@ def test_the_opinion_form_picks_a_date_looks_up_a_deputy_and_adds_a_contact_row(
     page.locator("#progress_reports .inline-field.fresh .inline-remove-field").click()
     assert page.locator("#progress_reports .inline-field.fresh").count() == 0
 
-    page.locator("input[type=submit]").first.click()
-    page.wait_for_url(re.compile(r".*/admin/opinion/(\?.*)?$"))
+    page.locator("input[type=submit]").first.click()  # 保存 at the top of the form
+    page.wait_for_url(re.compile(rf".*/admin/opinion/details/\?id={opinion_id}\b.*"))
     assert "保存记录成功" in page.content()
     with app.app_context():
         saved = db.session.get(Opinion, opinion_id)
