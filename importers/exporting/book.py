@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -22,6 +23,7 @@ from importers.exporting.guide import INSTRUCTION_WIDTHS, Guide, instruction_row
 from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import Column, Formats, SheetWriter, display_width
 from importers.problems import column_letter
+from importers.stamps import STAMP_HEADERS, STAMP_SHEET, Signer, Stamp
 from importers.workbooks import INSTRUCTIONS_SHEET
 
 Target = str | Path | IO[bytes]
@@ -30,9 +32,14 @@ LISTS_SHEET = "下拉选项"  # hidden; readers skip hidden sheets
 
 
 class ExportBook:
-    """A workbook written once, front to back; close it (or use `with`) to finish the file."""
+    """A workbook written once, front to back; close it (or use `with`) to finish the file.
 
-    def __init__(self, target: Target, *, tmpdir: str | None = None) -> None:
+    Given a `signer`, the rows of each kind's sheet are stamped (`importers.stamps`) on a
+    hidden sheet written alongside, so that an import can tell what changed since.
+    """
+
+    def __init__(self, target: Target, *, tmpdir: str | None = None,
+                 signer: Signer | None = None) -> None:
         self._book = Workbook(target, {
             "constant_memory": True,
             # Cells are editable unless their format locks them: on a protected sheet the
@@ -50,6 +57,10 @@ class ExportBook:
         self._general_notes: list[str] = []
         self._open: SheetWriter | None = None
         self.rows_written = 0
+        self.signer = signer
+        self.exported_at = datetime.now(UTC).replace(microsecond=0)
+        self._stamps: Any = None  # the stamp sheet, made with the first stamp
+        self._stamped = 0
 
     # -- sheets ----------------------------------------------------------------------------
     def add_sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
@@ -76,6 +87,20 @@ class ExportBook:
         known = self._lists.setdefault(name, list(values))
         column = column_letter(list(self._lists).index(name))
         return f"='{LISTS_SHEET}'!${column}$2:${column}${len(known) + 1}"
+
+    def stamp(self, stamp: Stamp) -> None:
+        """Write one row's stamp on the hidden stamp sheet (a signer must be given)."""
+        assert self.signer is not None
+        if self._stamps is None:
+            # Made after the first data sheet began: a hidden first sheet upsets Excel.
+            self._stamps = self._book.add_worksheet(STAMP_SHEET)
+            for c, header in enumerate(STAMP_HEADERS):
+                self._write_text(self._stamps, 0, c, header, "header")
+            self._stamps.very_hidden()
+            self._stamps.protect("")
+        self._stamped += 1
+        for c, text in enumerate(stamp.cells(self.signer)):
+            self._write_text(self._stamps, self._stamped, c, text, "text")
 
     def add_notes(self, *notes: str) -> None:
         """Add general notes to the top of the instructions sheet."""

@@ -44,7 +44,7 @@ def test_every_export_imports_back_with_every_row_unchanged(app, tmp_path, kinds
             rows = export_kind(db.session, kind, path, session=session)
             result = dry_run(path, kind, session)
             assert result.counts == {"created": 0, "updated": 0, "unchanged": rows,
-                                     "skipped": 0}, kind
+                                     "skipped": 0, "conflicted": 0}, kind
 
 
 def test_a_worklist_split_into_its_kinds_imports_back_unchanged(app, tmp_path):
@@ -55,7 +55,8 @@ def test_a_worklist_split_into_its_kinds_imports_back_unchanged(app, tmp_path):
         parts = split_workbook(tmp_path / "清单.xlsx", tmp_path / "parts")
         result = run_import(db.session, parts, "auto", session=session.name, dry_run=True)
         assert [str(p) for p in result.errors] == []
-        assert result.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0}
+        assert result.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0,
+                                 "conflicted": 0}
 
 
 def test_a_returned_worklist_imports_as_it_is_and_changes_exactly_the_edited_cell(
@@ -68,7 +69,8 @@ def test_a_returned_worklist_imports_as_it_is_and_changes_exactly_the_edited_cel
         rows = export_worklist(db.session, unit, session, path)
         unchanged = run_import(db.session, [path], "auto", session=session.name, dry_run=True)
         assert [str(p) for p in unchanged.errors] == []
-        assert unchanged.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0}
+        assert unchanged.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0,
+                                    "conflicted": 0}
 
         book = openpyxl.load_workbook(path)
         sheet = book["办理情况"]
