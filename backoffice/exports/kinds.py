@@ -76,4 +76,4 @@ def export_kind(db_session: orm.Session, kind: str, target: Target, *,
     rows = () if blank else ROWS[kind](db_session, scope)
     template = Template(kind, title=kind_title(kind, session, unit))
     return write_kind(target, template, rows, units=unit_names(db_session),
-                      signer=stamping.sign)
+                      signer=stamping.signer())

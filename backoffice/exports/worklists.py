@@ -50,7 +50,7 @@ def export_worklist(db_session: orm.Session, unit: Unit, session: CongressSessio
     ).all()
     return write_worklist(target, unit.name, session.name, parts,
                           units=unit_names(db_session), numbers=numbers,
-                          signer=stamping.sign)
+                          signer=stamping.signer())
 
 
 def units_with_work(db_session: orm.Session, session: CongressSession,

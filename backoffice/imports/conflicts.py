@@ -24,7 +24,7 @@ from backoffice.imports.bindings import MODELS, OPINION_KINDS, columns
 from backoffice.models import AuditEntry, Opinion
 from importers import SCHEMAS, Problem
 from importers.limits import Limits
-from importers.planning import Outcome, Plan, RowId, RowPlan, State
+from importers.planning import Outcome, Plan, RowId, RowPlan, State, show
 from importers.stamps import StampReading, modified_at, read_stamps, row_key, stamp_text
 
 
@@ -66,9 +66,10 @@ def stamps_of(sources: Mapping[str, str], limits: Limits) -> dict[str, StampRead
     a worklist to the worklist, whose hidden sheet holds them."""
     read: dict[str, StampReading | None] = {}
     found = {}
+    verify = stamping.verifier()
     for path, source in sources.items():
         if source not in read:
-            read[source] = read_stamps(source, stamping.verify, limits)
+            read[source] = read_stamps(source, verify, limits)
         if read[source] is not None:
             found[path] = read[source]
     return found
@@ -85,11 +86,11 @@ def find_conflicts(plan: Plan, stamps: Mapping[str, StampReading]) -> list[Confl
             exported = stamp.values.get(change.field)
             if exported is None:
                 continue
-            database = stamp_text(change.old, row.kind, change.field)
-            if database != exported:
+            if stamp_text(change.old, row.kind, change.field) != exported:
                 found.append(Conflict(row.row_id, row.kind, row.label(), change.field,
-                                      row.record.cell(change.field), exported, database,
-                                      stamp_text(change.new, row.kind, change.field), stamp.at))
+                                      row.record.cell(change.field), exported,
+                                      show(change.old, row.kind, change.field),
+                                      show(change.new, row.kind, change.field), stamp.at))
     return found
 
 
@@ -126,7 +127,7 @@ def late_edits(db_session: orm.Session, plan: Plan, state: State,
                 if column and when and when.replace(microsecond=0) > at_file:
                     warnings.append(Problem(
                         row.record.file, row.record.sheet, row.record.cell(change.field),
-                        change.field, stamp_text(change.new, row.kind, change.field),
+                        change.field, show(change.new, row.kind, change.field),
                         f"{SCHEMAS[row.kind].by_name[change.field].header}在数据库中于"
                         f"{local_time(when)}修改过，晚于本表格最后保存的时间"
                         f"（{local_time(at_file)}），导入将覆盖该修改", level="warning"))

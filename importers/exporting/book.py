@@ -11,6 +11,7 @@ written when the book closes, after the data sheets, so a reader meets the data 
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,8 +60,10 @@ class ExportBook:
         self.rows_written = 0
         self.signer = signer
         self.exported_at = datetime.now(UTC).replace(microsecond=0)
-        self._stamps: Any = None  # the stamp sheet, made with the first stamp
-        self._stamped = 0
+        self._exported_text = self.exported_at.isoformat()
+        self._tmpdir = tmpdir
+        # Stamp lines wait in a temporary file: their sheet comes last, after the data.
+        self._stamps: IO[str] | None = None
 
     # -- sheets ----------------------------------------------------------------------------
     def add_sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
@@ -89,18 +92,15 @@ class ExportBook:
         return f"='{LISTS_SHEET}'!${column}$2:${column}${len(known) + 1}"
 
     def stamp(self, stamp: Stamp) -> None:
-        """Write one row's stamp on the hidden stamp sheet (a signer must be given)."""
+        """Keep one row's stamp for the hidden stamp sheet (a signer must be given)."""
         assert self.signer is not None
         if self._stamps is None:
-            # Made after the first data sheet began: a hidden first sheet upsets Excel.
-            self._stamps = self._book.add_worksheet(STAMP_SHEET)
-            for c, header in enumerate(STAMP_HEADERS):
-                self._write_text(self._stamps, 0, c, header, "header")
-            self._stamps.very_hidden()
-            self._stamps.protect("")
-        self._stamped += 1
-        for c, text in enumerate(stamp.cells(self.signer)):
-            self._write_text(self._stamps, self._stamped, c, text, "text")
+            # Closed with the book (close or __exit__), not at the end of this call.
+            self._stamps = tempfile.TemporaryFile(  # noqa: SIM115
+                "w+", encoding="utf-8", dir=self._tmpdir)
+        payload, signature = stamp.cells(self.signer, self._exported_text)
+        # JSON escapes line breaks: one line a stamp.
+        self._stamps.write(f"{payload}\t{signature}\n")
 
     def add_notes(self, *notes: str) -> None:
         """Add general notes to the top of the instructions sheet."""
@@ -112,6 +112,9 @@ class ExportBook:
             self._write_instructions()
         if self._lists:
             self._write_lists()
+        if self._stamps is not None:
+            with self._stamps:
+                self._write_stamps(self._stamps)
         self._book.close()
 
     def __enter__(self) -> ExportBook:
@@ -125,6 +128,8 @@ class ExportBook:
             # Still close the temporary files; the first error is the one to report.
             with contextlib.suppress(Exception):
                 self._book.close()
+        if self._stamps is not None:
+            self._stamps.close()
 
     def _write_lists(self) -> None:
         columns = [Column(name, "text", width=display_width(name) + 4)
@@ -141,6 +146,20 @@ class ExportBook:
                 if value:
                     self._write_text(sheet, r, c, value, "text")
         sheet.hide()
+
+    def _write_stamps(self, lines: IO[str]) -> None:
+        """Write the stamps on a sheet nobody sees or edits by accident (very hidden, locked)."""
+        sheet = self._book.add_worksheet(STAMP_SHEET)
+        for c, header in enumerate(STAMP_HEADERS):
+            self._write_text(sheet, 0, c, header, "header")
+        lines.seek(0)
+        # Written bare: a hidden sheet needs no format, and a payload starts with "[".
+        for r, line in enumerate(lines, start=1):
+            payload, signature = line.rstrip("\n").split("\t")
+            sheet.write_string(r, 0, payload)
+            sheet.write_string(r, 1, signature)
+        sheet.very_hidden()
+        sheet.protect("")
 
     def _write_instructions(self) -> None:
         sheet = self._book.add_worksheet(INSTRUCTIONS_SHEET)
