@@ -52,6 +52,11 @@ class Conflict:
         return (f"{self.header}：导出后数据库中已改为“{self.database}”（导出时为"
                 f"“{self.exported}”），表格中为“{self.file}”；{what}")
 
+    def problem(self, overwritten: bool) -> Problem:
+        """Return the conflict as a warning at its cell (the run's record keeps it)."""
+        return Problem(self.row[0], self.row[1], self.cell, self.field, self.file,
+                       self.message(overwritten), level="warning")
+
     def to_json(self, name: str, overwritten: bool) -> dict[str, Any]:
         """Return the conflict as the CLI's JSON lists it: an error's fields and the values."""
         return {"file": name, "sheet": self.row[1], "cell": self.cell, "field": self.field,

@@ -447,7 +447,8 @@ def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
         "options": {"skip_invalid": prepared.skip_invalid, "mapping": prepared.mapping,
                     "year": prepared.year},
         "problems": [_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
-                     for p in plan.all_problems],
+                     for p in (*plan.all_problems, *(c.problem(c.row not in held)
+                                                     for c in prepared.conflicts))],
         "columns": [sheet.to_json(prepared.name_of(sheet.file)) for sheet in prepared.sheets],
         **{key: count for key, count in ImportResult("applied", prepared, held=held)
            .counts.items() if key != "conflicted"},
@@ -466,10 +467,13 @@ def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str =
                mapping: Mapping[str, str | None] | Iterable[str] | None = None,
                skip_invalid: bool = False, dry_run: bool = True, actor: str = "cli",
                source: str = "cli", progress: Progress | None = None,
-               remembered: bool = True) -> ImportResult:
-    """Read, plan, check and (unless a dry run) apply files in one go."""
+               remembered: bool = True, overwrite: bool = False) -> ImportResult:
+    """Read, plan, check and (unless a dry run) apply files in one go; rows with a
+    conflict are held back unless `overwrite`."""
     prepared = prepare_import(db_session, paths, kind, session=session, year=year,
                               mapping=mapping, skip_invalid=skip_invalid, remembered=remembered)
+    chosen = prepared.conflict_rows() if overwrite else []
     if dry_run:
-        return ImportResult("dry_run", prepared)
-    return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress)
+        return ImportResult("dry_run", prepared, held=prepared.held_rows(chosen))
+    return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress,
+                          overwrite=chosen)

@@ -122,6 +122,8 @@ def test_a_stale_worklist_keeps_the_newer_web_edit_unless_overwritten(
     applied = client.post(f"{BASE}/preview/{token}/apply",
                           data={"csrf_token": csrf_token(client, f"{BASE}/")})
     assert applied.status_code == 302 and "/history/" in applied.location
+    run_page = client.get(applied.location).get_data(as_text=True)
+    assert "修改 1 行" in run_page and "未选择覆盖，该行不导入" in run_page  # what was held
     with app.app_context():
         assert _opinion().replied_on == ON_THE_WEB  # the web's edit stands
         assert method in _contact_methods()  # the rest of the file applied
@@ -144,6 +146,10 @@ def test_a_stale_worklist_keeps_the_newer_web_edit_unless_overwritten(
     dry = json.loads(runner.invoke(args=["import", "auto", str(path), "--session", session,
                                          "--overwrite", "--dry-run", "--format", "json"]).output)
     assert (dry["updated"], dry["conflicted"], dry["conflicts"][0]["overwrite"]) == (1, 0, True)
+    text = runner.invoke(args=["import", "auto", str(path), "--session", session,
+                               "--dry-run"]).output
+    assert f"答复日期：导出后数据库中已改为“{ON_THE_WEB}”（导出时为“{EXPORTED}”），" in text
+    assert "有冲突未导入 1 行（确认以表格为准请加 --overwrite）" in text
 
     # Chosen on the web, row by row: the file's value is applied.
     token = _upload(client, path, session)
@@ -171,8 +177,8 @@ def test_a_tampered_stamp_and_an_unstamped_sheet_import_as_before_with_a_warning
     _edit_on_the_web(as_user("operator"), app)
     book = openpyxl.load_workbook(worklist)
     for cells in book[STAMP_SHEET].iter_rows(min_row=2):
-        if cells[1].value == "handling":
-            cells[3].value = cells[3].value.replace(str(EXPORTED), str(ON_THE_WEB))
+        if json.loads(cells[0].value)[1] == "handling":  # the line's kind
+            cells[0].value = cells[0].value.replace(str(EXPORTED), str(ON_THE_WEB))
             tampered = cells[0].coordinate
     book.save(worklist)  # saved after the web edit
 
