@@ -139,7 +139,8 @@ def _print_text(result: ImportResult) -> None:
         done += f"，有冲突未导入 {counts_done['conflicted']} 行（确认以表格为准请加 --overwrite）"
     click.echo({
         "applied": f"已导入（导入记录 #{result.run_id}）：{done}",
-        "unchanged": "没有需要导入的变更：数据库中已是这些数据",
+        "unchanged": (f"没有导入任何数据：{done}" if counts_done["conflicted"]
+                      else "没有需要导入的变更：数据库中已是这些数据"),
         "dry_run": f"试运行，未写入数据库：{done}",
         "refused": "有错误，未导入任何数据。请修正后重新导入，或用 --skip-invalid 跳过有错误的行",
     }[result.status])
