@@ -25,7 +25,7 @@ from backoffice.models import AuditEntry, Opinion
 from importers import SCHEMAS, Problem
 from importers.limits import Limits
 from importers.planning import Outcome, Plan, RowId, RowPlan, State, show
-from importers.stamps import StampReading, modified_at, read_stamps, row_key, stamp_text
+from importers.stamps import Stamp, StampReading, modified_at, read_stamps, row_key, stamp_text
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def find_conflicts(plan: Plan, stamps: Mapping[str, StampReading]) -> list[Confl
     return found
 
 
-def _stamp(row: RowPlan, stamps: Mapping[str, StampReading]):
+def _stamp(row: RowPlan, stamps: Mapping[str, StampReading]) -> Stamp | None:
     if row.outcome is not Outcome.UPDATE:
         return None
     reading = stamps.get(row.record.file)
