@@ -37,6 +37,7 @@ LONG_TEXT, KEPT_TEXT = 60, 30  # characters: a text longer is kept as its first 
 Signer = Callable[[str], str]  # the payload of a stamp line -> its signature
 
 StampKey = tuple[str, str]  # kind, the row's key as `row_key` writes it
+_JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps makes one a call
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +52,8 @@ class Stamp:
 
     def cells(self, signer: Signer, at: str | None = None) -> tuple[str, str]:
         """Return the stamp line's cells: its payload and the payload's signature."""
-        payload = json.dumps([self.sheet, self.kind, self.key, self.values,
-                              at or self.at.isoformat()], ensure_ascii=False)
+        payload = _JSON.encode([self.sheet, self.kind, self.key, self.values,
+                                at or self.at.isoformat()])
         return payload, signer(payload)
 
 
