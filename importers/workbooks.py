@@ -89,6 +89,24 @@ def read_sheets(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Sheet]:
     return _read_spreadsheet(path)
 
 
+def sheets_named(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Sheet]:
+    """Yield the worksheets of that name (hidden or not), reading no other; a CSV has none.
+
+    Read each sheet's rows before asking for the next: the workbook closes at the end.
+    Raises ReadError as `read_sheets` does.
+    """
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return
+    read_sheets(path, limits)  # the same checks, before anything is parsed
+    with _calamine_errors(path):
+        workbook = calamine.CalamineWorkbook.from_path(path)
+    with workbook:
+        for meta in workbook.sheets_metadata:
+            if meta.typ == calamine.SheetTypeEnum.WorkSheet and meta.name == name:
+                with _calamine_errors(path):
+                    yield _sheet(workbook, meta)
+
+
 def _read_spreadsheet(path: Path) -> Iterator[Sheet]:
     with _calamine_errors(path):
         workbook = calamine.CalamineWorkbook.from_path(path)

@@ -181,9 +181,26 @@ class ImportView(SecuredPage):
             field_choices={kind: [(f.name, f.header) for f in SCHEMAS[kind].fields]
                            for kind in {sheet.kind for sheet in prepared.sheets if sheet.kind}},
             changed=any(sheet.changed(prepared.mapping) for sheet in prepared.sheets),
-            kept=self._kept(prepared),
+            kept=self._kept(prepared), conflicts=self._conflicts(prepared),
+            conflicting=set(prepared.conflict_rows()),
             **COLUMN_HELPERS,
         )
+
+    @staticmethod
+    def _conflicts(prepared) -> list[dict[str, Any]]:
+        """Return each row with a conflict: its number to post back, place and fields."""
+        rows = {row: {"index": index, "row": row, "fields": []}
+                for index, row in enumerate(prepared.conflict_rows())}
+        for conflict in prepared.conflicts:
+            rows[conflict.row]["fields"].append(conflict)
+        return list(rows.values())
+
+    @staticmethod
+    def _overwrite(prepared) -> list[tuple]:
+        """Return the rows with a conflict the user chose to overwrite (posted by number)."""
+        rows = prepared.conflict_rows()
+        chosen = {parse_int(value, 0, len(rows) - 1) for value in request.form.getlist("overwrite")}
+        return [rows[index] for index in sorted(chosen - {None})]
 
     @staticmethod
     def _kept(prepared) -> dict[str, str | None]:
@@ -214,7 +231,8 @@ class ImportView(SecuredPage):
         back = redirect(self.get_url(".preview", token=token))
         try:
             result = apply_prepared(db.session, prepared, actor=current_user.username,
-                                    source="web", check_stale=True)
+                                    source="web", check_stale=True,
+                                    overwrite=self._overwrite(prepared))
         except StalePlan as error:
             flash(f"{error}。", "error")
             return back
@@ -225,12 +243,14 @@ class ImportView(SecuredPage):
             flash("有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。", "error")
             return back
         pending.discard(token)
-        if result.status == "unchanged":
-            flash("没有需要导入的变更：数据库中已是这些数据。", "info")
-            return redirect(self.get_url(".index"))
         counts = result.counts
+        held = (f"有冲突的 {counts['conflicted']} 行未导入，数据库中的值保持不变。"
+                if counts["conflicted"] else "")
+        if result.status == "unchanged":
+            flash(held or "没有需要导入的变更：数据库中已是这些数据。", "info")
+            return redirect(self.get_url(".index"))
         flash(f"已导入：新增 {counts['created']} 行，修改 {counts['updated']} 行，"
-              f"无变化 {counts['unchanged']} 行，跳过 {counts['skipped']} 行。", "success")
+              f"无变化 {counts['unchanged']} 行，跳过 {counts['skipped']} 行。{held}", "success")
         return redirect(self.get_url(".run", run_id=result.run_id))
 
     @expose("/preview/<token>/annotated/<int:index>")

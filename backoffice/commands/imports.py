@@ -42,17 +42,23 @@ _BY_HEADER = frozenset({How.EXACT, How.IGNORED})
                    "优先于已记住的对应关系")
 @click.option("--no-remembered", "no_remembered", is_flag=True,
               help="不使用在导入预览中记住的表头对应关系")
+@click.option("--overwrite", is_flag=True,
+              help="导出后数据库中已被修改、表格又要改动的行（冲突）也导入，以表格为准；"
+                   "默认不导入这些行")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式")
 @with_appcontext
 def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
                    year: int | None, dry_run: bool, skip_invalid: bool,
-                   mappings: tuple[str, ...], no_remembered: bool, output: str) -> None:
+                   mappings: tuple[str, ...], no_remembered: bool, overwrite: bool,
+                   output: str) -> None:
     """Import sheets: KIND is one of the sheet kinds, or auto to recognise each file.
 
     A folder imports every workbook in it (and its subfolders) in dependency order.
     A sheet whose headers read the same as one whose mapping was confirmed on the import
     preview is read with that mapping (unless --no-remembered); --map wins over it.
+    A row of one of our exports whose value was changed in the database since the export
+    is a conflict: left as the database has it unless --overwrite.
     """
     import sqlalchemy as sa
 
@@ -68,14 +74,15 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
                                   remembered=not no_remembered)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+    chosen = prepared.conflict_rows() if overwrite else []
     if dry_run:
-        result = ImportResult("dry_run", prepared)
+        result = ImportResult("dry_run", prepared, held=prepared.held_rows(chosen))
     else:
         writes = sum(1 for row in prepared.plan.rows if row.writes)
         try:
             with _progress(writes if not quiet and writes >= PROGRESS_FROM else 0) as advance:
                 result = apply_prepared(db.session, prepared, actor="cli", source="cli",
-                                        progress=advance)
+                                        progress=advance, overwrite=chosen)
         except sa.exc.IntegrityError as error:
             click.echo(f"导入失败：与同时写入的数据冲突，未导入任何数据（{error.orig}）", err=True)
             sys.exit(1)
@@ -124,12 +131,16 @@ def _print_text(result: ImportResult) -> None:
     click.echo("计划：" + "，".join(f"{outcome.label} {counts[outcome]} 行" for outcome in Outcome))
     _print_problems("错误", result.errors, prepared.name_of)
     _print_problems("提示", result.warnings, prepared.name_of)
+    _print_conflicts(result)
     counts_done = result.counts
     done = (f"新增 {counts_done['created']} 行，修改 {counts_done['updated']} 行，"
             f"无变化 {counts_done['unchanged']} 行，跳过 {counts_done['skipped']} 行")
+    if counts_done["conflicted"]:
+        done += f"，有冲突未导入 {counts_done['conflicted']} 行（确认以表格为准请加 --overwrite）"
     click.echo({
         "applied": f"已导入（导入记录 #{result.run_id}）：{done}",
-        "unchanged": "没有需要导入的变更：数据库中已是这些数据",
+        "unchanged": (f"没有导入任何数据：{done}" if counts_done["conflicted"]
+                      else "没有需要导入的变更：数据库中已是这些数据"),
         "dry_run": f"试运行，未写入数据库：{done}",
         "refused": "有错误，未导入任何数据。请修正后重新导入，或用 --skip-invalid 跳过有错误的行",
     }[result.status])
@@ -161,6 +172,20 @@ def _print_columns(prepared: PreparedImport, path: str) -> None:
             click.echo(f"    工作表“{sheet.sheet}”：{len(plain)} 列均按表头识别")
         elif plain:
             click.echo(f"    工作表“{sheet.sheet}”其余 {len(plain)} 列按表头识别")
+
+
+def _print_conflicts(result: ImportResult) -> None:
+    """Print each conflict: where, and the values at export, in the database, in the file."""
+    conflicts = result.prepared.conflicts
+    if not conflicts:
+        return
+    click.echo(f"冲突（{len(conflicts)}）：导出后数据库中已被修改的值")
+    for conflict in conflicts[:_SHOWN_PROBLEMS]:
+        where = conflict.cell or f"{conflict.row[1]}!{conflict.row[2] + 1}"
+        click.echo(f"  {result.prepared.name_of(conflict.row[0])} {where} "
+                   f"{conflict.message(conflict.row not in result.held)}")
+    if len(conflicts) > _SHOWN_PROBLEMS:
+        click.echo(f"  ……另有 {len(conflicts) - _SHOWN_PROBLEMS} 条")
 
 
 def _print_problems(title: str, problems: list[Problem], name_of) -> None:

@@ -6,13 +6,15 @@
 
 `prepare_import` does everything but writing and returns the plan to show;
 `apply_prepared` applies exactly that plan (the files are not read again), all or
-nothing unless `skip_invalid`, and records the run so that it can be undone.
+nothing unless `skip_invalid`, and records the run so that it can be undone. Rows of
+our own exports that would undo a newer edit (`conflicts`) are held back unless their
+row is named in `overwrite`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice.audit import acting_as
-from backoffice.imports import checking, mappings
+from backoffice.imports import checking, conflicts, mappings
 from backoffice.imports.applying import Applier
+from backoffice.imports.conflicts import Conflict
 from backoffice.imports.limits import import_limits
 from backoffice.imports.mappings import Memory, Remember, SheetColumns
 from backoffice.imports.originals import FileFacts, describe, folder, keep
@@ -68,6 +71,17 @@ class PreparedImport:
     sheets: tuple[SheetColumns, ...] = ()
     # What applying remembers of the mapping (by each sheet's header signature), if anything.
     remember: Remember | None = None
+    # Fields of stamped rows the database changed since the export and the file changes.
+    conflicts: tuple[Conflict, ...] = ()
+
+    def conflict_rows(self) -> list[RowId]:
+        """Return the rows with a conflict, in plan order, each once."""
+        return list(dict.fromkeys(conflict.row for conflict in self.conflicts))
+
+    def held_rows(self, overwrite: Iterable[Sequence[Any]] = ()) -> frozenset[RowId]:
+        """Return the rows with a conflict that applying holds back: those not overwritten."""
+        chosen = {tuple(row) for row in overwrite}
+        return frozenset(row for row in self.conflict_rows() if row not in chosen)
 
     @property
     def unknown_columns(self) -> list[Problem]:
@@ -109,6 +123,7 @@ class ImportResult:
     status: Status
     prepared: PreparedImport
     run_id: int | None = None
+    held: frozenset[RowId] = frozenset()  # rows with a conflict, not applied
 
     @property
     def plan(self) -> Plan:
@@ -117,12 +132,14 @@ class ImportResult:
     @property
     def counts(self) -> dict[str, int]:
         planned = self.plan.counts()
-        writes = planned[Outcome.CREATE] + planned[Outcome.UPDATE]
+        held = len(self.held)  # rows that would update, held back
+        writes = planned[Outcome.CREATE] + planned[Outcome.UPDATE] - held
         if self.status == "refused":
             return {"created": 0, "updated": 0, "unchanged": planned[Outcome.UNCHANGED],
-                    "skipped": writes + planned[Outcome.ERROR]}
-        return {"created": planned[Outcome.CREATE], "updated": planned[Outcome.UPDATE],
-                "unchanged": planned[Outcome.UNCHANGED], "skipped": planned[Outcome.ERROR]}
+                    "skipped": writes + planned[Outcome.ERROR], "conflicted": held}
+        return {"created": planned[Outcome.CREATE], "updated": planned[Outcome.UPDATE] - held,
+                "unchanged": planned[Outcome.UNCHANGED], "skipped": planned[Outcome.ERROR],
+                "conflicted": held}
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,12 +154,14 @@ class ImportResult:
         return self.status == "applied"
 
     def to_json(self) -> dict[str, Any]:
-        """Return the CLI's JSON: the counts, every error with its place, and the columns
-        each sheet was read by."""
+        """Return the CLI's JSON: the counts, every error and conflict with its place, and
+        the columns each sheet was read by."""
         names = self.prepared.name_of
         return {
             **self.counts,
             "errors": [{**_problem_json(p), "file": names(p.file)} for p in self.errors],
+            "conflicts": [c.to_json(names(c.row[0]), c.row not in self.held)
+                          for c in self.prepared.conflicts],
             "columns": self.prepared.column_table(),
         }
 
@@ -185,26 +204,30 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
     if kind != AUTO and kind not in SCHEMAS:
         raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(SCHEMAS)}")
     limits = import_limits()
+    parts: dict[str, str] = {}
     if kind == AUTO:
-        paths, names = _split_worklists(paths, names, limits)
+        paths, names, parts = _split_worklists(paths, names, limits)
     with without_collector_pauses():
         return _prepare(db_session, paths, kind, session=session, year=year,
                         mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names,
-                        limits=limits, memory=Memory(db_session) if remembered else None)
+                        limits=limits, memory=Memory(db_session) if remembered else None,
+                        parts=parts)
 
 
 def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | None,
-                     limits: Limits) -> tuple[list[Path], dict[str, str]]:
+                     limits: Limits) -> tuple[list[Path], dict[str, str], dict[str, str]]:
     """Split each returned worklist into a file per sheet, so `auto` reads each as its kind.
 
     The parts are kept under the import folder by the worklist's SHA-256; a problem found
-    in a part names the same sheet and cell as in the unit's own file.
+    in a part names the same sheet and cell as in the unit's own file. Returns the paths,
+    their names as shown, and each part's worklist (which holds the parts' stamps).
     """
     # Here, not at the top: the exporters import xlsxwriter, which no other import needs.
     from importers.exporting import is_worklist, split_workbook
 
     expanded: list[Path] = []
     shown = dict(names or {})
+    sources: dict[str, str] = {}
     for path in map(Path, paths):
         if not (path.is_file() and is_worklist(path, limits)):
             expanded.append(path)
@@ -213,14 +236,15 @@ def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | Non
         for part in parts:
             sheet = part.stem.removeprefix(f"{path.stem}-")
             shown[str(part)] = f"{shown.get(str(path), path.name)}（{sheet}）"
+            sources[str(part)] = str(path)
         expanded += parts
-    return expanded, shown
+    return expanded, shown, sources
 
 
 def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
              session: str | None, year: int | None, mapping: dict[str, str | None],
              skip_invalid: bool, names: Mapping[str, str] | None,
-             limits: Limits, memory: Memory | None) -> PreparedImport:
+             limits: Limits, memory: Memory | None, parts: Mapping[str, str]) -> PreparedImport:
     column_mapping = mapping
     congress_session, creates = _session(db_session, session, year)
     year = year or (congress_session.year if congress_session else None)
@@ -239,12 +263,20 @@ def _prepare(db_session: orm.Session, paths: Sequence[str | Path], kind: str, *,
     load_state(db_session, kinds, None if creates else congress_session, state)
     records = [record for file in result.files for record in file.records]
     plan = _checked_plan(records, state, result.problems, creates)
+    # Found on the plan as shown; file-level problems, so that re-planning before applying
+    # (the staleness check) sees the same rows.
+    sources = conflicts.sources_of((file.path for file in result.files), parts)
+    stamps = conflicts.stamps_of(sources, limits)
+    plan.problems.extend(p for reading in {id(r): r for r in stamps.values()}.values()
+                         for p in reading.problems)
+    plan.problems.extend(conflicts.late_edits(db_session, plan, state, stamps, sources))
     files = [describe(Path(file.path), (names or {}).get(str(file.path))) for file in result.files]
     return PreparedImport(
         kind=kind, files=files, kinds={str(f.path): f.kind for f in result.files},
         rows={str(f.path): len(f.records) for f in result.files}, plan=plan,
         session_name=name, year=year, mapping=column_mapping, skip_invalid=skip_invalid,
         sheets=tuple(mappings.sheets_read(result, memory, column_mapping)),
+        conflicts=tuple(conflicts.find_conflicts(plan, stamps)),
     )
 
 
@@ -304,34 +336,42 @@ def _checked_plan(records: list, state: State, problems: list[Problem], creates:
 
 def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: str,
                    source: str = "cli", check_stale: bool = False,
-                   progress: Progress | None = None) -> ImportResult:
-    """Apply the prepared plan in one transaction and record the run; commit or roll back."""
+                   progress: Progress | None = None,
+                   overwrite: Collection[Sequence[Any]] = ()) -> ImportResult:
+    """Apply the prepared plan in one transaction and record the run; commit or roll back.
+
+    Rows with a conflict are applied only when named in `overwrite` (their row ids, as
+    `PreparedImport.conflict_rows` gives them); the others are held back.
+    """
     plan = prepared.plan
+    held = prepared.held_rows(overwrite)
     if (not plan.ok and not prepared.skip_invalid) or (not plan.has_changes and plan.errors):
         _log_refusal(db_session, prepared, actor, f"表格有 {len(plan.errors)} 处错误")
-        return ImportResult("refused", prepared)
-    if not plan.has_changes:
-        return ImportResult("unchanged", prepared)
+        return ImportResult("refused", prepared, held=held)
+    if not any(row.writes and row.row_id not in held for row in plan.rows):
+        return ImportResult("unchanged", prepared, held=held)
     try:
         keep_writers_out(db_session)
         congress_session, state = _current_state(db_session, prepared)
         if check_stale:
             _refuse_stale(prepared, state)
+        applying = _holding_back(prepared, held, state) if held else plan
         for facts in prepared.files:
             keep(facts)
         with acting_as(actor, "import"), without_collector_pauses():
-            run_id = _record_run(db_session, prepared, actor, source)
+            run_id = _record_run(db_session, prepared, actor, source, held)
             writer = Writer(db_session, run_id)
-            Applier(db_session, plan, state, congress_session, writer, actor,
+            Applier(db_session, applying, state, congress_session, writer, actor,
                     progress).apply()
             if prepared.remember:
                 mappings.remember(db_session, prepared.sheets, prepared.mapping,
                                   prepared.remember, actor)
             mappings.note_used(db_session, prepared.sheets)
-        planned = plan.counts()
+        counts = ImportResult("applied", prepared, held=held).counts
+        held_text = f"，{len(held)} 行有冲突未导入" if held else ""
         log.record(db_session, SecurityEventKind.IMPORT, username=actor, object=f"导入 #{run_id}",
                    detail=f"{'、'.join(f.name for f in prepared.files)}：新增 "
-                          f"{planned[Outcome.CREATE]} 行，修改 {planned[Outcome.UPDATE]} 行")
+                          f"{counts['created']} 行，修改 {counts['updated']} 行{held_text}")
         db_session.commit()
     except StalePlan as stale:
         db_session.rollback()
@@ -341,7 +381,7 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
         db_session.rollback()
         raise
     db_session.expire_all()
-    return ImportResult("applied", prepared, run_id)
+    return ImportResult("applied", prepared, run_id, held)
 
 
 def _log_refusal(db_session: orm.Session, prepared: PreparedImport, actor: str,
@@ -378,8 +418,22 @@ def _refuse_stale(prepared: PreparedImport, state: State) -> None:
         raise StalePlan("预览之后数据已有变动（有人修改或导入了相关数据），请重新预览后再导入")
 
 
+def _holding_back(prepared: PreparedImport, held: frozenset[RowId], state: State) -> Plan:
+    """Return the plan of every row but those held back, planned again against the state.
+
+    Planned again rather than filtered: a later row may have counted on a held one.
+    """
+    plan = prepared.plan
+    records = [row.record for row in plan.rows if row.row_id not in held]
+    kept = _checked_plan(records, state, plan.problems, plan.creates_session)
+    if not kept.ok and not prepared.skip_invalid:
+        raise StalePlan("不覆盖有冲突的行时，其余的行中有依赖这些行的，无法单独导入；"
+                        "请选择覆盖这些行，或修改表格后重新导入")
+    return kept
+
+
 def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
-                source: str) -> int:
+                source: str, held: frozenset[RowId] = frozenset()) -> int:
     """Record the run and its files; return the run's id.
 
     Written with Core statements: the run is the import's own bookkeeping, not data to
@@ -393,9 +447,11 @@ def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
         "options": {"skip_invalid": prepared.skip_invalid, "mapping": prepared.mapping,
                     "year": prepared.year},
         "problems": [_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
-                     for p in plan.all_problems],
+                     for p in (*plan.all_problems, *(c.problem(c.row not in held)
+                                                     for c in prepared.conflicts))],
         "columns": [sheet.to_json(prepared.name_of(sheet.file)) for sheet in prepared.sheets],
-        **ImportResult("applied", prepared).counts,
+        **{key: count for key, count in ImportResult("applied", prepared, held=held)
+           .counts.items() if key != "conflicted"},
     }
     run_id = connection.execute(sa.insert(ImportRun).returning(ImportRun.id), run).scalar_one()
     connection.execute(sa.insert(ImportFile), [
@@ -411,10 +467,13 @@ def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str =
                mapping: Mapping[str, str | None] | Iterable[str] | None = None,
                skip_invalid: bool = False, dry_run: bool = True, actor: str = "cli",
                source: str = "cli", progress: Progress | None = None,
-               remembered: bool = True) -> ImportResult:
-    """Read, plan, check and (unless a dry run) apply files in one go."""
+               remembered: bool = True, overwrite: bool = False) -> ImportResult:
+    """Read, plan, check and (unless a dry run) apply files in one go; rows with a
+    conflict are held back unless `overwrite`."""
     prepared = prepare_import(db_session, paths, kind, session=session, year=year,
                               mapping=mapping, skip_invalid=skip_invalid, remembered=remembered)
+    chosen = prepared.conflict_rows() if overwrite else []
     if dry_run:
-        return ImportResult("dry_run", prepared)
-    return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress)
+        return ImportResult("dry_run", prepared, held=prepared.held_rows(chosen))
+    return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress,
+                          overwrite=chosen)

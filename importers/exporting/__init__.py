@@ -28,16 +28,19 @@ from importers.exporting.worklist import (
     split_workbook,
     write_worklist,
 )
+from importers.stamps import Signer
 
 
 def write_kind(target: Target, kind: str | Template, rows: Iterable[Row], *,
                units: Sequence[str] = (),
-               lists: Mapping[str, Sequence[str]] | None = None) -> int:
+               lists: Mapping[str, Sequence[str]] | None = None,
+               signer: Signer | None = None) -> int:
     """Write one kind's template filled with rows to an .xlsx; return the row count.
 
-    What it writes reads back (`importers.read_file(path, kind)`) as the same values.
+    What it writes reads back (`importers.read_file(path, kind)`) as the same values;
+    with a signer, its rows are stamped (`importers.stamps`).
     """
-    with ExportBook(target) as book:
+    with ExportBook(target, signer=signer) as book:
         return write_kind_sheet(book, kind, rows, units=units, lists=lists)
 
 

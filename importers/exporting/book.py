@@ -11,7 +11,9 @@ written when the book closes, after the data sheets, so a reader meets the data 
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -22,6 +24,7 @@ from importers.exporting.guide import INSTRUCTION_WIDTHS, Guide, instruction_row
 from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import Column, Formats, SheetWriter, display_width
 from importers.problems import column_letter
+from importers.stamps import STAMP_HEADERS, STAMP_SHEET, Signer, Stamp
 from importers.workbooks import INSTRUCTIONS_SHEET
 
 Target = str | Path | IO[bytes]
@@ -30,9 +33,14 @@ LISTS_SHEET = "下拉选项"  # hidden; readers skip hidden sheets
 
 
 class ExportBook:
-    """A workbook written once, front to back; close it (or use `with`) to finish the file."""
+    """A workbook written once, front to back; close it (or use `with`) to finish the file.
 
-    def __init__(self, target: Target, *, tmpdir: str | None = None) -> None:
+    Given a `signer`, the rows of each kind's sheet are stamped (`importers.stamps`) on a
+    hidden sheet written alongside, so that an import can tell what changed since.
+    """
+
+    def __init__(self, target: Target, *, tmpdir: str | None = None,
+                 signer: Signer | None = None) -> None:
         self._book = Workbook(target, {
             "constant_memory": True,
             # Cells are editable unless their format locks them: on a protected sheet the
@@ -50,6 +58,12 @@ class ExportBook:
         self._general_notes: list[str] = []
         self._open: SheetWriter | None = None
         self.rows_written = 0
+        self.signer = signer
+        self.exported_at = datetime.now(UTC).replace(microsecond=0)
+        self._exported_text = self.exported_at.isoformat()
+        self._tmpdir = tmpdir
+        # Stamp lines wait in a temporary file: their sheet comes last, after the data.
+        self._stamps: IO[str] | None = None
 
     # -- sheets ----------------------------------------------------------------------------
     def add_sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
@@ -77,6 +91,17 @@ class ExportBook:
         column = column_letter(list(self._lists).index(name))
         return f"='{LISTS_SHEET}'!${column}$2:${column}${len(known) + 1}"
 
+    def stamp(self, stamp: Stamp) -> None:
+        """Keep one row's stamp for the hidden stamp sheet (a signer must be given)."""
+        assert self.signer is not None
+        if self._stamps is None:
+            # Closed with the book (close or __exit__), not at the end of this call.
+            self._stamps = tempfile.TemporaryFile(  # noqa: SIM115
+                "w+", encoding="utf-8", dir=self._tmpdir)
+        payload, signature = stamp.cells(self.signer, self._exported_text)
+        # JSON escapes line breaks: one line a stamp.
+        self._stamps.write(f"{payload}\t{signature}\n")
+
     def add_notes(self, *notes: str) -> None:
         """Add general notes to the top of the instructions sheet."""
         self._general_notes.extend(notes)
@@ -87,6 +112,9 @@ class ExportBook:
             self._write_instructions()
         if self._lists:
             self._write_lists()
+        if self._stamps is not None:
+            with self._stamps:
+                self._write_stamps(self._stamps)
         self._book.close()
 
     def __enter__(self) -> ExportBook:
@@ -100,6 +128,8 @@ class ExportBook:
             # Still close the temporary files; the first error is the one to report.
             with contextlib.suppress(Exception):
                 self._book.close()
+        if self._stamps is not None:
+            self._stamps.close()
 
     def _write_lists(self) -> None:
         columns = [Column(name, "text", width=display_width(name) + 4)
@@ -116,6 +146,20 @@ class ExportBook:
                 if value:
                     self._write_text(sheet, r, c, value, "text")
         sheet.hide()
+
+    def _write_stamps(self, lines: IO[str]) -> None:
+        """Write the stamps on a sheet nobody sees or edits by accident (very hidden, locked)."""
+        sheet = self._book.add_worksheet(STAMP_SHEET)
+        for c, header in enumerate(STAMP_HEADERS):
+            self._write_text(sheet, 0, c, header, "header")
+        lines.seek(0)
+        # Written bare: a hidden sheet needs no format, and a payload starts with "[".
+        for r, line in enumerate(lines, start=1):
+            payload, signature = line.rstrip("\n").split("\t")
+            sheet.write_string(r, 0, payload)
+            sheet.write_string(r, 1, signature)
+        sheet.very_hidden()
+        sheet.protect("")
 
     def _write_instructions(self) -> None:
         sheet = self._book.add_worksheet(INSTRUCTIONS_SHEET)

@@ -17,6 +17,7 @@ from importers.exporting.book import ExportBook
 from importers.exporting.guide import Guide
 from importers.exporting.sheets import Column, sheet_name
 from importers.schemas import SCHEMAS, Field, FieldType, Schema
+from importers.stamps import stamps_for
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType
 
 UNITS_LIST = "单位名称"
@@ -78,7 +79,12 @@ def write_kind_sheet(book: ExportBook, template: Template | str, rows: Iterable[
     guide = Guide(template.name, template.title or schema.title, columns, list(template.notes))
     # The first column (编号, a name) stays in sight when scrolling right.
     freeze = 1 if schema.fields[0].name in schema.key else 0
-    return book.add_sheet(template.name, columns, _ordered(schema, rows),
+    ordered = _ordered(schema, rows)
+    if book.signer is not None:
+        editable = {field.name for field in schema.fields} - locked
+        ordered = stamps_for(schema.kind, template.name, editable, ordered, book.exported_at,
+                             book.stamp)
+    return book.add_sheet(template.name, columns, ordered,
                           title=template.title or schema.title, freeze_columns=freeze,
                           guide=guide, active=active)
 

@@ -29,6 +29,7 @@ from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import DATE_FORMAT, DATETIME_FORMAT, FIRST_DATA_ROW
 from importers.exporting.templates import Row, Template, write_kind_sheet
 from importers.limits import DEFAULT_LIMITS, Limits
+from importers.stamps import Signer
 from importers.values import is_blank
 from importers.workbooks import ReadError, read_sheets
 
@@ -82,13 +83,14 @@ KINDS: tuple[str, ...] = tuple(dict.fromkeys(part.kind for part in PARTS))
 
 def write_worklist(target: Target, unit: str, session: str,
                    rows: Mapping[str, Iterable[Row]], *, units: Sequence[str] = (),
-                   numbers: Sequence[str] = ()) -> int:
+                   numbers: Sequence[str] = (), signer: Signer | None = None) -> int:
     """Write a unit's worklist; `rows` gives each part's rows by part name.
 
-    `numbers` are the opinions the unit may add contacts and progress reports to.
+    `numbers` are the opinions the unit may add contacts and progress reports to;
+    with a signer, its rows are stamped (`importers.stamps`).
     """
     count = 0
-    with ExportBook(target) as book:
+    with ExportBook(target, signer=signer) as book:
         book.add_notes(f"本工作簿是{unit}在{session}的书面意见办理工作清单，"
                        "各工作表分别导入；请在白色单元格中填写。")
         for part in PARTS:

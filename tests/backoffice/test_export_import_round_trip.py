@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backoffice.audit import acting_as
-from backoffice.exports import export_kind, export_worklist
+from backoffice.exports import export_kind, export_worklist, stamping
 from backoffice.extensions import db
 from backoffice.imports import run_import
 from backoffice.models import CongressSession, Unit
 from importers.exporting import split_workbook
 from importers.schemas import KINDS, SCHEMAS
+from importers.stamps import read_stamps, row_key, stamp_text
 from importers.vocabulary import ContactMethod, Grade, UnitKind
 from tests.backoffice.database_edits import Database, edits
 from tests.importers.export_rows import texts
@@ -44,7 +45,20 @@ def test_every_export_imports_back_with_every_row_unchanged(app, tmp_path, kinds
             rows = export_kind(db.session, kind, path, session=session)
             result = dry_run(path, kind, session)
             assert result.counts == {"created": 0, "updated": 0, "unchanged": rows,
-                                     "skipped": 0}, kind
+                                     "skipped": 0, "conflicted": 0}, kind
+            _assert_stamped_as_read(path, result)
+
+
+def _assert_stamped_as_read(path: Path, result) -> None:
+    """Every row is stamped, each editable value as the import reads it from its cell: a
+    stamp compares with the database's value only if the two are written alike."""
+    stamps = read_stamps(path, stamping.verify)
+    assert stamps is not None and stamps.problems == []
+    for row in result.plan.rows:
+        stamp = stamps.stamps[row.kind, row_key(row.kind, row.record.get)]
+        assert stamp.values, row.kind
+        for field, text in stamp.values.items():
+            assert stamp_text(row.record.get(field), row.kind, field) == text, (row, field)
 
 
 def test_a_worklist_split_into_its_kinds_imports_back_unchanged(app, tmp_path):
@@ -55,7 +69,8 @@ def test_a_worklist_split_into_its_kinds_imports_back_unchanged(app, tmp_path):
         parts = split_workbook(tmp_path / "清单.xlsx", tmp_path / "parts")
         result = run_import(db.session, parts, "auto", session=session.name, dry_run=True)
         assert [str(p) for p in result.errors] == []
-        assert result.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0}
+        assert result.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0,
+                                 "conflicted": 0}
 
 
 def test_a_returned_worklist_imports_as_it_is_and_changes_exactly_the_edited_cell(
@@ -68,7 +83,8 @@ def test_a_returned_worklist_imports_as_it_is_and_changes_exactly_the_edited_cel
         rows = export_worklist(db.session, unit, session, path)
         unchanged = run_import(db.session, [path], "auto", session=session.name, dry_run=True)
         assert [str(p) for p in unchanged.errors] == []
-        assert unchanged.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0}
+        assert unchanged.counts == {"created": 0, "updated": 0, "unchanged": rows, "skipped": 0,
+                                    "conflicted": 0}
 
         book = openpyxl.load_workbook(path)
         sheet = book["办理情况"]

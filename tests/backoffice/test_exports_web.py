@@ -23,6 +23,7 @@ from backoffice.models import (
 )
 from importers.exporting import INSTRUCTIONS_SHEET, LISTS_SHEET, split_workbook
 from importers.reading import read_file, read_paths
+from importers.stamps import STAMP_SHEET
 from tests.backoffice.scoping import unit_id
 from tests.conftest import sign_in
 
@@ -64,7 +65,8 @@ def test_a_worklist_is_a_template_to_fill_in_and_reads_back(as_user, app, ids, t
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
     book = workbook(response)
     assert book.sheetnames == ["沟通走访记录", "办理情况", "办理进展反馈", "本单位会办",
-                               "会办单位评价", INSTRUCTIONS_SHEET, LISTS_SHEET]
+                               "会办单位评价", INSTRUCTIONS_SHEET, LISTS_SHEET, STAMP_SHEET]
+    assert book[STAMP_SHEET].sheet_state == "veryHidden" and book[STAMP_SHEET].protection.sheet
     assert book.active.title == "办理情况"
     assert book[LISTS_SHEET].sheet_state == "hidden"
     sheet = book["办理情况"]

@@ -94,11 +94,13 @@ def test_skip_invalid_puts_the_valid_rows_in_and_lists_the_rest(app, tmp_path, a
             opinion_row(1), opinion_row(2, 主办单位="区交通局"), opinion_row(3)])
         refused = admin_import([path], session=NEW_SESSION, year=2018)
         assert refused.status == "refused"
-        assert refused.counts == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 3}
+        assert refused.counts == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 3,
+                                  "conflicted": 0}
 
         result = admin_import([path], session=NEW_SESSION, year=2018, skip_invalid=True)
         assert result.status == "applied"
-        assert result.counts == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 1}
+        assert result.counts == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 1,
+                                 "conflicted": 0}
         [error] = result.to_json()["errors"]
         assert error["cell"] == "城市建设和管理!H3" and "区交通局" in error["message"]
         numbers = db.session.scalars(sa.select(Opinion.number).join(CongressSession)

@@ -13,7 +13,8 @@ from tests.backoffice.imports.tables import (
     opinion_row,
 )
 
-SHAPE = {"created", "updated", "unchanged", "skipped", "errors", "columns"}
+SHAPE = {"created", "updated", "unchanged", "skipped", "conflicted", "conflicts", "errors",
+         "columns"}
 COLUMN_SHAPE = {"file", "sheet", "column", "header", "field", "field_header", "how", "how_label",
                 "confidence"}
 ERROR_SHAPE = {"file", "sheet", "cell", "field", "value", "message"}
@@ -43,11 +44,11 @@ def test_an_import_prints_its_counts_as_json_and_exits_0(app, invoke, tmp_path):
                     "--format", "json")
     assert result.exit_code == 0, result.output
     assert json_of(result) == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0,
-                               "errors": []}
+                               "conflicted": 0, "conflicts": [], "errors": []}
     again = invoke("auto", path, "--session", NEW_SESSION, "--format", "json")
     assert again.exit_code == 0
     assert json_of(again) == {"created": 0, "updated": 0, "unchanged": 2, "skipped": 0,
-                              "errors": []}
+                              "conflicted": 0, "conflicts": [], "errors": []}
 
 
 def test_errors_apply_nothing_and_exit_1_with_their_places(app, invoke, tmp_path):
