@@ -180,6 +180,9 @@ def test_the_opinion_form_picks_a_date_looks_up_a_deputy_and_adds_a_contact_row(
     # The date picker.
     page.locator("#accepted_on").click()
     calendar = page.locator(".daterangepicker:visible")
+    # In Chinese, weeks from Monday.
+    weekdays = calendar.locator(".calendar.left thead tr").last.locator("th")
+    assert weekdays.all_inner_texts() == ["一", "二", "三", "四", "五", "六", "日"]
     calendar.locator("td.available:not(.off):visible", has_text=re.compile(rf"^{day.day}$")).click()
     assert page.locator("#accepted_on").input_value() == day.isoformat()
 
