@@ -92,7 +92,7 @@ def test_a_list_action_wants_ticked_rows_then_confirms_and_deletes_them(
         dialog.accept()
 
     page.on("dialog", accept)
-    page.get_by_text("选中的", exact=True).click()
+    page.get_by_text("对选中的记录", exact=True).click()
     page.locator("[data-model-action=delete]").click()
     assert messages == ["请至少选择一条记录"]
     assert _count(app, Notice) == before
@@ -100,7 +100,7 @@ def test_a_list_action_wants_ticked_rows_then_confirms_and_deletes_them(
     rows = page.locator("table.model-list tbody input.action-checkbox")
     rows.nth(0).check()
     rows.nth(1).check()
-    page.get_by_text("选中的", exact=True).click()
+    page.get_by_text("对选中的记录", exact=True).click()
     with page.expect_navigation():
         page.locator("[data-model-action=delete]").click()
     assert messages[1] == "你确定要删除这些选中的记录吗？"
