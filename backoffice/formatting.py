@@ -10,6 +10,7 @@ from flask import Flask
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import ROLE_LABELS
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, AttachmentKind
+from scoring.lateness import LATENESS
 
 
 def prose_date(value: date | None) -> str:
@@ -49,6 +50,7 @@ def _globals() -> dict[str, Any]:
         "attachment_kinds": [kind.value for kind in AttachmentKind],
         "today": date.today(),
         "local_time": local_time,
+        "lateness": LATENESS,
     }
 
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from scoring import wording
+from scoring.lateness import LATE_IN_YEAR
 from scoring.overdue import KINDS
 from scoring.points import ZERO, quotient, round_points
 from scoring.result import Adjustment, Note, OverdueEvent
@@ -12,7 +13,7 @@ from scoring.rules import Ruleset
 
 BASE = "基础分"
 FINAL = "最终得分"
-OVERDUE = "超期"
+OVERDUE = LATE_IN_YEAR.label
 
 
 def base_score(

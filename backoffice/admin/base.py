@@ -265,6 +265,16 @@ class SecuredModelView(PolicyGuard, ModelView):
             args[f"flt{position}_{self.get_filter_arg(index, self._filters[index])}"] = value
         return self.get_url(f"{self.endpoint}.index_view", **args)
 
+    # -- rows -------------------------------------------------------------------------------
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, rows = super().get_list(*args, **kwargs)
+        if isinstance(rows, list):  # a page (not the query an export reads in batches)
+            self.prepare_rows(rows)
+        return count, rows
+
+    def prepare_rows(self, models: list) -> None:
+        """Work out what a page's or an export batch's rows show, once for them all."""
+
     # -- saving -----------------------------------------------------------------------------
     def form_subject(self, model: Any) -> str | None:
         """Return what an edit form is about: the opinion it belongs to, if any."""

@@ -14,6 +14,7 @@ from backoffice.formatting import LOCAL_TIME
 from backoffice.inputs import day_from_text
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
 from backoffice.reporting.dashboard import AS_OF_FILTERS
+from scoring.lateness import LATE_IN_YEAR, OVERDUE_NOW
 
 YES_NO = (("1", "是"), ("0", "否"))
 
@@ -84,20 +85,10 @@ class CoHandlerFilter(BaseSQLAFilter):
         return "包含"
 
 
-class OverdueFilter(BaseSQLAFilter):
-    """Opinions overdue now, or late at any step, as of today."""
-
-    OPTIONS = (("now", "当前超期未办"), ("ever", "有超期记录"))
-
-    def __init__(self) -> None:
-        super().__init__(Opinion.id, "超期", options=self.OPTIONS)
-
-    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        condition = deadlines.overdue_now if value == "now" else deadlines.ever_late
-        return query.filter(condition(date.today()))
-
-    def operation(self) -> str:
-        return "为"
+def late_in_year_filter() -> "ConditionFilter":
+    """Opinions with a late record: a lead step (签收, 面商, 答复) done after its due date
+    or still undone past it. (A co-handler's late 会办意见 is its co-handling's record.)"""
+    return ConditionFilter(LATE_IN_YEAR.label, lambda: deadlines.ever_late(date.today()))
 
 
 def returned() -> sa.ColumnElement[bool]:
@@ -120,8 +111,9 @@ class AsOfFilter(BaseSQLAFilter):
         self.condition = condition
 
     def clean(self, value: str) -> date:
-        # Flask-Admin's validate() calls this: a date it cannot read is reported and left out.
-        return day_from_text(value)
+        # Flask-Admin's validate() calls this: a date it cannot read is reported and left
+        # out; no date at all means today.
+        return day_from_text(value) if value.strip() else date.today()
 
     def apply(self, query: Any, value: date, alias: Any = None) -> Any:
         # The date the list is read on, for a filter that pairs with this one.
@@ -140,8 +132,10 @@ class OwnOverdueFilter(BaseSQLAFilter):
     with both), else today.
     """
 
+    NAME = f"{OVERDUE_NOW.label}单位"
+
     def __init__(self) -> None:
-        super().__init__(Opinion.id, "超期未办单位", options=unit_options)
+        super().__init__(Opinion.id, self.NAME, options=unit_options)
 
     def clean(self, value: str) -> int:
         return int(value)

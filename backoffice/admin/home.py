@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from backoffice import access
 from backoffice.access import Action
+from backoffice.admin.filters import OwnOverdueFilter
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_arg
 from backoffice.models import CongressSession, Opinion, Role
@@ -19,6 +20,7 @@ from backoffice.reporting.sessions import current_session, default_as_of
 from backoffice.security import sessions
 from backoffice.security.headers import cacheable
 from importers.vocabulary import AnswerType
+from scoring.lateness import OVERDUE_NOW
 
 
 def chosen_session() -> CongressSession | None:
@@ -90,9 +92,9 @@ class HomeView(AdminIndexView):
                       for key in ("answered", "answering")],
             ),
             "overdue_by_unit": charts.horizontal_bars(
-                "超期未办（按责任单位）",
+                f"{OVERDUE_NOW.label}（按责任单位）",
                 {name: count for _, name, count in board.overdue_by_unit[:15]},
-                urls=[listed(超期未办=day, 超期未办单位=str(unit))
+                urls=[listed(**{OVERDUE_NOW.label: day, OwnOverdueFilter.NAME: str(unit)})
                       for unit, _, _ in board.overdue_by_unit[:15]],
             ),
         }

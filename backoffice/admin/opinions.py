@@ -17,14 +17,21 @@ from backoffice.admin.filters import (
     ChoiceFilter,
     CoHandlerFilter,
     ConditionFilter,
-    OverdueFilter,
     OwnOverdueFilter,
     as_of_filters,
+    late_in_year_filter,
     returned,
     session_options,
     unit_options,
 )
 from backoffice.admin.form_sections import sectioned
+from backoffice.admin.standing_columns import (
+    STANDING_COLUMNS,
+    STANDING_DESCRIPTIONS,
+    STANDING_FORMATTERS,
+    STANDING_LABELS,
+    remember_standings,
+)
 from backoffice.checks import opinion_problems
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
@@ -104,26 +111,28 @@ class OpinionView(SecuredModelView):
 
     column_list = (
         "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",
-        "assigned_on", "replied_on", "answer_type", "concluded_on",
+        "assigned_on", "replied_on", "answer_type", "concluded_on", *STANDING_COLUMNS,
     )
-    column_labels = FIELD_LABELS
+    column_labels = {**FIELD_LABELS, **STANDING_LABELS}
+    column_descriptions = STANDING_DESCRIPTIONS
     column_sortable_list = (
         "number", "assigned_on", "accepted_on", "replied_on", "concluded_on",
         ("lead_unit", "lead_unit.name"), "category", "answer_type",
     )
     column_default_sort = [("session_id", True), ("number", False)]
     column_searchable_list = ("number", "title", "lead_deputy.name")
-    column_formatters = {"answer_type": _answer_type, "co_handlings": _co_units}
+    column_formatters = {
+        "answer_type": _answer_type, "co_handlings": _co_units, **STANDING_FORMATTERS,
+    }
     column_filters = (
         ChoiceFilter(Opinion.session_id, "届次会议", options=session_options),
         ChoiceFilter(Opinion.category, "类别", options=choices(Category)),
         ChoiceFilter(Opinion.lead_unit_id, "主办单位", options=unit_options),
         CoHandlerFilter(),
         ChoiceFilter(Opinion.answer_type, "答复类型", options=ANSWER_TYPE_CHOICES),
-        ConditionFilter("已办结", lambda: Opinion.concluded_on.is_not(None)),
         ConditionFilter("不同意退回", returned),
         ConditionFilter("领导督办", supervised),
-        OverdueFilter(),
+        late_in_year_filter(),
         ConditionFilter("D类待阅批", awaiting_sign_off),
         *as_of_filters(),
         OwnOverdueFilter(),
@@ -131,7 +140,7 @@ class OpinionView(SecuredModelView):
     column_export_list = (
         "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",
         "assigned_on", "accepted_on", "consulted_on", "replied_on", "answer_type",
-        "concluded_on", "supervisor",
+        "concluded_on", "supervisor", *STANDING_COLUMNS,
     )
 
     form_columns = (
@@ -184,6 +193,9 @@ class OpinionView(SecuredModelView):
             joinedload(Opinion.lead_unit),
             selectinload(Opinion.co_handlings).joinedload(CoHandling.unit),
         )
+
+    def prepare_rows(self, models: list[Opinion]) -> None:
+        remember_standings(models)
 
     # -- forms ----------------------------------------------------------------------------
     def get_save_return_url(self, model: Opinion, is_created: bool = False) -> str:

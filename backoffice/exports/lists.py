@@ -7,6 +7,7 @@ in batches (`yield_per`) and streamed into the writer; nothing holds the whole l
 from collections.abc import Iterator
 from datetime import datetime
 from enum import Enum
+from itertools import islice
 from typing import IO, Any
 
 from flask import Response
@@ -50,10 +51,14 @@ def list_query(view: BaseModelView) -> Any:
 
 
 def list_rows(view: BaseModelView, query: Any) -> Iterator[list[Any]]:
-    """Yield the export columns of each row, reading the query in batches."""
+    """Yield the export columns of each row, reading the query in batches; the view
+    prepares each batch (`prepare_rows`) as it prepares a page."""
     names = [name for name, _label in view._export_columns]
-    for model in query.yield_per(BATCH_SIZE):
-        yield [view.get_export_value(model, name) for name in names]
+    read = iter(query.yield_per(BATCH_SIZE))
+    while models := list(islice(read, BATCH_SIZE)):
+        view.prepare_rows(models)
+        for model in models:
+            yield [view.get_export_value(model, name) for name in names]
 
 
 def export_response(view: BaseModelView, export_type: str) -> Response:

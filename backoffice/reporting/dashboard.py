@@ -15,6 +15,7 @@ from backoffice import deadlines
 from backoffice.deadlines import ATTENTION, UNDONE, Status, Step
 from backoffice.models import Evaluation, Opinion, Unit
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, Category, Grade
+from scoring.lateness import OVERDUE_NOW
 
 OVERDUE = frozenset({Status.OVERDUE})
 DUE_SOON = frozenset({Status.DUE_SOON})
@@ -64,7 +65,7 @@ AS_OF_FILTERS: dict[str, Callable[[deadlines.DueConditions], sa.ColumnElement[bo
     "已答复": lambda c: Opinion.replied_on <= c.as_of,
     "正在答复": _answering,
     "办结": lambda c: Opinion.concluded_on <= c.as_of,
-    "超期未办": lambda c: c.any_step(OVERDUE),
+    OVERDUE_NOW.label: lambda c: c.any_step(OVERDUE),
     "7天内到期": lambda c: c.any_step(DUE_SOON),
     "待二次答复": lambda c: c.step(Step.SECOND_REPLY, UNDONE),
     "进展反馈到期": lambda c: c.step(Step.PROGRESS, ATTENTION),
@@ -82,7 +83,7 @@ TOTALS = (
     ("concluded", "已办结", "办结"),
 )
 WORK_LISTS = (
-    ("overdue", "当前超期未办", "超期未办"),
+    ("overdue", OVERDUE_NOW.label, OVERDUE_NOW.label),
     ("due_soon", "7天内到期", "7天内到期"),
     ("second_reply", "不同意退回待二次答复", "待二次答复"),
     ("supervised", "领导督办", "领导督办"),

@@ -15,7 +15,7 @@ from backoffice.models import CoHandling, CongressSession, Opinion
 
 CARD = re.compile(
     r'data-figure="(\w+)">\s*<a class="card[^"]*" href="([^"]+)">\s*<div class="card-body[^>]*>'
-    r'\s*<div class="display-4">(\d+)</div>\s*<div[^>]*>([^<]+)<'
+    r'\s*<div class="display-4">(\d+)</div>\s*<div[^>]*>(?:<abbr[^>]*>)?([^<]+)<'
 )
 
 

@@ -61,7 +61,7 @@ def test_a_typed_filter_value_it_cannot_use_is_reported_and_left_out(app, as_use
     everything = _listed(client.get("/admin/opinion/").get_data(as_text=True))
     for value in ("2017-02-30", "0001-01-01"):
         page = client.get(_overdue_url(app, value)).get_data(as_text=True)
-        assert f"筛选条件“超期未办”的值“{value}”无法使用，已忽略。" in unescape(page)
+        assert f"筛选条件“当前超期未办”的值“{value}”无法使用，已忽略。" in unescape(page)
         assert _listed(page) == everything
     overdue = _listed(client.get(_overdue_url(app, "2017-05-25")).get_data(as_text=True))
     assert 0 < overdue < everything
@@ -70,7 +70,7 @@ def test_a_typed_filter_value_it_cannot_use_is_reported_and_left_out(app, as_use
 def _overdue_url(app: Flask, day: str) -> str:
     view = model_views(app)["opinion"]
     with app.test_request_context():
-        return view.filtered_list_url(超期未办=day)
+        return view.filtered_list_url(当前超期未办=day)
 
 
 def test_a_dashboard_date_out_of_range_is_reported_and_replaced(as_user) -> None:

@@ -30,4 +30,4 @@ def test_list_query_count_does_not_grow_with_rows(as_user, app, path) -> None:
     few = _queries_for(app, client, f"{path}?page_size=5")
     many = _queries_for(app, client, f"{path}?page_size=100")
     assert few == many
-    assert many <= 12
+    assert many <= 16  # the opinions' standing columns read the page's deadlines in 4
