@@ -318,7 +318,7 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
         if check_stale:
             _refuse_stale(prepared, state)
         for facts in prepared.files:
-            keep(facts)
+            keep(db_session, facts)
         with acting_as(actor, "import"), without_collector_pauses():
             run_id = _record_run(db_session, prepared, actor, source)
             writer = Writer(db_session, run_id)
