@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import secrets
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ AREAS = {
 # applied, annotated copies): made again when needed, not stored files.
 SCRATCH = frozenset({"pending", "annotated"})
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+logger = logging.getLogger(__name__)
 
 
 class StorageError(Exception):
@@ -55,10 +57,11 @@ def is_hidden(key: str) -> bool:
 
 
 def write_problem(error: OSError) -> StorageError:
-    """Return the message for a write the file system refused."""
+    """Return the message for a write the file system refused (its details go to the log)."""
+    logger.warning("文件未能写入：%s", error)
     if error.errno in _FULL:
         return StorageError("存储空间已满，文件未能保存，请联系系统管理员。")
-    return StorageError(f"文件未能保存（{error.strerror or error}），请联系系统管理员。")
+    return StorageError("文件存储出错，文件未能保存，请联系系统管理员。")
 
 
 class Storage(ABC):

@@ -7,6 +7,7 @@ own (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, its config files, an instance 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -16,8 +17,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from backoffice.storage.base import Storage, StorageError, StoredFileMissing, check_key, is_hidden
 
-_UNAVAILABLE = "文件存储服务暂时不可用（{}），文件未能{}，请稍后重试或联系系统管理员。"
+_UNAVAILABLE = "文件存储服务出错，文件未能{}，请稍后重试或联系系统管理员。"
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+logger = logging.getLogger(__name__)
+
+
+def _problem(error: Exception, doing: str) -> StorageError:
+    """Return the message for a failed call to the store (its details go to the log)."""
+    logger.warning("对象存储调用失败：%s", error)
+    return StorageError(_UNAVAILABLE.format(doing))
 
 
 class _Counting:
@@ -62,10 +70,9 @@ class S3Storage(Storage):
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in _MISSING:
                 raise StoredFileMissing(f"文件“{key}”不存在。") from None
-            code = error.response.get("Error", {}).get("Code", "")
-            raise StorageError(_UNAVAILABLE.format(code, doing)) from error
+            raise _problem(error, doing) from error
         except BotoCoreError as error:
-            raise StorageError(_UNAVAILABLE.format(type(error).__name__, doing)) from error
+            raise _problem(error, doing) from error
 
     def put(self, key: str, stream: BinaryIO) -> int:
         counting = _Counting(stream)
@@ -73,7 +80,7 @@ class S3Storage(Storage):
             # upload_fileobj sends big files in parts and aborts the upload when one fails.
             self.client.upload_fileobj(counting, self.bucket, self._name(key))
         except (ClientError, BotoCoreError) as error:
-            raise StorageError(_UNAVAILABLE.format(type(error).__name__, "保存")) from error
+            raise _problem(error, "保存") from error
         return counting.count
 
     def open(self, key: str) -> BinaryIO:
@@ -102,7 +109,7 @@ class S3Storage(Storage):
                     if not is_hidden(key):
                         yield key
         except (ClientError, BotoCoreError) as error:
-            raise StorageError(_UNAVAILABLE.format(type(error).__name__, "列出")) from error
+            raise _problem(error, "列出") from error
 
     def move(self, source: str, target: str) -> None:
         # Objects are not renamed: copied within the store, then the temporary one removed.
