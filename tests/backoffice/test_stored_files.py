@@ -1,0 +1,48 @@
+"""A failed write leaves no file and no row; the secret key may come from the environment."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from backoffice import create_app
+from backoffice.extensions import db
+from backoffice.models import Attachment
+from tests.backoffice.scoping import led_by
+from tests.backoffice.test_storage import file_size_limit
+
+
+def _flashes(client) -> list[str]:
+    with client.session_transaction() as session:
+        return [message for _category, message in session.get("_flashes", [])]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_upload_the_disk_refuses_leaves_no_file_and_no_row(app, as_user) -> None:
+    with app.app_context():
+        opinion_id = led_by("浦江镇").id
+        count = db.session.scalar(sa.select(sa.func.count(Attachment.id)))
+    client = as_user("pujiang")
+    app.config["WTF_CSRF_ENABLED"] = False  # a form's token is tested elsewhere
+    folder = Path(app.config["ATTACHMENT_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with file_size_limit(50_000):
+        response = client.post("/admin/opinion/attachments/", data={
+            "opinion_id": str(opinion_id), "kind": "答复函",
+            "file": (io.BytesIO(b"%PDF-1.4 " + b"x" * 200_000), "答复函.pdf")})
+    assert response.status_code == 302
+    assert _flashes(client) == ["上传失败：存储空间已满，文件未能保存，请联系系统管理员。"]
+    assert list(folder.iterdir()) == []  # not even a partial file
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == count
+
+
+def test_the_secret_key_may_come_from_the_environment(monkeypatch) -> None:
+    config = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app(config, web=False).secret_key == "from-the-environment"
+    monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "from-the-prefixed-variable")
+    assert create_app(config, web=False).secret_key == "from-the-prefixed-variable"
