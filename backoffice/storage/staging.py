@@ -20,12 +20,17 @@ _STAGED = "staged_files"
 logger = logging.getLogger(__name__)
 
 
-def stage(session: orm.Session, key: str, stream: BinaryIO,
+def stage(session: orm.Session | orm.scoped_session, key: str, stream: BinaryIO,
           store: Storage | None = None) -> int:
     """Write the stream for key, to be published when session commits; return its size."""
+    if isinstance(session, orm.scoped_session):
+        session = session()
     store = store or storage()
     temporary = temporary_key(key)
     size = store.put(temporary, stream)
+    if not session.in_transaction():
+        # Tied to a transaction, so that a rollback before any other work removes it too.
+        session.begin()
     session.info.setdefault(_STAGED, []).append((store, temporary, key))
     return size
 

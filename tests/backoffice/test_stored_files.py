@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from backoffice import create_app
 from backoffice.extensions import db
 from backoffice.models import Attachment
+from backoffice.storage import documents, storage
 from tests.backoffice.scoping import led_by
 from tests.backoffice.test_storage import file_size_limit
 
@@ -46,3 +47,20 @@ def test_the_secret_key_may_come_from_the_environment(monkeypatch) -> None:
     assert create_app(config, web=False).secret_key == "from-the-environment"
     monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "from-the-prefixed-variable")
     assert create_app(config, web=False).secret_key == "from-the-prefixed-variable"
+
+
+def test_a_generated_document_is_kept_when_its_record_commits(tmp_path: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "test",
+                      "DOCUMENT_FOLDER": str(tmp_path)}, web=False)
+    with app.app_context():
+        kept = documents.keep(db.session, ".XLSX", io.BytesIO(b"report"))
+        dropped = documents.keep(db.session, ".docx", io.BytesIO(b"notice"))
+        assert kept.startswith("documents/") and kept.endswith(".xlsx")
+        assert not storage().exists(kept)
+        db.session.commit()
+        db.session.rollback()  # nothing left staged: the commit published both
+        assert storage().read(kept) == b"report" and storage().read(dropped) == b"notice"
+        documents.keep(db.session, ".docx", io.BytesIO(b"notice"))
+        db.session.rollback()
+        assert sorted(storage().list()) == sorted([kept, dropped])
+    assert len(list(tmp_path.iterdir())) == 2  # no temporary file left either
