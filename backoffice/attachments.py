@@ -101,6 +101,8 @@ def download(view: Any) -> Response:
         stream = storage().open(key(attachment.stored_name))
     except StoredFileMissing:
         abort(404)
+    except StorageError:
+        abort(503)  # the object store is down: try again later
     return send_file(
         stream,
         mimetype=attachment.content_type,

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from backoffice.backup import BackupError, database
 from backoffice.demo import DATA
 from backoffice.extensions import db
 from backoffice.imports import run_import
@@ -125,3 +126,9 @@ def _round_trip(app: Flask, as_user, database_url: str, tmp_path: Path) -> Flask
     refused = runner.invoke(args=["backup", str(archive)])
     assert refused.exit_code == 1 and "已存在，备份不会覆盖它" in refused.output
     return client
+
+
+def test_a_missing_postgresql_tool_is_named_with_where_to_set_it(tmp_path: Path) -> None:
+    url = sa.make_url("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(BackupError, match=f"在目录 {tmp_path}中找不到 pg_dump.*POSTGRES_BIN_DIR"):
+        database.dump(url, tmp_path / "dump", str(tmp_path))
