@@ -1,4 +1,6 @@
-"""A failed write leaves no file and no row; the secret key may come from the environment."""
+"""A failed write (an upload the disk refuses, an import stopped before its commit) leaves
+no file and no row; generated documents are kept at their commit; the secret key may come
+from the environment."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice import create_app
+from backoffice.demo import DATA
 from backoffice.extensions import db
-from backoffice.models import Attachment
+from backoffice.imports import apply_prepared, prepare_import
+from backoffice.models import Attachment, ImportRun
 from backoffice.storage import documents, storage
+from tests.backoffice.imports.test_apply_and_undo import edited
 from tests.backoffice.scoping import led_by
 from tests.backoffice.test_storage import file_size_limit
 
@@ -39,6 +44,29 @@ def test_an_upload_the_disk_refuses_leaves_no_file_and_no_row(app, as_user) -> N
     assert list(folder.iterdir()) == []  # not even a partial file
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == count
+
+
+class Stopped(Exception):
+    """The worker applying an import was stopped."""
+
+
+def _stop(_rows: int) -> None:
+    raise Stopped
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_import_stopped_before_its_commit_leaves_no_original(app, tmp_path: Path) -> None:
+    units = edited(DATA / "2017" / "承办单位名录.xlsx", tmp_path / "units.xlsx",
+                   rows={"Sheet1": [[53, "区新设局", "委办局", "新设局"]]})
+    with app.app_context():
+        runs = db.session.scalar(sa.select(sa.func.count(ImportRun.id)))
+        prepared = prepare_import(db.session, [units], "units")
+        with pytest.raises(Stopped):
+            apply_prepared(db.session, prepared, actor="cli", progress=_stop)
+        assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == runs
+        assert list(storage().list()) == []
+    assert [path for path in Path(app.config["IMPORT_FOLDER"]).rglob("*")
+            if path.is_file()] == []  # nor a temporary file
 
 
 def test_the_secret_key_may_come_from_the_environment(monkeypatch) -> None:
