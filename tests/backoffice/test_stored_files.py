@@ -26,26 +26,6 @@ def _flashes(client) -> list[str]:
         return [message for _category, message in session.get("_flashes", [])]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_an_upload_the_disk_refuses_leaves_no_file_and_no_row(app, as_user) -> None:
-    with app.app_context():
-        opinion_id = led_by("浦江镇").id
-        count = db.session.scalar(sa.select(sa.func.count(Attachment.id)))
-    client = as_user("pujiang")
-    app.config["WTF_CSRF_ENABLED"] = False  # a form's token is tested elsewhere
-    folder = Path(app.config["ATTACHMENT_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    with file_size_limit(50_000):
-        response = client.post("/admin/opinion/attachments/", data={
-            "opinion_id": str(opinion_id), "kind": "答复函",
-            "file": (io.BytesIO(b"%PDF-1.4 " + b"x" * 200_000), "答复函.pdf")})
-    assert response.status_code == 302
-    assert _flashes(client) == ["上传失败：存储空间已满，文件未能保存，请联系系统管理员。"]
-    assert list(folder.iterdir()) == []  # not even a partial file
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == count
-
-
 class Stopped(Exception):
     """The worker applying an import was stopped."""
 
@@ -55,26 +35,35 @@ def _stop(_rows: int) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_an_import_stopped_before_its_commit_leaves_no_original(app, tmp_path: Path) -> None:
+def test_failed_writes_leave_no_file_and_no_row(app, as_user, tmp_path: Path) -> None:
+    """An upload the disk refuses, and an import stopped before its commit."""
+    with app.app_context():
+        opinion_id = led_by("浦江镇").id
+        counts = _counts()
+    client = as_user("pujiang")
+    app.config["WTF_CSRF_ENABLED"] = False  # a form's token is tested elsewhere
+    with file_size_limit(50_000):
+        response = client.post("/admin/opinion/attachments/", data={
+            "opinion_id": str(opinion_id), "kind": "答复函",
+            "file": (io.BytesIO(b"%PDF-1.4 " + b"x" * 200_000), "答复函.pdf")})
+    assert response.status_code == 302
+    assert _flashes(client) == ["上传失败：存储空间已满，文件未能保存，请联系系统管理员。"]
     units = edited(DATA / "2017" / "承办单位名录.xlsx", tmp_path / "units.xlsx",
                    rows={"Sheet1": [[53, "区新设局", "委办局", "新设局"]]})
     with app.app_context():
-        runs = db.session.scalar(sa.select(sa.func.count(ImportRun.id)))
         prepared = prepare_import(db.session, [units], "units")
         with pytest.raises(Stopped):
             apply_prepared(db.session, prepared, actor="cli", progress=_stop)
-        assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == runs
+        assert _counts() == counts
         assert list(storage().list()) == []
-    assert [path for path in Path(app.config["IMPORT_FOLDER"]).rglob("*")
-            if path.is_file()] == []  # nor a temporary file
+    left = [path for setting in ("ATTACHMENT_FOLDER", "IMPORT_FOLDER")
+            for path in Path(app.config[setting]).rglob("*") if path.is_file()]
+    assert left == []  # not even a partial or temporary file
 
 
-def test_the_secret_key_may_come_from_the_environment(monkeypatch) -> None:
-    config = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    assert create_app(config, web=False).secret_key == "from-the-environment"
-    monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "from-the-prefixed-variable")
-    assert create_app(config, web=False).secret_key == "from-the-prefixed-variable"
+def _counts() -> tuple[int, int]:
+    return (db.session.scalar(sa.select(sa.func.count(Attachment.id))),
+            db.session.scalar(sa.select(sa.func.count(ImportRun.id))))
 
 
 def test_a_generated_document_is_kept_when_its_record_commits(tmp_path: Path) -> None:
@@ -92,3 +81,11 @@ def test_a_generated_document_is_kept_when_its_record_commits(tmp_path: Path) ->
         db.session.rollback()
         assert sorted(storage().list()) == sorted([kept, dropped])
     assert len(list(tmp_path.iterdir())) == 2  # no temporary file left either
+
+
+def test_the_secret_key_may_come_from_the_environment(monkeypatch) -> None:
+    config = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app(config, web=False).secret_key == "from-the-environment"
+    monkeypatch.setenv("BACKOFFICE_SECRET_KEY", "from-the-prefixed-variable")
+    assert create_app(config, web=False).secret_key == "from-the-prefixed-variable"
