@@ -112,7 +112,8 @@ class S3Storage(Storage):
             raise _problem(error, "列出") from error
 
     def move(self, source: str, target: str) -> None:
-        # Objects are not renamed: copied within the store, then the temporary one removed.
-        self._call("保存", target, "copy_object", Key=self._name(target),
+        # Objects are not renamed: copied within the store (in parts when big), then the
+        # temporary one removed.
+        self._call("保存", target, "copy", Key=self._name(target),
                    CopySource={"Bucket": self.bucket, "Key": self._name(source)})
         self.delete(source)
