@@ -49,12 +49,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_rules(app: Flask) -> None:
-    """Keep the write path's rules and the security log's watch in every ORM session."""
+    """Keep the write path's rules, the security log's watch and staged files in every session."""
     from backoffice.security import watched
+    from backoffice.storage import staging
     from backoffice.writing import orm as writing
 
     writing.listen()
     watched.listen()
+    staging.listen()
 
 
 def register_migrations(app: Flask) -> None:

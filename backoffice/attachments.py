@@ -1,5 +1,6 @@
 """Uploading and downloading the documents of an opinion's case file."""
 
+import io
 import mimetypes
 import uuid
 from pathlib import Path
@@ -17,13 +18,13 @@ from backoffice.models import Attachment
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 from backoffice.signatures import content_problem
+from backoffice.storage import StorageError, StoredFileMissing, staging, storage
 from importers.vocabulary import AttachmentKind
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config["ATTACHMENT_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def key(stored_name: str) -> str:
+    """Return the storage key of an attachment stored under stored_name."""
+    return f"attachments/{stored_name}"
 
 
 def _problem(name: str, data: bytes) -> str | None:
@@ -60,7 +61,11 @@ def upload(view: Any) -> Response:
         flash(f"上传失败：{problem}", "error")
         return back
     stored_name = f"{uuid.uuid4().hex}{Path(original_name).suffix.lower()}"
-    (_folder() / stored_name).write_bytes(data)
+    try:
+        staging.stage(db.session, key(stored_name), io.BytesIO(data))
+    except StorageError as error:
+        flash(f"上传失败：{error}", "error")
+        return back
     db.session.add(
         Attachment(
             opinion=opinion,
@@ -92,8 +97,14 @@ def download(view: Any) -> Response:
     log.record(db.session, SecurityEventKind.DOWNLOAD, object=f"附件 {attachment.original_name}",
                detail=f"书面意见 {attachment.opinion}")
     db.session.commit()
+    try:
+        stream = storage().open(key(attachment.stored_name))
+    except StoredFileMissing:
+        abort(404)
+    except StorageError:
+        abort(503)  # the object store is down: try again later
     return send_file(
-        _folder() / attachment.stored_name,
+        stream,
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.original_name,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from backoffice.commands import exports, follow_up, imports, score, security
+from backoffice.commands import backup, exports, follow_up, imports, score, security
 from backoffice.roles import Role
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 # The commands that read and write data alone, and build the app without its screens.
 DATA_COMMANDS = frozenset({
-    "create-user", "demo", "export", "import", "remind", "report", "reset-2fa", "score",
-    "security-log", "unlock",
+    "backup", "create-user", "demo", "export", "import", "remind", "report", "reset-2fa",
+    "restore", "score", "security-log", "unlock",
 })
 # Flask-Migrate's `db` group, imported when it runs: Alembic alone takes a third of a second.
 _MIGRATIONS_HELP = "Perform database migrations (Flask-Migrate)."
@@ -190,8 +190,8 @@ def setup() -> None:
 
 
 COMMANDS: tuple[click.Command, ...] = (
-    setup, create_user, demo, *exports.COMMANDS, *follow_up.COMMANDS, *imports.COMMANDS,
-    *score.COMMANDS, *security.COMMANDS,
+    setup, create_user, demo, *backup.COMMANDS, *exports.COMMANDS, *follow_up.COMMANDS,
+    *imports.COMMANDS, *score.COMMANDS, *security.COMMANDS,
 )
 for _command in COMMANDS:
     main.add_command(_command)

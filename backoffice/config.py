@@ -12,6 +12,8 @@ def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(instance_path) / 'backoffice.sqlite3'}",
+        # Several app servers must share one key; BACKOFFICE_SECRET_KEY works too.
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -42,6 +44,22 @@ def defaults(instance_path: str) -> dict:
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         # Imported files (by SHA-256) and uploads waiting to be applied.
         "IMPORT_FOLDER": str(Path(instance_path) / "imports"),
+        # Generated documents (reports, notices, exports made as jobs).
+        "DOCUMENT_FOLDER": str(Path(instance_path) / "documents"),
+        # Where stored files live: "local" (the folders above) or "s3", an S3-compatible
+        # object store several app servers share (backoffice/storage/s3.py names its
+        # settings: S3_BUCKET, S3_ENDPOINT_URL, S3_REGION, S3_PREFIX, S3_ACCESS_KEY_ID,
+        # S3_SECRET_ACCESS_KEY; without keys boto3's own AWS_* variables are used).
+        "STORAGE": "local",
+        "S3_BUCKET": None,
+        "S3_ENDPOINT_URL": None,
+        "S3_REGION": None,
+        "S3_PREFIX": "",
+        "S3_ACCESS_KEY_ID": None,
+        "S3_SECRET_ACCESS_KEY": None,
+        # The folder of pg_dump and pg_restore for `backoffice backup`/`restore`, when
+        # they are not on PATH (e.g. /usr/lib/postgresql/15/bin).
+        "POSTGRES_BIN_DIR": None,
         # A file to import is refused before it is parsed when it passes any of these:
         # IMPORT_MAX_FILE_BYTES, _MEMBERS, _MEMBER_BYTES, _INFLATED_BYTES, _SHEETS, _ROWS,
         # _COLUMNS, _CELLS (importers.limits.Limits says what each counts).
@@ -57,7 +75,11 @@ def defaults(instance_path: str) -> dict:
 
 
 def load_secret_key(instance_path: str) -> str:
-    """Return the instance's secret key, creating it on first use (never committed)."""
+    """Return the instance's secret key, creating it on first use (never committed).
+
+    Used when neither the configuration nor the environment gives one; a single app
+    server may keep it there, several must be given the same key.
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

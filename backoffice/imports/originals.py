@@ -1,13 +1,17 @@
-"""The files an import read, kept under the instance folder by their SHA-256."""
+"""The files an import read, kept in storage by their SHA-256 (`imports/ab/abcd….xlsx`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import orm
+
+from backoffice.storage import staging, storage
 
 _CHUNK = 1 << 20
 
@@ -37,26 +41,32 @@ def describe(path: Path, name: str | None = None) -> FileFacts:
 
 
 def folder() -> Path:
-    """Return where originals (and pending uploads) are kept, creating it."""
+    """Return the local working folder (pending uploads, annotated copies), creating it."""
     path = Path(current_app.config["IMPORT_FOLDER"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def keep(facts: FileFacts) -> str:
-    """Store the file's bytes once per content; return the name it is stored under."""
-    target = folder() / facts.stored_name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        shutil.copyfile(facts.path, partial)
-        partial.replace(target)
+def key(stored_name: str) -> str:
+    """Return the storage key of an original kept under stored_name."""
+    return f"imports/{stored_name}"
+
+
+def keep(db_session: orm.Session, facts: FileFacts) -> str:
+    """Store the file's bytes once per content, published when db_session commits;
+    return the name it is stored under."""
+    if not storage().exists(key(facts.stored_name)):
+        with facts.path.open("rb") as stream:
+            staging.stage(db_session, key(facts.stored_name), stream)
     return facts.stored_name
 
 
-def stored(stored_name: str) -> Path | None:
-    """Return the path of a kept original, or None if it is gone."""
-    path = (folder() / stored_name).resolve()
-    if folder().resolve() not in path.parents or not path.is_file():
-        return None
-    return path
+@contextlib.contextmanager
+def stored(stored_name: str) -> Iterator[Path | None]:
+    """Yield a local path holding a kept original, or None if it is gone."""
+    store = storage()
+    if not store.exists(key(stored_name)):
+        yield None
+        return
+    with store.local_path(key(stored_name)) as path:
+        yield path

@@ -357,7 +357,7 @@ def apply_prepared(db_session: orm.Session, prepared: PreparedImport, *, actor: 
             _refuse_stale(prepared, state)
         applying = _holding_back(prepared, held, state) if held else plan
         for facts in prepared.files:
-            keep(facts)
+            keep(db_session, facts)
         with acting_as(actor, "import"), without_collector_pauses():
             run_id = _record_run(db_session, prepared, actor, source, held)
             writer = Writer(db_session, run_id)

@@ -54,7 +54,7 @@ def test_listing_the_commands_builds_no_app_and_imports_no_heavy_library() -> No
 
 
 def test_a_command_s_own_help_imports_no_heavy_library() -> None:
-    for command in ("import", "export", "report", "score", "create-user"):
+    for command in ("import", "export", "report", "score", "create-user", "backup", "restore"):
         heavy, status = loaded([command, "--help"])
         assert (command, status, heavy) == (command, 0, set())
 
