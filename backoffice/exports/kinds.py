@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.exports import stamping
+from backoffice import stamp_signing
 from backoffice.exports.rows import ROWS, SESSION_KINDS, UNITLESS_KINDS, Scope
 from backoffice.models import CongressSession, Unit, UnitAlias
 from importers.exporting import Target, Template, write_kind
@@ -76,4 +76,4 @@ def export_kind(db_session: orm.Session, kind: str, target: Target, *,
     rows = () if blank else ROWS[kind](db_session, scope)
     template = Template(kind, title=kind_title(kind, session, unit))
     return write_kind(target, template, rows, units=unit_names(db_session),
-                      signer=stamping.signer())
+                      signer=stamp_signing.signer())

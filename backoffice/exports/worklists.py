@@ -10,7 +10,8 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.exports import rows, stamping
+from backoffice import stamp_signing
+from backoffice.exports import rows
 from backoffice.exports.kinds import unit_names
 from backoffice.exports.rows import Scope, open_opinion
 from backoffice.models import CoHandling, CongressSession, Opinion, Unit
@@ -50,7 +51,7 @@ def export_worklist(db_session: orm.Session, unit: Unit, session: CongressSessio
     ).all()
     return write_worklist(target, unit.name, session.name, parts,
                           units=unit_names(db_session), numbers=numbers,
-                          signer=stamping.signer())
+                          signer=stamp_signing.signer())
 
 
 def units_with_work(db_session: orm.Session, session: CongressSession,

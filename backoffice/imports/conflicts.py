@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.exports import stamping
+from backoffice import stamp_signing
 from backoffice.formatting import local_time
 from backoffice.imports.bindings import MODELS, OPINION_KINDS, columns
 from backoffice.models import AuditEntry, Opinion
@@ -71,7 +71,7 @@ def stamps_of(sources: Mapping[str, str], limits: Limits) -> dict[str, StampRead
     a worklist to the worklist, whose hidden sheet holds them."""
     read: dict[str, StampReading | None] = {}
     found = {}
-    verify = stamping.verifier()
+    verify = stamp_signing.verifier()
     for path, source in sources.items():
         if source not in read:
             read[source] = read_stamps(source, verify, limits)

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backoffice import stamp_signing
 from backoffice.audit import acting_as
-from backoffice.exports import export_kind, export_worklist, stamping
+from backoffice.exports import export_kind, export_worklist
 from backoffice.extensions import db
 from backoffice.imports import run_import
 from backoffice.models import CongressSession, Unit
@@ -52,7 +53,7 @@ def test_every_export_imports_back_with_every_row_unchanged(app, tmp_path, kinds
 def _assert_stamped_as_read(path: Path, result) -> None:
     """Every row is stamped, each editable value as the import reads it from its cell: a
     stamp compares with the database's value only if the two are written alike."""
-    stamps = read_stamps(path, stamping.verify)
+    stamps = read_stamps(path, stamp_signing.verify)
     assert stamps is not None and stamps.problems == []
     for row in result.plan.rows:
         stamp = stamps.stamps[row.kind, row_key(row.kind, row.record.get)]

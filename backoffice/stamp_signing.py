@@ -1,4 +1,5 @@
-"""The signature on export stamps: made with the app's secret key, checked on import.
+"""The signature on export stamps (the exports write it, the imports check it), made with
+the app's secret key.
 
 A stamp line edited by hand, or written by another installation, fails its check and
 its row is imported as a row of an unstamped sheet (`importers.stamps`).
