@@ -3,9 +3,10 @@
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -15,6 +16,7 @@ from backoffice.exports import rows
 from backoffice.exports.kinds import unit_names
 from backoffice.exports.rows import Scope, open_opinion
 from backoffice.models import CoHandling, CongressSession, Opinion, Unit
+from backoffice.standing import standings
 from importers.exporting import Target, write_worklist
 from importers.exporting.worklist import (
     AS_CO_HANDLER,
@@ -38,7 +40,8 @@ def export_worklist(db_session: orm.Session, unit: Unit, session: CongressSessio
         return Scope(session.id, session.year, unit.id, unit_as, open_only=True)
 
     parts = {
-        HANDLING: rows.handling(db_session, scope("lead")),
+        HANDLING: _with_standing(db_session, rows.handling(db_session, scope("lead")),
+                                 session, unit),
         CONTACTS: rows.contacts(db_session, scope("lead")),
         PROGRESS: rows.progress(db_session, scope("lead")),
         AS_CO_HANDLER: rows.co_evaluations(db_session, scope("co")),
@@ -52,6 +55,22 @@ def export_worklist(db_session: orm.Session, unit: Unit, session: CongressSessio
     return write_worklist(target, unit.name, session.name, parts,
                           units=unit_names(db_session), numbers=numbers,
                           signer=stamp_signing.signer())
+
+
+def _with_standing(db_session: orm.Session, handling: Iterable[Sequence[Any]],
+                   session: CongressSession, unit: Unit) -> Iterator[tuple[Any, ...]]:
+    """Add each handling row's standing as of today (its number comes first)."""
+    opinions = db_session.scalars(
+        sa.select(Opinion)
+        .options(orm.selectinload(Opinion.co_handlings).joinedload(CoHandling.unit))
+        .where(Opinion.session_id == session.id, Opinion.lead_unit_id == unit.id,
+               open_opinion())
+    ).all()
+    known = standings(db_session, opinions, date.today())
+    by_number = {opinion.number: known[opinion.id] for opinion in opinions}
+    for row in handling:
+        seen = by_number.get(row[0])
+        yield (*row, *((seen.stage, seen.next_due, seen.overdue) if seen else ()))
 
 
 def units_with_work(db_session: orm.Session, session: CongressSession,

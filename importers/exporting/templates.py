@@ -41,6 +41,13 @@ class Template:
     sheet_name: str | None = None  # the schema's title by default
     editable: frozenset[str] | None = None
     notes: tuple[str, ...] = ()  # said about this sheet on the instructions sheet
+    # Headers of columns written after the fields for the reader only: locked, not
+    # stamped, and among the kind's ignored headers so that an import passes them by.
+    info: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not set(self.info) <= set(self.schema.ignored):
+            raise ValueError(f"{self.kind}: info columns must be headers the kind ignores")
 
     @property
     def schema(self) -> Schema:
@@ -76,10 +83,12 @@ def write_kind_sheet(book: ExportBook, template: Template | str, rows: Iterable[
     columns = [column_for(book, schema, field, field.name in locked, units,
                           (lists or {}).get(field.name))
                for field in schema.fields]
+    columns += [Column(header, "text", locked=True, how="供参考，导入时不读取。")
+                for header in template.info]
     guide = Guide(template.name, template.title or schema.title, columns, list(template.notes))
     # The first column (编号, a name) stays in sight when scrolling right.
     freeze = 1 if schema.fields[0].name in schema.key else 0
-    ordered = _ordered(schema, rows)
+    ordered = _ordered(schema, rows, template.info)
     if book.signer is not None:
         editable = {field.name for field in schema.fields} - locked
         ordered = stamps_for(schema.kind, template.name, editable, ordered, book.exported_at,
@@ -89,8 +98,9 @@ def write_kind_sheet(book: ExportBook, template: Template | str, rows: Iterable[
                           guide=guide, active=active)
 
 
-def _ordered(schema: Schema, rows: Iterable[Row]) -> Iterator[Sequence[Any]]:
-    names = [f.name for f in schema.fields]
+def _ordered(schema: Schema, rows: Iterable[Row],
+             info: Sequence[str] = ()) -> Iterator[Sequence[Any]]:
+    names = [*(f.name for f in schema.fields), *info]
     for row in rows:
         yield [row.get(name) for name in names] if isinstance(row, Mapping) else row
 

@@ -29,6 +29,7 @@ from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import DATE_FORMAT, DATETIME_FORMAT, FIRST_DATA_ROW
 from importers.exporting.templates import Row, Template, write_kind_sheet
 from importers.limits import DEFAULT_LIMITS, Limits
+from importers.schemas.opinions import STANDING_HEADERS
 from importers.stamps import Signer
 from importers.values import is_blank
 from importers.workbooks import ReadError, read_sheets
@@ -48,6 +49,7 @@ class WorklistPart:
     note: str
     numbers_dropdown: bool = False  # new rows pick the opinion's number from the list
     active: bool = False  # the sheet Excel opens on
+    info: tuple[str, ...] = ()  # read-only columns after the fields (`Template.info`)
 
 
 PARTS: tuple[WorklistPart, ...] = (
@@ -61,8 +63,9 @@ PARTS: tuple[WorklistPart, ...] = (
         frozenset({"accepted_on", "consulted_on", "consult_method", "replied_on",
                    "answer_type", "concluded", "concluded_on", "second_reply_on",
                    "contact_person", "remarks"}),
-        "本单位主办、尚未办结的书面意见：请填写签收、面商、答复、答复类型和办结情况。",
-        active=True,
+        "本单位主办、尚未办结的书面意见：请填写签收、面商、答复、答复类型和办结情况；"
+        "最后几列是截至导出之日的办理状态和期限，供参考。",
+        active=True, info=STANDING_HEADERS,
     ),
     WorklistPart(
         PROGRESS, "progress", "办理进展反馈", frozenset({"text"}),
@@ -96,7 +99,7 @@ def write_worklist(target: Target, unit: str, session: str,
         for part in PARTS:
             template = Template(part.kind, title=f"{unit} {part.sheet}（{session}）",
                                 sheet_name=part.sheet, editable=part.editable,
-                                notes=(part.note,))
+                                notes=(part.note,), info=part.info)
             lists = {"number": numbers} if part.numbers_dropdown and numbers else None
             count += write_kind_sheet(book, template, rows.get(part.part, ()), units=units,
                                       lists=lists, active=part.active)

@@ -58,6 +58,10 @@ class Field:
         return (self.header, *self.synonyms)
 
 
+# Running row counts: columns every kind recognises and does not read.
+ROW_COUNTS = ("序号", "行号", "排序")
+
+
 @dataclass(frozen=True)
 class Schema:
     """A sheet kind: its fields in the export's column order, its key and title."""
@@ -67,7 +71,7 @@ class Schema:
     fields: tuple[Field, ...]
     key: tuple[str, ...]
     # Columns recognised and deliberately not read, such as the running row count 序号.
-    ignored: tuple[str, ...] = ("序号", "行号", "排序")
+    ignored: tuple[str, ...] = ROW_COUNTS
     # A field whose value may be the sheet's name, as in one sheet per category.
     sheet_field: str | None = None
     # field -> the field whose column holds it when no column of its own does: an

@@ -1,6 +1,6 @@
 """The opinions themselves: the assignment list, units' handling reports, D sign-offs."""
 
-from importers.schemas.base import Field, FieldType, Looks, Schema
+from importers.schemas.base import ROW_COUNTS, Field, FieldType, Looks, Schema
 from importers.schemas.common import (
     LEAD_DEPUTY,
     LEAD_UNIT,
@@ -11,6 +11,7 @@ from importers.schemas.common import (
     titled,
 )
 from importers.vocabulary import AnswerType, Category, ContactMethod
+from scoring.lateness import OVERDUE_NOW
 
 OPINIONS = Schema(
     kind="opinions",
@@ -42,6 +43,10 @@ OPINIONS = Schema(
     stand_ins={"title": "content"},
 )
 
+# Each opinion's standing, written beside its handling row for the unit to read (a
+# worklist's last columns) and never read back.
+STANDING_HEADERS = ("办理状态", "下一期限", OVERDUE_NOW.label)
+
 HANDLING = Schema(
     kind="handling",
     title="办理情况汇总表",
@@ -72,6 +77,7 @@ HANDLING = Schema(
         Field("remarks", "备注", synonyms=("说明",)),
     ),
     key=("number",),
+    ignored=(*ROW_COUNTS, *STANDING_HEADERS),
 )
 
 SIGNOFFS = Schema(

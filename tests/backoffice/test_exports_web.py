@@ -71,13 +71,18 @@ def test_a_worklist_is_a_template_to_fill_in_and_reads_back(as_user, app, ids, t
     assert book[LISTS_SHEET].sheet_state == "hidden"
     sheet = book["办理情况"]
     assert [c.value for c in sheet[2]][:4] == ["编号", "标题", "主办单位", "签收日期"]
+    # Each opinion's standing as of today, to read, in locked columns the import passes by.
+    headers = [c.value for c in sheet[2]]
+    assert headers[-3:] == ["办理状态", "下一期限", "当前超期未办"]
+    standing = [c for c in sheet[3][len(headers) - 3:]]
+    assert standing[0].value and all(c.protection.locked for c in standing)
     assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == numbers
     # Frozen header, protection without a password, the office's columns locked.
     assert sheet.freeze_panes == "B3"
     assert sheet.protection.sheet and not sheet.protection.password
     first = sheet[3]
     assert [c.protection.locked for c in first[:3]] == [True, True, True]
-    assert all(c.protection.locked is False for c in first[3:] if c.value is not None)
+    assert all(c.protection.locked is False for c in first[3:-3] if c.value is not None)
     # The title that would be a formula is text, shown as written.
     title = sheet["B3"]
     assert (title.value, title.data_type, title.quotePrefix) == ("=1+1", "s", True)
