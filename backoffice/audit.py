@@ -52,7 +52,15 @@ def current_actor() -> Actor:
         return actor
     if has_request_context() and current_user.is_authenticated:
         return Actor(current_user.username, "web")
-    return Actor("system", "cli")
+    return Actor(SYSTEM, "cli")
+
+
+SYSTEM = "system"  # the actor of changes no signed-in user or named command made
+
+
+def actor_name(actor: str) -> str:
+    """Return how screens name an actor: its user name, or 系统."""
+    return "系统" if actor == SYSTEM else actor
 
 
 def _plain(value: Any) -> Any:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from backoffice.audit import actor_name
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import ROLE_LABELS
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, AttachmentKind
@@ -51,6 +52,7 @@ def _globals() -> dict[str, Any]:
         "today": date.today(),
         "local_time": local_time,
         "lateness": LATENESS,
+        "actor_name": actor_name,
     }
 
 

@@ -12,6 +12,7 @@ from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.model import typefmt
 from flask_admin.model.base import ViewArgs
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -30,6 +31,7 @@ from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
 from backoffice.inputs import int_arg, parse_int, row_id
+from backoffice.labels import shown_value
 from backoffice.models import Opinion, Role
 from backoffice.models.base import Versioned
 
@@ -49,6 +51,10 @@ _VIEW_ACTIONS = {
 
 # Form fields that carry no data of their own and stay in every form.
 _ALWAYS_KEPT = ("csrf_token", "expected_version")
+
+
+def _yes_no(view: Any, value: bool, name: str) -> str:
+    return shown_value(value)
 # The most rows an ajax lookup returns at once; Flask-Admin's own script asks for 10.
 AJAX_LIMIT = 1000
 
@@ -116,6 +122,9 @@ class SecuredModelView(PolicyGuard, ModelView):
     # importers.exporting; the rows are the list's own, filtered, sorted and scoped.
     export_types = list(list_exports.EXPORT_TYPES)
     column_type_formatters_export = list_exports.TYPE_FORMATTERS
+    # Truth values in words (是/否) on lists and record pages, not icons titled in English.
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, bool: _yes_no}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, bool: _yes_no}
     # Forms say what they edit and carry 保存 above and below their fields.
     create_template = "admin/model/create_page.html"
     edit_template = "admin/model/edit_page.html"
@@ -127,8 +136,11 @@ class SecuredModelView(PolicyGuard, ModelView):
                                       "expected_version": HiddenField()}
             if self.form_columns and "expected_version" not in self.form_columns:
                 self.form_columns = (*self.form_columns, "expected_version")
-            # The counter itself is never a field: a form could send an old one back.
+            # The counter itself is never a field (a form could send an old one back), nor
+            # shown: it means nothing to a reader.
             self.form_excluded_columns = (*(self.form_excluded_columns or ()), "version")
+            self.column_details_exclude_list = (
+                *(self.column_details_exclude_list or ()), "version")
         super().__init__(self.model_class, db, **kwargs)
 
     # -- roles --------------------------------------------------------------------------

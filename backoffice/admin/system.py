@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from wtforms import PasswordField
 
 from backoffice.admin.base import SecuredModelView
+from backoffice.audit import actor_name
 from backoffice.extensions import db
 from backoffice.formatting import local_time
 from backoffice.labels import FIELD_LABELS, SOURCE_LABELS, TABLE_LABELS, shown_value
@@ -166,6 +167,21 @@ def _label(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
     return log.mask_phones(entry.record_label)
 
 
+def _actor(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
+    return actor_name(entry.actor)
+
+
+# A request's method as the reader says it: the log's detail of a page opened or a form
+# posted reads 打开 /admin/… rather than GET /admin/….
+_METHOD_WORDS = {"GET": "打开", "HEAD": "打开", "POST": "提交", "PUT": "修改", "PATCH": "修改",
+                 "DELETE": "删除"}
+
+
+def _detail(view: Any, context: Any, event: Any, name: str) -> str:
+    method, _, rest = (event.detail or "").partition(" ")
+    return f"{_METHOD_WORDS[method]} {rest}" if method in _METHOD_WORDS else event.detail
+
+
 def _source(view: Any, context: Any, entry: AuditEntry, name: str) -> str:
     return SOURCE_LABELS.get(entry.source, entry.source)
 
@@ -185,9 +201,10 @@ class AuditView(SecuredModelView):
     column_searchable_list = ("actor", "record_label")
     column_filters = ("action", "table_name", "actor", "source", "at")
     column_formatters = {"changes": _changes, "at": _moment, "table_name": _table,
-                         "record_label": _label, "source": _source}
+                         "record_label": _label, "source": _source, "actor": _actor}
     column_formatters_export = {
         "at": _moment, "table_name": _table, "record_label": _label, "source": _source,
+        "actor": _actor,
         "changes": lambda v, c, m, n: _changes(v, c, m, n).striptags(),
     }
     can_view_details = False
@@ -207,6 +224,6 @@ class SecurityLogView(SecuredModelView):
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = ("username", "client_address", "object", "detail")
     column_filters = ("at", "event", "outcome", "username", "client_address")
-    column_formatters = {"at": _moment, "role": _role}
+    column_formatters = {"at": _moment, "role": _role, "detail": _detail}
     column_formatters_export = column_formatters
     can_view_details = False
