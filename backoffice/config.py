@@ -13,6 +13,12 @@ def defaults(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(instance_path) / 'backoffice.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds to wait for the database (backoffice/database.py): to connect; for one
+        # statement of a web request on PostgreSQL (None: no limit), below gunicorn's
+        # 30-second worker timeout; for another connection's lock on SQLite.
+        "DATABASE_CONNECT_TIMEOUT": 5,
+        "DATABASE_STATEMENT_TIMEOUT": 20,
+        "DATABASE_BUSY_TIMEOUT": 5,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "FLASK_ADMIN_SWATCH": "cerulean",

@@ -152,7 +152,7 @@ def test_a_json_client_gets_a_chinese_message_with_the_status(client, as_user) -
     ids=["sqlite-down", "postgresql-down"],
 )
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
-def test_the_500_page_renders_with_the_database_unreachable(
+def test_an_unreachable_database_answers_the_503_page(
     client, as_user, tmp_path, unreachable, signed_in
 ) -> None:
     broken = _app(unreachable, tmp_path, PROPAGATE_EXCEPTIONS=False).test_client()
@@ -165,5 +165,17 @@ def test_the_500_page_renders_with_the_database_unreachable(
         response = broken.post(
             "/login", data={"username": "operator", "password": "x", "csrf_token": token}
         )
-    page = assert_error_page(response, 500, "系统出错", signed_in)
-    assert re.search(r"请稍后重试", page)
+    page = assert_error_page(response, 503, "系统暂时不可用", signed_in)
+    assert "请稍后再试" in page
+    assert "重新提交" not in page  # a sign-in form, with its password, is never kept
+
+
+@SQLITE_ONLY
+def test_a_program_error_answers_the_500_page(app, client) -> None:
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/test-broken", "test_broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    page = assert_error_page(client.get("/test-broken"), 500, "系统出错", signed_in=False)
+    assert "请稍后重试" in page and "a bug" not in page
