@@ -69,7 +69,7 @@ def register_migrations(app: Flask) -> None:
 
 
 def register_views(app: Flask) -> None:
-    from backoffice import admin, formatting, inputs, security
+    from backoffice import admin, formatting, health, inputs, security
     from backoffice.extensions import babel, csrf, login_manager
 
     babel.init_app(app)
@@ -79,6 +79,7 @@ def register_views(app: Flask) -> None:
     security.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)
+    health.init_app(app)
 
 
 def register_responses(app: Flask) -> None:
