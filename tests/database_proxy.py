@@ -55,6 +55,9 @@ class DatabaseProxy:
     def cut(self) -> None:
         """Refuse new connections and break the open ones."""
         if self._listener is not None:
+            # Closing alone would leave a thread blocked in accept() listening on.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         self._drop_open()
