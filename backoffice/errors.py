@@ -137,10 +137,14 @@ def error_response(error: HTTPException, kept: Kept | None = None) -> HTTPExcept
     return response
 
 
+# Seconds a client is told to wait before trying again when the database is unavailable.
+_RETRY_AFTER = 30
+
+
 def database_unavailable(error: Exception) -> HTTPException | Response:
     """Answer 503 when the database cannot be reached, keeping the form being posted."""
     current_app.logger.error("The database is unavailable: %s", error)
-    return error_response(ServiceUnavailable(), keep(request))
+    return error_response(ServiceUnavailable(retry_after=_RETRY_AFTER), keep(request))
 
 
 def init_app(app: Flask) -> None:

@@ -43,7 +43,8 @@ def keep(request: Request) -> Kept:
     fields = list(form.items(multi=True))
     if not fields or any(_secret(name) for name, _ in fields):
         return Kept()
-    return Kept(KeptForm(request.full_path if request.query_string else request.path, fields))
+    path = request.full_path if request.query_string else request.path
+    return Kept(KeptForm(request.script_root + path, fields))
 
 
 def _secret(name: str) -> bool:

@@ -102,8 +102,11 @@ def run_locust(base: str, ids: list[int], users: int, seconds: int, folder: Path
     return prefix
 
 
-def report(prefix: Path) -> None:
-    """Print locust's figures per request and in all."""
+SAVE = "/admin/opinion/edit/ (save)"
+
+
+def report(prefix: Path) -> int:
+    """Print locust's figures per request and in all; return how many saves succeeded."""
     with Path(f"{prefix}_stats.csv").open() as stats:
         rows = list(csv.DictReader(stats))
     print(f"{'request':46} {'count':>6} {'errors':>6} {'req/s':>6} "
@@ -115,6 +118,27 @@ def report(prefix: Path) -> None:
     failures = Path(f"{prefix}_failures.csv").read_text().strip().splitlines()[1:]
     for line in failures:
         print("error:", line)
+    saves = next((row for row in rows if row["Name"] == SAVE), None)
+    return int(saves["Request Count"]) - int(saves["Failure Count"]) if saves else 0
+
+
+def served_saves(folder: Path) -> int:
+    """Return how many saves gunicorn's access log shows answered as saved (a redirect)."""
+    lines = (folder / "access.log").read_text().splitlines()
+    return sum('"POST /admin/opinion/edit/' in line and '" 302 ' in line for line in lines)
+
+
+def audited_saves(url: str) -> int:
+    """Return how many title changes made on the web the audit trail holds."""
+    from backoffice.models import AuditEntry
+    from backoffice.models.audit import AuditAction
+
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        changes = conn.execute(sa.select(AuditEntry.changes).where(
+            AuditEntry.table_name == "opinions", AuditEntry.source == "web",
+            AuditEntry.action == AuditAction.UPDATE.value)).scalars().all()
+    return sum("title" in change for change in changes)
 
 
 def main() -> None:
@@ -147,7 +171,11 @@ def main() -> None:
         print(f"{args.users} users for {args.seconds} s against gunicorn "
               f"({args.workers} workers) on PostgreSQL; logs in {folder}")
         prefix = run_locust(base, ids, args.users, args.seconds, folder)
-        report(prefix)
+        saved = report(prefix)
+        # A save in flight when locust stops is answered by the server but not counted by
+        # locust: the access log has every answer.
+        print(f"saves: {saved} counted by locust, {served_saves(folder)} answered as saved "
+              f"by gunicorn, {audited_saves(url)} in the audit trail")
         if alongside is not None:
             status = alongside.wait()
             print(f"alongside: exit {status} after {time.monotonic() - started:.1f} s")
