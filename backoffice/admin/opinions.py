@@ -24,7 +24,7 @@ from backoffice.admin.filters import (
     session_options,
     unit_options,
 )
-from backoffice.checks import opinion_fact_problems, opinion_problems, unit_refusals
+from backoffice.checks import opinion_problems, unit_refusals
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
@@ -66,8 +66,10 @@ def _co_units(view: Any, context: Any, model: Opinion, name: str) -> str:
 def _as_stored(opinion: Opinion) -> SimpleNamespace:
     """Return the opinion's facts as loaded, before the form changed its columns."""
     state = sa.inspect(opinion)
-    values = {attr.key: state.committed_state.get(attr.key, getattr(opinion, attr.key))
-              for attr in state.mapper.column_attrs}
+    values = {}
+    for attr in state.mapper.column_attrs:
+        changed = state.attrs[attr.key].history.deleted  # [the loaded value] once changed
+        values[attr.key] = changed[0] if changed else getattr(opinion, attr.key)
     return SimpleNamespace(**values, session=opinion.session, lead_unit=opinion.lead_unit,
                            co_handlings=opinion.co_handlings)
 
@@ -182,7 +184,8 @@ class OpinionView(SecuredModelView):
             return problems
         # A unit is refused only what its change brought and it can remedy; the rest
         # stays as it was (the office's to-do), said once the save is done.
-        refused = unit_refusals(problems, opinion_fact_problems(_as_stored(model)))
+        stored = opinion_problems(_as_stored(model), db.session)  # type: ignore[arg-type]
+        refused = unit_refusals(problems, stored)
         g.remaining_problems = [m for f, m in problems.items() if f not in refused]
         return refused
 

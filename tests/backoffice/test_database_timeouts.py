@@ -9,11 +9,16 @@ import sqlalchemy as sa
 from backoffice.database import engine_options
 from backoffice.extensions import db
 from tests.backoffice.test_error_pages import ENGLISH
-from tests.conftest import _app
+from tests.conftest import PG_URL, _app, unavailable
 from tests.database_proxy import proxied
 
-POSTGRESQL_ONLY = pytest.mark.parametrize(
-    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgresql)], indirect=True)
+
+@pytest.fixture
+def server_url() -> str:
+    """Return the test PostgreSQL server's URL: these tests need no tables."""
+    if not PG_URL:
+        unavailable("TEST_DATABASE_URL names no PostgreSQL server")
+    return PG_URL
 
 
 def test_timeouts_reach_each_backends_connections_and_commands_run_without_one() -> None:
@@ -38,9 +43,9 @@ def _assert_503_within(response, started: float, seconds: float) -> None:
     assert "系统暂时不可用" in page and [word for word in ENGLISH if word in page] == []
 
 
-@POSTGRESQL_ONLY
-def test_a_statement_past_the_timeout_is_cancelled_with_the_503_page(database_url, tmp_path):
-    app = _app(database_url, tmp_path, DATABASE_STATEMENT_TIMEOUT=0.3,
+@pytest.mark.postgresql
+def test_a_statement_past_the_timeout_is_cancelled_with_the_503_page(server_url, tmp_path):
+    app = _app(server_url, tmp_path, DATABASE_STATEMENT_TIMEOUT=0.3,
                PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule("/test-slow", "test_slow",
                      lambda: str(db.session.execute(sa.text("SELECT pg_sleep(10)")).all()))
@@ -52,11 +57,11 @@ def test_a_statement_past_the_timeout_is_cancelled_with_the_503_page(database_ur
         db.engine.dispose()
 
 
-@POSTGRESQL_ONLY
+@pytest.mark.postgresql
 def test_a_database_that_never_answers_is_given_up_after_the_connect_timeout(
-    database_url, tmp_path
+    server_url, tmp_path
 ) -> None:
-    with proxied(database_url) as proxy:
+    with proxied(server_url) as proxy:
         app = _app(proxy.url, tmp_path, DATABASE_CONNECT_TIMEOUT=2, PROPAGATE_EXCEPTIONS=False)
         proxy.hang()
         started = time.monotonic()

@@ -5,10 +5,13 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
+from tests.conftest import _app
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_health_says_whether_the_schema_is_at_the_newest_migration(app, client) -> None:
+def test_health_says_whether_the_schema_is_at_the_newest_migration(database_url, tmp_path):
+    app = _app(database_url, tmp_path)
+    client = app.test_client()
     healthy = client.get("/healthz")
     assert healthy.status_code == 200
     assert healthy.get_json() == {"status": "ok",
@@ -20,3 +23,5 @@ def test_health_says_whether_the_schema_is_at_the_newest_migration(app, client) 
     assert behind.status_code == 503
     assert behind.get_json() == {"status": "unavailable",
                                  "checks": {"database": True, "migrations": False}}
+    with app.app_context():
+        db.engine.dispose()

@@ -33,7 +33,7 @@ def app(database_url: str, tmp_path) -> Iterator:
 
     app.add_url_rule("/test-broken", "test_broken", broken)
     with app.app_context():
-        _add_users()
+        _add_users("operator")
     yield app
     with app.app_context():
         db.session.remove()

@@ -74,7 +74,7 @@ def test_gunicorn_serves_health_and_chinese_failures_through_a_database_outage(
             proxied(url) as proxy:
         app = _app(url, tmp_path)  # straight to the database, to look at what was saved
         with app.app_context():
-            _add_users()
+            _add_users("operator")
             opinion_id = db.session.scalar(
                 sa.select(Opinion.id).join(Opinion.session)
                 .where(CongressSession.year == 2017, Opinion.number == "0039"))
