@@ -10,6 +10,7 @@ file cannot be: a form that carried either is not kept.
 from dataclasses import dataclass
 
 from flask import Request
+from werkzeug.exceptions import HTTPException
 
 # Sign-in, the second factor and one's password: their fields are secrets.
 _SECRET_BLUEPRINTS = frozenset({"auth", "account"})
@@ -36,7 +37,7 @@ def keep(request: Request) -> Kept:
         return Kept()
     try:
         form, files = request.form, request.files
-    except Exception:  # an unreadable body: nothing to keep
+    except HTTPException:  # a body too large or cut off: nothing to keep
         return Kept()
     if any(upload.filename for upload in files.values()):
         return Kept(files_lost=True)
