@@ -18,7 +18,7 @@ def create_app(config: dict[str, Any] | None = None, *, web: bool = True) -> Fla
     """
     app = Flask(__name__, instance_relative_config=True)
     register_config(app, config)
-    register_extensions(app)
+    register_extensions(app, web)
     register_rules(app)
     if web:
         register_migrations(app)
@@ -41,9 +41,12 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, web: bool) -> None:
+    from backoffice.database import engine_options
     from backoffice.extensions import db, enforce_foreign_keys
 
+    # Only a web request's statements are cut short: a command's are its work.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config, statement_timeout=web)
     db.init_app(app)
     enforce_foreign_keys(app)
 
@@ -68,7 +71,7 @@ def register_migrations(app: Flask) -> None:
 
 
 def register_views(app: Flask) -> None:
-    from backoffice import admin, formatting, inputs, security
+    from backoffice import admin, formatting, health, inputs, security
     from backoffice.extensions import babel, csrf, login_manager
 
     babel.init_app(app)
@@ -78,6 +81,7 @@ def register_views(app: Flask) -> None:
     security.init_app(app)
     formatting.init_app(app)
     admin.init_app(app)
+    health.init_app(app)
 
 
 def register_responses(app: Flask) -> None:

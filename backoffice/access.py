@@ -106,6 +106,10 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
                         Role.AUDITOR: frozenset({Action.VIEW})},
 }
 
+# Routes anyone may reach without signing in, beside signing in itself: the health check
+# a load balancer asks (it says what passes, nothing more).
+PUBLIC_ENDPOINTS = frozenset({"health.healthz"})
+
 # Roles that administer something; they sign in with a second factor when required.
 PRIVILEGED_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR})
 

@@ -24,6 +24,18 @@ _DATES_AFTER_ASSIGNMENT = (
 # A D reply without sign-off is a fact the assessment counts (−2), so importers record it
 # with this message as a warning rather than refuse it.
 MISSING_SIGNOFF = "留作参考（D类）答复须先经分管副区长阅批，请填写阅批人和阅批日期。"
+# Problems whose remedy is the office's alone (the sign-off is not on a unit's form): a
+# unit's save never waits for them; the office's dashboard lists them (D类答复待阅批).
+OFFICE_REMEDIES = frozenset({MISSING_SIGNOFF})
+
+
+def unit_refusals(after: dict[str, str], before: dict[str, str]) -> dict[str, str]:
+    """Return the problems a unit's save is refused for: those its change brought (not
+    there before it) that a unit can remedy."""
+    return {
+        field: message for field, message in after.items()
+        if before.get(field) != message and message not in OFFICE_REMEDIES
+    }
 
 
 def opinion_problems(opinion: Opinion, db_session: orm.Session) -> dict[str, str]:

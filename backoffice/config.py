@@ -15,6 +15,12 @@ def defaults(instance_path: str) -> dict:
         # Several app servers must share one key; BACKOFFICE_SECRET_KEY works too.
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds to wait for the database (backoffice/database.py): to connect; for one
+        # statement of a web request on PostgreSQL (None: no limit), below gunicorn's
+        # 30-second worker timeout; for another connection's lock on SQLite.
+        "DATABASE_CONNECT_TIMEOUT": 5,
+        "DATABASE_STATEMENT_TIMEOUT": 20,
+        "DATABASE_BUSY_TIMEOUT": 5,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "FLASK_ADMIN_SWATCH": "cerulean",

@@ -2,7 +2,9 @@
 
 A page names the error, explains it plainly and links back (首页, 返回上一页, and 登录
 for a visitor who is not signed in). It must render when the database is down, so it
-never asks the database who is signed in: see `_signed_in`.
+never asks the database who is signed in: see `_signed_in`. A database that cannot be
+reached (refused, timed out, locked) answers 503, and a form posted meanwhile comes back
+on that page to be posted again (`backoffice.kept_form`).
 """
 
 from dataclasses import dataclass
@@ -10,8 +12,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, request, session
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
 from werkzeug.wrappers import Response
+
+from backoffice.database import UNAVAILABLE
+from backoffice.kept_form import Kept, keep
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,9 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def error_response(error: HTTPException) -> HTTPException | Response:
-    """Answer an HTTP error with its Chinese page (or JSON), keeping its status and headers."""
+def error_response(error: HTTPException, kept: Kept | None = None) -> HTTPException | Response:
+    """Answer an HTTP error with its Chinese page (or JSON), keeping its status and headers;
+    kept is the form the page offers to post again."""
     if error.code is None or error.code < 400 or error.response is not None:
         return error
     text = error_text(error)
@@ -121,6 +127,7 @@ def error_response(error: HTTPException) -> HTTPException | Response:
             text=text,
             signed_in=_signed_in(),
             back_url=_back_url(),
+            kept=kept or Kept(),
         )
         response = Response(page, mimetype="text/html")
     response.status_code = error.code
@@ -130,5 +137,17 @@ def error_response(error: HTTPException) -> HTTPException | Response:
     return response
 
 
+# Seconds a client is told to wait before trying again when the database is unavailable.
+_RETRY_AFTER = 30
+
+
+def database_unavailable(error: Exception) -> HTTPException | Response:
+    """Answer 503 when the database cannot be reached, keeping the form being posted."""
+    current_app.logger.error("The database is unavailable: %s", error)
+    return error_response(ServiceUnavailable(retry_after=_RETRY_AFTER), keep(request))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, error_response)
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)

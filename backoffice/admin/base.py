@@ -28,6 +28,7 @@ from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
+from backoffice.database import UNAVAILABLE
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
 from backoffice.inputs import int_arg, parse_int, row_id
@@ -330,6 +331,8 @@ class SecuredModelView(PolicyGuard, ModelView):
             raise FormProblems
 
     def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, UNAVAILABLE):
+            raise exc  # the 503 page, which keeps the form to post again (errors.py)
         if isinstance(exc, FormProblems):
             flash("保存失败：请按提示更正标出的内容。", "error")
             return True

@@ -1,10 +1,11 @@
 """The opinions list and each opinion's case file (一案一册)."""
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from flask import request
+from flask import flash, g, request
 from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
@@ -32,7 +33,7 @@ from backoffice.admin.standing_columns import (
     STANDING_LABELS,
     remember_standings,
 )
-from backoffice.checks import opinion_problems
+from backoffice.checks import opinion_problems, unit_refusals
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
@@ -43,6 +44,7 @@ from backoffice.models import (
     Evaluation,
     Opinion,
     ProgressReport,
+    Role,
     Unit,
 )
 from backoffice.reporting.dashboard import awaiting_sign_off, supervised
@@ -68,6 +70,17 @@ def _answer_type(view: Any, context: Any, model: Opinion, name: str) -> str:
 
 def _co_units(view: Any, context: Any, model: Opinion, name: str) -> str:
     return "、".join(co.unit.name for co in model.co_handlings)
+
+
+def _as_stored(opinion: Opinion) -> SimpleNamespace:
+    """Return the opinion's facts as loaded, before the form changed its columns."""
+    state = sa.inspect(opinion)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        changed = state.attrs[attr.key].history.deleted  # [the loaded value] once changed
+        values[attr.key] = changed[0] if changed else getattr(opinion, attr.key)
+    return SimpleNamespace(**values, session=opinion.session, lead_unit=opinion.lead_unit,
+                           co_handlings=opinion.co_handlings)
 
 
 class CoHandlingInline(InlineFormAdmin):
@@ -203,7 +216,21 @@ class OpinionView(SecuredModelView):
         return self.get_url(".details_view", id=model.id, url=request.args.get("url"))
 
     def check(self, form: Any, model: Opinion, is_created: bool) -> dict[str, str]:
-        return opinion_problems(model, db.session)
+        problems = opinion_problems(model, db.session)
+        if current_user.role != Role.UNIT:
+            return problems
+        # A unit is refused only what its change brought and it can remedy; the rest
+        # stays as it was (the office's to-do), said once the save is done.
+        stored = opinion_problems(_as_stored(model), db.session)  # type: ignore[arg-type]
+        refused = unit_refusals(problems, stored)
+        g.remaining_problems = [m for f, m in problems.items() if f not in refused]
+        return refused
+
+    def after_model_change(self, form: Any, model: Opinion, is_created: bool) -> None:
+        remaining = g.pop("remaining_problems", None)
+        if remaining:
+            flash("已保存。此意见另有以下问题，不影响本单位保存，由区府办处理："
+                  + "".join(remaining), "warning")
 
     # -- the case file --------------------------------------------------------------------
     def deadlines(self, opinion: Opinion) -> list[tuple[str, deadlines.Deadline]]:

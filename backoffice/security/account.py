@@ -65,7 +65,8 @@ def _new_password_problems(new: str, current: str, user: User) -> list[str]:
 
 
 def _changing_first() -> Response | None:
-    if (current_user.is_authenticated and request.endpoint not in _OPEN_WHILE_CHANGING
+    # The open endpoints first: a static file never asks the database who is signed in.
+    if (request.endpoint not in _OPEN_WHILE_CHANGING and current_user.is_authenticated
             and passwords.must_change(current_user)):
         return redirect(url_for("account.password"))
     return None

@@ -1,6 +1,7 @@
 """Error pages: every HTTP error answers in Chinese with its own status and a way back, a
 JSON client gets a Chinese message, and the 500 page renders with the database down."""
 
+import io
 import json
 import re
 
@@ -45,12 +46,18 @@ def assert_error_page(response, status: int, title: str, signed_in: bool) -> str
 
 @pytest.fixture
 def aborting(app):
-    """Add a route that answers the HTTP error of its URL, with ?message= as its own text."""
+    """Add a route that answers the HTTP error of its URL, with ?message= as its own text,
+    and one that fails as a bug does."""
 
     def fail(code: int):
         abort(code, description=request.args.get("message"))
 
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
     app.add_url_rule("/test-error/<int:code>", "test_error", fail)
+    app.add_url_rule("/test-broken", "test_broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the real 500 page, as in production
     return app
 
 
@@ -64,6 +71,8 @@ def test_every_error_answers_a_chinese_page_with_its_status(
     for status, title in TITLES.items():
         page = assert_error_page(client.get(f"/test-error/{status}"), status, title, signed_in)
         assert re.search(r"<p>[^<]+。</p>", page), status  # a plain explanation
+    page = assert_error_page(client.get("/test-broken"), 500, "系统出错", signed_in)
+    assert "a bug" not in page
 
 
 @SQLITE_ONLY
@@ -152,12 +161,13 @@ def test_a_json_client_gets_a_chinese_message_with_the_status(client, as_user) -
     ids=["sqlite-down", "postgresql-down"],
 )
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
-def test_the_500_page_renders_with_the_database_unreachable(
+def test_an_unreachable_database_answers_the_503_page(
     client, as_user, tmp_path, unreachable, signed_in
 ) -> None:
     broken = _app(unreachable, tmp_path, PROPAGATE_EXCEPTIONS=False).test_client()
     if signed_in:
         as_user("operator")  # on the working database, for a real session cookie
+        token = csrf_token(client, "/admin/opinion/")  # (the token's secret is in it)
         broken.set_cookie("session", client.get_cookie("session").value)
         response = broken.get("/admin/opinion/")
     else:
@@ -165,5 +175,16 @@ def test_the_500_page_renders_with_the_database_unreachable(
         response = broken.post(
             "/login", data={"username": "operator", "password": "x", "csrf_token": token}
         )
-    page = assert_error_page(response, 500, "系统出错", signed_in)
-    assert re.search(r"请稍后重试", page)
+    page = assert_error_page(response, 503, "系统暂时不可用", signed_in)
+    assert "请稍后再试" in page and response.headers["Retry-After"] == "30"
+    assert "重新提交" not in page  # a sign-in form, with its password, is never kept
+    if signed_in:
+        # Never written back: a password, or a file (which cannot be).
+        with_password = broken.post("/admin/user/new/", data={
+            "username": "someone", "password": "Secret-typed-here-1", "csrf_token": token})
+        page = assert_error_page(with_password, 503, "系统暂时不可用", signed_in)
+        assert "重新提交" not in page and "Secret-typed-here-1" not in page
+        upload = broken.post("/admin/opinion/attachments/", data={
+            "kind": "答复函", "csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")})
+        page = assert_error_page(upload, 503, "系统暂时不可用", signed_in)
+        assert "重新提交" not in page and "所选文件未能上传" in page

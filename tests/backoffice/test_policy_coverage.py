@@ -13,10 +13,11 @@ from backoffice.models import Base, User
 from tests.conftest import csrf_token
 
 # Routes outside the admin guard: static files, signing in and out (the second factor
-# included), and one's own password (login_required).
+# included), one's own password (login_required) and the public ones.
 UNGUARDED = {
     "static", "admin.static", "auth.login", "auth.logout", "auth.home",
     "auth.second_factor_check", "auth.second_factor_enrol", "account.password",
+    *access.PUBLIC_ENDPOINTS,
 }
 READING = {"GET", "HEAD", "OPTIONS"}
 

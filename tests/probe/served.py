@@ -1,11 +1,11 @@
-"""The back-office served by gunicorn with two workers on a copy of the demo database
-(test helper)."""
+"""The back-office served by gunicorn on a copy of the demo database (test helper)."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -37,8 +37,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(app: Flask, database_url: str, folder: Path) -> Served:
-    """Start gunicorn on database_url; return once it answers."""
+# gunicorn's options beside the address: two workers, the app, a 30-second timeout.
+TWO_WORKERS = ("--workers", "2", "--timeout", "30", "backoffice:create_app()")
+
+
+def serve(app: Flask, database_url: str, folder: Path, options: Sequence[str] = TWO_WORKERS,
+          workers: int = 2, **environment: str) -> Served:
+    """Start gunicorn on database_url with options (and environment); return once its
+    workers answer."""
     port = _free_port()
     env = {
         **os.environ,
@@ -47,18 +53,18 @@ def serve(app: Flask, database_url: str, folder: Path) -> Served:
         "BACKOFFICE_REQUIRE_2FA_FOR_ADMINS": "false",
         "BACKOFFICE_ATTACHMENT_FOLDER": str(folder / "attachments"),
         "BACKOFFICE_IMPORT_FOLDER": str(folder / "imports"),
+        **environment,
     }
     log = (folder / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "30", "backoffice:create_app()"],
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", *options],
         env=env, stdout=subprocess.DEVNULL, stderr=log)
     served = Served(f"http://127.0.0.1:{port}", app, process, log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             if requests.get(served.url("/login"), timeout=10).status_code == 200 and \
-                    len(served.workers()) == 2:
+                    len(served.workers()) == workers:
                 return served
         except requests.RequestException:  # not listening yet, or still importing
             pass

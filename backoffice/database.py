@@ -1,0 +1,44 @@
+"""How the app waits on its database: connect and statement timeouts, per backend.
+
+A database that does not answer must not hold a web worker until gunicorn kills it:
+connecting gives up after `DATABASE_CONNECT_TIMEOUT` seconds, and in the web app a
+PostgreSQL statement is cancelled after `DATABASE_STATEMENT_TIMEOUT` seconds (below
+gunicorn's worker timeout). SQLite has no statement timeout; a statement waits at most
+`DATABASE_BUSY_TIMEOUT` seconds for another connection's lock. Commands (imports,
+exports, the job worker) run without a statement timeout: their long statements are
+their work. Either way the failure is an `OperationalError`, answered with the 503 page.
+"""
+
+from typing import Any
+
+import sqlalchemy as sa
+
+# The errors PEP 249 calls operational: the database went away, refused, timed out or
+# is locked; not the program's fault, and gone when the database is back.
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.TimeoutError)
+
+
+def engine_options(config: dict[str, Any], *, statement_timeout: bool) -> dict[str, Any]:
+    """Return the engine options with the configured timeouts added to its connect_args.
+
+    What `SQLALCHEMY_ENGINE_OPTIONS` sets itself in connect_args wins.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = sa.make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "postgresql":
+        ours = _postgresql_args(config, statement_timeout)
+    elif url.get_backend_name() == "sqlite":
+        ours = {"timeout": float(config["DATABASE_BUSY_TIMEOUT"])}
+    else:
+        ours = {}
+    options["connect_args"] = {**ours, **options.get("connect_args", {})}
+    return options
+
+
+def _postgresql_args(config: dict[str, Any], statement_timeout: bool) -> dict[str, Any]:
+    # libpq counts whole seconds (and at least 2); the statement timeout is in milliseconds.
+    args: dict[str, Any] = {"connect_timeout": max(2, round(config["DATABASE_CONNECT_TIMEOUT"]))}
+    limit = config.get("DATABASE_STATEMENT_TIMEOUT")
+    if statement_timeout and limit:
+        args["options"] = f"-c statement_timeout={round(limit * 1000)}"
+    return args
