@@ -92,7 +92,7 @@ def test_failures_answer_chinese_pages_and_a_form_survives_the_database(
         lock.close()
 
     kept.get_by_role("button", name="重新提交").click()
-    page.wait_for_url(re.compile(r".*/admin/opinion/(\?.*)?$"))
+    page.wait_for_url(re.compile(rf".*/admin/opinion/details/\?id={opinion_id}\b.*"))
     assert "保存记录成功" in page.content()
     with app.app_context():
         assert db.session.get(Opinion, opinion_id).title == TYPED
