@@ -42,6 +42,12 @@ def defaults(instance_path: str) -> dict:
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         # Imported files (by SHA-256) and uploads waiting to be applied.
         "IMPORT_FOLDER": str(Path(instance_path) / "imports"),
+        # Background jobs: work over this many rows (an import's writes, an export's rows)
+        # runs as a job; a worker silent this long has its jobs marked interrupted.
+        "JOBS_ROWS": 2000,
+        "JOBS_HEARTBEAT_SECONDS": 10.0,
+        "JOBS_STALLED_SECONDS": 30.0,
+        "JOBS_FOLDER": str(Path(instance_path) / "jobs"),  # export files jobs wrote
         # A file to import is refused before it is parsed when it passes any of these:
         # IMPORT_MAX_FILE_BYTES, _MEMBERS, _MEMBER_BYTES, _INFLATED_BYTES, _SHEETS, _ROWS,
         # _COLUMNS, _CELLS (importers.limits.Limits says what each counts).

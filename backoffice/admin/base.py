@@ -8,7 +8,7 @@ detail, edit, delete, export, ajax lookups, actions) passes through
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, g, request
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
-from backoffice import access
+from backoffice import access, jobs
 from backoffice.access import Action
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
@@ -149,7 +149,13 @@ class SecuredModelView(PolicyGuard, ModelView):
     def export(self, export_type: str) -> Response:
         if export_type not in self.export_types:
             abort(404)
-        return list_exports.export_response(self, export_type)
+        count, query = list_exports.list_query(self)
+        if not jobs.big(count or 0):
+            return list_exports.export_response(self, export_type, query)
+        job_id = jobs.enqueue("list_export", f"{self.name} 导出（{count} 行）", current_user, {
+            "endpoint": self.endpoint, "export_type": export_type,
+            "args": list(request.args.items(multi=True))})
+        return redirect(url_for("jobs.job", job_id=job_id))
 
     # -- the list's query string -------------------------------------------------------------
     def _get_list_extra_args(self) -> ViewArgs:

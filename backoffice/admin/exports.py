@@ -8,12 +8,12 @@ configures; `backoffice.exports` reads and writes.
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from backoffice import access
+from backoffice import access, jobs
 from backoffice.access import Action
 from backoffice.admin.pages import SecuredPage
 from backoffice.exports import (
@@ -27,6 +27,7 @@ from backoffice.exports import (
 from backoffice.exports.downloads import XLSX, ZIP, send_written
 from backoffice.extensions import db
 from backoffice.inputs import int_arg
+from backoffice.jobs.exports import worklist_rows
 from backoffice.models import CongressSession, Unit
 from importers.schemas import KINDS, SCHEMAS
 
@@ -66,8 +67,12 @@ class ExportsView(SecuredPage):
     @expose("/all/")
     def all_worklists(self) -> Response:
         session = self._session()
-        units = [unit for unit, _lead, _co in units_with_work(db.session, session,
-                                                                self._units())]
+        with_work = units_with_work(db.session, session, self._units())
+        if jobs.big(worklist_rows(with_work)):
+            job_id = jobs.enqueue("worklists", f"全部工作清单 {session.name}", current_user,
+                                  {"session_id": session.id})
+            return redirect(url_for("jobs.job", job_id=job_id))
+        units = [unit for unit, _lead, _co in with_work]
         return send_written(lambda part: export_worklists(db.session, units, session, part),
                             f"书面意见办理工作清单-{session.name}.zip", ZIP)
 

@@ -9,22 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from backoffice import jobs
 from backoffice.access import Action
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
-from backoffice.imports import (
-    StalePlan,
-    UndoRefused,
-    apply_prepared,
-    pending,
-    prepare_import,
-    undo_import,
-)
+from backoffice.imports import UndoRefused, pending, prepare_import, undo_import
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
 from backoffice.imports.mappings import (
@@ -35,6 +29,13 @@ from backoffice.imports.mappings import (
 )
 from backoffice.imports.pending import PendingMissing
 from backoffice.inputs import MAX_INT, int_arg, parse_int
+from backoffice.jobs.import_apply import (
+    ImportRefused,
+    applied_message,
+    apply_upload,
+    set_options,
+    writing_rows,
+)
 from backoffice.labels import SOURCE_LABELS
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.security import Outcome as LogOutcome
@@ -208,29 +209,26 @@ class ImportView(SecuredPage):
     @expose("/preview/<token>/apply", methods=("POST",))
     def apply(self, token: str) -> Response:
         prepared = self._prepared(token)
-        prepared.skip_invalid = bool(request.form.get("skip_invalid"))
-        # The columns the user changed are remembered; ticked, the whole sheet's mapping.
-        prepared.remember = "sheet" if request.form.get("remember") else "changes"
-        back = redirect(self.get_url(".preview", token=token))
+        options = {
+            "skip_invalid": bool(request.form.get("skip_invalid")),
+            # The columns the user changed are remembered; ticked, the whole sheet's mapping.
+            "remember": "sheet" if request.form.get("remember") else "changes",
+        }
+        if jobs.big(writing_rows(prepared)):
+            names = "、".join(facts.name for facts in prepared.files)
+            job_id = jobs.enqueue("import_apply", f"导入 {names}", current_user,
+                                  {"token": token, "options": options})
+            return redirect(url_for("jobs.job", job_id=job_id))
+        set_options(prepared, options)
         try:
-            result = apply_prepared(db.session, prepared, actor=current_user.username,
-                                    source="web", check_stale=True)
-        except StalePlan as error:
-            flash(f"{error}。", "error")
-            return back
-        except sa.exc.IntegrityError:
-            flash("导入失败：与同时写入的数据冲突，未导入任何数据。请重新预览后再导入。", "error")
-            return back
-        if result.status == "refused":
-            flash("有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。", "error")
-            return back
-        pending.discard(token)
+            result = apply_upload(prepared, token, current_user.username)
+        except ImportRefused as refusal:
+            flash(str(refusal), "error")
+            return redirect(self.get_url(".preview", token=token))
         if result.status == "unchanged":
-            flash("没有需要导入的变更：数据库中已是这些数据。", "info")
+            flash(applied_message(result), "info")
             return redirect(self.get_url(".index"))
-        counts = result.counts
-        flash(f"已导入：新增 {counts['created']} 行，修改 {counts['updated']} 行，"
-              f"无变化 {counts['unchanged']} 行，跳过 {counts['skipped']} 行。", "success")
+        flash(applied_message(result), "success")
         return redirect(self.get_url(".run", run_id=result.run_id))
 
     @expose("/preview/<token>/annotated/<int:index>")

@@ -1,0 +1,216 @@
+"""The job queue's adapter: procrastinate on PostgreSQL, a thread per job with SQLite.
+
+The database URL decides. Both carry only a job's id to `running.run`, which does the
+work in the same way whichever engine carries it; what differs is how a job reaches a
+worker, how its progress and a request to stop travel while its work holds the
+database, and how a job whose worker died is found.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+import sqlalchemy as sa
+from flask import Flask
+
+from backoffice.extensions import db
+from backoffice.models import Job, JobState
+
+if TYPE_CHECKING:
+    import procrastinate
+
+QUEUE = "backoffice"
+TASK = "backoffice.run_job"
+# How often a worker tells the queue it lives, and after how long without word its jobs
+# count as interrupted (procrastinate's defaults).
+HEARTBEAT_SECONDS = 10.0
+STALLED_SECONDS = 30.0
+UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value)
+
+
+class Engine(Protocol):
+    """What the job screens and the runner ask of a queue."""
+
+    def submit(self, job_id: int) -> None:
+        """Hand a committed job to a worker."""
+
+    def report(self, job_id: int, done: int, total: int | None) -> bool:
+        """Record a running job's progress; return whether it was asked to stop."""
+
+    def live(self, job: Job) -> tuple[int, int | None]:
+        """Return a job's rows done and total as the worker knows them now."""
+
+    def request_stop(self, job_id: int) -> None:
+        """Ask a running job to stop at its next progress report."""
+
+    def withdraw(self, job: Job) -> None:
+        """Take a queued job off the queue."""
+
+    def interrupted(self) -> list[int]:
+        """Return the unfinished jobs whose worker is gone."""
+
+    def alive(self) -> bool:
+        """Return whether a worker is there to run jobs."""
+
+
+def engine(app: Flask) -> Engine:
+    """Return the app's engine, made on first use: the database URL decides which."""
+    made = app.extensions.get("jobs")
+    if made is None:
+        url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        made = QueueEngine(app) if url.get_backend_name() == "postgresql" else ThreadEngine(app)
+        app.extensions["jobs"] = made
+    return made
+
+
+def _run(app: Flask, job_id: int) -> None:
+    from backoffice.jobs import running
+
+    with app.app_context():
+        try:
+            running.run(job_id, engine(app))
+        finally:
+            db.session.remove()
+
+
+class ThreadEngine:
+    """SQLite: a job runs on a thread of the process that asked for it (`make run` stays
+    one command). Progress and stop requests stay in the process's memory: an import
+    holds SQLite's one write lock until it commits."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.runner = f"{socket.gethostname()}:{os.getpid()}"
+        self.progress: dict[int, tuple[int, int | None]] = {}
+        self.stopping: set[int] = set()
+
+    def submit(self, job_id: int) -> None:
+        db.session.execute(sa.update(Job).where(Job.id == job_id).values(runner=self.runner))
+        db.session.commit()
+        threading.Thread(target=_run, args=(self.app, job_id), name=f"job-{job_id}",
+                         daemon=True).start()
+
+    def report(self, job_id: int, done: int, total: int | None) -> bool:
+        self.progress[job_id] = (done, total)
+        return job_id in self.stopping
+
+    def live(self, job: Job) -> tuple[int, int | None]:
+        return self.progress.get(job.id, (job.rows_done, job.rows_total))
+
+    def request_stop(self, job_id: int) -> None:
+        self.stopping.add(job_id)
+
+    def withdraw(self, job: Job) -> None:
+        """A queued job's thread finds it cancelled and ends (`running.run` claims it)."""
+
+    def interrupted(self) -> list[int]:
+        """Return the unfinished jobs of this host's processes that are no more."""
+        host = socket.gethostname()
+        rows = db.session.execute(sa.select(Job.id, Job.runner).where(Job.state.in_(UNFINISHED)))
+        return [job_id for job_id, runner in rows if _gone(runner, host)]
+
+    def alive(self) -> bool:
+        return True
+
+
+def _gone(runner: str | None, host: str) -> bool:
+    name, _, pid = (runner or "").rpartition(":")
+    if name != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class QueueEngine:
+    """PostgreSQL: procrastinate's queue, worked by `backoffice worker` processes.
+
+    A job whose worker stopped sending heartbeats (killed, its machine gone) is found by
+    procrastinate's own stalled-jobs query and marked failed in its queue too.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.queue = queue_app(app)
+        self._opened = False
+        self._lock = threading.Lock()
+
+    def _sync(self) -> Any:
+        with self._lock:
+            if not self._opened:
+                self.queue.open()
+                self._opened = True
+        return self.queue.connector.get_sync_connector()
+
+    def submit(self, job_id: int) -> None:
+        self._sync()
+        queue_id = self.queue.configure_task(TASK, queue=QUEUE).defer(job_id=job_id)
+        db.session.execute(sa.update(Job).where(Job.id == job_id).values(queue_id=queue_id))
+        db.session.commit()
+
+    def report(self, job_id: int, done: int, total: int | None) -> bool:
+        # On a connection of its own: the job's work holds its transaction open.
+        with db.engine.begin() as connection:
+            return bool(connection.execute(
+                sa.update(Job).where(Job.id == job_id)
+                .values(rows_done=done, rows_total=total).returning(Job.cancel_requested)
+            ).scalar())
+
+    def live(self, job: Job) -> tuple[int, int | None]:
+        return job.rows_done, job.rows_total
+
+    def request_stop(self, job_id: int) -> None:
+        db.session.execute(sa.update(Job).where(Job.id == job_id).values(cancel_requested=True))
+
+    def withdraw(self, job: Job) -> None:
+        if job.queue_id is not None:
+            self._sync()
+            self.queue.job_manager.cancel_job_by_id(job.queue_id)
+
+    def interrupted(self) -> list[int]:
+        from procrastinate import sql
+
+        connector = self._sync()
+        stalled = connector.execute_query_all(
+            query=sql.queries["select_stalled_jobs_by_heartbeat"], queue=QUEUE,
+            task_name=TASK, seconds_since_heartbeat=self.app.config["JOBS_STALLED_SECONDS"])
+        queue_ids = [row["id"] for row in stalled]
+        for queue_id in queue_ids:
+            connector.execute_query(query=sql.queries["finish_job"], job_id=queue_id,
+                                    status="failed", delete_job=False)
+        if not queue_ids:
+            return []
+        return list(db.session.scalars(sa.select(Job.id).where(
+            Job.queue_id.in_(queue_ids), Job.state.in_(UNFINISHED))))
+
+    def alive(self) -> bool:
+        seconds = self.app.config["JOBS_STALLED_SECONDS"]
+        with db.engine.connect() as connection:
+            return bool(connection.execute(sa.text(
+                "SELECT EXISTS (SELECT 1 FROM procrastinate_workers WHERE last_heartbeat > "
+                "now() - make_interval(secs => :seconds))"), {"seconds": seconds}).scalar())
+
+
+def conninfo(app: Flask) -> str:
+    """Return the database URL as libpq reads it (SQLAlchemy's names the driver)."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def queue_app(app: Flask, task: Callable[..., None] | None = None) -> procrastinate.App:
+    """Return a procrastinate app on the database; with `task`, able to run jobs."""
+    import procrastinate
+
+    queue = procrastinate.App(connector=procrastinate.PsycopgConnector(
+        conninfo=conninfo(app), min_size=1, max_size=4))
+    if task is not None:
+        queue.task(name=TASK, queue=QUEUE, pass_context=True)(task)
+    return queue
