@@ -61,6 +61,8 @@ def engine(app: Flask) -> Engine:
     """Return the app's engine, made on first use: the database URL decides which."""
     made = app.extensions.get("jobs")
     if made is None:
+        # The app itself, not current_app's proxy: a job's thread outlives the request.
+        app = getattr(app, "_get_current_object", lambda: app)()
         url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
         made = QueueEngine(app) if url.get_backend_name() == "postgresql" else ThreadEngine(app)
         app.extensions["jobs"] = made
