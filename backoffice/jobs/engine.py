@@ -69,6 +69,13 @@ def engine(app: Flask) -> Engine:
     return made
 
 
+def close(app: Flask) -> None:
+    """Close the engine's connections to the queue, if it opened any."""
+    made = app.extensions.pop("jobs", None)
+    if isinstance(made, QueueEngine) and made._opened:
+        made.queue.close()
+
+
 def _run(app: Flask, job_id: int) -> None:
     from backoffice.jobs import running
 
