@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backoffice.access import Action
-from backoffice.jobs import exports, import_apply
+from backoffice.jobs import documents, exports, import_apply
 from backoffice.jobs.running import JobContext, Outcome
 
 
@@ -28,4 +28,9 @@ KINDS: dict[str, Kind] = {
     "list_export": Kind("导出列表", exports.export_list, exports.list_needs),
     "worklists": Kind("导出全部工作清单", exports.export_all_worklists,
                       _fixed("worklists", Action.EXPORT)),
+    "annual_report": Kind("年度办理情况报告", documents.annual_report,
+                          _fixed("annual_report", Action.EXPORT)),
+    "notice_draft": Kind("情况专报", documents.notice_draft,
+                         _fixed("notice_drafts", Action.EXPORT)),
+    "reminders": Kind("办理提醒", documents.reminders, _fixed("outbox", Action.CREATE)),
 }

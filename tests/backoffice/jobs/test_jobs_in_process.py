@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from backoffice.models import ImportRun, Opinion
+from backoffice.models import ImportRun, Opinion, OutboxMessage
 from tests.backoffice.jobs.steps import apply_as_job, job, new_opinions, previewed, wait_for
 from tests.conftest import csrf_token, sign_in
 
@@ -81,21 +81,38 @@ def test_a_failed_import_job_says_why_changes_nothing_and_is_retried_as_a_new_jo
         assert job(again).retry_of_id == job_id
 
 
-def test_a_big_list_export_is_a_job_whose_file_only_its_owner_downloads(app, as_user) -> None:
+def started_job(response) -> int:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/admin/jobs/(\d+)/$", response.location).group(1))
+
+
+def test_big_exports_documents_and_reminders_are_jobs_whose_files_only_owners_download(
+        app, as_user) -> None:
     app.config["JOBS_ROWS"] = 1
     client = as_user("operator")
-    started = client.get("/admin/opinion/export/csv/")
-    job_id = int(re.search(r"/admin/jobs/(\d+)/$", started.location).group(1))
+    job_id = started_job(client.get("/admin/opinion/export/csv/"))
     progress = wait_for(client, job_id)
     with app.app_context():
         opinions = db.session.scalar(sa.select(sa.func.count()).select_from(Opinion))
     assert progress["state"] == "已完成" and f"已导出 {opinions} 行" in progress["message"]
-
     download = client.get(f"/admin/jobs/{job_id}/download")
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     download.close()
     assert len(rows) == opinions + 1 and "编号" in rows[0]
-
     leader = app.test_client()
     sign_in(leader, "leader")
     assert leader.get(f"/admin/jobs/{job_id}/download").status_code == 404
+
+    report = started_job(client.get("/admin/annual_report/download/docx"))
+    assert wait_for(client, report)["state"] == "已完成"
+    document = client.get(f"/admin/jobs/{report}/download")
+    assert document.data[:2] == b"PK" and ".docx" in document.headers["Content-Disposition"]
+    document.close()
+
+    reminders = started_job(client.post(
+        "/admin/outbox/remind", data={"csrf_token": csrf_token(client, "/admin/outbox/")}))
+    progress = wait_for(client, reminders)
+    with app.app_context():
+        written = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    assert progress["state"] == "已完成"
+    assert f"已写入 {written} 条提醒" in progress["message"] and written > 0
