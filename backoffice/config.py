@@ -43,8 +43,10 @@ def defaults(instance_path: str) -> dict:
         # Imported files (by SHA-256) and uploads waiting to be applied.
         "IMPORT_FOLDER": str(Path(instance_path) / "imports"),
         # Background jobs: work over this many rows (an import's writes, an export's rows)
-        # runs as a job; a worker silent this long has its jobs marked interrupted.
+        # runs as a job, and so does reading an upload of this many bytes (about 14,000
+        # rows); a worker silent this long has its jobs marked interrupted.
         "JOBS_ROWS": 2000,
+        "JOBS_UPLOAD_BYTES": 1024 * 1024,
         "JOBS_HEARTBEAT_SECONDS": 10.0,
         "JOBS_STALLED_SECONDS": 30.0,
         "JOBS_FOLDER": str(Path(instance_path) / "jobs"),  # export files jobs wrote

@@ -29,10 +29,11 @@ from backoffice.imports.mappings import (
 )
 from backoffice.imports.pending import PendingMissing
 from backoffice.inputs import MAX_INT, int_arg, parse_int
-from backoffice.jobs.import_apply import (
+from backoffice.jobs.imports import (
     ImportRefused,
     applied_message,
     apply_upload,
+    big_upload,
     set_options,
     writing_rows,
 )
@@ -105,9 +106,13 @@ class ImportView(SecuredPage):
         paths, names = self._uploaded(token)
         form = request.form
         try:
-            prepared = prepare_import(
-                db.session, paths, form.get("kind", AUTO), mapping=self._mapping(),
-                skip_invalid=bool(form.get("skip_invalid")), names=names, **self._session())
+            options = {"kind": form.get("kind", AUTO), "mapping": self._mapping(),
+                       "skip_invalid": bool(form.get("skip_invalid")), **self._session()}
+            if big_upload(paths):
+                job_id = jobs.enqueue("import_prepare", f"读取并核对 {'、'.join(names.values())}",
+                                      current_user, {"token": token, "options": options})
+                return redirect(url_for("jobs.job", job_id=job_id))
+            prepared = prepare_import(db.session, paths, names=names, **options)
             pending.save_plan(token, prepared)
         except UsageError as error:
             flash(f"无法导入：{error}", "error")

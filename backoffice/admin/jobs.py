@@ -10,7 +10,7 @@ from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, send_file
+from flask import abort, current_app, flash, jsonify, redirect, send_file
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -42,7 +42,7 @@ def _duration(seconds: float) -> str:
 
 def progress(job: Job) -> dict[str, Any]:
     """Return what the page and its polling show of a job: state, rows, time left."""
-    done, total = engine_of().live(job)
+    done, total = engine(current_app).live(job)
     shown: dict[str, Any] = {
         "state": job.state, "finished": job.finished, "done": done, "total": total,
         "percent": min(100, done * 100 // total) if total else (100 if job.finished else 0),
@@ -55,12 +55,6 @@ def progress(job: Job) -> dict[str, Any]:
     if job.state == JobState.RUNNING.value and job.cancel_requested:
         shown["message"] = "已请求取消，正在停止…"
     return shown
-
-
-def engine_of() -> Any:
-    from flask import current_app
-
-    return engine(current_app)
 
 
 class JobView(SecuredPage):

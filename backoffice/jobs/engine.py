@@ -80,10 +80,12 @@ def _run(app: Flask, job_id: int) -> None:
     from backoffice.jobs import running
 
     with app.app_context():
+        threads = engine(app)
         try:
-            running.run(job_id, engine(app))
+            running.run(job_id, threads)
         finally:
             db.session.remove()
+            threads.forget(job_id)
 
 
 class ThreadEngine:
@@ -108,7 +110,14 @@ class ThreadEngine:
         return job_id in self.stopping
 
     def live(self, job: Job) -> tuple[int, int | None]:
+        if job.finished:
+            return job.rows_done, job.rows_total
         return self.progress.get(job.id, (job.rows_done, job.rows_total))
+
+    def forget(self, job_id: int) -> None:
+        """Drop an ended job's progress (its row holds the last figures)."""
+        self.progress.pop(job_id, None)
+        self.stopping.discard(job_id)
 
     def request_stop(self, job_id: int) -> None:
         self.stopping.add(job_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backoffice.access import Action
-from backoffice.jobs import documents, exports, import_apply
+from backoffice.jobs import documents, exports, imports
 from backoffice.jobs.running import JobContext, Outcome
 
 
@@ -24,7 +24,9 @@ def _fixed(group: str, action: Action) -> Callable[[dict[str, Any]], tuple[str, 
 
 
 KINDS: dict[str, Kind] = {
-    "import_apply": Kind("导入表格", import_apply.run, _fixed("imports", Action.CREATE)),
+    "import_prepare": Kind("读取并核对导入表格", imports.prepare,
+                           _fixed("imports", Action.CREATE)),
+    "import_apply": Kind("导入表格", imports.apply, _fixed("imports", Action.CREATE)),
     "list_export": Kind("导出列表", exports.export_list, exports.list_needs),
     "worklists": Kind("导出全部工作清单", exports.export_all_worklists,
                       _fixed("worklists", Action.EXPORT)),

@@ -28,7 +28,13 @@ def previewed(client: FlaskClient, folder, first: int, count: int) -> str:
         rows.append(list(row))
         rows[-1][number], rows[-1][title] = n, f"关于第{n}件的建议"
     path = assignment_list(folder / f"交办清单-{first}-{count}.xlsx", rows)
-    return preview_token(upload(client, path))
+    uploaded = upload(client, path)
+    reading = re.search(r"/admin/jobs/(\d+)/$", uploaded.location or "")
+    if reading:  # a big upload is read and checked as a job, which links to the preview
+        assert wait_for(client, int(reading.group(1)))["state"] == "已完成"
+        with client.application.app_context():
+            uploaded.location = job(int(reading.group(1))).result_url
+    return preview_token(uploaded)
 
 
 def apply_as_job(client: FlaskClient, token: str) -> int:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 def test_an_import_runs_as_a_job_with_progress_and_only_its_owner_sees_it(app, as_user,
                                                                           tmp_path) -> None:
-    app.config["JOBS_ROWS"] = 1
+    app.config.update(JOBS_ROWS=1, JOBS_UPLOAD_BYTES=1)  # reading the upload too
     client = as_user("operator")
     job_id = apply_as_job(client, previewed(client, tmp_path, 1, 100))
 

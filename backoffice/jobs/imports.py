@@ -1,19 +1,23 @@
-"""Apply a previewed import, in the request when small and as a job when big; one
-transaction either way, so a failure or a killed worker leaves nothing written."""
+"""An import's two long steps, in the request when small and as a job when big: reading
+and checking an upload (the preview), and applying the previewed plan, in one
+transaction either way, so that a failure or a killed worker leaves nothing written."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from backoffice.extensions import db
-from backoffice.imports import StalePlan, apply_prepared, pending
+from backoffice.imports import StalePlan, apply_prepared, pending, prepare_import
 from backoffice.imports.pending import PendingMissing
 from backoffice.imports.service import ImportResult, PreparedImport, Progress
 from backoffice.jobs.running import JobContext, JobFailed, Outcome
 from backoffice.jobs.urls import page_path
+from importers import UsageError
 
 REFUSED = "有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。"
 CONFLICT = "导入失败：与同时写入的数据冲突，未导入任何数据。请重新预览后再导入。"
@@ -23,6 +27,34 @@ GONE = "这次上传的预览已不存在（已导入、已过期或已清理）
 
 class ImportRefused(Exception):
     """The import was not applied; the message (Chinese) says why."""
+
+
+def big_upload(paths: list[Path]) -> bool:
+    """Return whether an upload is read and checked as a job (by its files' bytes: rows
+    are known only once it is read)."""
+    size = sum(path.stat().st_size for path in paths)
+    return size >= current_app.config["JOBS_UPLOAD_BYTES"]
+
+
+def prepare(context: JobContext) -> Outcome:
+    """The job: read and check the upload named by params["token"] with the preview's
+    options, and keep the plan for the preview page."""
+    token = context.params["token"]
+    try:
+        paths, names = pending.uploaded(token, context.user.id)
+    except PendingMissing as error:
+        raise JobFailed(GONE) from error
+    context.start(None)
+    try:
+        prepared = prepare_import(db.session, paths, names=names, **context.params["options"])
+        pending.save_plan(token, prepared)
+    except UsageError as error:
+        raise JobFailed(f"无法导入：{error}") from error
+    finally:
+        db.session.rollback()  # planning reads only; end its transaction
+    context.done = sum(prepared.rows.values())
+    return Outcome(f"已读取 {context.done} 行并核对完毕，请查看预览，确认后导入。",
+                   url=page_path("imports.preview", token=token))
 
 
 def writing_rows(prepared: PreparedImport) -> int:
@@ -61,7 +93,7 @@ def applied_message(result: ImportResult) -> str:
             f"无变化 {counts['unchanged']} 行，跳过 {counts['skipped']} 行。")
 
 
-def run(context: JobContext) -> Outcome:
+def apply(context: JobContext) -> Outcome:
     """The job: apply the upload named by params["token"] with params["options"]."""
     token = context.params["token"]
     try:
