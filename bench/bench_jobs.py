@@ -84,16 +84,17 @@ def timed(label: str, call):
 
 
 def follow(client: requests.Session, base: str, location: str) -> tuple[int, dict]:
-    """Poll a job's progress once a second until it ends; print what is seen."""
+    """Poll a job's progress once a second until it ends; print it every ten seconds."""
     job_id = int(re.search(r"/admin/jobs/(\d+)/", location).group(1))
     started = time.perf_counter()
-    seen = ""
+    shown = -10.0
     while True:
         progress = client.get(f"{base}/admin/jobs/{job_id}/progress").json()
-        line = f"{progress['state']} {progress['done']}/{progress['total']} {progress['eta']}"
-        if line != seen:
-            print(f"    {time.perf_counter() - started:6.1f} s  {line}")
-            seen = line
+        now = time.perf_counter() - started
+        if now - shown >= 10:
+            print(f"    {now:6.1f} s  {progress['state']} {progress['done']}/"
+                  f"{progress['total'] or '?'} {progress['eta']}")
+            shown = now
         if progress["finished"]:
             print(f"  job #{job_id}: {progress['state']} after {time.perf_counter() - started:.1f}"
                   f" s: {progress['message']}")
@@ -128,13 +129,18 @@ def run(url: str, rows: int, folder: Path) -> None:
         listing = folder / f"list-{rows}.xlsx"
         print(f"import of {rows:,} rows ({listing.stat().st_size / 2**20:.1f} MB):")
         with listing.open("rb") as upload:
-            preview = timed("upload and preview", lambda: client.post(
+            preview = timed("upload", lambda: client.post(
                 f"{base}/admin/imports/upload", allow_redirects=False,
                 data={"csrf_token": token(client, f"{base}/admin/imports/"), "kind": "auto",
                       "session": "__new__", "new_session_name": SESSION,
                       "new_session_year": str(YEAR)},
                 files={"files": (listing.name, upload)}))
-        apply_url = preview.headers["Location"].rstrip("/") + "/apply"
+        location = preview.headers["Location"]
+        if "/admin/jobs/" in location:  # a big upload is read and checked as a job
+            job_id, _progress = follow(client, base, location)
+            page = client.get(f"{base}/admin/jobs/{job_id}/").text
+            location = re.search(r'href="([^"]*/preview/\w+/)"', page).group(1)
+        apply_url = location.rstrip("/") + "/apply"
         applied = timed("应用 (enqueue)", lambda: client.post(
             base + apply_url if apply_url.startswith("/") else apply_url,
             data={"csrf_token": token(client, f"{base}/admin/imports/")},
