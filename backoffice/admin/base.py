@@ -152,7 +152,7 @@ class SecuredModelView(PolicyGuard, ModelView):
         count, query = list_exports.list_query(self)
         if not jobs.big(count or 0):
             return list_exports.export_response(self, export_type, query)
-        job_id = jobs.enqueue("list_export", f"{self.name} 导出（{count} 行）", current_user, {
+        job_id = jobs.enqueue("list_export", f"{self.name}列表导出（{count} 行）", current_user, {
             "endpoint": self.endpoint, "export_type": export_type,
             "args": list(request.args.items(multi=True))})
         return redirect(url_for("jobs.job", job_id=job_id))

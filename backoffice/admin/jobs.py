@@ -20,7 +20,6 @@ from backoffice.access import Action
 from backoffice.admin.pages import SecuredPage
 from backoffice.exports.downloads import attachment
 from backoffice.extensions import db
-from backoffice.formatting import local_time
 from backoffice.inputs import MAX_INT, int_arg
 from backoffice.jobs.engine import engine
 from backoffice.jobs.kinds import KINDS
@@ -75,9 +74,8 @@ class JobView(SecuredPage):
     def job(self, job_id: int) -> str:
         jobs.sweep()
         job = self._own(job_id)
-        return self.render("admin/jobs/job.html", job=job, kind=KINDS.get(job.kind),
-                           shown=progress(job), retriable=job.state in RETRIABLE,
-                           local_time=local_time)
+        return self.render("admin/jobs/job.html", job=job, shown=progress(job),
+                           retriable=job.state in RETRIABLE)
 
     @expose("/<int:job_id>/progress")
     def status(self, job_id: int) -> Response:
