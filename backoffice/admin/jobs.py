@@ -6,7 +6,6 @@ their own jobs only (access.own_jobs): another's job is 404, as if it did not ex
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,11 +24,12 @@ from backoffice.jobs.engine import engine
 from backoffice.jobs.kinds import KINDS
 from backoffice.jobs.results import result_path
 from backoffice.models import Job, JobState
-from backoffice.models.base import utcnow
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 
 PAGE_SIZE = 50
+WAITING = {JobState.QUEUED.value: "正在排队，等待后台进程执行…",
+           JobState.RUNNING.value: "正在执行，完成后在此显示结果。"}
 RETRIABLE = frozenset({JobState.FAILED.value, JobState.CANCELLED.value})
 
 
@@ -41,18 +41,18 @@ def _duration(seconds: float) -> str:
 
 def progress(job: Job) -> dict[str, Any]:
     """Return what the page and its polling show of a job: state, rows, time left."""
-    done, total = engine(current_app).live(job)
+    done, total, seconds_left = engine(current_app).live(job)
     shown: dict[str, Any] = {
         "state": job.state, "finished": job.finished, "done": done, "total": total,
         "percent": min(100, done * 100 // total) if total else (100 if job.finished else 0),
         "message": job.message, "eta": "",
     }
-    if job.state == JobState.RUNNING.value and job.started_at and total and done:
-        started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=UTC)
-        elapsed = (utcnow() - started).total_seconds()
-        shown["eta"] = "约" + _duration(elapsed * (total - done) / done)
+    if job.state == JobState.RUNNING.value and seconds_left is not None:
+        shown["eta"] = "约" + _duration(seconds_left)
     if job.state == JobState.RUNNING.value and job.cancel_requested:
         shown["message"] = "已请求取消，正在停止…"
+    elif not job.finished:
+        shown["message"] = WAITING.get(job.state, "")
     return shown
 
 

@@ -12,7 +12,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from flask import Flask
@@ -32,17 +32,27 @@ STALLED_SECONDS = 30.0
 UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value)
 
 
+class Progress(NamedTuple):
+    done: int
+    total: int | None
+    seconds_left: int | None
+
+    @classmethod
+    def of(cls, job: Job) -> Progress:
+        return cls(job.rows_done, job.rows_total, job.seconds_left)
+
+
 class Engine(Protocol):
     """What the job screens and the runner ask of a queue."""
 
     def submit(self, job_id: int) -> None:
         """Hand a committed job to a worker."""
 
-    def report(self, job_id: int, done: int, total: int | None) -> bool:
+    def report(self, job_id: int, progress: Progress) -> bool:
         """Record a running job's progress; return whether it was asked to stop."""
 
-    def live(self, job: Job) -> tuple[int, int | None]:
-        """Return a job's rows done and total as the worker knows them now."""
+    def live(self, job: Job) -> Progress:
+        """Return a job's progress as the worker knows it now."""
 
     def request_stop(self, job_id: int) -> None:
         """Ask a running job to stop at its next progress report."""
@@ -96,7 +106,7 @@ class ThreadEngine:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.runner = f"{socket.gethostname()}:{os.getpid()}"
-        self.progress: dict[int, tuple[int, int | None]] = {}
+        self.progress: dict[int, Progress] = {}
         self.stopping: set[int] = set()
 
     def submit(self, job_id: int) -> None:
@@ -105,14 +115,14 @@ class ThreadEngine:
         threading.Thread(target=_run, args=(self.app, job_id), name=f"job-{job_id}",
                          daemon=True).start()
 
-    def report(self, job_id: int, done: int, total: int | None) -> bool:
-        self.progress[job_id] = (done, total)
+    def report(self, job_id: int, progress: Progress) -> bool:
+        self.progress[job_id] = progress
         return job_id in self.stopping
 
-    def live(self, job: Job) -> tuple[int, int | None]:
+    def live(self, job: Job) -> Progress:
         if job.finished:
-            return job.rows_done, job.rows_total
-        return self.progress.get(job.id, (job.rows_done, job.rows_total))
+            return Progress.of(job)
+        return self.progress.get(job.id, Progress.of(job))
 
     def forget(self, job_id: int) -> None:
         """Drop an ended job's progress (its row holds the last figures)."""
@@ -174,16 +184,17 @@ class QueueEngine:
         db.session.execute(sa.update(Job).where(Job.id == job_id).values(queue_id=queue_id))
         db.session.commit()
 
-    def report(self, job_id: int, done: int, total: int | None) -> bool:
+    def report(self, job_id: int, progress: Progress) -> bool:
         # On a connection of its own: the job's work holds its transaction open.
         with db.engine.begin() as connection:
             return bool(connection.execute(
                 sa.update(Job).where(Job.id == job_id)
-                .values(rows_done=done, rows_total=total).returning(Job.cancel_requested)
+                .values(rows_done=progress.done, rows_total=progress.total,
+                        seconds_left=progress.seconds_left).returning(Job.cancel_requested)
             ).scalar())
 
-    def live(self, job: Job) -> tuple[int, int | None]:
-        return job.rows_done, job.rows_total
+    def live(self, job: Job) -> Progress:
+        return Progress.of(job)
 
     def request_stop(self, job_id: int) -> None:
         db.session.execute(sa.update(Job).where(Job.id == job_id).values(cancel_requested=True))

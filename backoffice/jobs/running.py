@@ -17,6 +17,7 @@ from flask import current_app
 
 from backoffice import access
 from backoffice.extensions import db
+from backoffice.jobs.engine import Progress
 from backoffice.models import Job, JobState, User
 from backoffice.models.base import utcnow
 
@@ -62,6 +63,7 @@ class JobContext:
         self.done = 0
         self.total: int | None = None
         self._reported = 0.0
+        self._first: tuple[float, int] | None = None  # when rows were first counted
 
     def start(self, total: int | None) -> None:
         """Say how many rows the job will work through."""
@@ -71,15 +73,28 @@ class JobContext:
     def advance(self, rows: int) -> None:
         """Count rows done; stop here if the owner cancelled the job."""
         self.done += rows
+        if self._first is None:
+            self._first = (time.monotonic(), self.done)
         hook = current_app.config.get("JOBS_PROGRESS_HOOK")
         if hook is not None:  # tests hold a job here (a worker to kill mid-work)
             hook(self.job_id, self.done, self.total)
         if time.monotonic() - self._reported >= REPORT_EVERY or self.done == self.total:
             self._report()
 
+    def seconds_left(self) -> int | None:
+        """Reckon the time left from the pace since rows were first counted (the work
+        before them, such as checking an import's plan again, says nothing of it)."""
+        if self._first is None or not self.total:
+            return None
+        since, counted = self._first
+        rows = self.done - counted
+        if rows <= 0:
+            return None
+        return round((time.monotonic() - since) * (self.total - self.done) / rows)
+
     def _report(self) -> None:
         self._reported = time.monotonic()
-        if self.engine.report(self.job_id, self.done, self.total):
+        if self.engine.report(self.job_id, Progress(self.done, self.total, self.seconds_left())):
             raise JobCancelled
 
 
@@ -117,7 +132,7 @@ def finish(job_id: int, state: JobState, outcome: Outcome,
     db.session.rollback()
     values = {"state": state.value, "finished_at": utcnow(), "message": outcome.message,
               "result_url": outcome.url, "result_name": outcome.file_name,
-              "result_file": outcome.stored}
+              "result_file": outcome.stored, "seconds_left": None}
     if context is not None:
         values |= {"rows_done": context.done, "rows_total": context.total}
     unfinished = (JobState.QUEUED.value, JobState.RUNNING.value)

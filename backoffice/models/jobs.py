@@ -39,6 +39,8 @@ class Job(Base):
                                            default=JobState.QUEUED.value)
     rows_done: Mapped[int] = mapped_column(default=0)
     rows_total: Mapped[int | None]
+    # The time left as the worker reckons it from the pace of the rows so far.
+    seconds_left: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow,
                                                  index=True)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

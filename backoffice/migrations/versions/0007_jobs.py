@@ -28,6 +28,7 @@ def upgrade():
                                    create_constraint=True, length=12), nullable=False),
         sa.Column("rows_done", sa.Integer(), nullable=False),
         sa.Column("rows_total", sa.Integer(), nullable=True),
+        sa.Column("seconds_left", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
