@@ -18,8 +18,9 @@ from flask import current_app
 
 from backoffice.extensions import db
 from backoffice.jobs.engine import UNFINISHED, engine
-from backoffice.jobs.running import INTERRUPTED, Outcome, finish
+from backoffice.jobs.running import INTERRUPTED, Outcome, finish, record_end
 from backoffice.models import Job, JobState, User
+from backoffice.models.base import utcnow
 
 QUEUE_DOWN = "任务队列暂时不可用，任务未能排队。请稍后重试，或联系系统管理员。"
 
@@ -51,13 +52,12 @@ def cancel(job: Job) -> None:
     withdrawn = db.session.execute(
         sa.update(Job).where(Job.id == job.id, Job.state == JobState.QUEUED.value)
         .values(state=JobState.CANCELLED.value, message="已取消，未执行。",
-                finished_at=sa.func.now())).rowcount
-    db.session.commit()
+                finished_at=utcnow())).rowcount
     if withdrawn:
-        engine(current_app).withdraw(job)
+        engine(current_app).withdraw(job)  # in the same transaction, on PostgreSQL
     else:
         engine(current_app).request_stop(job.id)
-        db.session.commit()
+    db.session.commit()
 
 
 def retry(job: Job, user: User) -> int:
@@ -69,7 +69,8 @@ def sweep() -> int:
     """Mark the unfinished jobs whose worker died as failed; return how many."""
     found = engine(current_app).interrupted()
     for job_id in found:
-        finish(job_id, JobState.FAILED, Outcome(INTERRUPTED))
+        record_end(job_id, JobState.FAILED, Outcome(INTERRUPTED))
+    db.session.commit()  # with the queue's own record of them, on PostgreSQL
     return len(found)
 
 

@@ -61,7 +61,7 @@ class Engine(Protocol):
         """Take a queued job off the queue."""
 
     def interrupted(self) -> list[int]:
-        """Return the unfinished jobs whose worker is gone."""
+        """Return the unfinished jobs whose worker is gone (the caller commits)."""
 
     def alive(self) -> bool:
         """Return whether a worker is there to run jobs."""
@@ -162,7 +162,10 @@ class QueueEngine:
     """PostgreSQL: procrastinate's queue, worked by `backoffice worker` processes.
 
     A job whose worker stopped sending heartbeats (killed, its machine gone) is found by
-    procrastinate's own stalled-jobs query and marked failed in its queue too.
+    procrastinate's own stalled-jobs query and marked failed in its queue too. Reading
+    and changing the queue goes through procrastinate on the app's own connection, in
+    its transaction; only deferring opens connections of procrastinate's (one per job,
+    closed at once: a web process keeps none).
     """
 
     def __init__(self, app: Flask) -> None:
@@ -171,15 +174,21 @@ class QueueEngine:
         self._opened = False
         self._lock = threading.Lock()
 
-    def _sync(self) -> Any:
+    def _open(self) -> None:
+        import psycopg_pool
+
         with self._lock:
             if not self._opened:
-                self.queue.open()
+                self.queue.open(psycopg_pool.NullConnectionPool(conninfo(self.app), open=True))
                 self._opened = True
-        return self.queue.connector.get_sync_connector()
+
+    @staticmethod
+    def _connection() -> Any:
+        """Return the psycopg connection under the app's session (its transaction)."""
+        return db.session.connection().connection.driver_connection
 
     def submit(self, job_id: int) -> None:
-        self._sync()
+        self._open()
         queue_id = self.queue.configure_task(TASK, queue=QUEUE).defer(job_id=job_id)
         db.session.execute(sa.update(Job).where(Job.id == job_id).values(queue_id=queue_id))
         db.session.commit()
@@ -201,20 +210,23 @@ class QueueEngine:
 
     def withdraw(self, job: Job) -> None:
         if job.queue_id is not None:
-            self._sync()
-            self.queue.job_manager.cancel_job_by_id(job.queue_id)
+            self.queue.job_manager.cancel_job_by_id(job.queue_id,
+                                                    connection=self._connection())
 
     def interrupted(self) -> list[int]:
+        """Return the jobs of stalled workers, marked failed in the queue (uncommitted)."""
         from procrastinate import sql
 
-        connector = self._sync()
-        stalled = connector.execute_query_all(
-            query=sql.queries["select_stalled_jobs_by_heartbeat"], queue=QUEUE,
-            task_name=TASK, seconds_since_heartbeat=self.app.config["JOBS_STALLED_SECONDS"])
+        connector = self.queue.connector.get_sync_connector()
+        stalled = connector.execute_query_all_with_connection(
+            self._connection(), query=sql.queries["select_stalled_jobs_by_heartbeat"],
+            queue=QUEUE, task_name=TASK,
+            seconds_since_heartbeat=self.app.config["JOBS_STALLED_SECONDS"])
         queue_ids = [row["id"] for row in stalled]
         for queue_id in queue_ids:
-            connector.execute_query(query=sql.queries["finish_job"], job_id=queue_id,
-                                    status="failed", delete_job=False)
+            connector.execute_query_one_with_connection(
+                self._connection(), query=sql.queries["finish_job"], job_id=queue_id,
+                status="failed", delete_job=False)
         if not queue_ids:
             return []
         return list(db.session.scalars(sa.select(Job.id).where(

@@ -130,6 +130,13 @@ def finish(job_id: int, state: JobState, outcome: Outcome,
            context: JobContext | None = None) -> None:
     """Record how a job ended (its work's transaction is over: rolled back or committed)."""
     db.session.rollback()
+    record_end(job_id, state, outcome, context)
+    db.session.commit()
+
+
+def record_end(job_id: int, state: JobState, outcome: Outcome,
+               context: JobContext | None = None) -> None:
+    """Write a job's end into the session's transaction, unless it has ended already."""
     values = {"state": state.value, "finished_at": utcnow(), "message": outcome.message,
               "result_url": outcome.url, "result_name": outcome.file_name,
               "result_file": outcome.stored, "seconds_left": None}
@@ -138,4 +145,3 @@ def finish(job_id: int, state: JobState, outcome: Outcome,
     unfinished = (JobState.QUEUED.value, JobState.RUNNING.value)
     db.session.execute(sa.update(Job).where(Job.id == job_id, Job.state.in_(unfinished))
                        .values(**values))
-    db.session.commit()
