@@ -44,7 +44,8 @@ def defaults(instance_path: str) -> dict:
         "IMPORT_FOLDER": str(Path(instance_path) / "imports"),
         # Background jobs: work over this many rows (an import's writes, an export's rows)
         # runs as a job, and so does reading an upload of this many bytes (about 14,000
-        # rows); a worker silent this long has its jobs marked interrupted.
+        # rows); a worker sends a heartbeat this often, and one silent this long has its
+        # jobs marked interrupted (procrastinate's defaults).
         "JOBS_ROWS": 2000,
         "JOBS_UPLOAD_BYTES": 1024 * 1024,
         "JOBS_HEARTBEAT_SECONDS": 10.0,

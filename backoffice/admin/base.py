@@ -8,7 +8,7 @@ detail, edit, delete, export, ajax lookups, actions) passes through
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -25,6 +25,7 @@ from backoffice import access, jobs
 from backoffice.access import Action
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
+from backoffice.admin.jobs import start_job
 from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
 from backoffice.exports import lists as list_exports
@@ -152,10 +153,9 @@ class SecuredModelView(PolicyGuard, ModelView):
         count, query = list_exports.list_query(self)
         if not jobs.big(count or 0):
             return list_exports.export_response(self, export_type, query)
-        job_id = jobs.enqueue("list_export", f"{self.name}列表导出（{count} 行）", current_user, {
+        return start_job("list_export", f"{self.name}列表导出（{count} 行）", {
             "endpoint": self.endpoint, "export_type": export_type,
             "args": list(request.args.items(multi=True))})
-        return redirect(url_for("jobs.job", job_id=job_id))
 
     # -- the list's query string -------------------------------------------------------------
     def _get_list_extra_args(self) -> ViewArgs:

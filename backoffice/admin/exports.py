@@ -8,13 +8,14 @@ configures; `backoffice.exports` reads and writes.
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, redirect, request, url_for
+from flask import abort, request
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from backoffice import access, jobs
 from backoffice.access import Action
+from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.exports import (
     export_kind,
@@ -69,9 +70,8 @@ class ExportsView(SecuredPage):
         session = self._session()
         with_work = units_with_work(db.session, session, self._units())
         if jobs.big(worklist_rows(with_work)):
-            job_id = jobs.enqueue("worklists", f"全部工作清单 {session.name}", current_user,
-                                  {"session_id": session.id})
-            return redirect(url_for("jobs.job", job_id=job_id))
+            return start_job("worklists", f"全部工作清单 {session.name}",
+                             {"session_id": session.id})
         units = [unit for unit, _lead, _co in with_work]
         return send_written(lambda part: export_worklists(db.session, units, session, part),
                             f"书面意见办理工作清单-{session.name}.zip", ZIP)

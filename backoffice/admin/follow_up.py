@@ -13,13 +13,13 @@ from typing import Any
 from flask import abort, flash, redirect, send_file, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from backoffice import jobs
 from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView
 from backoffice.admin.home import chosen_as_of, chosen_session
+from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_list_arg
@@ -42,10 +42,6 @@ def _download(content: bytes, name: str, mimetype: str) -> Response:
     log.record_now(SecurityEventKind.EXPORT, object=name, detail=f"{len(content)} 字节")
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
                      download_name=name)
-
-
-def _as_job(kind: str, title: str, params: dict[str, Any]) -> Response:
-    return redirect(url_for("jobs.job", job_id=jobs.enqueue(kind, title, current_user, params)))
 
 
 class OutboxView(SecuredModelView):
@@ -78,10 +74,8 @@ class OutboxView(SecuredModelView):
         if session is None:
             flash("还没有届次会议，无需提醒。", "error")
             return redirect(self.get_url(".index_view"))
-        job_id = jobs.enqueue("reminders", f"办理提醒 {session.name} {date.today()}",
-                              current_user, {"session_id": session.id,
-                                             "as_of": date.today().isoformat()})
-        return redirect(url_for("jobs.job", job_id=job_id))
+        return start_job("reminders", f"办理提醒 {session.name} {date.today()}",
+                         {"session_id": session.id, "as_of": date.today().isoformat()})
 
     @action("retry", "重新排队发送", "将选中的发送失败消息重新排入待发送？")
     def retry(self, ids: list[int]) -> None:
@@ -131,7 +125,7 @@ class NoticeDraftView(SecuredPage):
         if session is None:
             abort(404)
         if jobs.big(session_rows(session)):
-            return _as_job("notice_draft", f"情况专报 {start}至{end}", {
+            return start_job("notice_draft", f"情况专报 {start}至{end}", {
                 "session_id": session.id, "start": start.isoformat(), "end": end.isoformat()})
         draft = notices.notice_draft(db.session, session, start, end)
         return _download(notices.as_docx(draft), f"情况专报_{start}_{end}.docx", DOCX)
@@ -188,7 +182,7 @@ class AnnualReportView(SecuredPage):
         session = chosen_session()
         if kind in ("xlsx", "docx") and session is not None and jobs.big(session_rows(session)):
             as_of = chosen_as_of(session)
-            return _as_job("annual_report", f"{session.name} 办理情况（截至{as_of}）.{kind}",
+            return start_job("annual_report", f"{session.name} 办理情况（截至{as_of}）.{kind}",
                            {"session_id": session.id, "as_of": as_of.isoformat(),
                             "format": kind})
         session, both = self._report()

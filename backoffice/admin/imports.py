@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from backoffice import jobs
 from backoffice.access import Action
+from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
 from backoffice.imports import UndoRefused, pending, prepare_import, undo_import
@@ -109,9 +110,8 @@ class ImportView(SecuredPage):
             options = {"kind": form.get("kind", AUTO), "mapping": self._mapping(),
                        "skip_invalid": bool(form.get("skip_invalid")), **self._session()}
             if big_upload(paths):
-                job_id = jobs.enqueue("import_prepare", f"读取并核对 {'、'.join(names.values())}",
-                                      current_user, {"token": token, "options": options})
-                return redirect(url_for("jobs.job", job_id=job_id))
+                return start_job("import_prepare", f"读取并核对 {'、'.join(names.values())}",
+                                 {"token": token, "options": options})
             prepared = prepare_import(db.session, paths, names=names, **options)
             pending.save_plan(token, prepared)
         except UsageError as error:
@@ -221,9 +221,8 @@ class ImportView(SecuredPage):
         }
         if jobs.big(writing_rows(prepared)):
             names = "、".join(facts.name for facts in prepared.files)
-            job_id = jobs.enqueue("import_apply", f"导入 {names}", current_user,
-                                  {"token": token, "options": options})
-            return redirect(url_for("jobs.job", job_id=job_id))
+            return start_job("import_apply", f"导入 {names}",
+                             {"token": token, "options": options})
         set_options(prepared, options)
         try:
             result = apply_upload(prepared, token, current_user.username)

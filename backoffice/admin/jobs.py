@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, jsonify, redirect, send_file
+from flask import abort, current_app, flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -31,6 +31,12 @@ PAGE_SIZE = 50
 WAITING = {JobState.QUEUED.value: "正在排队，等待后台进程执行…",
            JobState.RUNNING.value: "正在执行，完成后在此显示结果。"}
 RETRIABLE = frozenset({JobState.FAILED.value, JobState.CANCELLED.value})
+
+
+def start_job(kind: str, title: str, params: dict[str, Any]) -> Response:
+    """Queue a job for the signed-in user and open its page (what every screen does with
+    work too big for a request)."""
+    return redirect(url_for("jobs.job", job_id=jobs.enqueue(kind, title, current_user, params)))
 
 
 def _duration(seconds: float) -> str:

@@ -25,14 +25,12 @@ if TYPE_CHECKING:
 
 QUEUE = "backoffice"
 TASK = "backoffice.run_job"
-# How often a worker tells the queue it lives, and after how long without word its jobs
-# count as interrupted (procrastinate's defaults).
-HEARTBEAT_SECONDS = 10.0
-STALLED_SECONDS = 30.0
 UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value)
 
 
 class Progress(NamedTuple):
+    """How far a running job has got: rows done, of how many, and the time left."""
+
     done: int
     total: int | None
     seconds_left: int | None
