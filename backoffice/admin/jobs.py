@@ -47,7 +47,8 @@ def _duration(seconds: float) -> str:
 
 def progress(job: Job) -> dict[str, Any]:
     """Return what the page and its polling show of a job: state, rows, time left."""
-    done, total, seconds_left = engine(current_app).live(job)
+    queue = engine(current_app)
+    done, total, seconds_left = queue.live(job)
     shown: dict[str, Any] = {
         "state": job.state, "finished": job.finished, "done": done, "total": total,
         "percent": min(100, done * 100 // total) if total else (100 if job.finished else 0),
@@ -55,7 +56,7 @@ def progress(job: Job) -> dict[str, Any]:
     }
     if job.state == JobState.RUNNING.value and seconds_left is not None:
         shown["eta"] = "约" + _duration(seconds_left)
-    if job.state == JobState.RUNNING.value and job.cancel_requested:
+    if job.state == JobState.RUNNING.value and queue.stopping(job):
         shown["message"] = "已请求取消，正在停止…"
     elif not job.finished:
         shown["message"] = WAITING.get(job.state, "")

@@ -48,8 +48,11 @@ def enqueue(kind: str, title: str, user: User, params: dict[str, Any],
 
 
 def cancel(job: Job) -> None:
-    """Cancel a queued job now; ask a running one to stop at its next progress report."""
-    withdrawn = db.session.execute(
+    """Cancel a queued job now; ask a running one to stop at its next progress report.
+
+    A running job is not written to: with SQLite its work holds the database's one lock.
+    """
+    withdrawn = job.state == JobState.QUEUED.value and db.session.execute(
         sa.update(Job).where(Job.id == job.id, Job.state == JobState.QUEUED.value)
         .values(state=JobState.CANCELLED.value, message="已取消，未执行。",
                 finished_at=utcnow())).rowcount

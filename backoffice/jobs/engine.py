@@ -52,6 +52,9 @@ class Engine(Protocol):
     def live(self, job: Job) -> Progress:
         """Return a job's progress as the worker knows it now."""
 
+    def stopping(self, job: Job) -> bool:
+        """Return whether a running job was asked to stop."""
+
     def request_stop(self, job_id: int) -> None:
         """Ask a running job to stop at its next progress report."""
 
@@ -105,7 +108,7 @@ class ThreadEngine:
         self.app = app
         self.runner = f"{socket.gethostname()}:{os.getpid()}"
         self.progress: dict[int, Progress] = {}
-        self.stopping: set[int] = set()
+        self.stopping_ids: set[int] = set()
 
     def submit(self, job_id: int) -> None:
         db.session.execute(sa.update(Job).where(Job.id == job_id).values(runner=self.runner))
@@ -115,20 +118,23 @@ class ThreadEngine:
 
     def report(self, job_id: int, progress: Progress) -> bool:
         self.progress[job_id] = progress
-        return job_id in self.stopping
+        return job_id in self.stopping_ids
 
     def live(self, job: Job) -> Progress:
         if job.finished:
             return Progress.of(job)
         return self.progress.get(job.id, Progress.of(job))
 
+    def stopping(self, job: Job) -> bool:
+        return job.id in self.stopping_ids
+
     def forget(self, job_id: int) -> None:
         """Drop an ended job's progress (its row holds the last figures)."""
         self.progress.pop(job_id, None)
-        self.stopping.discard(job_id)
+        self.stopping_ids.discard(job_id)
 
     def request_stop(self, job_id: int) -> None:
-        self.stopping.add(job_id)
+        self.stopping_ids.add(job_id)
 
     def withdraw(self, job: Job) -> None:
         """A queued job's thread finds it cancelled and ends (`running.run` claims it)."""
@@ -202,6 +208,9 @@ class QueueEngine:
 
     def live(self, job: Job) -> Progress:
         return Progress.of(job)
+
+    def stopping(self, job: Job) -> bool:
+        return job.cancel_requested
 
     def request_stop(self, job_id: int) -> None:
         db.session.execute(sa.update(Job).where(Job.id == job_id).values(cancel_requested=True))

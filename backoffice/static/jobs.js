@@ -24,7 +24,8 @@
     fetch(holder.dataset.url, {credentials: 'same-origin', headers: {Accept: 'application/json'}})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (progress) {
-        if (!progress) {
+        if (!progress) {  // the server is busy or restarting: ask again a little later
+          window.setTimeout(poll, 5000);
           return;
         }
         show(progress);

@@ -4,6 +4,7 @@ pages (progress, history, cancel, retry, download) as with the PostgreSQL queue.
 import csv
 import io
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -48,7 +49,7 @@ def test_an_import_runs_as_a_job_with_progress_and_only_its_owner_sees_it(app, a
         assert f"/admin/jobs/{job_id}/" not in other.get("/admin/jobs/").get_data(as_text=True)
 
 
-def test_a_failed_import_job_says_why_changes_nothing_and_is_retried_as_a_new_job(
+def test_failed_and_cancelled_import_jobs_change_nothing_and_say_why_in_chinese(
         app, as_user, tmp_path) -> None:
     client = as_user("operator")
     stale = previewed(client, tmp_path, 1, 40)
@@ -79,6 +80,19 @@ def test_a_failed_import_job_says_why_changes_nothing_and_is_retried_as_a_new_jo
     assert wait_for(client, again)["state"] == "失败"
     with app.app_context():
         assert job(again).retry_of_id == job_id
+
+    # A running import is cancelled at its next progress report: nothing of it stays.
+    reached, go_on = threading.Event(), threading.Event()
+    app.config["JOBS_PROGRESS_HOOK"] = lambda *_progress: reached.set() or go_on.wait(10)
+    running = apply_as_job(client, previewed(client, tmp_path, 41, 30))
+    assert reached.wait(10)
+    client.post(f"/admin/jobs/{running}/cancel",
+                data={"csrf_token": csrf_token(client, "/admin/jobs/")})
+    go_on.set()
+    progress = wait_for(client, running)
+    assert progress["state"] == "已取消" and "未作任何更改" in progress["message"]
+    with app.app_context():
+        assert new_opinions() == 40
 
 
 def started_job(response) -> int:
