@@ -24,6 +24,7 @@ from backoffice.models import (
     ImportChange,
     ImportFile,
     ImportRun,
+    Job,
     LiaisonTerm,
     Notice,
     Opinion,
@@ -104,6 +105,9 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     # the auditor reads which mappings steer the imports.
     "import_mappings": {Role.OPERATOR: frozenset({Action.VIEW, Action.DELETE}),
                         Role.AUDITOR: frozenset({Action.VIEW})},
+    # Background jobs: everyone sees, cancels (EDIT), retries (CREATE) and downloads the
+    # result of their own jobs only (`own_jobs`); a job's work is checked when it runs.
+    "jobs": {role: _ALL - {Action.DELETE} for role in Role},
 }
 
 # Routes anyone may reach without signing in, beside signing in itself: the health check
@@ -151,6 +155,11 @@ def worklist_units(user: User) -> ColumnElement[bool]:
     return sa.true()
 
 
+def own_jobs(user: User) -> ColumnElement[bool]:
+    """Return the condition on jobs user may see: their own, whatever their role."""
+    return Job.user_id == user.id
+
+
 def _unit_opinions(unit_id: int) -> ColumnElement[bool]:
     co_handled = sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == unit_id)
     return sa.or_(Opinion.lead_unit_id == unit_id, Opinion.id.in_(co_handled))
@@ -185,6 +194,7 @@ OFFICE_RECORDS = (
     AuditEntry, ImportRun, ImportChange, ImportFile, RememberedMapping, OutboxMessage,
     ReminderItem,
     AssessmentRuleset, PublishedAssessment,
+    Job,  # seen by their owners alone, through `own_jobs`
     # Security records: sessions, locks, second factors, the security log.
     SecurityEvent, UserSession, SignInThrottle, SecondFactor, RecoveryCode,
 )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from backoffice.commands import backup, exports, follow_up, imports, score, security
+from backoffice.commands import backup, exports, follow_up, imports, jobs, score, security
 from backoffice.roles import Role
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ def setup() -> None:
 
 COMMANDS: tuple[click.Command, ...] = (
     setup, create_user, demo, *backup.COMMANDS, *exports.COMMANDS, *follow_up.COMMANDS,
-    *imports.COMMANDS, *score.COMMANDS, *security.COMMANDS,
+    *imports.COMMANDS, *jobs.COMMANDS, *score.COMMANDS, *security.COMMANDS,
 )
 for _command in COMMANDS:
     main.add_command(_command)

@@ -66,6 +66,15 @@ def defaults(instance_path: str) -> dict:
         # The folder of pg_dump and pg_restore for `backoffice backup`/`restore`, when
         # they are not on PATH (e.g. /usr/lib/postgresql/15/bin).
         "POSTGRES_BIN_DIR": None,
+        # Background jobs: work over this many rows (an import's writes, an export's rows)
+        # runs as a job, and so does reading an upload of this many bytes (about 14,000
+        # rows); a worker sends a heartbeat this often, and one silent this long has its
+        # jobs marked interrupted (procrastinate's defaults).
+        "JOBS_ROWS": 2000,
+        "JOBS_UPLOAD_BYTES": 1024 * 1024,
+        "JOBS_HEARTBEAT_SECONDS": 10.0,
+        "JOBS_STALLED_SECONDS": 30.0,
+        "JOBS_FOLDER": str(Path(instance_path) / "jobs"),  # export files jobs wrote
         # A file to import is refused before it is parsed when it passes any of these:
         # IMPORT_MAX_FILE_BYTES, _MEMBERS, _MEMBER_BYTES, _INFLATED_BYTES, _SHEETS, _ROWS,
         # _COLUMNS, _CELLS (importers.limits.Limits says what each counts).

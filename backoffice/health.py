@@ -1,8 +1,10 @@
 """`/healthz`: whether this app server can serve, for a load balancer or a monitor.
 
 No sign-in (access.PUBLIC_ENDPOINTS) and nothing secret in the answer: each check's
-name and whether it passed. 200 when every check passes, 503 otherwise. A check is a
-name and a function returning whether it passed; add one to `CHECKS`.
+name and whether it passed. 200 when every required check (`CHECKS`) passes, 503
+otherwise; a reported check (`REPORTED`: the job queue's worker) that fails makes the
+answer "degraded", still 200. A check is a name and a function returning whether it
+passed.
 """
 
 from collections.abc import Callable
@@ -38,10 +40,20 @@ def migrations_at_head() -> bool:
     return frozenset(context.get_current_heads()) == _newest_migrations()
 
 
+def queue_alive() -> bool:
+    """Return whether a worker runs the queue's jobs (with SQLite, the app itself does)."""
+    from backoffice.jobs import queue_alive as alive  # the queue's engine, when asked
+
+    return alive()
+
+
 CHECKS: list[tuple[str, Callable[[], bool]]] = [
     ("database", database_reachable),
     ("migrations", migrations_at_head),
 ]
+# Reported, not required: with no worker, jobs wait but every page still serves, so a load
+# balancer must not take the server out; the answer says "degraded" for the monitor.
+REPORTED: list[tuple[str, Callable[[], bool]]] = [("queue", queue_alive)]
 
 
 def _passes(check: Callable[[], bool]) -> bool:
@@ -62,7 +74,10 @@ def healthz() -> Response:
         # After a failure the rest would only wait on the same database again.
         results[name] = all(results.values()) and _passes(check)
     healthy = all(results.values())
-    response = jsonify(status="ok" if healthy else "unavailable", checks=results)
+    for name, check in REPORTED:
+        results[name] = healthy and _passes(check)
+    status = "ok" if all(results.values()) else "degraded" if healthy else "unavailable"
+    response = jsonify(status=status, checks=results)
     response.status_code = 200 if healthy else 503
     return response
 

@@ -232,3 +232,16 @@ def deliver(
             message.sent_at = now or utcnow()
         counts[message.status] += 1
     return counts
+
+
+def send_reminders(db_session: orm.Session, as_of: date, session: CongressSession,
+                   senders: Mapping[Channel, Sender],
+                   plan: Plan | None = None) -> tuple[Plan, dict[str, int]]:
+    """Write the day's reminders (planned now, or as shown) to the outbox and send what
+    is pending; commit each."""
+    plan = plan or plan_reminders(db_session, as_of, session)
+    queue(db_session, plan, as_of)
+    db_session.commit()
+    counts = deliver(db_session, senders)
+    db_session.commit()
+    return plan, counts

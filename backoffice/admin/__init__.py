@@ -11,6 +11,7 @@ from backoffice.admin.handling import CoHandlingView, NoticeView
 from backoffice.admin.home import HomeView
 from backoffice.admin.import_mappings import RememberedMappingView
 from backoffice.admin.imports import ImportView
+from backoffice.admin.jobs import JobView
 from backoffice.admin.opinions import OpinionView
 from backoffice.admin.reference import (
     CalendarOverrideView,
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     )
     admin.add_view(ExportsView(name="导出清单", endpoint="exports", category=HANDLING))
     admin.add_view(ImportView(name="导入表格", endpoint="imports", category=HANDLING))
+    admin.add_view(JobView(name="后台任务", endpoint="jobs", category=HANDLING))
     admin.add_view(RememberedMappingView(name="已记住的表头对应", endpoint="import_mappings",
                                          url="import-mappings", category=HANDLING))
     admin.add_view(SessionView(name="届次会议", endpoint="session", category=REFERENCE))

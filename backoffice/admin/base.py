@@ -22,10 +22,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
-from backoffice import access
+from backoffice import access, jobs
 from backoffice.access import Action
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
+from backoffice.admin.jobs import start_job
 from backoffice.admin.list_args import checked_filters, checked_list_args
 from backoffice.admin.pages import PolicyGuard
 from backoffice.database import UNAVAILABLE
@@ -165,7 +166,12 @@ class SecuredModelView(PolicyGuard, ModelView):
     def export(self, export_type: str) -> Response:
         if export_type not in self.export_types:
             abort(404)
-        return list_exports.export_response(self, export_type)
+        count, query = list_exports.list_query(self)
+        if not jobs.big(count or 0):
+            return list_exports.export_response(self, export_type, query)
+        return start_job("list_export", f"{self.name}列表导出（{count} 行）", {
+            "endpoint": self.endpoint, "export_type": export_type,
+            "args": list(request.args.items(multi=True))})
 
     # -- the list's query string -------------------------------------------------------------
     def _get_list_extra_args(self) -> ViewArgs:

@@ -13,8 +13,9 @@ from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from backoffice import access
+from backoffice import access, jobs
 from backoffice.access import Action
+from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.exports import (
     export_kind,
@@ -27,6 +28,7 @@ from backoffice.exports import (
 from backoffice.exports.downloads import XLSX, ZIP, send_written
 from backoffice.extensions import db
 from backoffice.inputs import int_arg
+from backoffice.jobs.exports import worklist_rows
 from backoffice.models import CongressSession, Unit
 from importers.schemas import KINDS, SCHEMAS
 
@@ -66,8 +68,11 @@ class ExportsView(SecuredPage):
     @expose("/all/")
     def all_worklists(self) -> Response:
         session = self._session()
-        units = [unit for unit, _lead, _co in units_with_work(db.session, session,
-                                                                self._units())]
+        with_work = units_with_work(db.session, session, self._units())
+        if jobs.big(worklist_rows(with_work)):
+            return start_job("worklists", f"全部工作清单 {session.name}",
+                             {"session_id": session.id})
+        units = [unit for unit, _lead, _co in with_work]
         return send_written(lambda part: export_worklists(db.session, units, session, part),
                             f"书面意见办理工作清单-{session.name}.zip", ZIP)
 

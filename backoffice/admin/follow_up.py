@@ -15,12 +15,15 @@ from flask_admin import expose
 from flask_admin.actions import action
 from werkzeug.wrappers import Response
 
+from backoffice import jobs
 from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView
 from backoffice.admin.home import chosen_as_of, chosen_session
+from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_list_arg
+from backoffice.jobs.documents import session_rows
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CongressSession, Delivery, OutboxMessage
 from backoffice.models.security import SecurityEventKind
@@ -28,6 +31,7 @@ from backoffice.reporting import notices
 from backoffice.reporting.annual_files import as_docx, as_xlsx
 from backoffice.reporting.annual_loading import report_with_previous
 from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
+from backoffice.reporting.sessions import current_session
 from backoffice.security import log
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,6 +63,19 @@ class OutboxView(SecuredModelView):
     column_default_sort = [("id", True)]
     column_filters = ("status", "channel", "as_of", "unit.name")
     column_searchable_list = ("recipient", "unit.name")
+
+    list_template = "admin/outbox_list.html"
+    page_actions = {**SecuredModelView.page_actions, "remind": Action.CREATE}
+
+    @expose("/remind", methods=("POST",))
+    def remind(self) -> Response:
+        """Write today's reminders to the outbox and send them, as a job (mail is slow)."""
+        session = current_session(db.session)
+        if session is None:
+            flash("还没有届次会议，无需提醒。", "error")
+            return redirect(self.get_url(".index_view"))
+        return start_job("reminders", f"办理提醒 {session.name} {date.today()}",
+                         {"session_id": session.id, "as_of": date.today().isoformat()})
 
     @action("retry", "重新排队发送", "将选中的发送失败消息重新排入待发送？")
     def retry(self, ids: list[int]) -> None:
@@ -107,6 +124,9 @@ class NoticeDraftView(SecuredPage):
         session, start, end = _period()
         if session is None:
             abort(404)
+        if jobs.big(session_rows(session)):
+            return start_job("notice_draft", f"情况专报 {start}至{end}", {
+                "session_id": session.id, "start": start.isoformat(), "end": end.isoformat()})
         draft = notices.notice_draft(db.session, session, start, end)
         return _download(notices.as_docx(draft), f"情况专报_{start}_{end}.docx", DOCX)
 
@@ -159,6 +179,12 @@ class AnnualReportView(SecuredPage):
 
     @expose("/download/<kind>")
     def download(self, kind: str) -> Response:
+        session = chosen_session()
+        if kind in ("xlsx", "docx") and session is not None and jobs.big(session_rows(session)):
+            as_of = chosen_as_of(session)
+            return start_job("annual_report", f"{session.name} 办理情况（截至{as_of}）.{kind}",
+                           {"session_id": session.id, "as_of": as_of.isoformat(),
+                            "format": kind})
         session, both = self._report()
         stem = f"{session.name}_{both.report.as_of}"
         if kind == "xlsx":

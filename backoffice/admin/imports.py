@@ -14,17 +14,12 @@ from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from backoffice import jobs
 from backoffice.access import Action
+from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
-from backoffice.imports import (
-    StalePlan,
-    UndoRefused,
-    apply_prepared,
-    pending,
-    prepare_import,
-    undo_import,
-)
+from backoffice.imports import UndoRefused, pending, prepare_import, undo_import
 from backoffice.imports.annotations import annotate_recorded, annotate_upload
 from backoffice.imports.limits import import_limits
 from backoffice.imports.mappings import (
@@ -35,12 +30,19 @@ from backoffice.imports.mappings import (
 )
 from backoffice.imports.pending import PendingMissing
 from backoffice.inputs import MAX_INT, int_arg, parse_int
+from backoffice.jobs.imports import (
+    ImportRefused,
+    applied_message,
+    apply_upload,
+    big_upload,
+    set_options,
+    writing_rows,
+)
 from backoffice.labels import SOURCE_LABELS
 from backoffice.models import CongressSession, ImportFile, ImportRun, ImportStatus
 from backoffice.models.security import Outcome as LogOutcome
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
-from backoffice.storage import StorageError
 from importers import AUTO, KINDS, SCHEMAS, UsageError, column_letter
 from importers.columns import HOW_LABELS, How
 from importers.headers import normalise_header
@@ -105,9 +107,12 @@ class ImportView(SecuredPage):
         paths, names = self._uploaded(token)
         form = request.form
         try:
-            prepared = prepare_import(
-                db.session, paths, form.get("kind", AUTO), mapping=self._mapping(),
-                skip_invalid=bool(form.get("skip_invalid")), names=names, **self._session())
+            options = {"kind": form.get("kind", AUTO), "mapping": self._mapping(),
+                       "skip_invalid": bool(form.get("skip_invalid")), **self._session()}
+            if big_upload(paths):
+                return start_job("import_prepare", f"读取并核对 {'、'.join(names.values())}",
+                                 {"token": token, "options": options})
+            prepared = prepare_import(db.session, paths, names=names, **options)
             pending.save_plan(token, prepared)
         except UsageError as error:
             flash(f"无法导入：{error}", "error")
@@ -226,35 +231,27 @@ class ImportView(SecuredPage):
     @expose("/preview/<token>/apply", methods=("POST",))
     def apply(self, token: str) -> Response:
         prepared = self._prepared(token)
-        prepared.skip_invalid = bool(request.form.get("skip_invalid"))
-        # The columns the user changed are remembered; ticked, the whole sheet's mapping.
-        prepared.remember = "sheet" if request.form.get("remember") else "changes"
-        back = redirect(self.get_url(".preview", token=token))
+        options = {
+            "skip_invalid": bool(request.form.get("skip_invalid")),
+            # The columns the user changed are remembered; ticked, the whole sheet's mapping.
+            "remember": "sheet" if request.form.get("remember") else "changes",
+        }
+        # Rows with a conflict the user chose to overwrite, as plain data for a job.
+        overwrite = [list(row) for row in self._overwrite(prepared)]
+        if jobs.big(writing_rows(prepared)):
+            names = "、".join(facts.name for facts in prepared.files)
+            return start_job("import_apply", f"导入 {names}",
+                             {"token": token, "options": options, "overwrite": overwrite})
+        set_options(prepared, options)
         try:
-            result = apply_prepared(db.session, prepared, actor=current_user.username,
-                                    source="web", check_stale=True,
-                                    overwrite=self._overwrite(prepared))
-        except StalePlan as error:
-            flash(f"{error}。", "error")
-            return back
-        except sa.exc.IntegrityError:
-            flash("导入失败：与同时写入的数据冲突，未导入任何数据。请重新预览后再导入。", "error")
-            return back
-        except StorageError as error:
-            flash(f"导入失败，未导入任何数据：{error}", "error")
-            return back
-        if result.status == "refused":
-            flash("有错误，未导入任何数据。请修正后重新上传，或勾选“跳过有错误的行”。", "error")
-            return back
-        pending.discard(token)
-        counts = result.counts
-        held = (f"有冲突的 {counts['conflicted']} 行未导入，数据库中的值保持不变。"
-                if counts["conflicted"] else "")
+            result = apply_upload(prepared, token, current_user.username, overwrite=overwrite)
+        except ImportRefused as refusal:
+            flash(str(refusal), "error")
+            return redirect(self.get_url(".preview", token=token))
         if result.status == "unchanged":
-            flash(held or "没有需要导入的变更：数据库中已是这些数据。", "info")
+            flash(applied_message(result), "info")
             return redirect(self.get_url(".index"))
-        flash(f"已导入：新增 {counts['created']} 行，修改 {counts['updated']} 行，"
-              f"无变化 {counts['unchanged']} 行，跳过 {counts['skipped']} 行。{held}", "success")
+        flash(applied_message(result), "success")
         return redirect(self.get_url(".run", run_id=result.run_id))
 
     @expose("/preview/<token>/annotated/<int:index>")

@@ -72,7 +72,7 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
 
     from backoffice.audit import acting_as
     from backoffice.extensions import db
-    from backoffice.reminders import deliver, plan_reminders, queue
+    from backoffice.reminders import plan_reminders, send_reminders
     from backoffice.senders import senders_from_config
 
     session = _session(session_name)
@@ -91,10 +91,8 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
         click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
         return
     with acting_as("remind", "cli"):
-        queue(db.session, plan, day)
-        db.session.commit()
-        counts = deliver(db.session, senders_from_config(current_app.config))
-        db.session.commit()
+        _plan, counts = send_reminders(db.session, day, session,
+                                       senders_from_config(current_app.config), plan)
     click.echo(
         f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
         f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。"

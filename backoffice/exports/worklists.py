@@ -3,7 +3,7 @@
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -95,7 +95,8 @@ def units_with_work(db_session: orm.Session, session: CongressSession,
 
 
 def export_worklists(db_session: orm.Session, units: Iterable[Unit], session: CongressSession,
-                     target: str | Path | IO[bytes]) -> list[str]:
+                     target: str | Path | IO[bytes],
+                     done: Callable[[int], None] | None = None) -> list[str]:
     """Write a zip of the units' worklists; return the names of the files in it.
 
     Each workbook is written to a temporary file and copied into the archive, so one
@@ -112,4 +113,6 @@ def export_worklists(db_session: orm.Session, units: Iterable[Unit], session: Co
                 with archive.open(name, "w") as entry:
                     shutil.copyfileobj(part, entry)
             names.append(name)
+            if done is not None:
+                done(1)
     return names

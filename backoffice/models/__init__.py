@@ -16,6 +16,7 @@ from backoffice.models.imports import (
     ImportStatus,
     RememberedMapping,
 )
+from backoffice.models.jobs import Job, JobState
 from backoffice.models.notices import Notice
 from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
 from backoffice.models.security import (
@@ -49,6 +50,8 @@ __all__ = [
     "ImportFile",
     "ImportRun",
     "ImportStatus",
+    "Job",
+    "JobState",
     "LiaisonTerm",
     "Notice",
     "Opinion",

@@ -13,8 +13,14 @@ _EXPRESSION_INDEXES = {"ix_opinions_list_order"}
 
 def _differences(app) -> list:
     with app.app_context(), db.engine.connect() as connection:
-        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": _ours})
+        diffs = compare_metadata(context, Base.metadata)
     return [d for d in diffs if not _about_expression_index(d)]
+
+
+def _ours(name, type_, _parent) -> bool:
+    """Leave out the job queue's own tables (procrastinate's schema, PostgreSQL only)."""
+    return not (type_ == "table" and name.startswith("procrastinate_"))
 
 
 def _about_expression_index(diff) -> bool:

@@ -1,0 +1,74 @@
+"""Documents and reminders as jobs: the annual report (.xlsx/.docx), the 情况专报 draft
+(.docx) of a large session, and the day's reminders (written to the outbox and sent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from backoffice.audit import acting_as
+from backoffice.extensions import db
+from backoffice.jobs.results import write_result
+from backoffice.jobs.running import JobContext, JobFailed, Outcome
+from backoffice.models import CongressSession, Opinion
+
+SESSION_GONE = "所选届次会议已不存在，任务未执行。"
+
+
+def session_rows(session: CongressSession) -> int:
+    """Return how many opinions a session holds: what decides whether its documents are
+    written as a job."""
+    return db.session.scalar(sa.select(sa.func.count()).where(Opinion.session_id == session.id))
+
+
+def _session(context: JobContext) -> CongressSession:
+    session = db.session.get(CongressSession, context.params["session_id"])
+    if session is None:
+        raise JobFailed(SESSION_GONE)
+    return session
+
+
+def _file(context: JobContext, content: bytes, name: str) -> Outcome:
+    suffix = "." + name.rsplit(".", 1)[-1]
+    stored = write_result(context.job_id, suffix, lambda part: part.write(content))
+    return Outcome(f"已生成 {name}。", file_name=name, stored=stored)
+
+
+def annual_report(context: JobContext) -> Outcome:
+    """Write the annual report of a session as of a day, as .xlsx or .docx."""
+    from backoffice.reporting.annual_files import as_docx, as_xlsx
+    from backoffice.reporting.annual_loading import report_with_previous
+
+    session = _session(context)
+    as_of = date.fromisoformat(context.params["as_of"])
+    both = report_with_previous(db.session, session, as_of)
+    kind = context.params["format"]
+    content = (as_xlsx if kind == "xlsx" else as_docx)(both.report, both.previous)
+    return _file(context, content, f"{session.name}_{as_of}.{kind}")
+
+
+def notice_draft(context: JobContext) -> Outcome:
+    """Write the 情况专报 draft of a session for a period, as .docx."""
+    from backoffice.reporting import notices
+
+    session = _session(context)
+    start, end = (date.fromisoformat(context.params[key]) for key in ("start", "end"))
+    draft = notices.notice_draft(db.session, session, start, end)
+    return _file(context, notices.as_docx(draft), f"情况专报_{start}_{end}.docx")
+
+
+def reminders(context: JobContext) -> Outcome:
+    """Remind each liaison of what is due or overdue on a day, and send the outbox."""
+    from backoffice.reminders import send_reminders
+    from backoffice.senders import senders_from_config
+
+    session = _session(context)
+    as_of = date.fromisoformat(context.params["as_of"])
+    with acting_as(context.user.username, "web"):
+        plan, counts = send_reminders(db.session, as_of, session,
+                                      senders_from_config(current_app.config))
+    return Outcome(f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
+                   f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。",
+                   url=None)
