@@ -19,6 +19,7 @@ from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView
 from backoffice.admin.home import chosen_as_of, chosen_session
 from backoffice.admin.pages import SecuredPage
+from backoffice.exports.downloads import DOCX, XLSX
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_list_arg
 from backoffice.labels import FIELD_LABELS
@@ -29,9 +30,6 @@ from backoffice.reporting.annual_files import as_docx, as_xlsx
 from backoffice.reporting.annual_loading import report_with_previous
 from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
 from backoffice.security import log
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(content: bytes, name: str, mimetype: str) -> Response:

@@ -1,10 +1,10 @@
 """The opinions list and each opinion's case file (一案一册)."""
 
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
-from flask import request
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
@@ -26,6 +26,7 @@ from backoffice.admin.filters import (
 )
 from backoffice.admin.form_sections import sectioned
 from backoffice.checks import opinion_problems
+from backoffice.exports.downloads import DOCX, ZIP, send_written
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
@@ -38,6 +39,7 @@ from backoffice.models import (
     ProgressReport,
     Unit,
 )
+from backoffice.reporting import case_file
 from backoffice.reporting.dashboard import awaiting_sign_off, supervised
 from importers.vocabulary import (
     ANSWER_TYPE_LABELS,
@@ -48,6 +50,7 @@ from importers.vocabulary import (
     Grade,
 )
 
+CASE_FILE_TYPES = {"docx": DOCX, "zip": ZIP}
 ANSWER_TYPE_CHOICES = [(t.value, f"{t.value} {ANSWER_TYPE_LABELS[t]}") for t in AnswerType]
 
 
@@ -100,6 +103,8 @@ class OpinionView(SecuredModelView):
         **SecuredModelView.page_actions,
         "upload_attachment": Action.EDIT,
         "download_attachment": Action.VIEW,
+        # Whoever may read the opinion may take its case file away (a unit: its own).
+        "download_case_file": Action.VIEW,
     }
 
     column_list = (
@@ -196,21 +201,10 @@ class OpinionView(SecuredModelView):
     # -- the case file --------------------------------------------------------------------
     def deadlines(self, opinion: Opinion) -> list[tuple[str, deadlines.Deadline]]:
         """Return (step, deadline) of the opinion as of today; a 会办意见 names its unit."""
-        schedules = deadlines.load_deadlines(db.session, date.today(), Opinion.id == opinion.id)
-        units = {co.unit_id: co.unit.name for co in opinion.co_handlings}
-        return [
-            (f"{units[d.co_handler]}会办意见" if d.co_handler is not None else str(d.step), d)
-            for schedule in schedules
-            for d in schedule.deadlines
-        ]
+        return case_file.deadline_rows(db.session, opinion, date.today())
 
     def audit_trail(self, opinion: Opinion) -> list[AuditEntry]:
-        query = (
-            sa.select(AuditEntry)
-            .where(AuditEntry.opinion_id == opinion.id)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        )
-        return db.session.scalars(query).all()
+        return case_file.audit_trail(db.session, opinion)
 
     def may(self, action: str, opinion: Opinion) -> bool:
         """Return whether the user may take action on this opinion (for the template)."""
@@ -226,3 +220,24 @@ class OpinionView(SecuredModelView):
     @expose("/attachment/")
     def download_attachment(self) -> Any:
         return attachments.download(self)
+
+    @expose("/case_file/<kind>")
+    def download_case_file(self, kind: str) -> Any:
+        """Send the printable case file (.docx) or it with its attachments (.zip)."""
+        if kind not in CASE_FILE_TYPES:
+            abort(404)
+        opinion = self.get_one(request.args.get("id", ""))
+        today = date.today()
+
+        def write(out: IO[bytes]) -> None:
+            if kind == "zip":
+                case_file.write_zip(db.session, opinion, today, out)
+            else:
+                out.write(case_file.as_docx(db.session, opinion, today))
+
+        try:
+            return send_written(write, f"{case_file.file_stem(opinion)}.{kind}",
+                                CASE_FILE_TYPES[kind])
+        except case_file.MissingAttachment as missing:
+            flash(f"无法打包：附件“{missing.name}”的文件已丢失，请重新上传后再下载。", "error")
+            return redirect(self.get_url(".details_view", id=opinion.id))

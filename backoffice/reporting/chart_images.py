@@ -2,8 +2,9 @@
 
 matplotlib is imported only when a chart is drawn: the command line starts without it.
 Chinese labels need a CJK font; `cjk_font` finds one by its file (Noto Sans CJK, as
-fonts-noto-cjk installs it, or a common Chinese font). Without one, `report_charts`
-draws nothing and logs why: a chart of empty boxes (tofu) would go out unnoticed.
+fonts-noto-cjk installs it, or a common Chinese font). Without one the annual report
+goes without charts and says why in the log (`annual_files.report_charts`): a chart of
+empty boxes (tofu) would go out unnoticed.
 """
 
 import io
@@ -93,5 +94,6 @@ def bars(title: str, series: Mapping[str, Sequence[int]], labels: Sequence[str],
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title, fontproperties=text, fontsize=12)
     if len(series) > 1:
-        axes.legend(prop=text, frameon=False)
+        # Below the chart: inside, it would cover the tallest columns.
+        figure.legend(prop=text, frameon=False, loc="outside lower center", ncols=len(series))
     return _png(figure)
