@@ -35,8 +35,13 @@ class MissingAttachment(Exception):
 
 
 def attachment_bytes(attachment: Attachment) -> bytes:
-    """Return an attachment's stored content (the one place the case file reads it)."""
-    return (Path(current_app.config["ATTACHMENT_FOLDER"]) / attachment.stored_name).read_bytes()
+    """Return an attachment's stored content (the one place the case file reads it);
+    MissingAttachment when it is gone."""
+    try:
+        return (Path(current_app.config["ATTACHMENT_FOLDER"]) / attachment.stored_name
+                ).read_bytes()
+    except FileNotFoundError as missing:
+        raise MissingAttachment(attachment) from missing
 
 
 def deadline_rows(
@@ -215,8 +220,4 @@ def write_zip(db_session: orm.Session, opinion: Opinion, on: date, out: IO[bytes
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{file_stem(opinion)}.docx", document)
         for index, attachment in enumerate(opinion.attachments, start=1):
-            try:
-                content = attachment_bytes(attachment)
-            except FileNotFoundError as missing:
-                raise MissingAttachment(attachment) from missing
-            archive.writestr(attachment_name(index, attachment), content)
+            archive.writestr(attachment_name(index, attachment), attachment_bytes(attachment))
