@@ -75,7 +75,7 @@ def _size(size: int) -> str:
     return f"{size / 1024:.1f} KB"
 
 
-def _cover(document: OfficialDocument, opinion: Opinion) -> None:
+def _cover(document: OfficialDocument, opinion: Opinion, on: date) -> None:
     co_units = "、".join(co.unit.name for co in opinion.co_handlings) or "无"
     document.title("代表书面意见办理\n一案一册")
     document.table(["项目", "内容"], [
@@ -89,7 +89,7 @@ def _cover(document: OfficialDocument, opinion: Opinion) -> None:
         ["会办单位", co_units],
         ["交办日期", prose_date(opinion.assigned_on)],
     ])
-    document.subtitle(f"制作日期：{prose_date(date.today())}")
+    document.subtitle(f"制作日期：{prose_date(on)}")
     document.page_break()
 
 
@@ -153,7 +153,7 @@ def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
     contacts, reply, evaluations, progress reports, reassignments, the trail and the
     attachments listed."""
     document = OfficialDocument()
-    _cover(document, opinion)
+    _cover(document, opinion, on)
     numbers = count(1)
 
     def heading(text: str) -> None:

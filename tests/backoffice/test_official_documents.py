@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from docx import Document
-from docx.oxml.ns import qn
 
 from backoffice.extensions import db
 from backoffice.models import Attachment
@@ -20,7 +19,8 @@ from backoffice.reporting import annual_files, chart_images, notices
 from backoffice.reporting.annual import Feedback, OpinionFacts, annual_report
 from backoffice.reporting.annual_prose import paragraphs
 from backoffice.reporting.notices import Finding, Kind, draft_notice
-from tests.backoffice.scoping import led_by, unrelated_to
+from tests.backoffice.docx_reading import assert_official_layout, styled
+from tests.backoffice.scoping import co_handled_by, led_by, unrelated_to
 from tests.backoffice.test_attachments import _upload
 from tests.conftest import sign_in, unavailable
 
@@ -43,41 +43,6 @@ def _facts(count: int, year: int) -> list[OpinionFacts]:
     ]
 
 
-def _fonts(element) -> dict[str, str]:
-    fonts = element.find(qn("w:rPr")).find(qn("w:rFonts"))
-    return {name: fonts.get(qn(f"w:{name}")) for name in ("eastAsia", "ascii")}
-
-
-def _styled(document, style: str) -> list[str]:
-    return [p.text for p in document.paragraphs if p.style.name == style]
-
-
-def assert_official_layout(document) -> None:
-    """A4 portrait, GB/T 9704 margins, its fonts in the styles, — PAGE — in the footers."""
-    section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    margins = (section.top_margin, section.bottom_margin, section.left_margin,
-               section.right_margin)
-    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
-    styles = document.styles
-    assert _fonts(styles["Normal"].element)["eastAsia"] == "仿宋_GB2312"
-    assert styles["Normal"].font.size.pt == 16
-    assert 28 <= styles["Normal"].paragraph_format.line_spacing.pt <= 29
-    assert _fonts(styles["Heading 1"].element)["eastAsia"] == "黑体"
-    assert _fonts(styles["Heading 2"].element)["eastAsia"] == "楷体_GB2312"
-    assert _fonts(styles["Heading 3"].element) == {"eastAsia": "仿宋_GB2312",
-                                                   "ascii": "Times New Roman"}
-    assert styles["Heading 3"].font.bold and styles["Heading 1"].font.size.pt == 16
-    assert _fonts(styles["公文标题"].element)["eastAsia"] == "方正小标宋简体"
-    for footer in (section.footer, section.even_page_footer):
-        xml = footer._element.xml
-        assert "<w:instrText" in xml and " PAGE " in xml
-        assert footer.paragraphs[0].text.startswith("— ")
-    font_table = next(p for p in document.part.package.iter_parts()
-                      if p.partname == "/word/fontTable.xml").blob.decode()
-    assert 'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in font_table
-
-
 def test_a_cjk_font_is_found_for_the_charts() -> None:
     if chart_images.cjk_font() is None:
         unavailable("no CJK font for the report's charts (install fonts-noto-cjk)")
@@ -89,11 +54,11 @@ def test_annual_report_is_an_official_document_with_its_charts() -> None:
     document = Document(io.BytesIO(annual_files.as_docx(report, previous)))
 
     assert_official_layout(document)
-    assert _styled(document, "公文标题") == ["关于区六届人大一次会议代表书面意见办理情况"]
-    assert _styled(document, "Heading 1") == ["一、基本情况", "二、与上届次比较"]
-    assert _styled(document, "Heading 2") == [
+    assert styled(document, "公文标题") == ["关于区六届人大一次会议代表书面意见办理情况"]
+    assert styled(document, "Heading 1") == ["一、基本情况", "二、与上届次比较"]
+    assert styled(document, "Heading 2") == [
         "（一）类型分布情况", "（二）答复办理情况", "（三）反馈评价情况", "（四）领导督办情况"]
-    body = _styled(document, "Normal")
+    body = styled(document, "Normal")
     assert all(part.text in body for part in paragraphs(report, previous))
     if chart_images.cjk_font() is None:
         pytest.skip("no CJK font: the report goes without charts")
@@ -114,7 +79,7 @@ def test_without_a_cjk_font_the_report_goes_without_charts_and_says_why(
         document = Document(io.BytesIO(annual_files.as_docx(report)))
     assert len(document.inline_shapes) == 0
     assert "未找到中文字体" in caplog.text
-    assert _styled(document, "Heading 1") == ["一、基本情况"]
+    assert styled(document, "Heading 1") == ["一、基本情况"]
 
 
 def test_notice_is_an_official_document_with_a_heading_per_unit() -> None:
@@ -126,10 +91,10 @@ def test_notice_is_an_official_document_with_a_heading_per_unit() -> None:
     draft = draft_notice("区六届人大一次会议", date(2017, 4, 16), date(2017, 7, 15), findings)
     document = Document(io.BytesIO(notices.as_docx(draft)))
     assert_official_layout(document)
-    assert _styled(document, "公文标题") == ["关于区六届人大一次会议代表书面意见办理情况的专报"]
-    assert _styled(document, "Heading 1") == ["一、浦锦街道：超期未办1件、超期办理1件",
+    assert styled(document, "公文标题") == ["关于区六届人大一次会议代表书面意见办理情况的专报"]
+    assert styled(document, "Heading 1") == ["一、浦锦街道：超期未办1件、超期办理1件",
                                               "二、区司法局：不同意退回1件"]
-    assert "超期未办：第0007号《修路》，答复期限2017年6月1日，尚未办理。" in _styled(
+    assert "超期未办：第0007号《修路》，答复期限2017年6月1日，尚未办理。" in styled(
         document, "Normal")
 
 
@@ -143,6 +108,7 @@ def test_case_file_downloads_for_whoever_reads_the_opinion_and_no_one_else(
         deputy, unit = opinion.lead_deputy.name, opinion.lead_unit.name
         co_units = [co.unit.name for co in opinion.co_handlings]
         hidden_id = unrelated_to("浦江镇").id
+        co_handled_id = co_handled_by("浦江镇").id
     client = as_user("pujiang")
     _upload(client, opinion_id, "答复函（第一稿）.pdf", b"%PDF-1.4 reply")
 
@@ -162,7 +128,7 @@ def test_case_file_downloads_for_whoever_reads_the_opinion_and_no_one_else(
     assert cover["领衔代表"].startswith(deputy) and cover["主办单位"] == unit
     assert cover["会办单位"] == ("、".join(co_units) or "无")
     assert cover["届次会议"].startswith("区")
-    headings = _styled(document, "Heading 1")
+    headings = styled(document, "Heading 1")
     assert headings[0] == "一、意见内容" and headings[-1] == "十一、附件目录"
     assert any(h.startswith("三、办理期限（截至") for h in headings)
     listed = document.tables[-1]
@@ -173,7 +139,9 @@ def test_case_file_downloads_for_whoever_reads_the_opinion_and_no_one_else(
     assert archive.read("附件/01_答复函（第一稿）.pdf") == b"%PDF-1.4 reply"
     assert Document(io.BytesIO(archive.read(archive.namelist()[0]))).tables[0].rows
 
-    # Another unit's case file: not found, as its opinion is not there for this unit.
+    # A co-handler reads the case file too; another unit's is not found, as its opinion
+    # is not there for this unit.
+    assert client.get(f"/admin/opinion/case_file/docx?id={co_handled_id}").status_code == 200
     for kind in ("docx", "zip"):
         assert client.get(f"/admin/opinion/case_file/{kind}?id={hidden_id}").status_code == 404
     qibao = app.test_client()
