@@ -20,7 +20,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 TITLE_FONT = "方正小标宋简体"
@@ -60,31 +62,21 @@ def chinese_numeral(number: int) -> str:
     return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
-def set_font(element, east_asian: str, size: float | None = None, bold: bool | None = None,
-             latin: str = LATIN_FONT) -> None:
-    """Set the fonts of a run or a style's run properties: Chinese text in east_asian."""
-    properties = element.get_or_add_rPr()
-    fonts = properties.get_or_add_rFonts()
+def set_font(target: Run | BaseStyle, east_asian: str, size: float | None = None,
+             bold: bool | None = None, latin: str = LATIN_FONT) -> None:
+    """Set the fonts of a run or a style: Chinese text in east_asian, the rest in latin."""
+    fonts = target._element.get_or_add_rPr().get_or_add_rFonts()
     # Theme fonts (the template's headings) would override the names given here.
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
     for attribute, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asian),
                             ("w:cs", latin)):
         fonts.set(qn(attribute), name)
+    # Through python-docx's properties: they keep the elements in the schema's order.
     if size is not None:
-        for tag in ("w:sz", "w:szCs"):
-            existing = properties.find(qn(tag))
-            if existing is None:
-                existing = OxmlElement(tag)
-                properties.append(existing)
-            existing.set(qn("w:val"), str(int(size * 2)))
+        target.font.size = Pt(size)
     if bold is not None:
-        for tag in ("w:b", "w:bCs"):
-            existing = properties.find(qn(tag))
-            if existing is None:
-                existing = OxmlElement(tag)
-                properties.append(existing)
-            existing.set(qn("w:val"), "1" if bold else "0")
+        target.font.bold = bold
 
 
 def _declare_fallbacks(document) -> None:
@@ -106,7 +98,7 @@ def _declare_fallbacks(document) -> None:
 
 def _style_paragraphs(document) -> None:
     normal = document.styles["Normal"]
-    set_font(normal.element, BODY_FONT, BODY_SIZE)
+    set_font(normal, BODY_FONT, BODY_SIZE)
     layout = normal.paragraph_format
     layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     layout.line_spacing = LINE
@@ -115,7 +107,7 @@ def _style_paragraphs(document) -> None:
     normal.font.color.rgb = RGBColor(0, 0, 0)
     for style_name, font, bold in HEADINGS.values():
         style = document.styles[style_name]
-        set_font(style.element, font, BODY_SIZE, bold)
+        set_font(style, font, BODY_SIZE, bold)
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.italic = False
         heading = style.paragraph_format
@@ -126,7 +118,7 @@ def _style_paragraphs(document) -> None:
         heading.keep_with_next = True
     title = document.styles.add_style(TITLE_STYLE, 1)  # a paragraph style
     title.base_style = normal
-    set_font(title.element, TITLE_FONT, TITLE_SIZE, False)
+    set_font(title, TITLE_FONT, TITLE_SIZE, False)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.line_spacing = Pt(TITLE_SIZE * 1.6)
     title.paragraph_format.space_after = LINE
@@ -134,7 +126,7 @@ def _style_paragraphs(document) -> None:
 
 def _number_run(paragraph: Paragraph, text: str = ""):
     run = paragraph.add_run(text)
-    set_font(run._r, NUMBER_FONT, NUMBER_SIZE, latin=NUMBER_FONT)
+    set_font(run, NUMBER_FONT, NUMBER_SIZE, latin=NUMBER_FONT)
     return run
 
 
@@ -175,7 +167,8 @@ def _page(document) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
-    section.footer_distance = Mm(28) - Mm(7)  # the number's line 7 mm below the type area
+    # The number's line starts 7 mm below the type area; Word measures to the line's foot.
+    section.footer_distance = MARGINS["bottom"] - Mm(7) - Pt(NUMBER_SIZE)
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
@@ -222,7 +215,7 @@ class OfficialDocument:
                 line = cell.paragraphs[0]
                 line.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
                 run = line.add_run(text)
-                set_font(run._r, BODY_FONT, TABLE_SIZE, bold)
+                set_font(run, BODY_FONT, TABLE_SIZE, bold)
 
     def picture(self, png: bytes, width_mm: float = TYPE_WIDTH_MM - 10) -> None:
         """Add an image centred on its own line (single spacing: a fixed line would clip it)."""
