@@ -1,7 +1,7 @@
 """The opinions list and each opinion's case file (一案一册)."""
 
 from datetime import date
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request
@@ -228,16 +228,10 @@ class OpinionView(SecuredModelView):
             abort(404)
         opinion = self.get_one(request.args.get("id", ""))
         today = date.today()
-
-        def write(out: IO[bytes]) -> None:
-            if kind == "zip":
-                case_file.write_zip(db.session, opinion, today, out)
-            else:
-                out.write(case_file.as_docx(db.session, opinion, today))
-
         try:
-            return send_written(write, f"{case_file.file_stem(opinion)}.{kind}",
-                                CASE_FILE_TYPES[kind])
+            return send_written(
+                lambda out: case_file.write(db.session, opinion, today, kind, out),
+                f"{case_file.file_stem(opinion)}.{kind}", CASE_FILE_TYPES[kind])
         except case_file.MissingAttachment as missing:
             flash(f"无法打包：附件“{missing.name}”的文件已丢失，请重新上传后再下载。", "error")
             return redirect(self.get_url(".details_view", id=opinion.id))

@@ -160,8 +160,9 @@ def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
         document.heading(1, f"{chinese_numeral(next(numbers))}、{text}")
 
     heading("意见内容")
-    for part in (opinion.content or "（无）").splitlines() or ["（无）"]:
-        document.paragraph(part)
+    lines = [line.strip() for line in (opinion.content or "").splitlines() if line.strip()]
+    for line in lines or ["（无）"]:
+        document.paragraph(line)
     heading("交办情况")
     for line in _handling(opinion):
         document.paragraph(line)
@@ -221,3 +222,12 @@ def write_zip(db_session: orm.Session, opinion: Opinion, on: date, out: IO[bytes
         archive.writestr(f"{file_stem(opinion)}.docx", document)
         for index, attachment in enumerate(opinion.attachments, start=1):
             archive.writestr(attachment_name(index, attachment), attachment_bytes(attachment))
+
+
+def write(db_session: orm.Session, opinion: Opinion, on: date, kind: str,
+          out: IO[bytes]) -> None:
+    """Write the case file as kind: "docx" (the document) or "zip" (with the attachments)."""
+    if kind == "zip":
+        write_zip(db_session, opinion, on, out)
+    else:
+        out.write(as_docx(db_session, opinion, on))
