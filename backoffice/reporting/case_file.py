@@ -24,6 +24,8 @@ from backoffice.reporting.official import OfficialDocument, chinese_numeral
 # The trail can run to hundreds of entries: the printed summary lists the latest.
 AUDIT_ENTRIES_LISTED = 30
 ATTACHMENT_FOLDER_IN_ZIP = "附件"
+COVER_WIDTHS = (36, 120)  # mm: label, value
+COVER_SIZE = 14  # 四号
 
 
 class MissingAttachment(Exception):
@@ -77,8 +79,10 @@ def _size(size: int) -> str:
 
 def _cover(document: OfficialDocument, opinion: Opinion, on: date) -> None:
     co_units = "、".join(co.unit.name for co in opinion.co_handlings) or "无"
+    document.space(3)
     document.title("代表书面意见办理\n一案一册")
-    document.table(["项目", "内容"], [
+    document.space()
+    document.table(None, [
         ["编号", f"第{opinion.number}号"],
         ["标题", opinion.title],
         ["届次会议", opinion.session.name],
@@ -88,15 +92,16 @@ def _cover(document: OfficialDocument, opinion: Opinion, on: date) -> None:
         ["主办单位", opinion.lead_unit.name],
         ["会办单位", co_units],
         ["交办日期", prose_date(opinion.assigned_on)],
-    ])
+    ], widths_mm=COVER_WIDTHS, size=COVER_SIZE)
+    document.space(2)
     document.subtitle(f"制作日期：{prose_date(on)}")
     document.page_break()
 
 
 def _table_or_none(document: OfficialDocument, header: list[str], rows: list[list[str]],
-                   none: str) -> None:
+                   none: str, widths_mm: tuple[float, ...] | None = None) -> None:
     if rows:
-        document.table(header, rows)
+        document.table(header, rows, widths_mm)
     else:
         document.paragraph(none)
 
@@ -140,12 +145,14 @@ def _trail(document: OfficialDocument, entries: list[AuditEntry]) -> None:
     if len(entries) > len(listed):
         summary += f"；下表列出最近{len(listed)}条"
     document.paragraph(summary + "。")
-    document.table(["时间", "操作人", "操作", "对象", "修改内容"], [
+    rows = [
         [local_time(e.at), e.actor, e.action, e.record_label,
          "、".join(FIELD_LABELS.get(field, field) for field in e.changes)
          if e.action == "修改" else ""]
         for e in listed
-    ])
+    ]
+    document.table(["时间", "操作人", "操作", "对象", "修改内容"], rows,
+                   widths_mm=(30, 20, 14, 46, 46))
 
 
 def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
@@ -201,11 +208,13 @@ def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
     heading("修改记录摘要")
     _trail(document, audit_trail(db_session, opinion))
     heading("附件目录")
-    _table_or_none(document, ["序号", "类别", "文件名", "大小", "上传人", "上传时间"], [
+    listed = [
         [str(index), a.kind, a.original_name, _size(a.size), a.uploaded_by,
          local_time(a.uploaded_at)]
         for index, a in enumerate(opinion.attachments, start=1)
-    ], "尚无附件。")
+    ]
+    _table_or_none(document, ["序号", "类别", "文件名", "大小", "上传人", "上传时间"], listed,
+                   "尚无附件。", widths_mm=(12, 18, 58, 20, 18, 30))
     return document.to_bytes()
 
 

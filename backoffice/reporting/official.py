@@ -117,6 +117,7 @@ def _style_paragraphs(document) -> None:
         heading.first_line_indent = Pt(BODY_SIZE * 2)
         heading.keep_with_next = True
     title = document.styles.add_style(TITLE_STYLE, 1)  # a paragraph style
+    title.style_id = "OfficialTitle"  # the name shows in Word; the id stays ASCII
     title.base_style = normal
     set_font(title, TITLE_FONT, TITLE_SIZE, False)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -202,20 +203,33 @@ class OfficialDocument:
             added.paragraph_format.first_line_indent = Pt(BODY_SIZE * 2)
         return added
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """Add a bordered, centred table in 小四 with a bold header row."""
-        added = self.document.add_table(rows=1, cols=len(header))
+    def table(self, header: Sequence[str] | None, rows: Sequence[Sequence[str]],
+              widths_mm: Sequence[float] | None = None, size: float = TABLE_SIZE) -> None:
+        """Add a bordered, centred table in 小四 (or size), its header row bold; columns
+        widths_mm wide when given (equal otherwise)."""
+        lines = [(header, True)] if header else []
+        lines += [(values, False) for values in rows]
+        added = self.document.add_table(rows=0, cols=len(lines[0][0]))
         added.style = "Table Grid"
         added.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cells, texts, bold in [(added.rows[0].cells, header, True)] + [
-            (added.add_row().cells, values, False) for values in rows
-        ]:
-            for cell, text in zip(cells, texts, strict=True):
-                cell.text = ""
+        if widths_mm:
+            # Word reads the cells' widths, LibreOffice and WPS the grid's: set both.
+            added.autofit = False
+            for column, width in zip(added.columns, widths_mm, strict=True):
+                column.width = Mm(width)
+        for texts, bold in lines:
+            cells = added.add_row().cells
+            for column, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+                if widths_mm:
+                    cell.width = Mm(widths_mm[column])
                 line = cell.paragraphs[0]
                 line.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                run = line.add_run(text)
-                set_font(run, BODY_FONT, TABLE_SIZE, bold)
+                set_font(line.add_run(text), BODY_FONT, size, bold)
+
+    def space(self, lines: int = 1) -> None:
+        """Add empty body lines (a cover page's air)."""
+        for _ in range(lines):
+            self.document.add_paragraph()
 
     def picture(self, png: bytes, width_mm: float = TYPE_WIDTH_MM - 10) -> None:
         """Add an image centred on its own line (single spacing: a fixed line would clip it)."""
