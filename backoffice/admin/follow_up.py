@@ -21,6 +21,7 @@ from backoffice.admin.base import SecuredModelView
 from backoffice.admin.home import chosen_as_of, chosen_session
 from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
+from backoffice.exports.downloads import DOCX, XLSX
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_list_arg
 from backoffice.jobs.documents import session_rows
@@ -33,9 +34,6 @@ from backoffice.reporting.annual_loading import report_with_previous
 from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
 from backoffice.reporting.sessions import current_session
 from backoffice.security import log
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(content: bytes, name: str, mimetype: str) -> Response:

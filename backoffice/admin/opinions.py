@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, g, request
+from flask import abort, flash, g, redirect, request
 from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
@@ -34,6 +34,7 @@ from backoffice.admin.standing_columns import (
     remember_standings,
 )
 from backoffice.checks import opinion_problems, unit_refusals
+from backoffice.exports.downloads import DOCX, ZIP, send_written
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
@@ -47,6 +48,7 @@ from backoffice.models import (
     Role,
     Unit,
 )
+from backoffice.reporting import case_file
 from backoffice.reporting.dashboard import awaiting_sign_off, supervised
 from importers.vocabulary import (
     ANSWER_TYPE_LABELS,
@@ -57,6 +59,7 @@ from importers.vocabulary import (
     Grade,
 )
 
+CASE_FILE_TYPES = {"docx": DOCX, "zip": ZIP}
 ANSWER_TYPE_CHOICES = [(t.value, f"{t.value} {ANSWER_TYPE_LABELS[t]}") for t in AnswerType]
 
 
@@ -120,6 +123,8 @@ class OpinionView(SecuredModelView):
         **SecuredModelView.page_actions,
         "upload_attachment": Action.EDIT,
         "download_attachment": Action.VIEW,
+        # Whoever may read the opinion may take its case file away (a unit: its own).
+        "download_case_file": Action.VIEW,
     }
 
     column_list = (
@@ -235,21 +240,10 @@ class OpinionView(SecuredModelView):
     # -- the case file --------------------------------------------------------------------
     def deadlines(self, opinion: Opinion) -> list[tuple[str, deadlines.Deadline]]:
         """Return (step, deadline) of the opinion as of today; a 会办意见 names its unit."""
-        schedules = deadlines.load_deadlines(db.session, date.today(), Opinion.id == opinion.id)
-        units = {co.unit_id: co.unit.name for co in opinion.co_handlings}
-        return [
-            (f"{units[d.co_handler]}会办意见" if d.co_handler is not None else str(d.step), d)
-            for schedule in schedules
-            for d in schedule.deadlines
-        ]
+        return case_file.deadline_rows(db.session, opinion, date.today())
 
     def audit_trail(self, opinion: Opinion) -> list[AuditEntry]:
-        query = (
-            sa.select(AuditEntry)
-            .where(AuditEntry.opinion_id == opinion.id)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        )
-        return db.session.scalars(query).all()
+        return case_file.audit_trail(db.session, opinion)
 
     def may(self, action: str, opinion: Opinion) -> bool:
         """Return whether the user may take action on this opinion (for the template)."""
@@ -265,3 +259,18 @@ class OpinionView(SecuredModelView):
     @expose("/attachment/")
     def download_attachment(self) -> Any:
         return attachments.download(self)
+
+    @expose("/case_file/<kind>")
+    def download_case_file(self, kind: str) -> Any:
+        """Send the printable case file (.docx) or it with its attachments (.zip)."""
+        if kind not in CASE_FILE_TYPES:
+            abort(404)
+        opinion = self.get_one(request.args.get("id", ""))
+        today = date.today()
+        try:
+            return send_written(
+                lambda out: case_file.write(db.session, opinion, today, kind, out),
+                f"{case_file.file_stem(opinion)}.{kind}", CASE_FILE_TYPES[kind])
+        except case_file.MissingAttachment as missing:
+            flash(f"无法打包：附件“{missing.name}”的文件已丢失，请重新上传后再下载。", "error")
+            return redirect(self.get_url(".details_view", id=opinion.id))

@@ -12,6 +12,7 @@ from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZIP = "application/zip"
 CHUNK = 256 * 1024
 

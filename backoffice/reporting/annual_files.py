@@ -1,15 +1,22 @@
 """The annual report as files: .xlsx with its tables and native Excel charts, .docx that
-reads like the seed's section 一."""
+reads like the seed's section 一, laid out as an official document with its charts drawn
+in (`reporting.official`, `reporting.chart_images`)."""
 
 import io
+import logging
+from itertools import zip_longest
 
 import xlsxwriter
-from docx import Document
 
 from backoffice.formatting import prose_date
+from backoffice.reporting import chart_images
 from backoffice.reporting.annual import AnnualReport, Share
 from backoffice.reporting.annual_prose import SECTION, paragraphs, title, year_over_year
-from backoffice.reporting.word import FONT, paragraph, table
+from backoffice.reporting.official import OfficialDocument
+
+logger = logging.getLogger(__name__)
+FONT = "Noto Sans CJK SC"  # the workbook's; Excel substitutes a Chinese font without it
+COMPARISON = "二、与上届次比较"
 
 
 def _breakdowns(report: AnnualReport) -> list[tuple[str, str, dict[str, Share]]]:
@@ -98,20 +105,51 @@ def as_xlsx(report: AnnualReport, previous: AnnualReport | None = None) -> bytes
     return buffer.getvalue()
 
 
-def as_docx(report: AnnualReport, previous: AnnualReport | None = None) -> bytes:
-    """Return a Word document: the title, section 一 and the year-over-year table."""
-    document = Document()
-    paragraph(document, title(report), size=16, bold=True, indent=False, center=True)
-    paragraph(document, SECTION, size=14, bold=True, indent=False)
-    for part in paragraphs(report, previous):
-        paragraph(document, part.heading, bold=True)
-        paragraph(document, part.text)
+def report_charts(report: AnnualReport, previous: AnnualReport | None = None) -> list[bytes]:
+    """Return the report's charts as PNG: the three breakdowns, then the year-over-year
+    columns when there is a previous session; none (and a logged warning) without a CJK
+    font, rather than charts of empty boxes."""
+    font = chart_images.cjk_font()
+    if font is None:
+        logger.warning("未找到中文字体（如 fonts-noto-cjk），年度报告不附图表。")
+        return []
+    charts = [
+        chart_images.bars(chart_title, {"件数": [s.count for s in breakdown.values()]},
+                          list(breakdown), font)
+        if name == "答复类型" else
+        chart_images.pie(chart_title, {k: s.count for k, s in breakdown.items()}, font)
+        for name, chart_title, breakdown in _breakdowns(report)
+    ]
     if previous is not None:
-        paragraph(document, f"附：与上届次（{previous.session}）比较", bold=True, indent=False)
-        table(document, ["项目", "本届次", "上届次", "增减"], [
+        rows = [row for row in year_over_year(report, previous) if row.unit != "%"]
+        charts.append(chart_images.bars(
+            "与上届次比较", {report.session: [row.current for row in rows],
+                             previous.session: [row.previous for row in rows]},
+            [row.label for row in rows], font))
+    return charts
+
+
+def as_docx(report: AnnualReport, previous: AnnualReport | None = None) -> bytes:
+    """Return a Word document: the title, section 一 with a chart after each breakdown, and
+    section 二 comparing with the previous session (table and chart) when there is one."""
+    document = OfficialDocument()
+    document.title(title(report))
+    document.subtitle(f"（截至{prose_date(report.as_of)}）")
+    document.heading(1, SECTION)
+    charts = report_charts(report, previous)
+    for part, chart in zip_longest(paragraphs(report, previous), charts[:3]):
+        document.heading(2, part.heading)
+        document.paragraph(part.text)
+        if chart is not None:
+            document.picture(chart)
+    if previous is not None:
+        document.heading(1, COMPARISON)
+        document.paragraph(f"与上届次（{previous.session}，截至{prose_date(previous.as_of)}）"
+                           "相比，主要数据如下。")
+        document.table(["项目", "本届次", "上届次", "增减"], [
             [f"{row.label}（{row.unit}）", str(row.current), str(row.previous), f"{row.change:+d}"]
             for row in year_over_year(report, previous)
         ])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        for chart in charts[3:]:
+            document.picture(chart)
+    return document.to_bytes()

@@ -145,10 +145,10 @@ def _supervision(report: AnnualReport) -> str:
 def paragraphs(report: AnnualReport, previous: AnnualReport | None = None) -> list[Paragraph]:
     """Return section 一 as headed paragraphs."""
     return [
-        Paragraph("1、类型分布情况", _distribution(report)),
-        Paragraph("2、答复办理情况", _replies(report, previous)),
-        Paragraph("3、反馈评价情况", _feedback(report, previous)),
-        Paragraph("4、领导督办情况", _supervision(report)),
+        Paragraph("（一）类型分布情况", _distribution(report)),
+        Paragraph("（二）答复办理情况", _replies(report, previous)),
+        Paragraph("（三）反馈评价情况", _feedback(report, previous)),
+        Paragraph("（四）领导督办情况", _supervision(report)),
     ]
 
 

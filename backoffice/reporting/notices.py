@@ -5,20 +5,18 @@ each line — overdue steps, 不同意 returns and low grades — and its .docx.
 the database through `deadlines`; `issue` records the 通报批评 rows the assessment counts.
 """
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from docx import Document
 from sqlalchemy import orm
 
 from backoffice.deadlines import Status, Step, load_deadlines
 from backoffice.formatting import prose_date
 from backoffice.models import CongressSession, Evaluation, Notice, Opinion, Unit
-from backoffice.reporting.word import paragraph
+from backoffice.reporting.official import OfficialDocument, chinese_numeral
 from importers.vocabulary import Grade, NoticeKind
 
 LOW_GRADES = (Grade.FAIRLY_POOR.value, Grade.POOR.value)
@@ -184,24 +182,21 @@ def issue(
 
 
 def as_docx(draft: NoticeDraft) -> bytes:
-    """Return the draft as a Word document: one section per unit, the opinions listed."""
-    document = Document()
-    paragraph(document, draft.title, size=16, bold=True, indent=False, center=True)
-    paragraph(document, f"（{draft.period}）", indent=False, center=True)
+    """Return the draft as an official document: one 一、 heading per unit, its opinions
+    listed under it."""
+    document = OfficialDocument()
+    document.title(draft.title)
+    document.subtitle(f"（{draft.period}）")
     if not draft.lines:
-        paragraph(document, "本期未发现超期、不同意退回或满意度较低的情况。")
+        document.paragraph("本期未发现超期、不同意退回或满意度较低的情况。")
     else:
-        paragraph(document, (
+        document.paragraph(
             f"{draft.period}，经对书面意见办理情况跟踪检查，现将出现超期、代表反馈不满意等"
             f"问题的{len(draft.lines)}家承办单位通报如下，请相关单位及时落实整改。"
-        ))
-    numerals = "一二三四五六七八九十"
-    for index, line in enumerate(draft.lines):
-        label = numerals[index] if index < len(numerals) else str(index + 1)
-        paragraph(document, f"{label}、{line.unit}：{line.reason}", bold=True, indent=False)
+        )
+    for index, line in enumerate(draft.lines, start=1):
+        document.heading(1, f"{chinese_numeral(index)}、{line.unit}：{line.reason}")
         for finding in line.findings:
-            paragraph(document, f"{finding.kind}：第{finding.number}号《{finding.title}》，"
-                                 f"{finding.detail}。")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            document.paragraph(f"{finding.kind}：第{finding.number}号《{finding.title}》，"
+                               f"{finding.detail}。")
+    return document.to_bytes()

@@ -9,6 +9,9 @@ from pathlib import Path
 import openpyxl
 from docx import Document
 
+from backoffice.reporting import chart_images
+from tests.backoffice.docx_reading import assert_official_layout, styled
+
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "expected"
 SESSION_2017 = "区六届人大一次会议"
 
@@ -49,6 +52,11 @@ def test_report_command_writes_each_format(app, tmp_path) -> None:
             "无“较差”和“差”评。") in body
     assert "与去年22件相比有大幅增加" in body and "与去年95件相比下降一半以上" in body
     assert document.tables[0].rows[0].cells[0].text == "项目"
+    assert_official_layout(document)
+    assert styled(document, "Heading 1") == ["一、基本情况", "二、与上届次比较"]
+    assert len(styled(document, "Heading 2")) == 4
+    if chart_images.cjk_font() is not None:  # test_official_documents says when it is not
+        assert len(document.inline_shapes) == 4
 
     # Refused: an unknown session, and binary output to the terminal.
     unknown = runner.invoke(args=["report", "--session", "区九届人大九次会议"])

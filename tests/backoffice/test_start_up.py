@@ -17,8 +17,8 @@ from tests.conftest import database_copy
 ROOT = Path(__file__).resolve().parents[2]
 # Charts, data frames, migrations, writing workbooks, the screens' extensions: together
 # more than a second, and none is needed to list the commands or to import a sheet.
-HEAVY = ("pandas", "plotly", "alembic", "xlsxwriter", "flask_admin", "openpyxl", "numpy",
-         "docx", "flask_migrate", "flask_babel", "flask_wtf")
+HEAVY = ("pandas", "plotly", "matplotlib", "alembic", "xlsxwriter", "flask_admin", "openpyxl",
+         "numpy", "docx", "flask_migrate", "flask_babel", "flask_wtf")
 _RUN = """
 import json, sys
 from backoffice.cli import main
