@@ -57,3 +57,20 @@ class BoundedModelConverter(AdminModelConverter):
         # No count, period or year of this office is negative.
         field_args["validators"].append(whole_number(0, MAX_INT))
         return super().handle_integer_types(column, field_args, **extra)
+
+
+def required_unit_choice(label: str) -> Any:
+    """Return a unit choice that starts empty and must be made: a new row preselected with
+    the first unit would be saved with it unnoticed."""
+    from flask_admin.contrib.sqla.fields import QuerySelectField
+
+    from backoffice.extensions import db
+    from backoffice.models import Unit
+
+    return QuerySelectField(
+        label,
+        query_factory=lambda: db.session.query(Unit).order_by(Unit.id),
+        allow_blank=True,
+        blank_text="（请选择）",
+        validators=[validators.DataRequired(message=f"请选择{label}。")],
+    )

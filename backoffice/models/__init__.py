@@ -17,7 +17,15 @@ from backoffice.models.imports import (
     RememberedMapping,
 )
 from backoffice.models.notices import Notice
-from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
+from backoffice.models.opinions import (
+    CoHandling,
+    Opinion,
+    Reassignment,
+    ReassignmentRequest,
+    RequestKind,
+    RequestStatus,
+    opinion_cosigners,
+)
 from backoffice.models.security import (
     RecoveryCode,
     SecondFactor,
@@ -56,9 +64,12 @@ __all__ = [
     "ProgressReport",
     "PublishedAssessment",
     "Reassignment",
+    "ReassignmentRequest",
     "RecoveryCode",
     "RememberedMapping",
     "ReminderItem",
+    "RequestKind",
+    "RequestStatus",
     "Role",
     "SecondFactor",
     "SecurityEvent",
