@@ -76,7 +76,9 @@ class CoHandlingInline(InlineFormAdmin):
     form_choices = {"lead_grade": choices(Grade), "deputy_grade": choices(Grade)}
 
     def postprocess_form(self, form_class: Any) -> Any:
-        form_class.unit = required_unit_choice("会办单位")
+        choice = required_unit_choice("会办单位")
+        choice.creation_counter = form_class.unit.creation_counter  # first, as before
+        form_class.unit = choice
         return form_class
 
 
