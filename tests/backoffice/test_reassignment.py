@@ -95,7 +95,11 @@ def test_a_reassignment_restarts_the_deadlines_and_a_co_handler_added_later_has_
 
 
 def _post(client, url: str, page: str, **data: str):
-    return client.post(url, data={"csrf_token": csrf_token(client, page), **data})
+    """Post data to url with the client's CSRF token (read once from page: it lasts the
+    signed-in session)."""
+    if not hasattr(client, "token"):
+        client.token = csrf_token(client, page)
+    return client.post(url, data={"csrf_token": client.token, **data})
 
 
 def test_a_unit_asks_and_the_office_approves_or_declines(app) -> None:
