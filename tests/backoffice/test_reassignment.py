@@ -132,8 +132,8 @@ def test_a_unit_asks_and_the_office_approves_or_declines(app) -> None:
         requests = {r.unit.name: r.id for r in db.session.scalars(
             sa.select(ReassignmentRequest).where(ReassignmentRequest.opinion_id == opinion_id))}
     assert set(requests) == {"浦江镇", "七宝镇"}
-    approve = "/admin/reassignment-requests/approve/"
-    decline = "/admin/reassignment-requests/decline/"
+    approve = "/admin/reassignment_request/approve/"
+    decline = "/admin/reassignment_request/decline/"
     for name in ("pujiang", "leader"):
         assert _post(clients[name], approve, page, id=str(requests["浦江镇"]),
                      to_unit_id=str(water)).status_code == 403
@@ -186,9 +186,9 @@ def test_the_screens_of_reassignment(app) -> None:
 
     case_file = operator.get(page).get_data(as_text=True)
     assert "同意并改派" in case_file and "不同意的理由" in case_file
-    work_list = operator.get("/admin/reassignment-requests/").get_data(as_text=True)
+    work_list = operator.get("/admin/reassignment_request/").get_data(as_text=True)
     assert "应由七宝镇主办" in work_list and "待处理" in work_list
-    assert qibao.get("/admin/reassignment-requests/").status_code == 200
+    assert qibao.get("/admin/reassignment_request/").status_code == 200
 
     edit = operator.get(f"/admin/opinion/edit/?id={opinion_id}").get_data(as_text=True)
     assert "改派事由" in edit
