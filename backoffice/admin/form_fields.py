@@ -8,13 +8,16 @@ form (inline child rows included) is built by this converter, so none can forget
 
 from typing import Any
 
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import Select2Field
 from flask_admin.model.form import converts
 from wtforms import validators
 from wtforms.fields import DateField, IntegerField
 
+from backoffice.extensions import db
 from backoffice.inputs import MAX_INT
+from backoffice.models import Unit
 from importers.values import EARLIEST, LATEST
 
 
@@ -59,18 +62,17 @@ class BoundedModelConverter(AdminModelConverter):
         return super().handle_integer_types(column, field_args, **extra)
 
 
-def required_unit_choice(label: str) -> Any:
-    """Return a unit choice that starts empty and must be made: a new row preselected with
-    the first unit would be saved with it unnoticed."""
-    from flask_admin.contrib.sqla.fields import QuerySelectField
 
-    from backoffice.extensions import db
-    from backoffice.models import Unit
-
-    return QuerySelectField(
+def with_required_unit(form_class: Any, label: str) -> Any:
+    """Return the form class with its `unit` choice starting empty and required: a new row
+    preselected with the first unit would be saved with it unnoticed."""
+    choice = QuerySelectField(
         label,
         query_factory=lambda: db.session.query(Unit).order_by(Unit.id),
         allow_blank=True,
         blank_text="（请选择）",
         validators=[validators.DataRequired(message=f"请选择{label}。")],
     )
+    choice.creation_counter = form_class.unit.creation_counter  # where it was
+    form_class.unit = choice
+    return form_class

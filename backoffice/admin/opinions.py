@@ -26,7 +26,7 @@ from backoffice.admin.filters import (
     session_options,
     unit_options,
 )
-from backoffice.admin.form_fields import required_unit_choice
+from backoffice.admin.form_fields import with_required_unit
 from backoffice.admin.form_sections import sectioned
 from backoffice.checks import opinion_problems
 from backoffice.extensions import db
@@ -76,10 +76,7 @@ class CoHandlingInline(InlineFormAdmin):
     form_choices = {"lead_grade": choices(Grade), "deputy_grade": choices(Grade)}
 
     def postprocess_form(self, form_class: Any) -> Any:
-        choice = required_unit_choice("会办单位")
-        choice.creation_counter = form_class.unit.creation_counter  # first, as before
-        form_class.unit = choice
-        return form_class
+        return with_required_unit(form_class, "会办单位")
 
 
 class ContactInline(InlineFormAdmin):
