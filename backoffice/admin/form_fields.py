@@ -4,6 +4,7 @@ Flask-Admin's fields take any date and any integer; a year 9999 then overflows t
 deadline arithmetic and a number past 2**31 the database, both as a 500. An optional
 choice sent empty reaches its column as "", which no list of choices holds. Every model
 form (inline child rows included) is built by this converter, so none can forget it.
+A required unit choice starts empty (`with_required_unit`) rather than on the first unit.
 """
 
 from typing import Any
