@@ -32,6 +32,7 @@ from backoffice.models import (
     ProgressReport,
     PublishedAssessment,
     Reassignment,
+    ReassignmentRequest,
     RecoveryCode,
     RememberedMapping,
     ReminderItem,
@@ -67,6 +68,13 @@ _OFFICE = {Role.OPERATOR: _ALL, Role.LEADER: _READ}
 POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     "opinions": {**_OFFICE, Role.UNIT: _READ_EDIT},
     "co_handlings": {**_OFFICE, Role.UNIT: _READ_EDIT},
+    # Units' requests to reassign or return an opinion (申请调整/退回): a unit asks (CREATE)
+    # and reads its own; the office answers them (EDIT: approve or decline).
+    "reassignment_requests": {
+        Role.OPERATOR: frozenset({Action.VIEW, Action.EXPORT, Action.EDIT}),
+        Role.LEADER: _READ,
+        Role.UNIT: frozenset({Action.VIEW, Action.CREATE}),
+    },
     "notices": {**_OFFICE, Role.UNIT: _READ},
     "reference": _OFFICE,  # deputies, sessions, liaison terms
     # Units are the office's reference data and the frame of every unit account.
@@ -205,6 +213,7 @@ UNIT_VISIBLE: dict[type, Scope] = {
     Opinion: lambda user: _unit_opinions(user.unit_id),
     **{model: _of_unit_opinions(model) for model in OPINION_CHILDREN},
     Notice: lambda user: Notice.unit_id == user.unit_id,
+    ReassignmentRequest: lambda user: ReassignmentRequest.unit_id == user.unit_id,
     LiaisonTerm: lambda user: LiaisonTerm.unit_id == user.unit_id,
     User: lambda user: User.id == user.id,
     # Reference data every unit reads.

@@ -95,6 +95,24 @@ def due_dates(
     )
 
 
+def counted_from(assigned_on: date, restarted_on: date | None) -> date:
+    """Return the day an opinion's first-round deadlines count from: its assignment, or its
+    last reassignment (the new lead unit starts afresh, as if assigned that day)."""
+    return max(assigned_on, restarted_on) if restarted_on is not None else assigned_on
+
+
+def co_handler_due(added_on: date, session: CongressSession) -> date:
+    """Return the 会办意见 deadline of a co-handler added on added_on, after assignment."""
+    return add_months(added_on, session.co_opinion_months)
+
+
+def co_opinion_due() -> sa.ColumnElement[date]:
+    """Return a co-handling's 会办意见 deadline in SQL: the opinion's, or the co-handler's
+    own when it was added later (the later of the two, as `opinion_deadlines` reads it)."""
+    own, shared = CoHandling.co_opinion_due_on, Opinion.co_opinion_due_on
+    return sa.case((own > shared, own), else_=shared)
+
+
 def second_reply_due(disagreed_on: date, session: CongressSession) -> date:
     """Return when the second reply after a 不同意 is due."""
     return add_months(disagreed_on, session.second_reply_months)
@@ -187,6 +205,8 @@ class Handling:
     disagreed_on: tuple[date, ...] = ()  # dates of 不同意 feedback
     progress_reported_on: tuple[date, ...] = ()
     co_handlings: tuple[tuple[Hashable, date | None], ...] = ()  # (co-handler, submitted_on)
+    # (co-handler, its own 会办意见 deadline) of co-handlers added after assignment
+    co_handler_dues: tuple[tuple[Hashable, date], ...] = ()
 
 
 def latest_disagreement(disagreed_on: Iterable[date], as_of: date) -> date | None:
@@ -236,11 +256,13 @@ def opinion_deadlines(
     """
     if handling.assigned_on > as_of:
         return []
+    own = dict(handling.co_handler_dues)
     found = [
         _deadline(Step.ACCEPTANCE, dues.accept, handling.accepted_on, as_of),
         _deadline(Step.CONSULTATION, dues.consult, handling.consulted_on, as_of),
         *(
-            _deadline(Step.CO_OPINION, dues.co_opinion, submitted_on, as_of, co_handler)
+            _deadline(Step.CO_OPINION, max(dues.co_opinion, own.get(co_handler, dues.co_opinion)),
+                      submitted_on, as_of, co_handler)
             for co_handler, submitted_on in handling.co_handlings
         ),
         _deadline(Step.REPLY, dues.reply, handling.replied_on, as_of),
@@ -341,14 +363,15 @@ def load_deadlines(
         sa.select(ProgressReport.opinion_id, ProgressReport.reported_on)
         .where(ProgressReport.opinion_id.in_(ids))
     ).all())
-    co_handlings = _grouped(
-        (opinion_id, (unit_id, submitted_on))
-        for opinion_id, unit_id, submitted_on in db_session.execute(
-            sa.select(CoHandling.opinion_id, CoHandling.unit_id, CoHandling.submitted_on)
-            .where(CoHandling.opinion_id.in_(ids))
-            .order_by(CoHandling.id)
-        ).all()
-    )
+    co_rows = db_session.execute(
+        sa.select(CoHandling.opinion_id, CoHandling.unit_id, CoHandling.submitted_on,
+                  CoHandling.co_opinion_due_on)
+        .where(CoHandling.opinion_id.in_(ids))
+        .order_by(CoHandling.id)
+    ).all()
+    co_handlings = _grouped((row[0], (row[1], row[2])) for row in co_rows)
+    co_handler_dues = _grouped((row[0], (row[1], row[3])) for row in co_rows
+                               if row[3] is not None)
     schedules = []
     settings: dict[int, _SecondReply] = {}
     for opinion in rows:
@@ -363,6 +386,7 @@ def load_deadlines(
             disagreed_on=tuple(disagreed.get(opinion.id, ())),
             progress_reported_on=tuple(reported.get(opinion.id, ())),
             co_handlings=tuple(co_handlings.get(opinion.id, ())),
+            co_handler_dues=tuple(co_handler_dues.get(opinion.id, ())),
         )
         dues = DueDates(
             accept=opinion.accept_due_on,
@@ -479,11 +503,12 @@ class DueConditions:
             done, due = _STORED[step]
             return sa.and_(started, _undone(done, self.as_of), window.on_due(due))
         if step is Step.CO_OPINION:
-            waiting = sa.select(CoHandling.opinion_id).where(
-                _undone(CoHandling.submitted_on, self.as_of)
+            waiting = sa.select(CoHandling.id).where(
+                CoHandling.opinion_id == Opinion.id,
+                _undone(CoHandling.submitted_on, self.as_of),
+                window.on_due(co_opinion_due()),
             )
-            return sa.and_(started, window.on_due(Opinion.co_opinion_due_on),
-                           Opinion.id.in_(waiting))
+            return sa.and_(started, waiting.exists())
         if step is Step.SECOND_REPLY:
             return sa.and_(started, self._second_reply(window))
         if step is Step.PROGRESS:
@@ -501,14 +526,15 @@ class DueConditions:
         return self._co_handling(_window(statuses, self.as_of, self.soon_days))
 
     def _co_handling(self, window: _Window) -> sa.ColumnElement[bool]:
+        # The deadline reads the co-handling's own and its opinion's: a subquery on the
+        # opinion alone, tied to the co-handling of the enclosing query.
         in_window = (
             sa.select(Opinion.id)
-            .where(Opinion.assigned_on <= self.as_of, window.on_due(Opinion.co_opinion_due_on))
-            .correlate(None)
+            .where(Opinion.id == CoHandling.opinion_id, Opinion.assigned_on <= self.as_of,
+                   window.on_due(co_opinion_due()))
+            .correlate(CoHandling)
         )
-        return sa.and_(
-            _undone(CoHandling.submitted_on, self.as_of), CoHandling.opinion_id.in_(in_window)
-        )
+        return sa.and_(_undone(CoHandling.submitted_on, self.as_of), in_window.exists())
 
     def _second_reply(self, window: _Window) -> sa.ColumnElement[bool]:
         disagreed = (

@@ -6,7 +6,7 @@ keeps every reminded item with its day, and a second run that day leaves it out.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -179,18 +179,39 @@ def plan_reminders(db_session: orm.Session, as_of: date, session: CongressSessio
     return Plan(messages, missing, skipped)
 
 
+def _message(unit: Unit, term: LiaisonTerm, subject: str, body: str,
+             as_of: date) -> OutboxMessage:
+    """Return a pending message to the liaison (failed at once without an address)."""
+    channel, address = address_of(term)
+    message = OutboxMessage(
+        as_of=as_of, unit=unit, liaison_term=term, recipient=term.person,
+        channel=channel.value, address=address, subject=subject, body=body,
+        status=Delivery.PENDING.value, attempts=0, error="",
+    )
+    if not address:
+        message.status, message.error = Delivery.FAILED.value, NO_ADDRESS
+    return message
+
+
+def queue_notice(
+    db_session: orm.Session, unit: Unit, as_of: date, write: Callable[[str], tuple[str, str]]
+) -> OutboxMessage | None:
+    """Write one message to the unit's liaison serving on as_of, subject and body from
+    write(the liaison's name); None when the unit has no liaison. The caller commits."""
+    with db_session.no_autoflush:
+        term = current_liaisons(db_session, [unit.id], as_of).get(unit.id)
+    if term is None:
+        return None
+    message = _message(unit, term, *write(term.person), as_of)
+    db_session.add(message)
+    return message
+
+
 def queue(db_session: orm.Session, plan: Plan, as_of: date) -> list[OutboxMessage]:
     """Write the planned messages and their items to the outbox; the caller commits."""
     written = []
     for planned in plan.messages:
-        message = OutboxMessage(
-            as_of=as_of, unit=planned.unit, liaison_term=planned.liaison,
-            recipient=planned.liaison.person, channel=planned.channel.value,
-            address=planned.address, subject=planned.subject, body=planned.body,
-            status=Delivery.PENDING.value, attempts=0, error="",
-        )
-        if not planned.address:
-            message.status, message.error = Delivery.FAILED.value, NO_ADDRESS
+        message = _message(planned.unit, planned.liaison, planned.subject, planned.body, as_of)
         message.items = [
             ReminderItem(
                 unit_id=item.unit_id, opinion_id=item.opinion_id, step=item.step.value,

@@ -13,6 +13,7 @@ from backoffice.admin.import_mappings import RememberedMappingView
 from backoffice.admin.imports import ImportView
 from backoffice.admin.jobs import JobView
 from backoffice.admin.opinions import OpinionView
+from backoffice.admin.reassignment_requests import ReassignmentRequestView
 from backoffice.admin.reference import (
     CalendarOverrideView,
     DeputyView,
@@ -40,6 +41,8 @@ def init_app(app: Flask) -> None:
     )
     admin.add_view(OpinionView(name="书面意见", endpoint="opinion", category=HANDLING))
     admin.add_view(CoHandlingView(name="会办", endpoint="co_handling", category=HANDLING))
+    admin.add_view(ReassignmentRequestView(name="调整/退回申请", endpoint="reassignment_request",
+                                           category=HANDLING))
     admin.add_view(NoticeView(name="通报", endpoint="notice", category=HANDLING))
     admin.add_view(NoticeDraftView(name="情况专报", endpoint="notice_draft", category=HANDLING))
     admin.add_view(OutboxView(name="提醒发件箱", endpoint="outbox", category=HANDLING))

@@ -4,17 +4,21 @@ Flask-Admin's fields take any date and any integer; a year 9999 then overflows t
 deadline arithmetic and a number past 2**31 the database, both as a 500. An optional
 choice sent empty reaches its column as "", which no list of choices holds. Every model
 form (inline child rows included) is built by this converter, so none can forget it.
+A required unit choice starts empty (`with_required_unit`) rather than on the first unit.
 """
 
 from typing import Any
 
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import Select2Field
 from flask_admin.model.form import converts
 from wtforms import validators
 from wtforms.fields import DateField, IntegerField
 
+from backoffice.extensions import db
 from backoffice.inputs import MAX_INT
+from backoffice.models import Unit
 from importers.values import EARLIEST, LATEST
 
 
@@ -57,3 +61,19 @@ class BoundedModelConverter(AdminModelConverter):
         # No count, period or year of this office is negative.
         field_args["validators"].append(whole_number(0, MAX_INT))
         return super().handle_integer_types(column, field_args, **extra)
+
+
+
+def with_required_unit(form_class: Any, label: str) -> Any:
+    """Return the form class with its `unit` choice starting empty and required: a new row
+    preselected with the first unit would be saved with it unnoticed."""
+    choice = QuerySelectField(
+        label,
+        query_factory=lambda: db.session.query(Unit).order_by(Unit.id),
+        allow_blank=True,
+        blank_text="（请选择）",
+        validators=[validators.DataRequired(message=f"请选择{label}。")],
+    )
+    choice.creation_counter = form_class.unit.creation_counter  # where it was
+    form_class.unit = choice
+    return form_class

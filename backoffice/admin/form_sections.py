@@ -55,3 +55,4 @@ def sectioned(sections: Sequence[tuple[str, str, Sequence[str]]],
               hidden: Sequence[str] = ()) -> list[rules.BaseRule]:
     """Return the form rules of (key, title, field names) sections and hidden fields."""
     return [*(Section(*section) for section in sections), *map(HiddenField, hidden)]
+

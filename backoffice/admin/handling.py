@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy.orm import joinedload
 
 from backoffice.admin.base import SecuredModelView, ajax_ref
+from backoffice.admin.form_fields import with_required_unit
 from backoffice.admin.opinions import choices
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CoHandling, Notice, Opinion
@@ -22,6 +23,9 @@ class CoHandlingView(SecuredModelView):
     form_columns = ("opinion", "unit", "submitted_on", "lead_grade", "deputy_grade")
     form_choices = {"lead_grade": choices(Grade), "deputy_grade": choices(Grade)}
     form_ajax_refs = {"opinion": ajax_ref("opinion", Opinion, ["number", "title"])}
+
+    def scaffold_form(self) -> Any:
+        return with_required_unit(super().scaffold_form(), "会办单位")
 
     def get_query(self) -> Any:
         return super().get_query().options(

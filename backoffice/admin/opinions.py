@@ -10,8 +10,10 @@ from flask_admin import expose
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
-from backoffice import access, attachments, deadlines
+from backoffice import access, attachments, deadlines, reassigning
 from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView, ajax_ref
 from backoffice.admin.filters import (
@@ -25,6 +27,7 @@ from backoffice.admin.filters import (
     session_options,
     unit_options,
 )
+from backoffice.admin.form_fields import with_required_unit
 from backoffice.admin.form_sections import sectioned
 from backoffice.admin.standing_columns import (
     STANDING_COLUMNS,
@@ -45,11 +48,14 @@ from backoffice.models import (
     Evaluation,
     Opinion,
     ProgressReport,
+    ReassignmentRequest,
+    RequestKind,
     Role,
     Unit,
 )
 from backoffice.reporting import case_file
 from backoffice.reporting.dashboard import awaiting_sign_off, supervised
+from backoffice.writing.orm import lead_unit_change
 from importers.vocabulary import (
     ANSWER_TYPE_LABELS,
     AnswerType,
@@ -92,6 +98,9 @@ class CoHandlingInline(InlineFormAdmin):
     column_labels = FIELD_LABELS
     form_choices = {"lead_grade": choices(Grade), "deputy_grade": choices(Grade)}
 
+    def postprocess_form(self, form_class: Any) -> Any:
+        return with_required_unit(form_class, "会办单位")
+
 
 class ContactInline(InlineFormAdmin):
     form_columns = ("id", "stage", "method", "contacted_on", "note")
@@ -125,6 +134,7 @@ class OpinionView(SecuredModelView):
         "download_attachment": Action.VIEW,
         # Whoever may read the opinion may take its case file away (a unit: its own).
         "download_case_file": Action.VIEW,
+        "request_change": ("reassignment_requests", Action.CREATE),
     }
 
     column_list = (
@@ -166,15 +176,26 @@ class OpinionView(SecuredModelView):
         "lead_unit", "assigned_on", "accepted_on", "consulted_on", "consult_method",
         "replied_on", "answer_type", "reply_extension_months", "signed_off_by",
         "signed_off_on", "concluded_on", "second_replied_on", "supervisor",
+        "reassignment_reason",
     )
+    # Asked on the edit form only: a change of lead unit is a reassignment and needs it.
+    form_extra_fields = {
+        "reassignment_reason": TextAreaField(
+            "改派事由",
+            validators=[Length(max=reassigning.REASON_LENGTH,
+                               message=f"改派事由最多{reassigning.REASON_LENGTH}字。")],
+            description="更换主办单位时必填：记入改派记录，并通知新主办单位；"
+                        "新主办单位的办理期限自改派之日起重新计算。",
+        ),
+    }
     # The form in sections, in the order of the work; every field of form_columns and
     # every inline list is in one (Flask-Admin drops a field no rule names).
     form_create_rules = form_edit_rules = sectioned(
         (
             ("basics", "基本信息", ("session", "number", "title", "content", "category",
                                    "lead_deputy", "cosigners")),
-            ("handling", "承办", ("lead_unit", "assigned_on", "accepted_on", "consulted_on",
-                                 "consult_method")),
+            ("handling", "承办", ("lead_unit", "reassignment_reason", "assigned_on",
+                                 "accepted_on", "consulted_on", "consult_method")),
             ("reply", "答复", ("replied_on", "answer_type", "reply_extension_months",
                               "concluded_on", "second_replied_on")),
             ("sign_off", "阅批与督办", ("signed_off_by", "signed_off_on", "supervisor")),
@@ -220,8 +241,20 @@ class OpinionView(SecuredModelView):
         """Return to the opinion's case file, where the saved work shows."""
         return self.get_url(".details_view", id=model.id, url=request.args.get("url"))
 
+    def create_form(self, obj: Any = None) -> Any:
+        """Return the new opinion's form: it has no lead unit to change yet."""
+        form = super().create_form(obj)
+        del form.reassignment_reason
+        return form
+
     def check(self, form: Any, model: Opinion, is_created: bool) -> dict[str, str]:
         problems = opinion_problems(model, db.session)
+        if not is_created and lead_unit_change(model):
+            reason = getattr(form, "reassignment_reason", None)
+            if reason is None or not (reason.data or "").strip():
+                problems["reassignment_reason"] = reassigning.NO_REASON
+            else:
+                reassigning.give_reason(model, reason.data)
         if current_user.role != Role.UNIT:
             return problems
         # A unit is refused only what its change brought and it can remedy; the rest
@@ -251,6 +284,42 @@ class OpinionView(SecuredModelView):
             return False
         condition = sa.and_(Opinion.id == opinion.id, access.editable(Opinion, current_user))
         return db.session.execute(sa.select(Opinion.id).where(condition)).first() is not None
+
+    # -- a unit's request to reassign or return the opinion ------------------------------------
+    def requests_shown(self, opinion: Opinion) -> list[ReassignmentRequest]:
+        """Return the opinion's requests the user may see (a unit: its own)."""
+        return db.session.scalars(
+            sa.select(ReassignmentRequest)
+            .where(ReassignmentRequest.opinion_id == opinion.id,
+                   access.visible(ReassignmentRequest, current_user))
+            .order_by(ReassignmentRequest.id)
+        ).all()
+
+    def may_request(self, opinion: Opinion) -> bool:
+        return (self.allowed(Action.CREATE, "reassignment_requests")
+                and reassigning.may_request(current_user, opinion)
+                and reassigning.pending_request(opinion, current_user.unit_id) is None)
+
+    request_kinds = tuple(kind.value for kind in RequestKind)
+
+    def may_decide(self) -> bool:
+        return self.allowed(Action.EDIT, "reassignment_requests")
+
+    def unit_choices(self) -> list[Unit]:
+        return db.session.scalars(sa.select(Unit).where(Unit.active).order_by(Unit.id)).all()
+
+    @expose("/request-change/", methods=("POST",))
+    def request_change(self) -> Any:
+        opinion = self.get_one(request.form.get("opinion_id", ""))
+        try:
+            reassigning.request(opinion, current_user, request.form.get("kind", ""),
+                                request.form.get("reason", ""))
+        except reassigning.ReassignmentError as problem:
+            flash(f"申请未提交：{problem}", "error")
+        else:
+            db.session.commit()
+            flash("申请已提交，请等待区府办处理。", "success")
+        return redirect(self.get_url(".details_view", id=opinion.id))
 
     @expose("/attachments/", methods=("POST",))
     def upload_attachment(self) -> Any:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 import scoring
-from backoffice.deadlines import done_as_of
+from backoffice.deadlines import co_opinion_due, done_as_of
 from backoffice.models import (
     CoHandling,
     CongressSession,
@@ -183,7 +183,7 @@ def _co_handlings(
         sa.select(
             _CoUnit.name,
             Opinion.number,
-            Opinion.co_opinion_due_on,
+            co_opinion_due(),  # a co-handler added later has its own
             CoHandling.submitted_on,
             CoHandling.lead_grade,
             CoHandling.deputy_grade,

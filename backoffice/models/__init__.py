@@ -18,7 +18,15 @@ from backoffice.models.imports import (
 )
 from backoffice.models.jobs import Job, JobState
 from backoffice.models.notices import Notice
-from backoffice.models.opinions import CoHandling, Opinion, Reassignment, opinion_cosigners
+from backoffice.models.opinions import (
+    CoHandling,
+    Opinion,
+    Reassignment,
+    ReassignmentRequest,
+    RequestKind,
+    RequestStatus,
+    opinion_cosigners,
+)
 from backoffice.models.security import (
     RecoveryCode,
     SecondFactor,
@@ -59,9 +67,12 @@ __all__ = [
     "ProgressReport",
     "PublishedAssessment",
     "Reassignment",
+    "ReassignmentRequest",
     "RecoveryCode",
     "RememberedMapping",
     "ReminderItem",
+    "RequestKind",
+    "RequestStatus",
     "Role",
     "SecondFactor",
     "SecurityEvent",

@@ -1,6 +1,7 @@
 """Opinions, who handles them, and how their assignment changed."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -71,6 +72,9 @@ class Opinion(Versioned, Base):
     consult_due_on: Mapped[date | None] = mapped_column(index=True)
     co_opinion_due_on: Mapped[date | None]
     reply_due_on: Mapped[date | None] = mapped_column(index=True)
+    # The last reassignment's date: the lead unit's deadlines count from it, not from
+    # assigned_on (docs/domain.md, 改派). None: never reassigned.
+    restarted_on: Mapped[date | None]
 
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -87,6 +91,11 @@ class Opinion(Versioned, Base):
     )
     reassignments: Mapped[list["Reassignment"]] = relationship(
         back_populates="opinion", cascade="all, delete-orphan", order_by="Reassignment.id"
+    )
+    reassignment_requests: Mapped[list["ReassignmentRequest"]] = relationship(
+        back_populates="opinion",
+        cascade="all, delete-orphan",
+        order_by="ReassignmentRequest.id",
     )
     contacts: Mapped[list["Contact"]] = relationship(
         back_populates="opinion", cascade="all, delete-orphan", order_by="Contact.contacted_on"
@@ -125,6 +134,10 @@ class CoHandling(Versioned, Base):
     deputy_grade: Mapped[str | None] = vocabulary_column(
         Grade, name="deputy_grade", nullable=True
     )
+    # A co-handler added after the opinion was assigned has its own 会办意见 deadline, counted
+    # from the day it was added; None: it was there from the start.
+    added_on: Mapped[date | None]
+    co_opinion_due_on: Mapped[date | None]
 
     opinion: Mapped[Opinion] = relationship(back_populates="co_handlings")
     unit: Mapped[Unit] = relationship()
@@ -154,3 +167,47 @@ class Reassignment(Base):
 
     def __str__(self) -> str:
         return f"改派 {self.reassigned_on}"
+
+
+class RequestKind(StrEnum):
+    """What a unit asks of the office about an opinion it handles."""
+
+    ADJUST = "申请调整"  # another unit should lead it
+    RETURN = "申请退回"  # it is not the unit's to handle: back to the office
+
+
+class RequestStatus(StrEnum):
+    PENDING = "待处理"
+    APPROVED = "已同意"
+    DECLINED = "未同意"
+
+
+class ReassignmentRequest(Versioned, Base):
+    """A unit's request to reassign or return an opinion, and the office's decision."""
+
+    __tablename__ = "reassignment_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("opinions.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = vocabulary_column(RequestKind, name="request_kind")
+    reason: Mapped[str] = mapped_column(sa.String(200))
+    requested_by: Mapped[str] = mapped_column(sa.String(64))
+    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = vocabulary_column(
+        RequestStatus, name="request_status", default=RequestStatus.PENDING.value, index=True
+    )
+    # The office's answer: the unit it reassigned to, or why it declined.
+    to_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    decision: Mapped[str] = mapped_column(sa.String(200), default="")
+    decided_by: Mapped[str] = mapped_column(sa.String(64), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    opinion: Mapped[Opinion] = relationship(back_populates="reassignment_requests")
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    to_unit: Mapped[Unit | None] = relationship(foreign_keys=[to_unit_id])
+
+    def __str__(self) -> str:
+        return f"{self.unit}{self.kind}"

@@ -237,12 +237,13 @@ class Writer:
         reassigned: list[tuple[dict[str, Any], Described]] = []
         for row_id, values in merged.items():
             before = current[row_id]
-            values = {**values, **self._follows(table, before, values)}
             if table.name == "opinions" and values.get("lead_unit_id", before["lead_unit_id"]) \
                     != before["lead_unit_id"]:
-                reassigned.append((rules.reassignment(
-                    row_id, before["lead_unit_id"], values["lead_unit_id"],
-                    current_actor().name), Described(f"{about[row_id].label} 改派", row_id)))
+                row = rules.reassignment(row_id, before["lead_unit_id"], values["lead_unit_id"],
+                                         current_actor().name, rules.IMPORT_REASON)
+                reassigned.append((row, Described(f"{about[row_id].label} 改派", row_id)))
+                values = {**values, "restarted_on": row["reassigned_on"]}
+            values = {**values, **self._follows(table, before, values)}
             key = {"id": row_id}
             first = (table.name, row_id) not in self._imaged
             self._imaged.add((table.name, row_id))
@@ -278,7 +279,8 @@ class Writer:
                 name in values and values[name] != before[name] for name in rules.DUE_INPUTS):
             merged = {**before, **values}
             follows.update(self.due_dates.columns(merged["session_id"], merged["assigned_on"],
-                                                  merged["reply_extension_months"]))
+                                                  merged["reply_extension_months"],
+                                                  merged["restarted_on"]))
         return follows
 
     # -- deletes ----------------------------------------------------------------------------
@@ -449,18 +451,34 @@ def refresh_due_dates(db_session: orm.Session, session_ids: Sequence[int]) -> in
     updates, described = [], []
     query = sa.select(opinions.c.id, opinions.c.number, opinions.c.title, opinions.c.session_id,
                       opinions.c.assigned_on, opinions.c.reply_extension_months,
+                      opinions.c.restarted_on,
                       *(opinions.c[name] for name in rules.DUE_COLUMNS)) \
         .where(opinions.c.session_id.in_(session_ids))
     for row in db_session.execute(query):
         due = writer.due_dates.columns(row.session_id, row.assigned_on,
-                                       row.reply_extension_months)
+                                       row.reply_extension_months, row.restarted_on)
         moved = {name: value for name, value in due.items() if row._mapping[name] != value}
         if moved:
             updates.append((row.id, moved))
             described.append(Described(f"第{row.number}号 {row.title}", row.id))
     writer.update(opinions, updates, described)
+    moved = len(updates)
+    # Co-handlers added later have their own 会办意见 deadline, which the periods move too.
+    co_handlings = Base.metadata.tables["co_handlings"]
+    updates, described = [], []
+    query = sa.select(co_handlings.c.id, co_handlings.c.added_on, co_handlings.c.co_opinion_due_on,
+                      opinions.c.id.label("opinion_id"), opinions.c.number, opinions.c.title,
+                      opinions.c.session_id) \
+        .join(opinions, opinions.c.id == co_handlings.c.opinion_id) \
+        .where(opinions.c.session_id.in_(session_ids), co_handlings.c.added_on.is_not(None))
+    for row in db_session.execute(query):
+        due = writer.due_dates.co_handler_due(row.session_id, row.added_on)
+        if due != row.co_opinion_due_on:
+            updates.append((row.id, {"co_opinion_due_on": due}))
+            described.append(Described(f"第{row.number}号 {row.title} 会办", row.opinion_id))
+    writer.update(co_handlings, updates, described)
     writer.flush()
-    return len(updates)
+    return moved
 
 
 def _has_id(table: sa.Table) -> bool:

@@ -1,21 +1,28 @@
 """The ORM entry of the one write path: flush hooks on every session (screens, the CLI).
 
-Before each flush, in this order: due dates, reassignments, versions of wholes whose parts
+Before each flush, in this order: reassignments (refused without a reason; the deadlines
+restart), due dates, the new lead unit's notice, versions of wholes whose parts
 changed; then the audit trail reads the result, so it records the due dates and the
 reassignment too. After the flush, the audit entries are written in the same transaction.
 """
+
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlalchemy.orm.base import NO_VALUE
 
-from backoffice import audit
-from backoffice.models import Opinion, Reassignment
+from backoffice import audit, reassigning
+from backoffice.models import CoHandling, Opinion, Reassignment
 from backoffice.writing import rules
 
 
+def _session_id(opinion: Opinion) -> int:
+    return opinion.session.id if opinion.session is not None else opinion.session_id
+
+
 def _keep_due_dates(db_session: orm.Session) -> None:
-    book = None
+    book = rules.DueDateBook(db_session)  # reads the calendar and sessions only if asked
     for opinion in [*db_session.new, *db_session.dirty]:
         if not isinstance(opinion, Opinion):
             continue
@@ -24,18 +31,30 @@ def _keep_due_dates(db_session: orm.Session) -> None:
                 state.attrs[name].history.has_changes() for name in (*rules.DUE_INPUTS,
                                                                      "session"))):
             continue
-        book = book or rules.DueDateBook(db_session)
-        session_id = opinion.session.id if opinion.session is not None else opinion.session_id
-        for column, value in book.columns(session_id, opinion.assigned_on,
-                                          opinion.reply_extension_months).items():
+        for column, value in book.columns(_session_id(opinion), opinion.assigned_on,
+                                          opinion.reply_extension_months,
+                                          opinion.restarted_on).items():
             setattr(opinion, column, value)
+    _keep_co_handler_dues(db_session, book)
+
+
+def _keep_co_handler_dues(db_session: orm.Session, book: rules.DueDateBook) -> None:
+    """Date a co-handler added to a saved opinion, and give it its own 会办意见 deadline."""
+    for co in [o for o in db_session.new if isinstance(o, CoHandling)]:
+        opinion = co.opinion
+        if opinion is None or sa.inspect(opinion).pending:
+            continue
+        if co.added_on is None:
+            co.added_on = reassigning.joined_on(opinion, date.today())
+        if co.added_on is not None:
+            co.co_opinion_due_on = book.co_handler_due(_session_id(opinion), co.added_on)
 
 
 def _unit_id(value: object) -> int | None:
     return getattr(value, "id", value)
 
 
-def _lead_unit_change(opinion: Opinion) -> tuple[int, int] | None:
+def lead_unit_change(opinion: Opinion) -> tuple[int, int] | None:
     """Return (old, new) lead unit ids when the lead unit changed in this flush."""
     state = sa.inspect(opinion)
     for key in ("lead_unit", "lead_unit_id"):
@@ -47,14 +66,25 @@ def _lead_unit_change(opinion: Opinion) -> tuple[int, int] | None:
     return None
 
 
-def _record_reassignments(db_session: orm.Session) -> None:
+def _record_reassignments(db_session: orm.Session) -> list[tuple[Opinion, Reassignment]]:
+    """Record each change of lead unit with its reason (refused without one) and restart
+    the opinion's deadlines from today; return what was recorded."""
     actor = audit.current_actor().name
+    recorded = []
     for opinion in [o for o in db_session.dirty if isinstance(o, Opinion)]:
-        change = _lead_unit_change(opinion)
+        change = lead_unit_change(opinion)
         if change:
-            row = rules.reassignment(None, *change, actor)
+            reason = reassigning.reason_of(opinion)
+            if not reason:
+                raise reassigning.ReassignmentError(reassigning.NO_REASON)
+            row = rules.reassignment(None, *change, actor, reason)
             del row["opinion_id"]
-            opinion.reassignments.append(Reassignment(**row))
+            reassignment = Reassignment(**row)
+            opinion.reassignments.append(reassignment)
+            opinion.restarted_on = reassignment.reassigned_on
+            reassigning.forget_reason(opinion)
+            recorded.append((opinion, reassignment))
+    return recorded
 
 
 def _whole(db_session: orm.Session, part: object) -> object | None:
@@ -115,8 +145,10 @@ def _raise(record: object, raised: set[int]) -> None:
 
 
 def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
+    reassigned = _record_reassignments(db_session)
     _keep_due_dates(db_session)
-    _record_reassignments(db_session)
+    for opinion, reassignment in reassigned:  # the notice names the new due dates
+        reassigning.notify(db_session, opinion, reassignment)
     _raise_versions(db_session)
     audit.collect(db_session)
 

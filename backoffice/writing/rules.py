@@ -13,7 +13,9 @@ from backoffice.models.base import lock_counters
 
 # An opinion's stored due dates, and the columns they follow from.
 DUE_COLUMNS = ("accept_due_on", "consult_due_on", "co_opinion_due_on", "reply_due_on")
-DUE_INPUTS = ("assigned_on", "reply_extension_months", "session_id")
+DUE_INPUTS = ("assigned_on", "restarted_on", "reply_extension_months", "session_id")
+# The reason a reassignment made by an import records: the sheet gives none.
+IMPORT_REASON = "按导入的表格改派"
 
 
 def due_columns(dates: deadlines.DueDates) -> dict[str, date]:
@@ -30,28 +32,35 @@ class DueDateBook:
         self._sessions: dict[int, CongressSession] = {}
         self._found: dict[tuple[int, date, int | None], dict[str, date]] = {}
 
-    def columns(self, session_id: int, assigned_on: date,
-                extension: int | None) -> dict[str, date]:
-        """Return the due-date columns of an opinion assigned on assigned_on."""
-        key = (session_id, assigned_on, extension)
+    def columns(self, session_id: int, assigned_on: date, extension: int | None,
+                restarted_on: date | None = None) -> dict[str, date]:
+        """Return the due-date columns of an opinion assigned on assigned_on (reassigned
+        on restarted_on, if it was)."""
+        key = (session_id, deadlines.counted_from(assigned_on, restarted_on), extension)
         if key not in self._found:
             if self._calendar is None:
                 self._calendar = deadlines.load_calendar(self.db_session)
-            if session_id not in self._sessions:
-                with self.db_session.no_autoflush:
-                    self._sessions[session_id] = self.db_session.get(CongressSession,
-                                                                     session_id)
             self._found[key] = due_columns(deadlines.due_dates(
-                assigned_on, self._sessions[session_id], self._calendar, extension))
+                key[1], self._session(session_id), self._calendar, extension))
         return self._found[key]
+
+    def co_handler_due(self, session_id: int, added_on: date) -> date:
+        """Return the 会办意见 deadline of a co-handler added on added_on."""
+        return deadlines.co_handler_due(added_on, self._session(session_id))
+
+    def _session(self, session_id: int) -> CongressSession:
+        if session_id not in self._sessions:
+            with self.db_session.no_autoflush:
+                self._sessions[session_id] = self.db_session.get(CongressSession, session_id)
+        return self._sessions[session_id]
 
 
 def reassignment(opinion_id: int | None, from_unit_id: int, to_unit_id: int,
-                 actor: str) -> dict[str, Any]:
-    """Return the reassignment row a change of lead unit leaves (the reason is the
-    office's to give)."""
+                 actor: str, reason: str) -> dict[str, Any]:
+    """Return the reassignment row a change of lead unit leaves; the opinion's deadlines
+    restart on its date (`restarted_on`)."""
     return {"opinion_id": opinion_id, "from_unit_id": from_unit_id, "to_unit_id": to_unit_id,
-            "reassigned_on": date.today(), "reason": "", "actor": actor}
+            "reassigned_on": date.today(), "reason": reason, "actor": actor}
 
 
 def is_versioned(table: sa.Table) -> bool:

@@ -22,6 +22,7 @@ from backoffice.models import (
     Unit,
     UnitAlias,
 )
+from backoffice.reassigning import reassign
 from importers.vocabulary import (
     AnswerType,
     Category,
@@ -106,8 +107,8 @@ class Database:
 
     def _lead_unit(self, i: int, u: int) -> None:
         opinion, unit = self.opinion(i), self.unit(u)
-        if unit not in [c.unit for c in opinion.co_handlings]:
-            opinion.lead_unit = unit
+        if unit not in [c.unit for c in opinion.co_handlings] and unit != opinion.lead_unit:
+            reassign(opinion, unit, "测试改派")
 
     def _co_units(self, i: int, parts: list[tuple[int, Any, Any, Any]]) -> None:
         opinion = self.opinion(i)

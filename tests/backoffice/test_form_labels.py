@@ -17,8 +17,8 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 DUTIES = ("operator", "sysadmin", "auditor", "leader", "pujiang")
 # Names a user reads as they are (besides the accounts' own): file formats and products.
-PROPER = {"demo", "Excel", "XLSX", "xlsx", "xlsm", "xls", "ods", "CSV", "csv", "JSON", "json", "docx",
-          "zip", "PDF", "pdf", "Word", "WPS", "SHA", "TOTP", "Authenticator"}
+PROPER = {"demo", "Excel", "XLSX", "xlsx", "xlsm", "xls", "ods", "CSV", "csv", "JSON", "json",
+          "docx", "zip", "PDF", "pdf", "Word", "WPS", "SHA", "TOTP", "Authenticator"}
 _UNSEEN = re.compile(
     r"<(script|style|template|textarea|select)\b.*?</\1>|<!--.*?-->"
     r"|<div[^>]*(?:display:\s*none|class=\"d-none\")[^>]*>.*?</div>"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, CongressSession, Opinion, Reassignment, Unit
+from backoffice.writing.rules import IMPORT_REASON
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
 from tests.backoffice.imports.test_import_pages import preview_token, upload
@@ -52,7 +53,9 @@ def test_a_form_edit_and_an_import_leave_the_same_traces(app, as_user, tmp_path)
 
     url = f"/admin/opinion/edit/?id={by_form}"
     data = form_data(client.get(url).get_data(as_text=True))
-    data.update(lead_unit=str(new_unit), assigned_on=CHANGE["交办日期"])
+    # The import gives its own reason; the form the same words, so that the traces compare.
+    data.update(lead_unit=str(new_unit), assigned_on=CHANGE["交办日期"],
+                reassignment_reason=IMPORT_REASON)
     assert client.post(url, data=data).status_code == 302
 
     with app.app_context():
@@ -64,7 +67,7 @@ def test_a_form_edit_and_an_import_leave_the_same_traces(app, as_user, tmp_path)
     assert form_traces == import_traces
     actor, changes = form_traces["audit"]
     assert actor == "operator"
-    assert set(changes) == {"lead_unit", "assigned_on", "accept_due_on", "consult_due_on",
-                            "co_opinion_due_on", "reply_due_on"}
+    assert set(changes) == {"lead_unit", "assigned_on", "restarted_on", "accept_due_on",
+                            "consult_due_on", "co_opinion_due_on", "reply_due_on"}
     assert changes["lead_unit"][1] == "区水务局" and changes["assigned_on"][1] == "2018-03-05"
     assert len(form_traces["reassignments"]) == 1

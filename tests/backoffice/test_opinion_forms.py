@@ -1,14 +1,23 @@
 """The opinion form: Chinese messages next to the field, optimistic locking, audit trail."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from backoffice.deadlines import add_months
 from backoffice.extensions import db
-from backoffice.models import AuditEntry, CongressSession, Opinion, Reassignment, Unit
+from backoffice.formatting import prose_date
+from backoffice.models import (
+    AuditEntry,
+    CongressSession,
+    Opinion,
+    OutboxMessage,
+    Reassignment,
+    Unit,
+)
 from tests.backoffice.html_forms import form_data
 from tests.conftest import sign_in
 
@@ -143,17 +152,40 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
         new_unit = db.session.scalar(sa.select(Unit).where(Unit.name == "区水务局"))
         new_unit_id = new_unit.id
     client = as_user("operator")
-    response = _edit(client, opinion.id, lead_unit=str(new_unit_id))
+    refused = _edit(client, opinion.id, lead_unit=str(new_unit_id))
+    assert refused.status_code == 200
+    assert "更换主办单位须填写改派事由。" in _field_error(refused.get_data(as_text=True),
+                                                     "reassignment_reason")
+    with app.app_context():
+        assert db.session.get(Opinion, opinion.id).lead_unit_id == opinion.lead_unit_id
+
+    response = _edit(client, opinion.id, lead_unit=str(new_unit_id),
+                     reassignment_reason="职能调整，由水务部门牵头")
     assert response.status_code == 302
+    today = date.today()
     with app.app_context():
         history = db.session.scalars(
             sa.select(Reassignment).where(Reassignment.opinion_id == opinion.id)
         ).all()
-        assert [(r.from_unit_id, r.to_unit_id, r.actor) for r in history] == [
-            (opinion.lead_unit_id, new_unit_id, "operator")
+        assert [(r.from_unit_id, r.to_unit_id, r.actor, r.reason) for r in history] == [
+            (opinion.lead_unit_id, new_unit_id, "operator", "职能调整，由水务部门牵头")
         ]
-    case_file = client.get(f"/admin/opinion/details/?id={opinion.id}")
-    assert "主办单位：浦江镇 → 区水务局" in case_file.get_data(as_text=True)
+        # The new lead unit's deadlines count from today, as if assigned today.
+        saved = db.session.get(Opinion, opinion.id)
+        assert saved.restarted_on == today
+        assert (saved.consult_due_on, saved.reply_due_on) == (
+            add_months(today, saved.session.consult_months),
+            add_months(today, saved.session.reply_months))
+        assert saved.accept_due_on > today
+        # The new unit's liaison is told, with the reason and the new due dates.
+        notice = db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.unit_id == new_unit_id)).one()
+        assert notice.subject == f"【书面意见改派通知】第{saved.number}号意见改由区水务局主办"
+        assert "改派事由：职能调整，由水务部门牵头" in notice.body
+        assert f"答复{prose_date(saved.reply_due_on)}前" in notice.body
+    case_file = client.get(f"/admin/opinion/details/?id={opinion.id}").get_data(as_text=True)
+    assert "主办单位：浦江镇 → 区水务局" in case_file
+    assert f"办理期限自{prose_date(today)}起重新计算" in case_file
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted(as_user, app) -> None:
