@@ -144,13 +144,24 @@ def database_url(request: pytest.FixtureRequest, templates, tmp_path: Path) -> I
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = _app(database_url, tmp_path)
+    with demo_app(database_url, tmp_path) as made:
+        yield made
+
+
+@contextlib.contextmanager
+def demo_app(database_url: str, tmp_path: Path, *users: str,
+             **config: object) -> Iterator[Flask]:
+    """Make the demo app (with config) and one user per role (or only the named users),
+    and let go of its database connections afterwards."""
+    app = _app(database_url, tmp_path, **config)
     with app.app_context():
-        _add_users()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+        _add_users(*users)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _add_users(*only: str) -> None:

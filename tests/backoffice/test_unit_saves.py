@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, Role, Unit, User
 from tests.backoffice.html_forms import form_data
-from tests.conftest import PASSWORD, _add_users, _app, sign_in
+from tests.conftest import PASSWORD, demo_app, sign_in
 
 # A 2017 demo opinion whose D (留作参考) reply has no sign-off (阅批) yet.
 UNSIGNED = "0029"
@@ -21,13 +21,8 @@ UNSIGNED = "0029"
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:
     """The demo app with the operator only (the unit's user is the test's)."""
-    app = _app(database_url, tmp_path)
-    with app.app_context():
-        _add_users("operator")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with demo_app(database_url, tmp_path, "operator") as made:
+        yield made
 
 
 def _unsigned_opinion_and_its_unit_user(app) -> tuple[int, str]:

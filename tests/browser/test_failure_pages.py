@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion
 from tests.backoffice.test_error_pages import ENGLISH
-from tests.conftest import _add_users, _app, sign_in
+from tests.conftest import demo_app, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,19 +25,13 @@ TYPED = '新的标题 <b>"粗体"</b> & 其他'
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator:
     """The demo app, with a short wait for a locked database and the real 500 page."""
-    app = _app(database_url, tmp_path, DATABASE_BUSY_TIMEOUT=0.2, PROPAGATE_EXCEPTIONS=False,
-               MAX_CONTENT_LENGTH=64 * 1024)
-
     def broken() -> None:
         raise RuntimeError("a bug")
 
-    app.add_url_rule("/test-broken", "test_broken", broken)
-    with app.app_context():
-        _add_users("operator")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with demo_app(database_url, tmp_path, "operator", DATABASE_BUSY_TIMEOUT=0.2,
+                  PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=64 * 1024) as made:
+        made.add_url_rule("/test-broken", "test_broken", broken)
+        yield made
 
 
 def _assert_chinese_error(page, status: int, title: str) -> None:
