@@ -74,7 +74,6 @@ def defaults(instance_path: str) -> dict:
         "JOBS_UPLOAD_BYTES": 1024 * 1024,
         "JOBS_HEARTBEAT_SECONDS": 10.0,
         "JOBS_STALLED_SECONDS": 30.0,
-        "JOBS_FOLDER": str(Path(instance_path) / "jobs"),  # export files jobs wrote
         # A file to import is refused before it is parsed when it passes any of these:
         # IMPORT_MAX_FILE_BYTES, _MEMBERS, _MEMBER_BYTES, _INFLATED_BYTES, _SHEETS, _ROWS,
         # _COLUMNS, _CELLS (importers.limits.Limits says what each counts).

@@ -106,7 +106,7 @@ def run(url: str, rows: int, folder: Path) -> None:
     subprocess.run([sys.executable, __file__, "--prepare", url, str(rows), str(folder)],
                    check=True, capture_output=True, cwd=ROOT, env=environment())
     env = {**environment(url, folder), "BACKOFFICE_REQUIRE_2FA_FOR_ADMINS": "false",
-           "BACKOFFICE_JOBS_FOLDER": json.dumps(str(folder / "jobs"))}
+           "BACKOFFICE_DOCUMENT_FOLDER": json.dumps(str(folder / "documents"))}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

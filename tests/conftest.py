@@ -48,6 +48,7 @@ def _app(url: str, tmp_path: Path, **config: object) -> Flask:
             "REQUIRE_2FA_FOR_ADMINS": False,
             "ATTACHMENT_FOLDER": str(tmp_path / "attachments"),
             "IMPORT_FOLDER": str(tmp_path / "imports"),
+            "DOCUMENT_FOLDER": str(tmp_path / "documents"),
             **config,
         }
     )

@@ -22,7 +22,7 @@ from backoffice.extensions import db
 from backoffice.inputs import MAX_INT, int_arg
 from backoffice.jobs.engine import engine
 from backoffice.jobs.kinds import KINDS
-from backoffice.jobs.results import result_path
+from backoffice.jobs.results import open_result
 from backoffice.models import Job, JobState
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
@@ -111,12 +111,12 @@ class JobView(SecuredPage):
     @expose("/<int:job_id>/download")
     def download(self, job_id: int) -> Response:
         job = self._own(job_id)
-        path = result_path(job.result_file) if job.result_file else None
-        if path is None or job.state != JobState.DONE.value:
+        stream = open_result(job.result_file) if job.result_file else None
+        if stream is None or job.state != JobState.DONE.value:
             abort(404)
         log.record_now(SecurityEventKind.EXPORT, object=job.result_name,
-                       detail=f"后台任务 #{job.id}，{path.stat().st_size} 字节")
-        response = send_file(path, as_attachment=True, download_name=job.result_name)
+                       detail=f"后台任务 #{job.id}")
+        response = send_file(stream, as_attachment=True, download_name=job.result_name)
         response.headers["Content-Disposition"] = attachment(job.result_name)
         return response
 

@@ -1,44 +1,32 @@
-"""Result files of jobs (exports): written under a temporary name, kept once complete.
+"""Result files of jobs (exports, documents), kept in the shared storage (`backoffice/
+storage`) under `documents/`, so that whichever app server answers hands them out, and a
+backup takes them along.
 
-The one place that knows where they live, so that they can move to shared storage.
+A result is written whole to a local temporary file first and stored only once complete:
+a failed write stores nothing.
 """
 
-import os
+import tempfile
 import uuid
 from collections.abc import Callable
-from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
-from flask import current_app
-
-
-def folder() -> Path:
-    path = Path(current_app.config["JOBS_FOLDER"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from backoffice.storage import StoredFileMissing, storage
 
 
 def write_result(job_id: int, suffix: str, write: Callable[[IO[bytes]], object]) -> str:
-    """Write a job's result file; return its stored name. A failed write leaves no file."""
-    stored = f"job-{job_id}-{uuid.uuid4().hex[:8]}{suffix}"
-    final = folder() / stored
-    partial = final.with_name(final.name + ".part")
+    """Write a job's result file; return its storage key."""
+    key = f"documents/job-{job_id}-{uuid.uuid4().hex[:8]}{suffix}"
+    with tempfile.TemporaryFile() as part:
+        write(part)
+        part.seek(0)
+        storage().put(key, part)
+    return key
+
+
+def open_result(key: str) -> BinaryIO | None:
+    """Return a stored result file to read, or None when it is gone."""
     try:
-        with partial.open("wb") as part:
-            write(part)
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return stored
-
-
-def result_path(stored: str) -> Path | None:
-    """Return the path of a stored result file, or None when it is gone."""
-    path = folder() / Path(stored).name
-    return path if path.is_file() else None
-
-
-def remove_result(stored: str | None) -> None:
-    if stored:
-        (folder() / Path(stored).name).unlink(missing_ok=True)
+        return storage().open(key)
+    except StoredFileMissing:
+        return None

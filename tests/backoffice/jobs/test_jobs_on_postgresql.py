@@ -49,7 +49,7 @@ with app.app_context():
 def test_a_worker_runs_jobs_and_one_killed_mid_import_leaves_nothing_half_written(
         app, as_user, tmp_path) -> None:
     config = {key: app.config[key] for key in (
-        "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "IMPORT_FOLDER", "JOBS_FOLDER")}
+        "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "IMPORT_FOLDER", "DOCUMENT_FOLDER")}
     app.config.update(JOBS_ROWS=1, JOBS_HEARTBEAT_SECONDS=HEARTBEAT,
                       JOBS_STALLED_SECONDS=STALLED)
     config.update(JOBS_HEARTBEAT_SECONDS=HEARTBEAT, JOBS_STALLED_SECONDS=STALLED)
