@@ -313,7 +313,7 @@ class Walker:
                 return form.fields
         return None
 
-    def signed_in(self) -> bool:
-        """Tell whether the walk's session still opens the home page."""
-        response, _ = self.request("GET", "/admin/")
+    def signed_in(self, url: str = "/admin/") -> bool:
+        """Tell whether the walk's session still opens url (by default the home page)."""
+        response, _ = self.request("GET", url)
         return not isinstance(response, Exception) and response.status_code == 200

@@ -138,7 +138,9 @@ def test_unit_edits_its_own_co_handling_only(as_user, app, opinions) -> None:
     assert client.get(f"/admin/co_handling/edit/?id={other}").status_code in (403, 404)
 
 
+# Refused by the policy (roles and routes) before any row is read.
 @pytest.mark.parametrize("path", ["/admin/user/", "/admin/audit/", "/admin/calendar/new/"])
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_admin_screens_are_closed_to_units_and_leaders(as_user, path) -> None:
     assert as_user("pujiang").get(path).status_code == 403
 
@@ -155,6 +157,7 @@ def test_leader_reads_everything_and_changes_nothing(as_user, opinions) -> None:
     assert client.get("/admin/audit/").status_code == 403
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
     response = client.get("/admin/opinion/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
