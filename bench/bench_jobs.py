@@ -102,6 +102,44 @@ def follow(client: requests.Session, base: str, location: str) -> tuple[int, dic
         time.sleep(1)
 
 
+def sign_in(client: requests.Session, base: str, password: str) -> None:
+    """Sign in as the operator once the server answers."""
+    for _try in range(100):
+        try:
+            client.get(f"{base}/login", timeout=60)
+            break
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    timed("sign in", lambda: client.post(f"{base}/login", data={
+        "username": "operator", "password": password,
+        "csrf_token": token(client, f"{base}/login")}, allow_redirects=False))
+
+
+def import_through_web(client: requests.Session, base: str, listing: Path) -> None:
+    """Upload an assignment list as a new session, follow its jobs to the end; print times."""
+    print(f"import of {listing.name} ({listing.stat().st_size / 2**20:.1f} MB):")
+    with listing.open("rb") as upload:
+        preview = timed("upload", lambda: client.post(
+            f"{base}/admin/imports/upload", allow_redirects=False,
+            data={"csrf_token": token(client, f"{base}/admin/imports/"), "kind": "auto",
+                  "session": "__new__", "new_session_name": SESSION,
+                  "new_session_year": str(YEAR)},
+            files={"files": (listing.name, upload)}))
+    location = preview.headers["Location"]
+    if "/admin/jobs/" in location:  # a big upload is read and checked as a job
+        job_id, _progress = follow(client, base, location)
+        page = client.get(f"{base}/admin/jobs/{job_id}/").text
+        location = re.search(r'href="([^"]*/preview/\w+/)"', page).group(1)
+    apply_url = location.rstrip("/") + "/apply"
+    applied = timed("应用 (enqueue)", lambda: client.post(
+        base + apply_url if apply_url.startswith("/") else apply_url,
+        data={"csrf_token": token(client, f"{base}/admin/imports/")},
+        allow_redirects=False))
+    _job, progress = follow(client, base, applied.headers["Location"])
+    if progress["state"] != "已完成":
+        raise SystemExit(f"the import ended {progress['state']}: {progress['message']}")
+
+
 def run(url: str, rows: int, folder: Path) -> None:
     subprocess.run([sys.executable, __file__, "--prepare", url, str(rows), str(folder)],
                    check=True, capture_output=True, cwd=ROOT, env=environment())
@@ -117,35 +155,8 @@ def run(url: str, rows: int, folder: Path) -> None:
                               stderr=open(folder / "worker.log", "w"))  # noqa: SIM115
     try:
         client = requests.Session()
-        for _try in range(100):
-            try:
-                client.get(f"{base}/login", timeout=60)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.2)
-        timed("sign in", lambda: client.post(f"{base}/login", data={
-            "username": "operator", "password": PASSWORD,
-            "csrf_token": token(client, f"{base}/login")}, allow_redirects=False))
-        listing = folder / f"list-{rows}.xlsx"
-        print(f"import of {rows:,} rows ({listing.stat().st_size / 2**20:.1f} MB):")
-        with listing.open("rb") as upload:
-            preview = timed("upload", lambda: client.post(
-                f"{base}/admin/imports/upload", allow_redirects=False,
-                data={"csrf_token": token(client, f"{base}/admin/imports/"), "kind": "auto",
-                      "session": "__new__", "new_session_name": SESSION,
-                      "new_session_year": str(YEAR)},
-                files={"files": (listing.name, upload)}))
-        location = preview.headers["Location"]
-        if "/admin/jobs/" in location:  # a big upload is read and checked as a job
-            job_id, _progress = follow(client, base, location)
-            page = client.get(f"{base}/admin/jobs/{job_id}/").text
-            location = re.search(r'href="([^"]*/preview/\w+/)"', page).group(1)
-        apply_url = location.rstrip("/") + "/apply"
-        applied = timed("应用 (enqueue)", lambda: client.post(
-            base + apply_url if apply_url.startswith("/") else apply_url,
-            data={"csrf_token": token(client, f"{base}/admin/imports/")},
-            allow_redirects=False))
-        follow(client, base, applied.headers["Location"])
+        sign_in(client, base, PASSWORD)
+        import_through_web(client, base, folder / f"list-{rows}.xlsx")
 
         print(f"export of the opinions list ({rows:,} rows, .xlsx):")
         started = timed("导出 (enqueue)", lambda: client.get(
@@ -165,7 +176,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--prepare", nargs=3, metavar=("URL", "ROWS", "FOLDER"))
+    parser.add_argument("--against", nargs=3, metavar=("BASE", "LIST", "PASSWORD"),
+                        help="only import LIST through the web server at BASE, as the "
+                             "operator (the load test runs this alongside its users)")
     args = parser.parse_args()
+    if args.against:
+        base, listing, password = args.against
+        client = requests.Session()
+        sign_in(client, base, password)
+        import_through_web(client, base, Path(listing))
+        return
     if args.prepare:
         url, rows, folder = args.prepare
         prepare_with_operator(url, int(rows), Path(folder))

@@ -7,7 +7,9 @@ saving opinions for a fixed time; prints requests/s, p50/p95/p99 and errors per 
 --server names a PostgreSQL role that may create databases (or BENCH_DATABASE_URL): the
 test works in a database of its own, dropped at the end. --alongside runs a command while
 the load runs (e.g. a large web import as a job), with {base} replaced by the server's
-address; its exit status and duration are printed with the figures.
+address; its exit status and duration are printed with the figures. --import-rows N
+writes an assignment list of N rows and imports it through the web as a job while the
+users work (a `backoffice worker` runs beside gunicorn; bench/bench_jobs.py --against).
 """
 
 import argparse
@@ -65,12 +67,25 @@ def prepare(url: str, folder: Path) -> list[int]:
     return list(ids)
 
 
+def environment(url: str, folder: Path) -> dict[str, str]:
+    """The settings the web servers and the job worker share."""
+    return {**os.environ, "DATABASE_URL": url, "BACKOFFICE_SECRET_KEY": "load-test",
+            "BACKOFFICE_REQUIRE_2FA_FOR_ADMINS": "false",
+            "BACKOFFICE_ATTACHMENT_FOLDER": str(folder / "attachments"),
+            "BACKOFFICE_IMPORT_FOLDER": str(folder / "imports"),
+            "BACKOFFICE_DOCUMENT_FOLDER": str(folder / "documents")}
+
+
+def start_worker(url: str, folder: Path) -> subprocess.Popen:
+    """Start `backoffice worker`: it runs the jobs the pages queue."""
+    return subprocess.Popen([str(Path(sys.executable).parent / "backoffice"), "worker"],
+                            env=environment(url, folder), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=(folder / "worker.log").open("w"))
+
+
 def serve(url: str, folder: Path, port: int, workers: int) -> subprocess.Popen:
     """Start gunicorn with the deployment's config; return once it answers /healthz."""
-    env = {**os.environ, "DATABASE_URL": url, "BACKOFFICE_SECRET_KEY": "load-test",
-           "BACKOFFICE_REQUIRE_2FA_FOR_ADMINS": "false",
-           "BACKOFFICE_ATTACHMENT_FOLDER": str(folder / "attachments"),
-           "BACKOFFICE_IMPORT_FOLDER": str(folder / "imports"),
+    env = {**environment(url, folder),
            "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}",
            "GUNICORN_ACCESS_LOG": str(folder / "access.log")}
     process = subprocess.Popen(
@@ -149,6 +164,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--alongside", help="a command to run during the load ({base})")
+    parser.add_argument("--import-rows", type=int, default=0,
+                        help="import an assignment list of this many rows through the web "
+                             "as a job while the users work (a job worker is started)")
     args = parser.parse_args()
     if not args.server:
         parser.error("name a PostgreSQL server: --server or BENCH_DATABASE_URL")
@@ -158,9 +176,17 @@ def main() -> None:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
     url = sa.make_url(args.server).set(database=name).render_as_string(hide_password=False)
     folder = Path(tempfile.mkdtemp(prefix="load-test-"))
-    server = None
+    server = worker = None
     try:
         ids = prepare(url, folder)
+        if args.import_rows:
+            sys.path.insert(0, str(ROOT))
+            from bench.make_assignment_list import write
+
+            listing = write(args.import_rows, folder / f"list-{args.import_rows}.xlsx")
+            worker = start_worker(url, folder)
+            args.alongside = (f"{sys.executable} {ROOT / 'bench' / 'bench_jobs.py'} "
+                              f"--against {{base}} {listing} {PASSWORD}")
         port = _free_port()
         server = serve(url, folder, port, args.workers)
         base = f"http://127.0.0.1:{port}"
@@ -180,9 +206,10 @@ def main() -> None:
             status = alongside.wait()
             print(f"alongside: exit {status} after {time.monotonic() - started:.1f} s")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=60)
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=60)
         with _admin(args.server).connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
