@@ -68,6 +68,7 @@ def test_a_database_that_never_answers_is_given_up_after_the_connect_timeout(
         response = app.test_client().get("/healthz")
         assert time.monotonic() - started < 6
         assert response.status_code == 503
-        assert response.get_json()["checks"] == {"database": False, "migrations": False}
+        assert response.get_json()["checks"] == {
+            "database": False, "migrations": False, "queue": False}
         with app.app_context():
             db.engine.dispose()
