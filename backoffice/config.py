@@ -20,6 +20,7 @@ def defaults(instance_path: str) -> dict:
         # 30-second worker timeout; for another connection's lock on SQLite.
         "DATABASE_CONNECT_TIMEOUT": 5,
         "DATABASE_STATEMENT_TIMEOUT": 20,
+        "DATABASE_LOCK_TIMEOUT": 5,
         "DATABASE_BUSY_TIMEOUT": 5,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

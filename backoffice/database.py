@@ -3,7 +3,10 @@
 A database that does not answer must not hold a web worker until gunicorn kills it:
 connecting gives up after `DATABASE_CONNECT_TIMEOUT` seconds, and in the web app a
 PostgreSQL statement is cancelled after `DATABASE_STATEMENT_TIMEOUT` seconds (below
-gunicorn's worker timeout). SQLite has no statement timeout; a statement waits at most
+gunicorn's worker timeout), and one waiting for another transaction's lock (an import
+holds the tables it writes until it commits) gives up after `DATABASE_LOCK_TIMEOUT`
+seconds, so that a save during a long import frees its worker soon and keeps its form to
+post again. SQLite has no statement timeout; a statement waits at most
 `DATABASE_BUSY_TIMEOUT` seconds for another connection's lock. Commands (imports,
 exports, the job worker) run without a statement timeout: their long statements are
 their work. Either way the failure is an `OperationalError`, answered with the 503 page.
@@ -38,7 +41,20 @@ def engine_options(config: dict[str, Any], *, statement_timeout: bool) -> dict[s
 def _postgresql_args(config: dict[str, Any], statement_timeout: bool) -> dict[str, Any]:
     # libpq counts whole seconds (and at least 2); the statement timeout is in milliseconds.
     args: dict[str, Any] = {"connect_timeout": max(2, round(config["DATABASE_CONNECT_TIMEOUT"]))}
-    limit = config.get("DATABASE_STATEMENT_TIMEOUT")
-    if statement_timeout and limit:
-        args["options"] = f"-c statement_timeout={round(limit * 1000)}"
+    if statement_timeout:
+        settings = {name: config.get(key) for name, key in (
+            ("statement_timeout", "DATABASE_STATEMENT_TIMEOUT"),
+            ("lock_timeout", "DATABASE_LOCK_TIMEOUT"))}
+        options = [f"-c {name}={round(seconds * 1000)}"
+                   for name, seconds in settings.items() if seconds]
+        if options:
+            args["options"] = " ".join(options)
     return args
+
+
+def busy(error: Exception) -> bool:
+    """Tell whether the database refused because another transaction held a lock too long
+    (PostgreSQL's lock timeout, SQLite's busy database), rather than being unreachable."""
+    original = getattr(error, "orig", None)
+    return (getattr(original, "sqlstate", None) == "55P03"
+            or "database is locked" in str(original or ""))

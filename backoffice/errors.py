@@ -7,15 +7,18 @@ reached (refused, timed out, locked) answers 503, and a form posted meanwhile co
 on that page to be posted again (`backoffice.kept_form`).
 """
 
+import contextlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
 from werkzeug.wrappers import Response
 
-from backoffice.database import UNAVAILABLE
+from backoffice.database import UNAVAILABLE, busy
+from backoffice.extensions import db
 from backoffice.kept_form import Kept, keep
 
 
@@ -93,7 +96,9 @@ def _signed_in() -> bool:
     # one (or failed to, the database being down), the session cookie still says.
     user = g.get("_login_user")
     if user is not None:
-        return bool(user.is_authenticated)
+        # Its attributes may need the database again (expired by a failed transaction).
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            return bool(user.is_authenticated)
     stored = session._get_current_object()  # None when the session itself failed to open
     return stored is not None and "_user_id" in stored
 
@@ -141,10 +146,20 @@ def error_response(error: HTTPException, kept: Kept | None = None) -> HTTPExcept
 _RETRY_AFTER = 30
 
 
+# A save that waited too long for a lock: the database is there, busy with a large write.
+BUSY = ("其他人正在批量写入数据（例如导入表格），您的操作暂时无法完成，未保存任何内容。"
+        "请稍候片刻再试；填写的内容已保留，可点“重新提交”。")
+
+
 def database_unavailable(error: Exception) -> HTTPException | Response:
-    """Answer 503 when the database cannot be reached, keeping the form being posted."""
+    """Answer 503 when the database cannot be reached or stays locked, keeping the form
+    being posted."""
     current_app.logger.error("The database is unavailable: %s", error)
-    return error_response(ServiceUnavailable(retry_after=_RETRY_AFTER), keep(request))
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()  # the failed transaction; the page reads nothing from it
+    unavailable = ServiceUnavailable(description=BUSY if busy(error) else None,
+                                     retry_after=_RETRY_AFTER)
+    return error_response(unavailable, keep(request))
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,10 @@ import sqlalchemy as sa
 
 from backoffice.database import engine_options
 from backoffice.extensions import db
+from backoffice.models import Opinion
+from tests.backoffice.html_forms import form_data
 from tests.backoffice.test_error_pages import ENGLISH
-from tests.conftest import PG_URL, _app, unavailable
+from tests.conftest import PG_URL, _app, demo_app, sign_in, unavailable
 from tests.database_proxy import proxied
 
 
@@ -27,6 +29,9 @@ def test_timeouts_reach_each_backends_connections_and_commands_run_without_one()
     postgresql = {**settings, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://h/d"}
     assert engine_options(postgresql, statement_timeout=True) == {"pool_pre_ping": True,
         "connect_args": {"connect_timeout": 5, "options": "-c statement_timeout=1500"}}
+    assert engine_options({**postgresql, "DATABASE_LOCK_TIMEOUT": 0.25},
+                          statement_timeout=True)["connect_args"]["options"] == (
+        "-c statement_timeout=1500 -c lock_timeout=250")
     assert engine_options(postgresql, statement_timeout=False)["connect_args"] == {
         "connect_timeout": 5}
     sqlite = {**settings, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite3"}
@@ -36,11 +41,12 @@ def test_timeouts_reach_each_backends_connections_and_commands_run_without_one()
     assert engine_options(own, statement_timeout=False)["connect_args"] == {"connect_timeout": 9}
 
 
-def _assert_503_within(response, started: float, seconds: float) -> None:
+def _assert_503_within(response, started: float, seconds: float) -> str:
     page = response.get_data(as_text=True)
     assert response.status_code == 503, page[:300]
     assert time.monotonic() - started < seconds
     assert "系统暂时不可用" in page and [word for word in ENGLISH if word in page] == []
+    return page
 
 
 @pytest.mark.postgresql
@@ -72,3 +78,27 @@ def test_a_database_that_never_answers_is_given_up_after_the_connect_timeout(
             "database": False, "migrations": False, "queue": False}
         with app.app_context():
             db.engine.dispose()
+
+
+# SQLite's wait for a lock is its busy timeout: tests/browser/test_failure_pages.py.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_save_waiting_on_an_imports_lock_gives_up_soon_and_keeps_its_form(
+        database_url, tmp_path) -> None:
+    with demo_app(database_url, tmp_path, "operator", DATABASE_LOCK_TIMEOUT=0.5,
+                  PROPAGATE_EXCEPTIONS=False) as app:
+        client = app.test_client()
+        sign_in(client, "operator")
+        with app.app_context():
+            opinion_id = db.session.scalar(sa.select(sa.func.min(Opinion.id)))
+        url = f"/admin/opinion/edit/?id={opinion_id}"
+        data = {**form_data(client.get(url).get_data(as_text=True)), "title": "导入时保存的标题"}
+        importer = sa.create_engine(database_url)
+        with importer.connect() as connection:  # an import holds the table until it commits
+            connection.execute(sa.text("LOCK TABLE opinions IN SHARE ROW EXCLUSIVE MODE"))
+            started = time.monotonic()
+            page = _assert_503_within(client.post(url, data=data), started, 5)
+            connection.rollback()
+        importer.dispose()
+        assert "其他人正在批量写入数据" in page
+        assert 'value="导入时保存的标题"' in page  # kept, to post again
+        assert client.post(url, data=data).status_code == 302  # the import is over: saved
