@@ -10,7 +10,7 @@ from sqlalchemy import orm
 
 from backoffice import deadlines
 from backoffice.deadlines import Deadline, Status, Step
-from backoffice.models import Opinion
+from backoffice.models import CoHandling, Opinion
 
 UNDONE = frozenset({Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE})
 
@@ -65,6 +65,29 @@ def standing(opinion: Handled, found: Iterable[Deadline], as_of: date,
         f"{_step_name(d, unit_names)}（超期{(as_of - d.due_on).days}天）" for d in late
     )
     return Standing(_stage(opinion, found, as_of), next_due, overdue)
+
+
+def own_deadlines(db_session: orm.Session, co_handlings: Iterable[CoHandling],
+                  as_of: date) -> dict[int, Deadline]:
+    """Return each co-handling's own 会办意见 deadline as of a date, by co-handling id."""
+    co_handlings = list(co_handlings)
+    found = {
+        (schedule.opinion_id, deadline.co_handler): deadline
+        for schedule in deadlines.load_deadlines(
+            db_session, as_of, Opinion.id.in_({co.opinion_id for co in co_handlings}))
+        for deadline in schedule.deadlines if deadline.step is Step.CO_OPINION
+    }
+    return {co.id: found[co.opinion_id, co.unit_id] for co in co_handlings
+            if (co.opinion_id, co.unit_id) in found}
+
+
+def in_words(deadline: Deadline | None, as_of: date) -> str:
+    """Return how a deadline stands, in words: 已超期12天, 7天内到期, 按时完成 …"""
+    if deadline is None:
+        return ""
+    if deadline.status is Status.OVERDUE:
+        return f"已超期{(as_of - deadline.due_on).days}天"
+    return str(deadline.status)
 
 
 def standings(db_session: orm.Session, opinions: Iterable[Opinion],

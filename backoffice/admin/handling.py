@@ -7,6 +7,12 @@ from sqlalchemy.orm import joinedload
 from backoffice.admin.base import SecuredModelView, ajax_ref
 from backoffice.admin.form_fields import with_required_unit
 from backoffice.admin.opinions import choices
+from backoffice.admin.standing_columns import (
+    CO_OPINION_DESCRIPTIONS,
+    CO_OPINION_FORMATTERS,
+    CO_OPINION_LABELS,
+    remember_own_deadlines,
+)
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CoHandling, Notice, Opinion
 from importers.vocabulary import Grade, NoticeKind
@@ -15,8 +21,11 @@ from importers.vocabulary import Grade, NoticeKind
 class CoHandlingView(SecuredModelView):
     model_class = CoHandling
     access_group = "co_handlings"
-    column_list = ("opinion", "unit", "submitted_on", "lead_grade", "deputy_grade")
-    column_labels = {**FIELD_LABELS, "unit": "会办单位"}
+    column_list = ("opinion", "unit", *CO_OPINION_LABELS, "submitted_on", "lead_grade",
+                   "deputy_grade")
+    column_labels = {**FIELD_LABELS, **CO_OPINION_LABELS, "unit": "会办单位"}
+    column_descriptions = CO_OPINION_DESCRIPTIONS
+    column_formatters = CO_OPINION_FORMATTERS
     column_default_sort = [("opinion_id", True), ("id", False)]
     column_searchable_list = ("opinion.number", "opinion.title", "unit.name")
     column_filters = ("unit.name", "lead_grade", "deputy_grade", "submitted_on")
@@ -32,6 +41,9 @@ class CoHandlingView(SecuredModelView):
             joinedload(CoHandling.opinion).load_only(Opinion.number, Opinion.title),
             joinedload(CoHandling.unit),
         )
+
+    def prepare_rows(self, models: list[CoHandling]) -> None:
+        remember_own_deadlines(models)
 
 
 class NoticeView(SecuredModelView):

@@ -1,5 +1,6 @@
-"""The opinions list's standing columns (办理状态, 下一期限, 当前超期未办), worked out once
-per page or export batch (`remember_standings`) rather than once per cell."""
+"""The lists' standing columns, worked out once per page or export batch rather than once
+per cell: an opinion's 办理状态, 下一期限 and 当前超期未办 (`remember_standings`), a
+co-handling's own 会办意见 deadline and how it stands (`remember_own_deadlines`)."""
 
 from datetime import date
 from typing import Any
@@ -7,8 +8,8 @@ from typing import Any
 from flask import g
 
 from backoffice.extensions import db
-from backoffice.models import Opinion
-from backoffice.standing import Standing, standings
+from backoffice.models import CoHandling, Opinion
+from backoffice.standing import Standing, in_words, own_deadlines, standings
 from scoring.lateness import OVERDUE_NOW
 
 STANDING_LABELS = {"stage": "办理状态", "next_due": "下一期限", "overdue_now": OVERDUE_NOW.label}
@@ -44,3 +45,34 @@ STANDING_FORMATTERS = {
     "stage": _column("stage"), "next_due": _column("next_due"),
     "overdue_now": _column("overdue"),
 }
+
+
+CO_OPINION_LABELS = {"co_opinion_due": "会办意见期限", "co_opinion_standing": "期限状态"}
+CO_OPINION_DESCRIPTIONS = {
+    "co_opinion_standing": f"截至今天。已超期且未提交的会办意见计入{OVERDUE_NOW.label}。",
+}
+
+
+def remember_own_deadlines(co_handlings: list[CoHandling]) -> None:
+    """Work out the 会办意见 deadline of a page's (or a batch's) co-handlings as of today."""
+    g.own_deadlines = own_deadlines(db.session, co_handlings, date.today())
+
+
+def _own_deadline(co: CoHandling):
+    known = g.get("own_deadlines") or {}
+    if co.id not in known:  # a row outside the page (it cannot be: fail safe)
+        remember_own_deadlines([co])
+        known = g.own_deadlines
+    return known.get(co.id)
+
+
+def _due(view: Any, context: Any, co: CoHandling, name: str) -> date | None:
+    deadline = _own_deadline(co)
+    return deadline.due_on if deadline else None
+
+
+def _standing(view: Any, context: Any, co: CoHandling, name: str) -> str:
+    return in_words(_own_deadline(co), date.today())
+
+
+CO_OPINION_FORMATTERS = {"co_opinion_due": _due, "co_opinion_standing": _standing}

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from backoffice.deadlines import Deadline, Status, Step
 from backoffice.extensions import db
-from backoffice.models import CongressSession, Opinion
-from backoffice.standing import standing
+from backoffice.models import CoHandling, CongressSession, Opinion
+from backoffice.standing import in_words, own_deadlines, standing
 
 TODAY = date(2017, 5, 25)
 
@@ -74,3 +74,20 @@ def test_the_list_and_its_export_show_each_opinions_standing(as_user, app) -> No
     header, line = exported.splitlines()[:2]
     assert header.split(",")[-3:] == ["办理状态", "下一期限", "当前超期未办"]
     assert f"答复（超期{late}天）" in line
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # deadlines: both elsewhere
+def test_the_co_handlings_list_shows_each_ones_own_deadline(as_user, app) -> None:
+    with app.app_context():
+        late = db.session.scalars(sa.select(CoHandling).join(CoHandling.opinion).where(
+            CoHandling.submitted_on > Opinion.co_opinion_due_on)).first()
+        deadline = own_deadlines(db.session, [late], date.today())[late.id]
+        number, row_id = late.opinion.number, late.id
+    assert deadline.status is Status.MET_LATE and in_words(deadline, date.today()) == "超期完成"
+    page = unescape(as_user("operator").get(f"/admin/co_handling/?search={number}")
+                    .get_data(as_text=True))
+    row = page[page.index(f'value="{row_id}"'):]
+    row = row[: row.index("</tr>")]
+    assert deadline.due_on.isoformat() in row and "超期完成" in row
+    overdue = Deadline(Step.CO_OPINION, TODAY - timedelta(days=3), None, Status.OVERDUE, 7)
+    assert in_words(overdue, TODAY) == "已超期3天"

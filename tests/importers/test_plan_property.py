@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from importers import read_file
 from importers.planning import DeputyFacts, Outcome, plan_import
@@ -24,7 +24,9 @@ def roster(table):
     return deputies
 
 
-@settings(max_examples=40, deadline=None)
+# The two assumptions below turn away most drawn tables on some seeds (a small pool of
+# units and names); drawing is cheap, and the 40 examples are still valid tables.
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(table=assignment_list())
 def test_random_valid_tables_plan_to_their_facts_and_then_to_nothing(table):
     assume(all(facts["lead_unit"] not in facts["co_units"] for facts, _row in table))
