@@ -190,6 +190,12 @@ class Deadline:
     def needs_attention(self) -> bool:
         return self.status in ATTENTION
 
+    def named(self, unit_names: Mapping[Hashable, str]) -> str:
+        """Return the step as screens name it: 区交通委会办意见 for a co-handler's opinion."""
+        if self.co_handler is not None:
+            return f"{unit_names.get(self.co_handler, '')}会办意见"
+        return str(self.step)
+
 
 @dataclass(frozen=True)
 class Handling:

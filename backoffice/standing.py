@@ -29,12 +29,6 @@ class Standing:
     overdue: str  # e.g. 答复（超期12天）; empty when nothing is overdue now
 
 
-def _step_name(deadline: Deadline, unit_names: Mapping[int, str]) -> str:
-    if deadline.co_handler is not None:
-        return f"{unit_names.get(deadline.co_handler, '')}会办意见"
-    return str(deadline.step)
-
-
 def _stage(opinion: Handled, found: Iterable[Deadline], as_of: date) -> str:
     done = {d.step for d in found if d.status not in UNDONE}
     waiting = {d.step for d in found if d.status in UNDONE}
@@ -60,10 +54,8 @@ def standing(opinion: Handled, found: Iterable[Deadline], as_of: date,
     undone = sorted((d for d in found if d.status in UNDONE), key=lambda d: d.due_on)
     late = [d for d in undone if d.status is Status.OVERDUE]
     first = undone[0] if undone else None
-    next_due = f"{_step_name(first, unit_names)} {first.due_on.isoformat()}" if first else ""
-    overdue = "、".join(
-        f"{_step_name(d, unit_names)}（超期{(as_of - d.due_on).days}天）" for d in late
-    )
+    next_due = f"{first.named(unit_names)} {first.due_on.isoformat()}" if first else ""
+    overdue = "、".join(f"{d.named(unit_names)}（超期{(as_of - d.due_on).days}天）" for d in late)
     return Standing(_stage(opinion, found, as_of), next_due, overdue)
 
 

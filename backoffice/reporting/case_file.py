@@ -50,11 +50,7 @@ def deadline_rows(
     """Return (step, deadline) of the opinion as of on; a 会办意见 names its unit."""
     schedules = deadlines.load_deadlines(db_session, on, Opinion.id == opinion.id)
     units = {co.unit_id: co.unit.name for co in opinion.co_handlings}
-    return [
-        (f"{units[d.co_handler]}会办意见" if d.co_handler is not None else str(d.step), d)
-        for schedule in schedules
-        for d in schedule.deadlines
-    ]
+    return [(d.named(units), d) for schedule in schedules for d in schedule.deadlines]
 
 
 def audit_trail(db_session: orm.Session, opinion: Opinion) -> list[AuditEntry]:
