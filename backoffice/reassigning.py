@@ -108,17 +108,23 @@ def request(opinion: Opinion, user: User, kind: str, reason: str) -> Reassignmen
         raise ReassignmentError("只有主办或会办本意见的单位可以申请调整或退回。")
     if kind not in {k.value for k in RequestKind}:
         raise ReassignmentError("请选择申请调整或申请退回。")
-    reason = reason.strip()
-    if not reason:
-        raise ReassignmentError("请填写申请事由。")
-    if len(reason) > REASON_LENGTH:
-        raise ReassignmentError(f"申请事由最多{REASON_LENGTH}字，现有{len(reason)}字。")
+    reason = _checked(reason, "申请事由", "请填写申请事由。")
     if pending_request(opinion, user.unit_id) is not None:
         raise ReassignmentError("本单位对此意见已有待处理的申请，请等待区府办处理。")
     found = ReassignmentRequest(unit_id=user.unit_id, kind=kind, reason=reason,
                                 requested_by=user.username)
     opinion.reassignment_requests.append(found)
     return found
+
+
+def _checked(text: str, label: str, missing: str) -> str:
+    """Return a request's or a decision's reason, given and within its length."""
+    reason = text.strip()
+    if not reason:
+        raise ReassignmentError(missing)
+    if len(reason) > REASON_LENGTH:
+        raise ReassignmentError(f"{label}最多{REASON_LENGTH}字，现有{len(reason)}字。")
+    return reason
 
 
 def _still_pending(found: ReassignmentRequest) -> None:
@@ -149,12 +155,8 @@ def approve(db_session: orm.Session, found: ReassignmentRequest, unit_id: int | 
 def decline(found: ReassignmentRequest, reason: str, actor: str) -> None:
     """Refuse the request, saying why."""
     _still_pending(found)
-    reason = reason.strip()
-    if not reason:
-        raise ReassignmentError("不同意申请须填写理由。")
-    if len(reason) > REASON_LENGTH:
-        raise ReassignmentError(f"理由最多{REASON_LENGTH}字，现有{len(reason)}字。")
-    _decided(found, RequestStatus.DECLINED, reason, actor)
+    _decided(found, RequestStatus.DECLINED, _checked(reason, "理由", "不同意申请须填写理由。"),
+             actor)
 
 
 def pending_count(db_session: orm.Session) -> int:
