@@ -55,7 +55,7 @@ def standing(opinion: Handled, found: Iterable[Deadline], as_of: date,
     late = [d for d in undone if d.status is Status.OVERDUE]
     first = undone[0] if undone else None
     next_due = f"{first.named(unit_names)} {first.due_on.isoformat()}" if first else ""
-    overdue = "、".join(f"{d.named(unit_names)}（超期{(as_of - d.due_on).days}天）" for d in late)
+    overdue = "、".join(f"{d.named(unit_names)}（{days_late(d, as_of)}）" for d in late)
     return Standing(_stage(opinion, found, as_of), next_due, overdue)
 
 
@@ -73,12 +73,17 @@ def own_deadlines(db_session: orm.Session, co_handlings: Iterable[CoHandling],
             if (co.opinion_id, co.unit_id) in found}
 
 
+def days_late(deadline: Deadline, as_of: date) -> str:
+    """Return how late an overdue deadline is on a day, in words: 超期12天."""
+    return f"超期{(as_of - deadline.due_on).days}天"
+
+
 def in_words(deadline: Deadline | None, as_of: date) -> str:
     """Return how a deadline stands, in words: 已超期12天, 7天内到期, 按时完成 …"""
     if deadline is None:
         return ""
     if deadline.status is Status.OVERDUE:
-        return f"已超期{(as_of - deadline.due_on).days}天"
+        return f"已{days_late(deadline, as_of)}"
     return str(deadline.status)
 
 
