@@ -12,6 +12,7 @@ from backoffice.audit import acting_as
 from backoffice.extensions import db
 from backoffice.jobs.results import write_result
 from backoffice.jobs.running import JobContext, JobFailed, Outcome
+from backoffice.jobs.urls import page_path
 from backoffice.models import CongressSession, Opinion
 
 SESSION_GONE = "所选届次会议已不存在，任务未执行。"
@@ -71,4 +72,4 @@ def reminders(context: JobContext) -> Outcome:
                                       senders_from_config(current_app.config))
     return Outcome(f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
                    f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。",
-                   url=None)
+                   url=page_path("outbox.index_view"))  # back to the outbox, to see them
