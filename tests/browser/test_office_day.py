@@ -8,6 +8,7 @@ from email.header import decode_header, make_header
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from backoffice.extensions import db
 from backoffice.models import (
@@ -120,7 +121,7 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     choose(page, "lead_unit", "浦江镇", typed="浦江")
     page.locator("input[type=submit]").first.click()  # 保存 at the top of the form
     reason = page.locator(".form-group", has=page.locator("#reassignment_reason"))
-    assert "更换主办单位须填写改派事由。" in reason.inner_text()
+    expect(reason).to_contain_text("更换主办单位须填写改派事由。")  # once the answer is in
     assert "保存失败" in page.locator(".alert").first.inner_text()
     assert page.locator("#s2id_lead_unit .select2-chosen").inner_text() == "浦江镇"  # kept
     shot("04-reassign-refused")
@@ -156,7 +157,10 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     reply = page.locator(".card.deadlines tbody tr",
                          has=page.locator("td", has_text=re.compile("^答复$")))
     assert reply.locator("td").nth(1).inner_text() == reply_due.isoformat()
-    assert reply.locator(".badge").inner_text() != "已超期"
+    # Every deadline counts from today now: none is past, nothing is overdue.
+    dues = page.locator(".card.deadlines tbody tr td:nth-child(2)").all_inner_texts()
+    assert dues and all(date.fromisoformat(due) > today for due in dues)
+    assert page.locator(".card.deadlines .badge", has_text="已超期").count() == 0
     shot("05-reassigned")
 
     # 5. The outbox holds the new unit's notice; today's reminders are written and sent.
@@ -193,8 +197,12 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     subjects = [_subject(message) for _, message in mail.messages]
     assert len(subjects) == sent
     assert sum(s.startswith("【书面意见办理提醒】") for s in subjects) == reminders
-    assert ([liaison], "【书面意见改派通知】第0202号意见改由浦江镇主办") in [
-        (to, _subject(message)) for to, message in mail.messages]
+    received = {(to[0], _subject(message)): message for to, message in mail.messages}
+    assert (liaison, "【书面意见改派通知】第0202号意见改由浦江镇主办") in received
+    qibao = next(message for (_, subject), message in received.items()
+                 if subject.startswith("【书面意见办理提醒】七宝镇："))
+    assert re.search(r"第0027号《[^》]+》 进展反馈：期限2017年8月1日，已超期\d+天",
+                     qibao.get_payload(decode=True).decode("utf-8"))
 
     # 6. Publish the year's assessment: asked first; declined, nothing is published.
     page.get_by_role("link", name="年度考核", exact=True).click()
