@@ -184,6 +184,7 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     assert written, page.locator("#job-message").inner_text()
     reminders, sent = int(written.group(1)), int(written.group(2))
     assert reminders > 0 and sent == reminders + 1  # and the notice waiting before
+    assert page.locator("#job-rows").inner_text() == f"已处理 {sent} 行"
     shot("07-reminders-job")
     result.click()
     page.wait_for_url(re.compile(r".*/admin/outbox/.*"))
