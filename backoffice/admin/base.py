@@ -5,6 +5,7 @@ detail, edit, delete, export, ajax lookups, actions) passes through
 `_handle_view`, `get_query` or `get_one` below, which ask access.py.
 """
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from backoffice.admin.pages import PolicyGuard
 from backoffice.database import UNAVAILABLE
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
+from backoffice.formatting import local_time
 from backoffice.inputs import int_arg, parse_int, row_id
 from backoffice.labels import shown_value
 from backoffice.models import Opinion, Role
@@ -57,6 +59,12 @@ _ALWAYS_KEPT = ("csrf_token", "expected_version")
 
 def _yes_no(view: Any, value: bool, name: str) -> str:
     return shown_value(value)
+
+
+def _beijing_time(view: Any, value: datetime, name: str) -> str:
+    return local_time(value, seconds=True)
+
+
 # The most rows an ajax lookup returns at once; Flask-Admin's own script asks for 10.
 AJAX_LIMIT = 1000
 
@@ -124,9 +132,11 @@ class SecuredModelView(PolicyGuard, ModelView):
     # importers.exporting; the rows are the list's own, filtered, sorted and scoped.
     export_types = list(list_exports.EXPORT_TYPES)
     column_type_formatters_export = list_exports.TYPE_FORMATTERS
-    # Truth values in words (是/否) on lists and record pages, not icons titled in English.
-    column_type_formatters = {**typefmt.BASE_FORMATTERS, bool: _yes_no}
-    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, bool: _yes_no}
+    # Truth values in words (是/否) on lists and record pages, not icons titled in English;
+    # moments on Beijing time to the second, as every other screen shows them.
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, bool: _yes_no, datetime: _beijing_time}
+    column_type_formatters_detail = {
+        **typefmt.DETAIL_FORMATTERS, bool: _yes_no, datetime: _beijing_time}
     # Forms say what they edit and carry 保存 above and below their fields.
     create_template = "admin/model/create_page.html"
     edit_template = "admin/model/edit_page.html"

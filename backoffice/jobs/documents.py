@@ -12,6 +12,7 @@ from backoffice.audit import acting_as
 from backoffice.extensions import db
 from backoffice.jobs.results import write_result
 from backoffice.jobs.running import JobContext, JobFailed, Outcome
+from backoffice.jobs.urls import page_path
 from backoffice.models import CongressSession, Opinion
 
 SESSION_GONE = "所选届次会议已不存在，任务未执行。"
@@ -69,6 +70,7 @@ def reminders(context: JobContext) -> Outcome:
     with acting_as(context.user.username, "web"):
         plan, counts = send_reminders(db.session, as_of, session,
                                       senders_from_config(current_app.config))
+    context.done = sum(counts.values())  # the outbox's messages handled, not "0 rows"
     return Outcome(f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
                    f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。",
-                   url=None)
+                   url=page_path("outbox.index_view"))  # back to the outbox, to see them

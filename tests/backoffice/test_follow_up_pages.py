@@ -113,9 +113,9 @@ def test_annual_report_page_and_downloads(as_user, app) -> None:
 
 
 def test_outbox_lists_messages_by_status_and_queues_failed_ones_again(as_user, app) -> None:
-    from tests.backoffice.test_reminders import _free_port
+    from tests.mail_server import free_port
 
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())  # nobody listens
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
     runner = app.test_cli_runner()
     with app.app_context():
         unit = db.session.scalar(sa.select(Unit).where(Unit.name == "区交通委"))

@@ -1,45 +1,23 @@
 """Reminders: one message per liaison, each item once a day, delivered over SMTP on
 loopback (a real aiosmtpd server), failures recorded; the outbox is the office's only."""
 
-import socket
 from datetime import date
-from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from backoffice.deadlines import Status, Step
 from backoffice.extensions import db
 from backoffice.models import Delivery, LiaisonTerm, OutboxMessage, ReminderItem, Unit
 from backoffice.reminders import DueItem, compose
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.mail_server import free_port, smtp_on_loopback
 
 
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
+    with smtp_on_loopback() as server:
+        yield server
 
 
 def test_a_message_lists_overdue_and_due_soon_items() -> None:
@@ -113,7 +91,7 @@ def test_remind_writes_one_message_per_liaison_once_a_day_and_sends_mail(
 
 
 def test_a_refused_delivery_is_recorded_as_failed(app) -> None:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())  # nobody listens
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
     with app.app_context():
         _liaison_email("区交通委", "jiaotong@example.org")
     result = app.test_cli_runner().invoke(args=["remind", "--date", "2017-05-25"])

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Contact, Deputy, Notice, Opinion
 from importers.vocabulary import Category
+from tests.browser.form_steps import choose
 
 pytestmark = pytest.mark.browser
 
@@ -143,14 +144,6 @@ def test_a_select_that_submits_its_form_on_change(app, page, sign_in_as) -> None
     page.wait_for_url(re.compile(rf".*session={older}.*"))
 
 
-def _choose(page, field_id: str, text: str, typed: str = "") -> None:
-    """Pick text in the select2 box of a field, typing first for an ajax lookup."""
-    page.locator(f"#s2id_{field_id}").click()
-    if typed:
-        page.locator(".select2-drop-active input.select2-input").fill(typed)
-    page.locator(".select2-drop-active .select2-result-label", has_text=text).first.click()
-
-
 def _picked_day(opinion: Opinion) -> date:
     """Return a day beside the acceptance date, in its month and after the assignment."""
     later = opinion.accepted_on + timedelta(days=1)
@@ -187,15 +180,15 @@ def test_the_opinion_form_picks_a_date_looks_up_a_deputy_and_adds_a_contact_row(
     assert page.locator("#accepted_on").input_value() == day.isoformat()
 
     # The ajax lookup of the lead deputy.
-    _choose(page, "lead_deputy", deputy_name, typed=deputy_name)
+    choose(page, "lead_deputy", deputy_name, typed=deputy_name)
 
     # Add a contact row, and add then remove a progress report row.
     page.get_by_text("添加 沟通走访", exact=True).click()
     row = page.locator("#contacts .inline-field.fresh")
     assert row.count() == 1
     prefix = row.get_attribute("id")
-    _choose(page, f"{prefix}-stage", "办中")
-    _choose(page, f"{prefix}-method", "电话")
+    choose(page, f"{prefix}-stage", "办中")
+    choose(page, f"{prefix}-method", "电话")
     row.locator("input[name$=-contacted_on]").fill(day.isoformat())
     page.keyboard.press("Escape")
     row.locator("[name$=-note]").fill("浏览器里添加的沟通记录")
