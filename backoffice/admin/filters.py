@@ -141,12 +141,16 @@ class OwnOverdueFilter(BaseSQLAFilter):
         return int(value)
 
     def apply(self, query: Any, value: int, alias: Any = None) -> Any:
-        as_of = g.get("list_as_of") or date.today()
-        conditions = deadlines.conditions_as_of(db.session, as_of)
+        conditions = deadlines.conditions_as_of(db.session, list_as_of())
         return query.filter(deadlines.own_steps(conditions, value))
 
     def operation(self) -> str:
         return "为"
+
+
+def list_as_of() -> date:
+    """Return the day a list is read on: its date filter's date, else today."""
+    return g.get("list_as_of") or date.today()
 
 
 def as_of_filters() -> list[AsOfFilter]:

@@ -7,23 +7,25 @@ from typing import Any
 
 from flask import g
 
+from backoffice.admin.filters import list_as_of
 from backoffice.extensions import db
 from backoffice.models import CoHandling, Opinion
 from backoffice.standing import Standing, in_words, own_deadlines, standings
 from scoring.lateness import OVERDUE_NOW
 
+AS_OF_WORDS = "截至列表所筛选的日期（未按日期筛选时为今天）"
 STANDING_LABELS = {"stage": "办理状态", "next_due": "下一期限", "overdue_now": OVERDUE_NOW.label}
 STANDING_COLUMNS = tuple(STANDING_LABELS)
 STANDING_DESCRIPTIONS = {
-    "stage": "截至今天办到哪一步。",
+    "stage": f"办到哪一步，{AS_OF_WORDS}。",
     "next_due": "最早的未完成环节及其期限。",
     "overdue_now": OVERDUE_NOW.explanation,
 }
 
 
 def remember_standings(opinions: list[Opinion]) -> None:
-    """Work out the standing of a page's (or a batch's) opinions as of today."""
-    g.standings = standings(db.session, opinions, date.today())
+    """Work out the standing of a page's (or a batch's) opinions on the list's day."""
+    g.standings = standings(db.session, opinions, list_as_of())
 
 
 def _standing_of(opinion: Opinion) -> Standing:
@@ -49,13 +51,13 @@ STANDING_FORMATTERS = {
 
 CO_OPINION_LABELS = {"co_opinion_due": "会办意见期限", "co_opinion_standing": "期限状态"}
 CO_OPINION_DESCRIPTIONS = {
-    "co_opinion_standing": f"截至今天。已超期且未提交的会办意见计入{OVERDUE_NOW.label}。",
+    "co_opinion_standing": f"{AS_OF_WORDS}。已超期且未提交的会办意见计入{OVERDUE_NOW.label}。",
 }
 
 
 def remember_own_deadlines(co_handlings: list[CoHandling]) -> None:
-    """Work out the 会办意见 deadline of a page's (or a batch's) co-handlings as of today."""
-    g.own_deadlines = own_deadlines(db.session, co_handlings, date.today())
+    """Work out the 会办意见 deadline of a page's (or a batch's) co-handlings on the list's day."""
+    g.own_deadlines = own_deadlines(db.session, co_handlings, list_as_of())
 
 
 def _own_deadline(co: CoHandling):
@@ -72,7 +74,7 @@ def _due(view: Any, context: Any, co: CoHandling, name: str) -> date | None:
 
 
 def _standing(view: Any, context: Any, co: CoHandling, name: str) -> str:
-    return in_words(_own_deadline(co), date.today())
+    return in_words(_own_deadline(co), list_as_of())
 
 
 CO_OPINION_FORMATTERS = {"co_opinion_due": _due, "co_opinion_standing": _standing}

@@ -12,6 +12,7 @@ from backoffice.deadlines import Deadline, Status, Step
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Opinion
 from backoffice.standing import in_words, own_deadlines, standing
+from tests.backoffice.site_walk import model_views
 
 TODAY = date(2017, 5, 25)
 
@@ -74,6 +75,13 @@ def test_the_list_and_its_export_show_each_opinions_standing(as_user, app) -> No
     header, line = exported.splitlines()[:2]
     assert header.split(",")[-3:] == ["办理状态", "下一期限", "当前超期未办"]
     assert f"答复（超期{late}天）" in line
+
+    # Read as of a day (the dashboard's links), the list counts lateness to that day.
+    with app.test_request_context():
+        as_of = model_views(app)["opinion"].filtered_list_url(当前超期未办="2017-12-31")
+    page = unescape(client.get(f"{as_of}&search=0202").get_data(as_text=True))
+    assert f"答复（超期{(date(2017, 12, 31) - reply_due).days}天）" in page
+    assert f"答复（超期{late}天）" not in page
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # deadlines: both elsewhere
