@@ -32,6 +32,7 @@ from backoffice.admin.pages import PolicyGuard
 from backoffice.database import UNAVAILABLE
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
+from backoffice.formatting import local_time
 from backoffice.inputs import int_arg, parse_int, row_id
 from backoffice.labels import shown_value
 from backoffice.models import Opinion, Role
@@ -53,6 +54,11 @@ _VIEW_ACTIONS = {
 
 # Form fields that carry no data of their own and stay in every form.
 _ALWAYS_KEPT = ("csrf_token", "expected_version")
+
+
+def beijing_time(view: Any, context: Any, model: Any, name: str) -> str:
+    """Show a stored moment on Beijing time, to the minute (a column formatter)."""
+    return local_time(getattr(model, name))
 
 
 def _yes_no(view: Any, value: bool, name: str) -> str:
