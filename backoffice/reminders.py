@@ -237,31 +237,38 @@ def deliver(
     record it sent, failed, or when to try again.
 
     Messages of a channel without a sender stay pending, and so do the rest of a
-    channel's messages once its platform is found down. The caller commits.
+    channel's messages once its platform is found down. Each attempt is committed as
+    soon as it is made, its message's row locked meanwhile: a run that stops midway does
+    not send again what it sent, and two runs at once do not send one message twice.
     """
     now = now or utcnow()
     counts = {Delivery.SENT.value: 0, Delivery.FAILED.value: 0, Delivery.PENDING.value: 0}
+    is_due = sa.and_(OutboxMessage.status == Delivery.PENDING.value,
+                     sa.or_(OutboxMessage.next_attempt_at.is_(None),
+                            OutboxMessage.next_attempt_at <= now))
     due = db_session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status == Delivery.PENDING.value,
-               sa.or_(OutboxMessage.next_attempt_at.is_(None),
-                      OutboxMessage.next_attempt_at <= now))
-        .order_by(OutboxMessage.id)
-    ).all()
+        sa.select(OutboxMessage.id).where(is_due).order_by(OutboxMessage.id)).all()
     down: dict[Channel, str] = {}  # channel: why its platform is down
-    for message in due:
+    for message_id in due:
+        message = db_session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.id == message_id, is_due)
+            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+        if message is None:  # another run has sent it, or is sending it
+            continue
         channel = Channel(message.channel)
         sender = senders.get(channel)
         if sender is None or channel in down:
             message.error = (f"{down[channel]}；本次未发送，待下次运行时发送。" if sender
                              else f"未配置{message.channel}发送方式，待配置后发送。")
             counts[Delivery.PENDING.value] += 1
+            db_session.commit()
             continue
-        deferred = _attempt(message, sender, now)
-        if deferred is None:
+        problem = _attempt(message, sender, now)
+        db_session.commit()
+        if message.status != Delivery.PENDING.value:
             counts[message.status] += 1
-        elif deferred.platform_down:
-            down[channel] = str(deferred)
+        if problem is not None and problem.platform_down:
+            down[channel] = str(problem)
     counts[WAITING] = db_session.scalar(
         sa.select(sa.func.count(OutboxMessage.id)).where(
             OutboxMessage.status == Delivery.PENDING.value, OutboxMessage.next_attempt_at > now)
@@ -270,7 +277,8 @@ def deliver(
 
 
 def _attempt(message: OutboxMessage, sender: Sender, now: datetime) -> RetryLater | None:
-    """Hand one message to its sender; return the problem when it is to be tried again."""
+    """Hand one message to its sender and record how it went; return the problem when it
+    was one of the moment (waiting for the next attempt, or failed after the last)."""
     message.attempts += 1
     try:
         sender.send(message.address, message.subject, message.body)
@@ -279,9 +287,10 @@ def _attempt(message: OutboxMessage, sender: Sender, now: datetime) -> RetryLate
             message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
             message.error = (f"{problem}；第{message.attempts}次未发出，"
                              f"将于{local_time(message.next_attempt_at)}重试。")[:500]
-            return problem
-        message.status, message.next_attempt_at = Delivery.FAILED.value, None
-        message.error = f"已尝试{message.attempts}次仍未发出，不再重试：{problem}。"[:500]
+        else:
+            message.status, message.next_attempt_at = Delivery.FAILED.value, None
+            message.error = f"已尝试{message.attempts}次仍未发出，不再重试：{problem}。"[:500]
+        return problem
     except DeliveryError as problem:
         message.status, message.error = Delivery.FAILED.value, str(problem)[:500]
     else:
@@ -300,7 +309,7 @@ def send_reminders(db_session: orm.Session, as_of: date, session: CongressSessio
                    senders: Mapping[Channel, Sender],
                    plan: Plan | None = None) -> tuple[Plan, dict[str, int]]:
     """Write the day's reminders (planned now, or as shown) to the outbox and send what
-    is pending; commit each."""
+    is due; commit each."""
     plan = plan or plan_reminders(db_session, as_of, session)
     queue(db_session, plan, as_of)
     db_session.commit()
