@@ -85,6 +85,8 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
             raise click.ClickException(str(problem)) from None
 
     if send_only:
+        if dry_run:
+            raise click.UsageError("--dry-run 与 --send-only 不能同时使用。")
         with acting_as("remind", "cli"):
             counts = deliver(db.session, senders())
             db.session.commit()
