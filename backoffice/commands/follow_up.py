@@ -11,7 +11,8 @@ import click
 from flask.cli import with_appcontext
 
 if TYPE_CHECKING:
-    from backoffice.models import CongressSession
+    from backoffice.models import Channel, CongressSession
+    from backoffice.senders import Sender
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -71,24 +72,16 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
     One message per liaison goes to the outbox; an item already reminded that day is
     left out. Pending messages that are due are then sent by the configured senders.
     """
-    from flask import current_app
-
     from backoffice.audit import acting_as
     from backoffice.extensions import db
     from backoffice.reminders import deliver, delivery_summary, plan_reminders, send_reminders
-    from backoffice.senders import SettingsError, senders_from_config
 
-    def senders() -> dict:
-        try:
-            return senders_from_config(current_app.config)
-        except SettingsError as problem:
-            raise click.ClickException(str(problem)) from None
-
+    if send_only and dry_run:
+        raise click.UsageError("--dry-run 与 --send-only 不能同时使用。")
+    senders = None if dry_run else _senders()  # settings checked before anything is done
     if send_only:
-        if dry_run:
-            raise click.UsageError("--dry-run 与 --send-only 不能同时使用。")
         with acting_as("remind", "cli"):
-            counts = deliver(db.session, senders())
+            counts = deliver(db.session, senders)
             db.session.commit()
         click.echo(delivery_summary(counts))
         return
@@ -108,8 +101,19 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
         click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
         return
     with acting_as("remind", "cli"):
-        _plan, counts = send_reminders(db.session, day, session, senders(), plan)
+        _plan, counts = send_reminders(db.session, day, session, senders, plan)
     click.echo(f"已写入 {len(plan.messages)} 条提醒；{delivery_summary(counts)}")
+
+
+def _senders() -> dict[Channel, Sender]:
+    from flask import current_app
+
+    from backoffice.senders import SettingsError, senders_from_config
+
+    try:
+        return senders_from_config(current_app.config)
+    except SettingsError as problem:
+        raise click.ClickException(str(problem)) from None
 
 
 def _session(session_name: str | None) -> CongressSession:

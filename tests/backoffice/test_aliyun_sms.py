@@ -61,7 +61,7 @@ def _sender(service: AliyunSmsService, **changes: object) -> AliyunSmsSender:
 
 def test_a_text_goes_out_signed_with_the_subject_as_the_templates_variable(fresh) -> None:
     sender = _sender(fresh)
-    sender.send("13800034361", SUBJECT, "孟杰娟同志：……")
+    sender.send("138-0003 4361", SUBJECT, "孟杰娟同志：……")
     assert fresh.texts == [("13800034361", {"content": "区交通委：超期1项，7天内到期2项"})]
     # A subject longer than a variable may be (35 characters) is cut, not refused.
     sender.send("13800034362", "区" * 40, "")

@@ -44,6 +44,13 @@ def test_remind_texts_liaisons_through_aliyun_and_retries_a_rate_limited_text(
             qibao = db.session.scalars(sa.select(Unit).where(Unit.name == "七宝镇")).one()
             service.used_up(qibao.liaison_terms[-1].phone)  # texted already this minute
         runner = app.test_cli_runner()
+        app.config["SMS_TEMPLATE_CODE"] = ""  # a setting missing: nothing is written
+        refused = runner.invoke(args=["remind", "--date", "2017-05-25"])
+        assert refused.exit_code == 1
+        assert "SMS_PROVIDER 为 aliyun 时还须设置：SMS_TEMPLATE_CODE。" in refused.output
+        with app.app_context():
+            assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+        app.config["SMS_TEMPLATE_CODE"] = service.template_code
 
         before = utcnow()
         first = runner.invoke(args=["remind", "--date", "2017-05-25"])
@@ -127,6 +134,12 @@ def test_a_failing_platform_is_tried_once_a_run_after_growing_waits_then_the_tex
         assert service.requests == len(RETRY_DELAYS) + 1 and service.texts == []
 
         service.fault = None
+        if db.engine.dialect.name == "postgresql":  # another run is sending it meanwhile
+            with db.engine.connect() as other:
+                other.execute(sa.select(OutboxMessage.id).where(
+                    OutboxMessage.id == second.id).with_for_update())
+                assert deliver(db.session, senders, now)["已发送"] == 0
+                assert service.requests == len(RETRY_DELAYS) + 1
         assert deliver(db.session, senders, now)["已发送"] == 1
         assert service.texts == [("13800034362", {"content": "区交通委：请办理"})]
         assert db.session.get(OutboxMessage, first.id).status == Delivery.FAILED
