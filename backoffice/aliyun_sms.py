@@ -121,7 +121,7 @@ class AliyunSmsSender:
         self.access_key_id, self._secret = access_key_id, access_key_secret
         self.sign_name, self.template_code = sign_name, template_code
         self.template_param, self.region_id = template_param, region_id
-        self.endpoint, self.timeout = endpoint, timeout
+        self.endpoint, self.timeout = endpoint, float(timeout)
 
     def __repr__(self) -> str:  # never the secret
         return (f"AliyunSmsSender({self.endpoint!r}, access_key_id={self.access_key_id!r}, "
@@ -153,7 +153,7 @@ class AliyunSmsSender:
         answer = self._answer(self._url(phone, template_text(subject)))
         code = str(answer.get("Code", ""))
         if code != "OK":
-            raise refusal(code, str(answer.get("Message", "")))
+            raise _refusal(code, str(answer.get("Message", "")))
 
     def _answer(self, url: str) -> dict:
         """Return the platform's JSON answer; raise RetryLater when it cannot answer now."""
@@ -179,7 +179,7 @@ class AliyunSmsSender:
         return answer
 
 
-def refusal(code: str, message: str) -> DeliveryError:
+def _refusal(code: str, message: str) -> DeliveryError:
     """Return the error for an answer other than OK: RetryLater when it is worth trying
     again later, else DeliveryError, each saying why in Chinese."""
     if code in _REFUSED:

@@ -72,27 +72,26 @@ class SmtpSender:
             raise DeliveryError(f"邮件服务器 {self.host}:{self.port} 未接收：{problem}") from None
 
 
-# What SMS_PROVIDER = "aliyun" needs, and the optional settings with their defaults.
+# What SMS_PROVIDER = "aliyun" needs, and the settings that may change its defaults
+# (docs/operations.md, "Texts (SMS)"), by the sender's argument they give.
 ALIYUN_REQUIRED = ("SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME",
                    "SMS_TEMPLATE_CODE")
+ALIYUN_OPTIONAL = {"SMS_TEMPLATE_PARAM": "template_param", "SMS_ENDPOINT": "endpoint",
+                   "SMS_REGION_ID": "region_id", "SMS_TIMEOUT": "timeout"}
 
 
 def _aliyun(config: Mapping[str, Any]) -> Sender:
-    from backoffice.aliyun_sms import DEFAULT_ENDPOINT, AliyunSmsSender
+    from backoffice.aliyun_sms import AliyunSmsSender
 
     missing = [key for key in ALIYUN_REQUIRED if not config.get(key)]
     if missing:
         raise SettingsError(f"SMS_PROVIDER 为 aliyun 时还须设置：{'、'.join(missing)}。")
-    return AliyunSmsSender(
-        access_key_id=config["SMS_ACCESS_KEY_ID"],
-        access_key_secret=config["SMS_ACCESS_KEY_SECRET"],
-        sign_name=config["SMS_SIGN_NAME"],
-        template_code=config["SMS_TEMPLATE_CODE"],
-        template_param=config.get("SMS_TEMPLATE_PARAM") or "content",
-        endpoint=config.get("SMS_ENDPOINT") or DEFAULT_ENDPOINT,
-        region_id=config.get("SMS_REGION_ID") or "cn-hangzhou",
-        timeout=float(config.get("SMS_TIMEOUT") or 5),
-    )
+    endpoint = config.get("SMS_ENDPOINT")
+    if endpoint and not str(endpoint).startswith(("https://", "http://")):
+        raise SettingsError(f"SMS_ENDPOINT 须是以 https:// 开头的网址，现为 {endpoint!r}。")
+    given = {argument: config[key] for key, argument in ALIYUN_OPTIONAL.items()
+             if config.get(key)}
+    return AliyunSmsSender(*(config[key] for key in ALIYUN_REQUIRED), **given)
 
 
 SMS_PROVIDERS = {"aliyun": _aliyun}

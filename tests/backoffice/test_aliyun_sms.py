@@ -127,6 +127,8 @@ def test_the_settings_name_what_is_missing_and_the_secret_is_never_shown(fresh) 
     with pytest.raises(SettingsError, match="还须设置：SMS_SIGN_NAME、SMS_TEMPLATE_CODE"):
         senders_from_config({"SMS_PROVIDER": "aliyun", "SMS_ACCESS_KEY_ID": "x",
                              "SMS_ACCESS_KEY_SECRET": "y"})
+    with pytest.raises(SettingsError, match="SMS_ENDPOINT 须是以 https:// 开头的网址"):
+        _sender(fresh, SMS_ENDPOINT="dysmsapi.aliyuncs.com")
     with pytest.raises(SettingsError, match="不支持的短信平台"):
         senders_from_config({"SMS_PROVIDER": "yunpian"})
     assert senders_from_config({}) == {}
