@@ -240,6 +240,7 @@ def deliver(
     channel's messages once its platform is found down. Each attempt is committed as
     soon as it is made, its message's row locked meanwhile: a run that stops midway does
     not send again what it sent, and two runs at once do not send one message twice.
+    The caller commits the rest (the notes on messages left pending).
     """
     now = now or utcnow()
     counts = {Delivery.SENT.value: 0, Delivery.FAILED.value: 0, Delivery.PENDING.value: 0}
@@ -261,7 +262,6 @@ def deliver(
             message.error = (f"{down[channel]}；本次未发送，待下次运行时发送。" if sender
                              else f"未配置{message.channel}发送方式，待配置后发送。")
             counts[Delivery.PENDING.value] += 1
-            db_session.commit()
             continue
         problem = _attempt(message, sender, now)
         db_session.commit()

@@ -116,16 +116,21 @@ def test_a_failing_platform_is_tried_once_a_run_after_growing_waits_then_the_tex
         db.session.commit()
         senders = senders_from_config(service.settings())
 
+        def run(now: datetime) -> dict[str, int]:
+            counts = deliver(db.session, senders, now)
+            db.session.commit()  # as its callers do
+            return counts
+
         now = utcnow()
         for attempt, wait in enumerate(RETRY_DELAYS, start=1):
-            counts = deliver(db.session, senders, now)
+            counts = run(now)
             assert _utc(first.next_attempt_at) == now + wait
             assert (first.status, first.attempts) == (Delivery.PENDING, attempt)
             # The platform answered 500: the other text waits for the next run, untried.
             assert (second.attempts, counts["待发送"]) == (0, 1)
             assert second.error.endswith("答复 HTTP 500）；本次未发送，待下次运行时发送。")
             now = _utc(first.next_attempt_at)
-        counts = deliver(db.session, senders, now)
+        counts = run(now)
         assert (first.status, first.attempts, first.next_attempt_at) == (
             Delivery.FAILED, len(RETRY_DELAYS) + 1, None)
         assert first.error.startswith(f"已尝试{len(RETRY_DELAYS) + 1}次仍未发出，不再重试："
@@ -138,8 +143,8 @@ def test_a_failing_platform_is_tried_once_a_run_after_growing_waits_then_the_tex
             with db.engine.connect() as other:
                 other.execute(sa.select(OutboxMessage.id).where(
                     OutboxMessage.id == second.id).with_for_update())
-                assert deliver(db.session, senders, now)["已发送"] == 0
+                assert run(now)["已发送"] == 0
                 assert service.requests == len(RETRY_DELAYS) + 1
-        assert deliver(db.session, senders, now)["已发送"] == 1
+        assert run(now)["已发送"] == 1
         assert service.texts == [("13800034362", {"content": "区交通委：请办理"})]
         assert db.session.get(OutboxMessage, first.id).status == Delivery.FAILED
