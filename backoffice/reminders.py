@@ -8,13 +8,13 @@ keeps every reminded item with its day, and a second run that day leaves it out.
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice.deadlines import ATTENTION, Status, Step, conditions_as_of, load_deadlines
-from backoffice.formatting import prose_date
+from backoffice.formatting import local_time, prose_date
 from backoffice.models import (
     Channel,
     CongressSession,
@@ -26,9 +26,15 @@ from backoffice.models import (
     Unit,
 )
 from backoffice.models.base import utcnow
-from backoffice.senders import DeliveryError, Sender
+from backoffice.senders import DeliveryError, RetryLater, Sender
 
 NO_ADDRESS = "联络员未登记电子邮箱或手机号，无法发送。"
+# A message that could not go out for now (RetryLater) is tried again after these waits
+# in turn; refused once more after the last, it fails. Due attempts are made by the next
+# `backoffice remind` (the outbox timer runs `remind --send-only` every 10 minutes).
+RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
+                timedelta(hours=6))
+WAITING = "等待重试"  # counts' key: pending messages whose next attempt is later
 
 
 @dataclass(frozen=True)
@@ -227,39 +233,83 @@ def queue(db_session: orm.Session, plan: Plan, as_of: date) -> list[OutboxMessag
 def deliver(
     db_session: orm.Session, senders: Mapping[Channel, Sender], now: datetime | None = None
 ) -> dict[str, int]:
-    """Send every pending message whose channel has a sender; record sent or failed.
+    """Send every pending message that is due (never tried, or its next attempt has come);
+    record it sent, failed, or when to try again.
 
-    Messages of a channel without a sender stay pending. The caller commits.
+    Messages of a channel without a sender stay pending, and so do the rest of a
+    channel's messages once its platform is found down. Each attempt is committed as
+    soon as it is made, its message's row locked meanwhile: a run that stops midway does
+    not send again what it sent, and two runs at once do not send one message twice.
+    The caller commits the rest (the notes on messages left pending).
     """
+    now = now or utcnow()
     counts = {Delivery.SENT.value: 0, Delivery.FAILED.value: 0, Delivery.PENDING.value: 0}
-    pending = db_session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status == Delivery.PENDING.value)
-        .order_by(OutboxMessage.id)
-    ).all()
-    for message in pending:
-        sender = senders.get(Channel(message.channel))
-        if sender is None:
-            message.error = f"未配置{message.channel}发送方式，待配置后发送。"
+    is_due = sa.and_(OutboxMessage.status == Delivery.PENDING.value,
+                     sa.or_(OutboxMessage.next_attempt_at.is_(None),
+                            OutboxMessage.next_attempt_at <= now))
+    due = db_session.scalars(
+        sa.select(OutboxMessage.id).where(is_due).order_by(OutboxMessage.id)).all()
+    down: dict[Channel, str] = {}  # channel: why its platform is down
+    for message_id in due:
+        message = db_session.scalar(
+            sa.select(OutboxMessage).where(OutboxMessage.id == message_id, is_due)
+            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+        if message is None:  # another run has sent it, or is sending it
+            continue
+        channel = Channel(message.channel)
+        sender = senders.get(channel)
+        if sender is None or channel in down:
+            message.error = (f"{down[channel]}；本次未发送，待下次运行时发送。" if sender
+                             else f"未配置{message.channel}发送方式，待配置后发送。")
             counts[Delivery.PENDING.value] += 1
             continue
-        message.attempts += 1
-        try:
-            sender.send(message.address, message.subject, message.body)
-        except DeliveryError as problem:
-            message.status, message.error = Delivery.FAILED.value, str(problem)[:500]
-        else:
-            message.status, message.error = Delivery.SENT.value, ""
-            message.sent_at = now or utcnow()
-        counts[message.status] += 1
+        problem = _attempt(message, sender, now)
+        db_session.commit()
+        if message.status != Delivery.PENDING.value:
+            counts[message.status] += 1
+        if problem is not None and problem.platform_down:
+            down[channel] = str(problem)
+    counts[WAITING] = db_session.scalar(
+        sa.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == Delivery.PENDING.value, OutboxMessage.next_attempt_at > now)
+    )
     return counts
+
+
+def _attempt(message: OutboxMessage, sender: Sender, now: datetime) -> RetryLater | None:
+    """Hand one message to its sender and record how it went; return the problem when it
+    was one of the moment (waiting for the next attempt, or failed after the last)."""
+    message.attempts += 1
+    try:
+        sender.send(message.address, message.subject, message.body)
+    except RetryLater as problem:
+        if message.attempts <= len(RETRY_DELAYS):
+            message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
+            message.error = (f"{problem}；第{message.attempts}次未发出，"
+                             f"将于{local_time(message.next_attempt_at)}重试。")[:500]
+        else:
+            message.status, message.next_attempt_at = Delivery.FAILED.value, None
+            message.error = f"已尝试{message.attempts}次仍未发出，不再重试：{problem}。"[:500]
+        return problem
+    except DeliveryError as problem:
+        message.status, message.error = Delivery.FAILED.value, str(problem)[:500]
+    else:
+        message.status, message.error = Delivery.SENT.value, ""
+        message.sent_at, message.next_attempt_at = now, None
+    return None
+
+
+def delivery_summary(counts: Mapping[str, int]) -> str:
+    """Return what a delivery run did, in a sentence."""
+    return (f"发送成功 {counts[Delivery.SENT.value]} 条，失败 {counts[Delivery.FAILED.value]} 条，"
+            f"待发送 {counts[Delivery.PENDING.value]} 条，等待重试 {counts[WAITING]} 条。")
 
 
 def send_reminders(db_session: orm.Session, as_of: date, session: CongressSession,
                    senders: Mapping[Channel, Sender],
                    plan: Plan | None = None) -> tuple[Plan, dict[str, int]]:
     """Write the day's reminders (planned now, or as shown) to the outbox and send what
-    is pending; commit each."""
+    is due; commit each."""
     plan = plan or plan_reminders(db_session, as_of, session)
     queue(db_session, plan, as_of)
     db_session.commit()

@@ -1,5 +1,5 @@
-"""How outbox messages leave: one sender per channel (SMTP e-mail here; an SMS gateway
-plugs in as another `Sender` under config key SMS_SENDER)."""
+"""How outbox messages leave: one sender per channel, SMTP for e-mail and Aliyun SMS
+(backoffice/aliyun_sms.py) for texts, built from the configuration."""
 
 import smtplib
 from collections.abc import Mapping
@@ -12,6 +12,19 @@ from backoffice.models import Channel
 
 class DeliveryError(Exception):
     """A message could not be handed over; the message says why, in Chinese."""
+
+
+class RetryLater(DeliveryError):
+    """A message could not be handed over now but may be later (rate limit, platform down
+    or slow); platform_down when the other messages would fare no better now."""
+
+    def __init__(self, message: str, platform_down: bool = False) -> None:
+        super().__init__(message)
+        self.platform_down = platform_down
+
+
+class SettingsError(Exception):
+    """The sending settings are incomplete or unknown; the message says which, in Chinese."""
 
 
 class Sender(Protocol):
@@ -59,9 +72,35 @@ class SmtpSender:
             raise DeliveryError(f"邮件服务器 {self.host}:{self.port} 未接收：{problem}") from None
 
 
+# What SMS_PROVIDER = "aliyun" needs, and the settings that may change its defaults
+# (docs/operations.md, "Texts (SMS)"), by the sender's argument they give.
+ALIYUN_REQUIRED = ("SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME",
+                   "SMS_TEMPLATE_CODE")
+ALIYUN_OPTIONAL = {"SMS_TEMPLATE_PARAM": "template_param", "SMS_ENDPOINT": "endpoint",
+                   "SMS_REGION_ID": "region_id", "SMS_TIMEOUT": "timeout"}
+
+
+def _aliyun(config: Mapping[str, Any]) -> Sender:
+    from backoffice.aliyun_sms import AliyunSmsSender
+
+    missing = [key for key in ALIYUN_REQUIRED if not config.get(key)]
+    if missing:
+        raise SettingsError(f"SMS_PROVIDER 为 aliyun 时还须设置：{'、'.join(missing)}。")
+    endpoint = config.get("SMS_ENDPOINT")
+    if endpoint and not str(endpoint).startswith(("https://", "http://")):
+        raise SettingsError(f"SMS_ENDPOINT 须是以 https:// 开头的网址，现为 {endpoint!r}。")
+    given = {argument: config[key] for key, argument in ALIYUN_OPTIONAL.items()
+             if config.get(key)}
+    return AliyunSmsSender(*(config[key] for key in ALIYUN_REQUIRED), **given)
+
+
+SMS_PROVIDERS = {"aliyun": _aliyun}
+
+
 def senders_from_config(config: Mapping[str, Any]) -> dict[Channel, Sender]:
     """Return the configured senders: MAIL_SERVER (with MAIL_PORT, MAIL_FROM, MAIL_USERNAME,
-    MAIL_PASSWORD, MAIL_STARTTLS) for e-mail; SMS_SENDER, a Sender object, for SMS."""
+    MAIL_PASSWORD, MAIL_STARTTLS) for e-mail; SMS_PROVIDER ("aliyun", with the SMS_*
+    settings) for texts, or SMS_SENDER, a Sender object of one's own."""
     senders: dict[Channel, Sender] = {}
     if config.get("MAIL_SERVER"):
         senders[Channel.EMAIL] = SmtpSender(
@@ -72,6 +111,12 @@ def senders_from_config(config: Mapping[str, Any]) -> dict[Channel, Sender]:
             password=config.get("MAIL_PASSWORD"),
             starttls=bool(config.get("MAIL_STARTTLS", False)),
         )
-    if config.get("SMS_SENDER") is not None:
+    provider = config.get("SMS_PROVIDER")
+    if provider:
+        if provider not in SMS_PROVIDERS:
+            raise SettingsError(f"不支持的短信平台 SMS_PROVIDER = {provider!r}；"
+                                f"可选：{'、'.join(SMS_PROVIDERS)}。")
+        senders[Channel.SMS] = SMS_PROVIDERS[provider](config)
+    elif config.get("SMS_SENDER") is not None:
         senders[Channel.SMS] = config["SMS_SENDER"]
     return senders

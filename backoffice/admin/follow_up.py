@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from backoffice import jobs
 from backoffice.access import Action
-from backoffice.admin.base import SecuredModelView
+from backoffice.admin.base import SecuredModelView, beijing_time
 from backoffice.admin.home import chosen_as_of, chosen_session
 from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
@@ -50,14 +50,16 @@ class OutboxView(SecuredModelView):
     can_create = False
     can_edit = False
     column_list = ("created_at", "as_of", "unit", "recipient", "channel", "address", "status",
-                   "attempts", "sent_at", "error")
+                   "attempts", "next_attempt_at", "sent_at", "error")
     column_details_list = (*column_list, "subject", "body")
     column_labels = {
         **FIELD_LABELS, "created_at": "写入时间", "as_of": "提醒日期", "unit": "承办单位",
         "recipient": "联络员", "channel": "方式", "address": "地址", "status": "状态",
-        "attempts": "发送次数", "sent_at": "发送时间", "error": "说明", "subject": "标题",
-        "body": "正文",
+        "attempts": "发送次数", "next_attempt_at": "下次尝试", "sent_at": "发送时间",
+        "error": "说明", "subject": "标题", "body": "正文",
     }
+    column_formatters = {name: beijing_time
+                         for name in ("created_at", "next_attempt_at", "sent_at")}
     column_default_sort = [("id", True)]
     column_filters = ("status", "channel", "as_of", "unit.name")
     column_searchable_list = ("recipient", "unit.name")
@@ -83,8 +85,9 @@ class OutboxView(SecuredModelView):
                 OutboxMessage.status == Delivery.FAILED.value,
             )
         ).all()
-        for message in messages:
+        for message in messages:  # a fresh start: the retries' count and waits begin again
             message.status, message.error = Delivery.PENDING.value, ""
+            message.attempts, message.next_attempt_at = 0, None
         db.session.commit()
         flash(f"已将{len(messages)}条消息重新排入待发送，下次运行 backoffice remind 时发送。")
 

@@ -11,7 +11,8 @@ import click
 from flask.cli import with_appcontext
 
 if TYPE_CHECKING:
-    from backoffice.models import CongressSession
+    from backoffice.models import Channel, CongressSession
+    from backoffice.senders import Sender
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -61,20 +62,29 @@ def report(
 @click.option("--date", "as_of", type=_DATE, help="提醒所依据的日期（YYYY-MM-DD）；默认今天")
 @click.option("--session", "session_name", help="届次会议名称；默认为最新一届")
 @click.option("--dry-run", is_flag=True, help="只显示将发送的提醒，不写入发件箱、不发送")
+@click.option("--send-only", is_flag=True,
+              help="不写入新提醒，只发送发件箱中到期的待发送消息（含到期重试）")
 @with_appcontext
-def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> None:
+def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
+           send_only: bool) -> None:
     """Remind each unit's liaison of what is overdue or due within 7 days.
 
     One message per liaison goes to the outbox; an item already reminded that day is
-    left out. Pending messages are then sent by the configured senders.
+    left out. Pending messages that are due are then sent by the configured senders.
     """
-    from flask import current_app
-
     from backoffice.audit import acting_as
     from backoffice.extensions import db
-    from backoffice.reminders import plan_reminders, send_reminders
-    from backoffice.senders import senders_from_config
+    from backoffice.reminders import deliver, delivery_summary, plan_reminders, send_reminders
 
+    if send_only and dry_run:
+        raise click.UsageError("--dry-run 与 --send-only 不能同时使用。")
+    senders = None if dry_run else _senders()  # settings checked before anything is done
+    if send_only:
+        with acting_as("remind", "cli"):
+            counts = deliver(db.session, senders)
+            db.session.commit()
+        click.echo(delivery_summary(counts))
+        return
     session = _session(session_name)
     day = as_of.date() if as_of else date.today()
     plan = plan_reminders(db.session, day, session)
@@ -91,12 +101,19 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
         click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
         return
     with acting_as("remind", "cli"):
-        _plan, counts = send_reminders(db.session, day, session,
-                                       senders_from_config(current_app.config), plan)
-    click.echo(
-        f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
-        f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。"
-    )
+        _plan, counts = send_reminders(db.session, day, session, senders, plan)
+    click.echo(f"已写入 {len(plan.messages)} 条提醒；{delivery_summary(counts)}")
+
+
+def _senders() -> dict[Channel, Sender]:
+    from flask import current_app
+
+    from backoffice.senders import SettingsError, senders_from_config
+
+    try:
+        return senders_from_config(current_app.config)
+    except SettingsError as problem:
+        raise click.ClickException(str(problem)) from None
 
 
 def _session(session_name: str | None) -> CongressSession:

@@ -62,15 +62,17 @@ def notice_draft(context: JobContext) -> Outcome:
 
 def reminders(context: JobContext) -> Outcome:
     """Remind each liaison of what is due or overdue on a day, and send the outbox."""
-    from backoffice.reminders import send_reminders
-    from backoffice.senders import senders_from_config
+    from backoffice.reminders import delivery_summary, send_reminders
+    from backoffice.senders import SettingsError, senders_from_config
 
     session = _session(context)
     as_of = date.fromisoformat(context.params["as_of"])
+    try:
+        senders = senders_from_config(current_app.config)
+    except SettingsError as problem:
+        raise JobFailed(f"{problem}未写入提醒。") from None
     with acting_as(context.user.username, "web"):
-        plan, counts = send_reminders(db.session, as_of, session,
-                                      senders_from_config(current_app.config))
+        plan, counts = send_reminders(db.session, as_of, session, senders)
     context.done = sum(counts.values())  # the outbox's messages handled, not "0 rows"
-    return Outcome(f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
-                   f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。",
+    return Outcome(f"已写入 {len(plan.messages)} 条提醒；{delivery_summary(counts)}",
                    url=page_path("outbox.index_view"))  # back to the outbox, to see them

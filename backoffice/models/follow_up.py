@@ -44,7 +44,9 @@ class OutboxMessage(Base):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    error: Mapped[str] = mapped_column(sa.String(500), default="")
+    # A pending message that could not go out for now waits until then (back-off).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    error: Mapped[str] = mapped_column(sa.String(500), default="")  # the last one
 
     unit: Mapped[Unit] = relationship()
     liaison_term: Mapped[LiaisonTerm | None] = relationship()

@@ -133,4 +133,6 @@ def test_outbox_lists_messages_by_status_and_queues_failed_ones_again(as_user, a
     client.post("/admin/outbox/action/", data={
         "action": "retry", "rowid": str(failed.id), "csrf_token": token})
     with app.app_context():
-        assert db.session.get(OutboxMessage, failed.id).status == Delivery.PENDING
+        queued = db.session.get(OutboxMessage, failed.id)  # afresh: its retries begin again
+        assert (queued.status, queued.attempts, queued.next_attempt_at) == (
+            Delivery.PENDING, 0, None)
