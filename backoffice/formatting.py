@@ -1,15 +1,15 @@
 """How values read on screen: 2017-03-15 in tables, 2017年3月15日 in prose, times on
 Beijing time."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from backoffice.audit import actor_name
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import ROLE_LABELS
+from importers.clock import wall_clock
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, AttachmentKind
 from scoring.lateness import LATENESS
 
@@ -21,17 +21,11 @@ def prose_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-# The one clock on every screen and sheet.
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-
-
 def local_time(value: datetime | None, *, seconds: bool = False) -> str:
     """Return a stored moment on Beijing time (SQLite hands it back without a zone: UTC)."""
     if value is None:
         return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M:%S" if seconds
-                                                 else "%Y-%m-%d %H:%M")
+    return wall_clock(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def table_date(value: date | None) -> str:

@@ -57,16 +57,12 @@ _VIEW_ACTIONS = {
 _ALWAYS_KEPT = ("csrf_token", "expected_version")
 
 
-def beijing_time(view: Any, context: Any, model: Any, name: str) -> str:
-    """Show a stored moment on Beijing time, to the minute (a column formatter)."""
-    return local_time(getattr(model, name))
-
-
 def _yes_no(view: Any, value: bool, name: str) -> str:
     return shown_value(value)
 
 
 def _beijing_time(view: Any, value: datetime, name: str) -> str:
+    # Every stored moment of every list and record page, on the screens' one clock.
     return local_time(value, seconds=True)
 
 

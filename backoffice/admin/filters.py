@@ -10,10 +10,10 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter
 
 from backoffice import deadlines
 from backoffice.extensions import db
-from backoffice.formatting import LOCAL_TIME
 from backoffice.inputs import day_from_text
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
 from backoffice.reporting.dashboard import AS_OF_FILTERS
+from importers.clock import LOCAL_TIME
 from scoring.lateness import LATE_IN_YEAR, OVERDUE_NOW
 
 YES_NO = (("1", "是"), ("0", "否"))

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from backoffice import jobs
 from backoffice.access import Action
-from backoffice.admin.base import SecuredModelView, beijing_time
+from backoffice.admin.base import SecuredModelView
 from backoffice.admin.home import chosen_as_of, chosen_session
 from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
@@ -58,8 +58,6 @@ class OutboxView(SecuredModelView):
         "attempts": "发送次数", "next_attempt_at": "下次尝试", "sent_at": "发送时间",
         "error": "说明", "subject": "标题", "body": "正文",
     }
-    column_formatters = {name: beijing_time
-                         for name in ("created_at", "next_attempt_at", "sent_at")}
     column_default_sort = [("id", True)]
     column_filters = ("status", "channel", "as_of", "unit.name")
     column_searchable_list = ("recipient", "unit.name")

@@ -14,14 +14,9 @@ from backoffice import reassigning
 from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
-from backoffice.formatting import local_time
 from backoffice.inputs import parse_int
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import ReassignmentRequest, RequestStatus
-
-
-def _time(view: Any, context: Any, model: ReassignmentRequest, name: str) -> str:
-    return local_time(getattr(model, name))
 
 
 def _opinion(view: Any, context: Any, model: ReassignmentRequest, name: str) -> Markup:
@@ -48,7 +43,7 @@ class ReassignmentRequestView(SecuredModelView):
         "status": "处理状态", "to_unit": "改派至", "decision": "处理意见",
         "decided_by": "处理人", "decided_at": "处理时间",
     }
-    column_formatters = {"opinion": _opinion, "requested_at": _time, "decided_at": _time}
+    column_formatters = {"opinion": _opinion, }
     column_filters = ("status", "kind", "unit.name")
     column_searchable_list = ("opinion.number", "opinion.title", "unit.name")
     column_sortable_list = ("requested_at", "status", "decided_at")

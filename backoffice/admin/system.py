@@ -13,7 +13,6 @@ from wtforms import PasswordField
 from backoffice.admin.base import SecuredModelView
 from backoffice.audit import actor_name
 from backoffice.extensions import db
-from backoffice.formatting import local_time
 from backoffice.labels import FIELD_LABELS, SOURCE_LABELS, TABLE_LABELS, shown_value
 from backoffice.models import (
     ROLE_LABELS,
@@ -26,10 +25,6 @@ from backoffice.models import (
 )
 from backoffice.models.security import SessionEnd, ThrottleScope
 from backoffice.security import log, passwords, second_factor, sessions, throttle
-
-
-def _moment(view: Any, context: Any, model: Any, name: str) -> str:
-    return local_time(getattr(model, name), seconds=True)
 
 
 def _role(view: Any, context: Any, model: Any, name: str) -> str:
@@ -46,7 +41,7 @@ class UserView(SecuredModelView):
     column_default_sort = [("username", False)]
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
-    column_formatters = {"role": _role, "created_at": _moment}
+    column_formatters = {"role": _role}
     column_formatters_export = column_formatters
     form_columns = ("username", "display_name", "role", "unit", "active", "new_password")
     form_choices = {"role": [(role.value, label) for role, label in ROLE_LABELS.items()]}
@@ -127,8 +122,6 @@ class UserSessionView(SecuredModelView):
     column_default_sort = [("id", True)]
     column_filters = ("user.username", "end_reason", "client_address")
     column_searchable_list = ("user.username", "client_address")
-    column_formatters = {name: _moment for name in ("started_at", "last_seen_at", "ended_at")}
-    column_formatters_export = column_formatters
 
     @action("end", "结束会话", "结束选中的登录会话？其用户须重新登录。")
     def end(self, ids: list[str]) -> None:
@@ -200,10 +193,10 @@ class AuditView(SecuredModelView):
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = ("actor", "record_label")
     column_filters = ("action", "table_name", "actor", "source", "at")
-    column_formatters = {"changes": _changes, "at": _moment, "table_name": _table,
+    column_formatters = {"changes": _changes, "table_name": _table,
                          "record_label": _label, "source": _source, "actor": _actor}
     column_formatters_export = {
-        "at": _moment, "table_name": _table, "record_label": _label, "source": _source,
+        "table_name": _table, "record_label": _label, "source": _source,
         "actor": _actor,
         "changes": lambda v, c, m, n: _changes(v, c, m, n).striptags(),
     }
@@ -224,6 +217,6 @@ class SecurityLogView(SecuredModelView):
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = ("username", "client_address", "object", "detail")
     column_filters = ("at", "event", "outcome", "username", "client_address")
-    column_formatters = {"at": _moment, "role": _role, "detail": _detail}
+    column_formatters = {"role": _role, "detail": _detail}
     column_formatters_export = column_formatters
     can_view_details = False

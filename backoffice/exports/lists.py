@@ -15,7 +15,7 @@ from flask_admin.model.base import BaseModelView
 from flask_admin.model.typefmt import dict_formatter
 
 from backoffice.exports.downloads import XLSX, send_written
-from backoffice.formatting import LOCAL_TIME
+from importers.clock import LOCAL_TIME
 from importers.exporting import csv_lines, write_rows
 
 EXPORT_TYPES = ("xlsx", "csv")

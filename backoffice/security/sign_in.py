@@ -20,10 +20,10 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from backoffice.extensions import db
-from backoffice.formatting import LOCAL_TIME
 from backoffice.models import User
 from backoffice.models.security import Outcome, SecurityEventKind, ThrottleScope
 from backoffice.security import log, passwords, second_factor, sessions, throttle
+from importers.clock import LOCAL_TIME
 
 bp = Blueprint("auth", __name__)
 

@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from importers.clock import wall_clock
 from importers.exporting.book import ExportBook, Target
 from importers.exporting.safety import csv_safe
 from importers.exporting.sheets import Column, sheet_name
@@ -66,8 +67,7 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime):
-        moment = value.astimezone().replace(tzinfo=None) if value.tzinfo else value
-        return moment.isoformat(sep=" ", timespec="seconds")
+        return wall_clock(value).isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):

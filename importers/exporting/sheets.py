@@ -21,6 +21,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from importers.clock import wall_clock
 from importers.exporting.safety import FORMULA_TRIGGERS
 
 CellType = Literal["text", "date", "auto"]
@@ -259,7 +260,7 @@ def _date_writer(sheet: Worksheet, c: int, formats: Formats, locked: bool, text:
 
     def put(r: int, value: Any) -> Any:
         if isinstance(value, datetime):
-            write(r, c, _naive(value), moment)
+            write(r, c, wall_clock(value), moment)
         elif isinstance(value, date):
             write(r, c, value, day)
         else:
@@ -298,8 +299,3 @@ def _auto_writer(sheet: Worksheet, c: int, formats: Formats, locked: bool, text:
         return text(r, str(value))
 
     return put
-
-
-def _naive(moment: datetime) -> datetime:
-    """Return a moment in local time without its zone (Excel cells have none)."""
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment

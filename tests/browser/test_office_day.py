@@ -180,8 +180,9 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     result = page.get_by_role("link", name="查看结果")
     result.wait_for()  # the job page reloads itself when the job ends
     assert page.locator("#job-state").inner_text() == "已完成"
-    written = re.fullmatch(r"已写入 (\d+) 条提醒；发送成功 (\d+) 条，失败 0 条，待发送 0 条，等待重试 0 条。",
-                           page.locator("#job-message").inner_text())
+    written = re.fullmatch(
+        r"已写入 (\d+) 条提醒；发送成功 (\d+) 条，失败 0 条，待发送 0 条，等待重试 0 条。",
+        page.locator("#job-message").inner_text())
     assert written, page.locator("#job-message").inner_text()
     reminders, sent = int(written.group(1)), int(written.group(2))
     assert reminders > 0 and sent == reminders + 1  # and the notice waiting before

@@ -1,7 +1,8 @@
 """A kind's export template reads back as that kind, unchanged, and guides whoever fills it in."""
 
+import time
 import tracemalloc
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -209,6 +210,23 @@ def test_csv_has_a_bom_and_safe_text(tmp_path):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     result = read_file(path, "units")  # Excel and our reader both see Chinese, not mojibake
     assert [r["name"] for r in result.records] == ["'@x", "七宝镇"]
+
+
+def test_stored_moments_are_written_on_beijing_time_whatever_the_servers_zone(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")  # a server not set to Beijing
+    time.tzset()
+    try:
+        stored = [datetime(2017, 3, 1, 23, 30, tzinfo=UTC), datetime(2017, 3, 1, 23, 30)]
+        assert list(csv_lines(["时间"], [[moment] for moment in stored]))[1:] == [
+            "2017-03-02 07:30:00\r\n"] * 2  # SQLite's zoneless moments are UTC too
+        write_rows(tmp_path / "t.xlsx", ["时间"], [[moment] for moment in stored])
+        sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+        assert [row[0].value for row in sheet.iter_rows()][-2:] == [
+            datetime(2017, 3, 2, 7, 30)] * 2
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_writing_streams_with_flat_memory(tmp_path):

@@ -1,0 +1,13 @@
+"""The one clock on every screen and sheet: Beijing time, whatever the server's own zone."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def wall_clock(moment: datetime) -> datetime:
+    """Return a stored moment as Beijing wall-clock time without a zone (a spreadsheet cell
+    has none); a moment without a zone is a stored UTC one (SQLite hands them back so)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME).replace(tzinfo=None)
