@@ -48,6 +48,7 @@ class ReassignmentRequestView(SecuredModelView):
         "status": "处理状态", "to_unit": "改派至", "decision": "处理意见",
         "decided_by": "处理人", "decided_at": "处理时间",
     }
+    column_card_head = ("opinion", "kind", "status")
     column_formatters = {"opinion": _opinion, "requested_at": _time, "decided_at": _time}
     column_filters = ("status", "kind", "unit.name")
     column_searchable_list = ("opinion.number", "opinion.title", "unit.name")
