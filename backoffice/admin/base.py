@@ -141,6 +141,11 @@ class SecuredModelView(PolicyGuard, ModelView):
     # Forms say what they edit and carry 保存 above and below their fields.
     create_template = "admin/model/create_page.html"
     edit_template = "admin/model/edit_page.html"
+    # Every list is a table on a desk and a card per row on a phone (static/phone.css).
+    list_template = "admin/model/card_list.html"
+    # The columns that open a row's card on a phone, in this order; the other columns
+    # follow in the list's order. None: the list's first column.
+    column_card_head: tuple[str, ...] | None = None
 
     def __init__(self, **kwargs: Any) -> None:
         if issubclass(self.model_class, Versioned):
@@ -304,6 +309,11 @@ class SecuredModelView(PolicyGuard, ModelView):
 
     def prepare_rows(self, models: list) -> None:
         """Work out what a page's or an export batch's rows show, once for them all."""
+
+    def card_head(self) -> dict[str, int]:
+        """Return the columns that open a row's card on a phone, each with its place."""
+        head = self.column_card_head or [name for name, _ in self._list_columns[:1]]
+        return {name: place for place, name in enumerate(head, start=1)}
 
     # -- saving -----------------------------------------------------------------------------
     def form_subject(self, model: Any) -> str | None:

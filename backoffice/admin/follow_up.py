@@ -59,6 +59,7 @@ class OutboxView(SecuredModelView):
         "error": "说明", "subject": "标题", "body": "正文",
     }
     column_default_sort = [("id", True)]
+    column_card_head = ("recipient", "unit", "status")
     column_filters = ("status", "channel", "as_of", "unit.name")
     column_searchable_list = ("recipient", "unit.name")
 

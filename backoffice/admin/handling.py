@@ -25,6 +25,7 @@ class CoHandlingView(SecuredModelView):
                    "deputy_grade")
     column_labels = {**FIELD_LABELS, **CO_OPINION_LABELS, "unit": "会办单位"}
     column_descriptions = CO_OPINION_DESCRIPTIONS
+    column_card_head = ("opinion", "unit", *CO_OPINION_LABELS)
     column_formatters = CO_OPINION_FORMATTERS
     column_default_sort = [("opinion_id", True), ("id", False)]
     column_searchable_list = ("opinion.number", "opinion.title", "unit.name")
@@ -51,6 +52,7 @@ class NoticeView(SecuredModelView):
     access_group = "notices"
     column_list = ("issued_on", "kind", "unit", "reason")
     column_labels = {**FIELD_LABELS, "unit": "被通报单位"}
+    column_card_head = ("issued_on", "kind", "unit")
     column_default_sort = [("issued_on", True), ("id", True)]
     column_filters = ("kind", "issued_on", "unit.name")
     form_columns = column_list

@@ -143,6 +143,7 @@ class OpinionView(SecuredModelView):
     )
     column_labels = {**FIELD_LABELS, **STANDING_LABELS}
     column_descriptions = STANDING_DESCRIPTIONS
+    column_card_head = ("number", "title", *STANDING_COLUMNS)
     column_sortable_list = (
         "number", "assigned_on", "accepted_on", "replied_on", "concluded_on",
         ("lead_unit", "lead_unit.name"), "category", "answer_type",

@@ -43,7 +43,8 @@ class ReassignmentRequestView(SecuredModelView):
         "status": "处理状态", "to_unit": "改派至", "decision": "处理意见",
         "decided_by": "处理人", "decided_at": "处理时间",
     }
-    column_formatters = {"opinion": _opinion, }
+    column_card_head = ("opinion", "kind", "status")
+    column_formatters = {"opinion": _opinion}
     column_filters = ("status", "kind", "unit.name")
     column_searchable_list = ("opinion.number", "opinion.title", "unit.name")
     column_sortable_list = ("requested_at", "status", "decided_at")

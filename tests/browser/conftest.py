@@ -5,6 +5,7 @@ Content-Security-Policy violation; a browser test whose pages saw a violation or
 script error fails (see `pytest_runtest_call`).
 """
 
+import functools
 import shutil
 import threading
 from collections.abc import Iterator
@@ -99,28 +100,44 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
-@pytest.fixture
-def page(browser, live_server: str, browser_console: BrowserConsole):
-    context = browser.new_context(
-        base_url=live_server, locale="zh-CN", viewport={"width": 1440, "height": 900}
-    )
-    browser_console.attach(context)
+# A phone held upright (the size of a common one), as a phone's browser lays pages out.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def _page(browser, live_server: str, console: BrowserConsole, **options):
+    context = browser.new_context(base_url=live_server, locale="zh-CN", **options)
+    console.attach(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server: str, browser_console: BrowserConsole):
+    page = _page(browser, live_server, browser_console, viewport={"width": 1440, "height": 900})
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server: str, browser_console: BrowserConsole):
+    page = _page(browser, live_server, browser_console, **PHONE)
+    yield page
+    page.context.close()
+
+
+def sign_in(page, username: str) -> None:
+    """Sign in on page as username (a fixture account)."""
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/admin/")
 
 
 @pytest.fixture
 def sign_in_as(page):
-    def sign_in(username: str) -> None:
-        page.goto("/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/admin/")
-
-    return sign_in
+    return functools.partial(sign_in, page)
 
 
 @pytest.fixture
