@@ -115,7 +115,7 @@ FIELD_LABELS = {
 
 
 # Where a change came from (the data audit trail, import runs).
-SOURCE_LABELS = {"web": "网页", "cli": "命令行", "import": "导入"}
+SOURCE_LABELS = {"web": "网页", "cli": "命令行", "import": "导入", "online": "代表在线测评"}
 
 
 # What each table holds, as the audit trail names it.
