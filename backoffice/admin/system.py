@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 
-from backoffice.admin.base import SecuredModelView
+from backoffice.admin.base import SecuredModelView, ajax_ref
 from backoffice.audit import actor_name
 from backoffice.extensions import db
 from backoffice.formatting import local_time
@@ -19,6 +19,7 @@ from backoffice.models import (
     ROLE_LABELS,
     AuditAction,
     AuditEntry,
+    Deputy,
     Role,
     SecurityEvent,
     User,
@@ -40,15 +41,18 @@ def _role(view: Any, context: Any, model: Any, name: str) -> str:
 class UserView(SecuredModelView):
     model_class = User
     access_group = "users"
-    column_list = ("username", "display_name", "role", "unit", "active",
+    column_list = ("username", "display_name", "role", "unit", "deputy", "active",
                    "must_change_password", "created_at")
-    column_labels = {**FIELD_LABELS, "unit": "所属单位", "created_at": "创建时间（北京时间）"}
+    column_labels = {**FIELD_LABELS, "unit": "所属单位", "deputy": "对应代表",
+                     "created_at": "创建时间（北京时间）"}
     column_default_sort = [("username", False)]
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
     column_formatters = {"role": _role, "created_at": _moment}
     column_formatters_export = column_formatters
-    form_columns = ("username", "display_name", "role", "unit", "active", "new_password")
+    form_columns = ("username", "display_name", "role", "unit", "deputy", "active",
+                    "new_password")
+    form_ajax_refs = {"deputy": ajax_ref("deputy", Deputy, ["name", "delegation"])}
     form_choices = {"role": [(role.value, label) for role, label in ROLE_LABELS.items()]}
     form_extra_fields = {
         # Flask-Admin's column labels name model columns only: an extra field names itself.
@@ -69,6 +73,16 @@ class UserView(SecuredModelView):
             problems["unit"] = "承办单位联络员须选择所属单位。"
         if model.role != Role.UNIT and model.unit is not None:
             problems["unit"] = "只有承办单位联络员才属于某个单位，请清空。"
+        if model.role == Role.DEPUTY and model.deputy is None:
+            problems["deputy"] = "代表的账号须选择对应的代表。"
+        if model.role != Role.DEPUTY and model.deputy is not None:
+            problems["deputy"] = "只有代表的账号才对应一位代表，请清空。"
+        if model.deputy is not None:
+            with db.session.no_autoflush:
+                other = db.session.scalar(sa.select(User.username).where(
+                    User.deputy_id == model.deputy.id, User.id.is_distinct_from(model.id)))
+            if other is not None:
+                problems["deputy"] = f"代表{model.deputy.name}已有账号“{other}”。"
         if not is_created and model.id == current_user.id:
             # Separation of duties: a system administrator who could take the operator's
             # or the auditor's role would hold two duties.

@@ -223,3 +223,24 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
     # A one-time password: the first page is the change of password.
     assert "/account/password" in client.get("/admin/mine/").headers.get("Location", "")
     assert runner.invoke(args=["create-deputy-accounts", str(sheet)]).exit_code != 0
+
+
+@POLICY_ONLY
+def test_the_system_administrator_links_an_account_to_a_deputy_on_the_user_form(
+        app: Flask, as_user) -> None:
+    with app.app_context():
+        deputy_id = db.session.scalar(sa.select(Deputy.id).where(Deputy.name == DEPUTY))
+    client = as_user("sysadmin")
+    form = {"csrf_token": csrf_token(client, "/admin/user/new/"), "username": "tan",
+            "role": "deputy", "active": "y", "new_password": "Jiangchuan-rain-2017"}
+    page = client.post("/admin/user/new/", data=form).get_data(as_text=True)
+    assert "代表的账号须选择对应的代表" in page
+    with quick_hashing():
+        saved = client.post("/admin/user/new/", data={**form, "deputy": deputy_id})
+    assert saved.status_code == 302
+    twice = client.post("/admin/user/new/", data={**form, "username": "tan2",
+                                                  "deputy": deputy_id})
+    assert "已有账号“tan”" in twice.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "tan"))
+        assert (user.deputy_id, user.must_change_password) == (deputy_id, True)
