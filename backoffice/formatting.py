@@ -25,6 +25,11 @@ def prose_date(value: date | None) -> str:
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
+def local_today() -> date:
+    """Return today's date in Beijing, whatever the server's zone."""
+    return datetime.now(LOCAL_TIME).date()
+
+
 def local_time(value: datetime | None, *, seconds: bool = False) -> str:
     """Return a stored moment on Beijing time (SQLite hands it back without a zone: UTC)."""
     if value is None:

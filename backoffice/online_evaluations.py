@@ -5,13 +5,13 @@ the deputy as actor and can be undone from the import history like any import.""
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import orm
 
 from backoffice import deadlines
-from backoffice.formatting import LOCAL_TIME
+from backoffice.formatting import local_today
 from backoffice.imports.service import apply_prepared, prepare_import
 from backoffice.models import Opinion, User
 from importers.exporting import write_kind
@@ -36,10 +36,6 @@ class Answers:
     co_grades: dict[str, str]  # co-handler's name -> grade
     praised: bool
     consents_to_publish: bool
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 def why_not(opinion: Opinion, user: User, today: date) -> str | None:

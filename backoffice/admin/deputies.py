@@ -14,6 +14,7 @@ from backoffice import access, attachments, online_evaluations
 from backoffice.access import Action
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
+from backoffice.formatting import local_today
 from backoffice.inputs import day_from_text, row_id
 from backoffice.models import (
     Attachment,
@@ -74,14 +75,14 @@ class DeputyPagesView(SecuredPage):
                 joinedload(Opinion.session),
                 selectinload(Opinion.co_handlings).joinedload(CoHandling.unit))
             .order_by(Opinion.session_id.desc(), Opinion.number)).all()
-        today = online_evaluations.local_today()
+        today = local_today()
         return self.render("deputy/list.html", opinions=opinions, today=today,
                            standing=standings(db.session, opinions, today))
 
     @expose("/opinion/")
     def opinion(self) -> str:
         opinion = self._opinion(request.args.get("id", ""))
-        today = online_evaluations.local_today()
+        today = local_today()
         return self.render(
             "deputy/opinion.html", o=opinion, today=today,
             standing=standings(db.session, [opinion], today)[opinion.id],
@@ -123,7 +124,7 @@ class DeputyPagesView(SecuredPage):
                 except ValueError as problem:
                     problems.append(f"希望面商日期“{wished[:20]}”{problem}。")
                 else:
-                    if wished_on < online_evaluations.local_today():
+                    if wished_on < local_today():
                         problems.append("希望面商日期不能早于今天。")
         if len(note) > NOTE_LIMIT:
             problems.append(f"说明最多{NOTE_LIMIT}字，现有{len(note)}字。")

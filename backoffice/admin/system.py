@@ -1,19 +1,24 @@
 """The system's screens: users and their sessions (the system administrator's), the data
 audit trail and the security log (the auditor's, read only)."""
 
+import io
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash
+from flask import flash, redirect, send_file
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 
+from backoffice import deputy_accounts
+from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView, ajax_ref
 from backoffice.audit import actor_name
+from backoffice.exports.downloads import XLSX
 from backoffice.extensions import db
-from backoffice.formatting import local_time
+from backoffice.formatting import local_time, local_today
 from backoffice.labels import FIELD_LABELS, SOURCE_LABELS, TABLE_LABELS, shown_value
 from backoffice.models import (
     ROLE_LABELS,
@@ -25,7 +30,7 @@ from backoffice.models import (
     User,
     UserSession,
 )
-from backoffice.models.security import SessionEnd, ThrottleScope
+from backoffice.models.security import SecurityEventKind, SessionEnd, ThrottleScope
 from backoffice.security import log, passwords, second_factor, sessions, throttle
 
 
@@ -61,6 +66,32 @@ class UserView(SecuredModelView):
             description="新建用户必填；修改时填写即重置密码。他人设置的密码须由本人在首次登录时修改。")
     }
     can_view_details = False
+    list_template = "admin/user_list.html"
+    page_actions = {**SecuredModelView.page_actions, "deputy_accounts": Action.CREATE}
+
+    @expose("/deputy-accounts/", methods=("POST",))
+    def deputy_accounts(self) -> Any:
+        """Give every deputy of the roster without an account one; send the sheet of their
+        one-time passwords (shown this once)."""
+        back = redirect(self.get_url(".index_view"))
+        try:
+            created = deputy_accounts.create_missing(db.session)
+        except deputy_accounts.AccountError as problem:
+            db.session.rollback()
+            flash(f"未创建：{problem}", "error")
+            return back
+        if not created:
+            flash("名单中的代表都已有账号，未创建新账号。", "info")
+            return back
+        sheet = io.BytesIO()
+        deputy_accounts.write_sheet(sheet, created)
+        # Each account is logged as created (security/watched.py); this says who took the sheet.
+        log.record(db.session, SecurityEventKind.EXPORT, object="代表账号一次性密码表",
+                   detail=f"为 {len(created)} 位代表创建账号")
+        db.session.commit()
+        sheet.seek(0)
+        return send_file(sheet, mimetype=XLSX, as_attachment=True,
+                         download_name=f"代表账号_{local_today().isoformat()}.xlsx")
 
     def check(self, form: Any, model: User, is_created: bool) -> dict[str, str]:
         problems = {}

@@ -14,6 +14,7 @@ from backoffice.access import PUBLIC_ENDPOINTS
 from backoffice.assessment.year import assess_year
 from backoffice.exports.rows import Scope, evaluations
 from backoffice.extensions import db
+from backoffice.formatting import local_today
 from backoffice.imports.service import run_import
 from backoffice.models import (
     Attachment,
@@ -28,7 +29,6 @@ from backoffice.models import (
     User,
     opinion_cosigners,
 )
-from backoffice.online_evaluations import local_today
 from backoffice.reporting.annual_loading import session_report
 from importers.exporting import write_rows
 from tests.conftest import PASSWORD, csrf_token, database_copy, demo_app, quick_hashing, sign_in
@@ -186,6 +186,12 @@ def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion(app: Flas
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
 
 
+def _accounts(sheet) -> dict[str, tuple]:
+    rows = list(load_workbook(sheet).active.iter_rows(values_only=True))
+    assert rows[0][0] == "代表账号（首次登录须修改密码）"
+    return {row[0]: row for row in rows[2:]}
+
+
 @POLICY_ONLY
 def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_path) -> None:
     runner = app.test_cli_runner()
@@ -200,11 +206,9 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
                                      "查无此人"], input=f"{PASSWORD}\n")
         assert "代表名单中没有“查无此人”" in nobody.output
         with app.app_context():
-            # Keep the sheet small: a roster of three, one of them with an account already.
+            # Keep the roster small: three, one of them with an account already.
             keep = [d.id for d in db.session.scalars(sa.select(Deputy).where(
                 Deputy.name.in_([DEPUTY, OTHERS, "范海"])))]
-            db.session.execute(sa.update(User).values(deputy_id=None).where(
-                User.role != Role.DEPUTY.value))
             removed = sa.select(Deputy.id).where(Deputy.id.not_in(keep))
             db.session.execute(sa.delete(opinion_cosigners).where(
                 opinion_cosigners.c.deputy_id.in_(removed)))
@@ -213,16 +217,29 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
             db.session.commit()
         sheet = tmp_path / "账号.xlsx"
         bulk = runner.invoke(args=["create-deputy-accounts", str(sheet)])
-    assert "已为 2 位代表创建账号" in bulk.output, bulk.output
-    rows = list(load_workbook(sheet).active.iter_rows(values_only=True))
-    accounts = {row[0]: row for row in rows[2:]}
-    assert set(accounts) == {OTHERS, "范海"}
+        assert "已为 2 位代表创建账号" in bulk.output, bulk.output
+        accounts = _accounts(sheet)
+        assert set(accounts) == {OTHERS, "范海"}
+        assert runner.invoke(args=["create-deputy-accounts", str(sheet)]).exit_code == 2
+        # A deputy added to the roster later: the system administrator's button.
+        with app.app_context():
+            db.session.add(Deputy(name="新代表", delegation="七宝镇代表团"))
+            db.session.commit()
+        admin = app.test_client()
+        sign_in(admin, "sysadmin")
+        token = csrf_token(admin, "/admin/user/")
+        sent = admin.post("/admin/user/deputy-accounts/", data={"csrf_token": token})
+    assert sent.headers["Content-Disposition"].startswith("attachment")
+    (tmp_path / "按钮.xlsx").write_bytes(sent.data)
+    assert set(_accounts(tmp_path / "按钮.xlsx")) == {"新代表"}
+    again = admin.post("/admin/user/deputy-accounts/", data={"csrf_token": token},
+                       follow_redirects=True)
+    assert "名单中的代表都已有账号" in again.get_data(as_text=True)
     client = app.test_client()
     _name, _delegation, username, password = accounts["范海"]
     assert sign_in(client, username, password).status_code == 302
     # A one-time password: the first page is the change of password.
     assert "/account/password" in client.get("/admin/mine/").headers.get("Location", "")
-    assert runner.invoke(args=["create-deputy-accounts", str(sheet)]).exit_code != 0
 
 
 @POLICY_ONLY
