@@ -141,7 +141,8 @@ def test_a_deputy_sees_their_opinions_and_an_online_evaluation_counts_as_an_impo
 
 
 @POLICY_ONLY
-def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion(app: Flask) -> None:
+def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion_and_answers_a_面商(
+        app: Flask) -> None:
     with app.app_context():
         _add_deputy(DEPUTY)
         mine = _opinion()
@@ -184,6 +185,31 @@ def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion(app: Flas
         assert posted.status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
+        # The deputy's own opinion, before its reply: a 面商 to confirm or move.
+        db.session.execute(sa.update(Opinion).where(Opinion.id == mine_id).values(
+            replied_on=None, answer_type=None, concluded_on=None))
+        db.session.commit()
+
+    def answer(**form: str) -> str:
+        return client.post("/admin/mine/consultation/", follow_redirects=True, data={
+            "csrf_token": token, "opinion_id": mine_id, **form}).get_data(as_text=True)
+
+    assert "申请改期请填写原因或方便的时间" in answer(answer="申请改期")
+    assert "希望面商日期“2017-13-01”无法识别" in answer(answer="申请改期", note="出差",
+                                                    wished_on="2017-13-01")
+    wished = local_today().replace(year=local_today().year + 1, month=1, day=5)
+    assert "改期申请已提交" in answer(answer="申请改期", note="下周出差",
+                                    wished_on=wished.isoformat())
+    with app.app_context():
+        [reply] = db.session.scalars(sa.select(ConsultationReply))
+        assert (reply.answer, reply.wished_on, reply.note) == ("申请改期", wished, "下周出差")
+        actor = db.session.scalar(sa.select(AuditEntry.actor).where(
+            AuditEntry.table_name == "consultation_replies"))
+        assert actor == "deputy"
+    office = app.test_client()
+    sign_in(office, "operator")
+    for url in ("/admin/consultation_reply/", f"/admin/opinion/details/?id={mine_id}"):
+        assert "下周出差" in office.get(url).get_data(as_text=True), url
 
 
 def _accounts(sheet) -> dict[str, tuple]:
