@@ -81,6 +81,8 @@ def record(db_session: orm.Session, opinion: Opinion, user: User, answers: Answe
         if prepared.plan.errors:
             raise EvaluationRefused([p.message for p in prepared.plan.errors])
         result = apply_prepared(db_session, prepared, actor=user.username, source=SOURCE)
+    if result.status == "unchanged":  # the same answers sent twice
+        raise EvaluationRefused(["今天已提交过相同的测评，无需重复提交。"])
     if not result.applied:
         raise EvaluationRefused([p.message for p in result.errors] or ["测评未保存，请重试。"])
     assert result.run_id is not None
