@@ -252,13 +252,23 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
         accounts = _accounts(sheet)
         assert set(accounts) == {OTHERS, "范海"}
         assert runner.invoke(args=["create-deputy-accounts", str(sheet)]).exit_code == 2
-        # A deputy added to the roster later: the system administrator's button.
+        # A deputy added to the roster later: the system administrator's form and button.
         with app.app_context():
-            db.session.add(Deputy(name="新代表", delegation="七宝镇代表团"))
+            db.session.add_all([Deputy(name="新代表", delegation="七宝镇代表团"),
+                                Deputy(name="另一位", delegation="七宝镇代表团")])
             db.session.commit()
+            other_id = db.session.scalar(sa.select(Deputy.id).where(Deputy.name == "另一位"))
+            taken_id = db.session.scalar(sa.select(Deputy.id).where(Deputy.name == DEPUTY))
         admin = app.test_client()
         sign_in(admin, "sysadmin")
-        token = csrf_token(admin, "/admin/user/")
+        token = csrf_token(admin, "/admin/user/new/")
+        form = {"csrf_token": token, "username": "lingyi", "role": "deputy", "active": "y",
+                "new_password": "Jiangchuan-rain-2017"}
+        for wrong, message in (({}, "代表的账号须选择对应的代表"),
+                               ({"deputy": taken_id}, "已有账号“tan”")):
+            page = admin.post("/admin/user/new/", data={**form, **wrong})
+            assert message in page.get_data(as_text=True)
+        assert admin.post("/admin/user/new/", data={**form, "deputy": other_id}).status_code == 302
         sent = admin.post("/admin/user/deputy-accounts/", data={"csrf_token": token})
     assert sent.headers["Content-Disposition"].startswith("attachment")
     (tmp_path / "按钮.xlsx").write_bytes(sent.data)
@@ -266,29 +276,11 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
     again = admin.post("/admin/user/deputy-accounts/", data={"csrf_token": token},
                        follow_redirects=True)
     assert "名单中的代表都已有账号" in again.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "lingyi"))
+        assert (user.deputy_id, user.must_change_password) == (other_id, True)
     client = app.test_client()
     _name, _delegation, username, password = accounts["范海"]
     assert sign_in(client, username, password).status_code == 302
     # A one-time password: the first page is the change of password.
     assert "/account/password" in client.get("/admin/mine/").headers.get("Location", "")
-
-
-@POLICY_ONLY
-def test_the_system_administrator_links_an_account_to_a_deputy_on_the_user_form(
-        app: Flask, as_user) -> None:
-    with app.app_context():
-        deputy_id = db.session.scalar(sa.select(Deputy.id).where(Deputy.name == DEPUTY))
-    client = as_user("sysadmin")
-    form = {"csrf_token": csrf_token(client, "/admin/user/new/"), "username": "tan",
-            "role": "deputy", "active": "y", "new_password": "Jiangchuan-rain-2017"}
-    page = client.post("/admin/user/new/", data=form).get_data(as_text=True)
-    assert "代表的账号须选择对应的代表" in page
-    with quick_hashing():
-        saved = client.post("/admin/user/new/", data={**form, "deputy": deputy_id})
-    assert saved.status_code == 302
-    twice = client.post("/admin/user/new/", data={**form, "username": "tan2",
-                                                  "deputy": deputy_id})
-    assert "已有账号“tan”" in twice.get_data(as_text=True)
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.username == "tan"))
-        assert (user.deputy_id, user.must_change_password) == (deputy_id, True)
