@@ -37,6 +37,11 @@ def test_a_deputy_follows_and_evaluates_an_opinion_on_a_phone(
     first, second = (cards.nth(i).bounding_box() for i in (0, 1))
     assert first["width"] > 300 and second["y"] > first["y"] + first["height"] - 1
     page.screenshot(path=artifact_path("deputy-list-phone.png"), full_page=True)
+    # The menu folds behind its button, and opens.
+    sign_out = page.get_by_role("button", name="退出登录")
+    assert not sign_out.is_visible()
+    page.locator(".navbar-toggler").click()
+    sign_out.wait_for()
 
     page.locator(f"a[href*='opinion/?id={opinion_id}']").click()
     page.get_by_text("对答复是否同意").wait_for()
