@@ -18,6 +18,7 @@ from backoffice.models import (
     CalendarOverride,
     CoHandling,
     CongressSession,
+    ConsultationReply,
     Contact,
     Deputy,
     Evaluation,
@@ -44,7 +45,9 @@ from backoffice.models import (
     UnitAlias,
     User,
     UserSession,
+    opinion_cosigners,
 )
+from importers.vocabulary import AttachmentKind
 
 Scope = Callable[[User], ColumnElement[bool]]
 
@@ -115,7 +118,12 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
                         Role.AUDITOR: frozenset({Action.VIEW})},
     # Background jobs: everyone sees, cancels (EDIT), retries (CREATE) and downloads the
     # result of their own jobs only (`own_jobs`); a job's work is checked when it runs.
-    "jobs": {role: _ALL - {Action.DELETE} for role in Role},
+    "jobs": {role: _ALL - {Action.DELETE} for role in Role if role != Role.DEPUTY},
+    # A deputy's own pages (我的意见): their opinions (`DEPUTY_VISIBLE`), the reply letters,
+    # answering a 面商 and evaluating a reply (EDIT). The office and the units read the
+    # deputies' answers about a 面商 in the case file and in their list.
+    "deputy_pages": {Role.DEPUTY: frozenset({Action.VIEW, Action.EDIT})},
+    "consultation_replies": {**_OFFICE, Role.UNIT: _READ},
 }
 
 # Routes anyone may reach without signing in, beside signing in itself: the health check
@@ -212,6 +220,7 @@ OFFICE_RECORDS = (
 UNIT_VISIBLE: dict[type, Scope] = {
     Opinion: lambda user: _unit_opinions(user.unit_id),
     **{model: _of_unit_opinions(model) for model in OPINION_CHILDREN},
+    ConsultationReply: _of_unit_opinions(ConsultationReply),
     Notice: lambda user: Notice.unit_id == user.unit_id,
     ReassignmentRequest: lambda user: ReassignmentRequest.unit_id == user.unit_id,
     LiaisonTerm: lambda user: LiaisonTerm.unit_id == user.unit_id,
@@ -233,6 +242,46 @@ UNIT_EDITABLE: dict[type, Scope] = {
     **{model: _of_led_opinions(model) for model in (Contact, ProgressReport, Attachment)},
 }
 
+
+
+def _deputy_opinions(deputy_id: int) -> ColumnElement[bool]:
+    cosigned = sa.select(opinion_cosigners.c.opinion_id).where(
+        opinion_cosigners.c.deputy_id == deputy_id)
+    return sa.or_(Opinion.lead_deputy_id == deputy_id, Opinion.id.in_(cosigned))
+
+
+def _of_deputy_opinions(model: type) -> Scope:
+    def scope(user: User) -> ColumnElement[bool]:
+        own = sa.select(Opinion.id).where(_deputy_opinions(user.deputy_id))
+        return model.opinion_id.in_(own)
+
+    return scope
+
+
+# The rows of each model a deputy may see: what the office tells them of their own
+# opinions (led or co-signed), never another deputy's, a unit's requests to the office,
+# the office's records or anyone's account but their own.
+DEPUTY_VISIBLE: dict[type, Scope] = {
+    Opinion: lambda user: _deputy_opinions(user.deputy_id),
+    **{model: _of_deputy_opinions(model)
+       for model in (Contact, ProgressReport, Evaluation, CoHandling)},
+    # The reply letters (答复函), not the units' co-opinions or the sign-off papers.
+    Attachment: lambda user: sa.and_(_of_deputy_opinions(Attachment)(user),
+                                     Attachment.kind == AttachmentKind.REPLY_LETTER.value),
+    ConsultationReply: lambda user: ConsultationReply.deputy_id == user.deputy_id,
+    Deputy: lambda user: Deputy.id == user.deputy_id,
+    User: lambda user: User.id == user.id,
+    Unit: _everything,
+    UnitAlias: _everything,
+    CongressSession: _everything,
+    CalendarOverride: _everything,
+    **{model: _nothing for model in (Reassignment, ReassignmentRequest, Notice, LiaisonTerm,
+                                     *OFFICE_RECORDS)},
+}
+
+# Roles whose rows are scoped, and their tables.
+SCOPED: dict[Role, dict[type, Scope]] = {Role.UNIT: UNIT_VISIBLE, Role.DEPUTY: DEPUTY_VISIBLE}
+
 # Roles that change rows in the groups POLICY gives them; the others only read.
 _CHANGING_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN})
 
@@ -241,8 +290,9 @@ def visible(model: type, user: User) -> ColumnElement[bool]:
     """Return the condition on model's rows that user may see (none of an unnamed model)."""
     if model not in UNIT_VISIBLE:
         return sa.false()
-    if user.role == Role.UNIT:
-        return UNIT_VISIBLE[model](user)
+    scoped = SCOPED.get(user.role)
+    if scoped is not None:
+        return scoped[model](user) if model in scoped else sa.false()
     return sa.true()
 
 

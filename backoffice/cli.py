@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 # The commands that read and write data alone, and build the app without its screens.
 DATA_COMMANDS = frozenset({
-    "backup", "create-user", "demo", "export", "import", "remind", "report", "reset-2fa",
-    "restore", "score", "security-log", "unlock",
+    "backup", "create-deputy-accounts", "create-user", "demo", "export", "import", "remind",
+    "report", "reset-2fa", "restore", "score", "security-log", "unlock",
 })
 # Flask-Migrate's `db` group, imported when it runs: Alembic alone takes a third of a second.
 _MIGRATIONS_HELP = "Perform database migrations (Flask-Migrate)."
@@ -85,9 +85,11 @@ def main() -> None:
     """Back-office for deputies' written opinions (人大代表书面意见办理)."""
 
 
-def _add_user(username: str, role: Role, unit_name: str | None, password: str) -> User:
+def _add_user(username: str, role: Role, unit_name: str | None, password: str,
+              deputy_name: str | None = None) -> User:
     import sqlalchemy as sa
 
+    from backoffice import deputy_accounts
     from backoffice.extensions import db
     from backoffice.models import Unit, User
 
@@ -100,9 +102,21 @@ def _add_user(username: str, role: Role, unit_name: str | None, password: str) -
             raise click.UsageError(f"没有名为“{unit_name}”的承办单位。")
     elif unit_name:
         raise click.UsageError("只有 unit 角色的用户才属于某个单位。")
+    deputy = None
+    if role == Role.DEPUTY:
+        if not deputy_name:
+            raise click.UsageError("代表的账号须用 --deputy 指定代表名单中的代表。")
+        try:
+            deputy = deputy_accounts.find_deputy(db.session, deputy_name)
+            deputy_accounts.check_free(db.session, deputy)
+        except deputy_accounts.AccountError as problem:
+            raise click.UsageError(str(problem)) from None
+    elif deputy_name:
+        raise click.UsageError("只有 deputy 角色的用户才对应一位代表。")
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise click.UsageError(f"用户名“{username}”已存在。")
-    user = User(username=username, role=role.value, unit=unit)
+    user = User(username=username, role=role.value, unit=unit, deputy=deputy,
+                display_name=deputy.name if deputy else "")
     user.set_password(password)
     db.session.add(user)
     return user
@@ -112,8 +126,11 @@ def _add_user(username: str, role: Role, unit_name: str | None, password: str) -
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--unit", "unit_name", help="所属承办单位（unit 角色必填）")
+@click.option("--deputy", "deputy_name",
+              help="对应的代表：姓名，重名时写“姓名（代表团）”（deputy 角色必填）")
 @with_appcontext
-def create_user(username: str, role: str, unit_name: str | None) -> None:
+def create_user(username: str, role: str, unit_name: str | None,
+                deputy_name: str | None) -> None:
     """Create a user; the password comes from a prompt or from stdin, and is changed by
     the user at first sign-in."""
     from backoffice.audit import acting_as
@@ -127,9 +144,43 @@ def create_user(username: str, role: str, unit_name: str | None) -> None:
     if problems := passwords.problems(password, username):
         raise click.UsageError(f"密码不符合要求：{'；'.join(problems)}。")
     with acting_as("cli", "cli"):
-        _add_user(username, Role(role), unit_name, password)
+        _add_user(username, Role(role), unit_name, password, deputy_name)
         db.session.commit()
     click.echo(f"已创建用户 {username}（{role}）。")
+
+
+@click.command("create-deputy-accounts")
+@click.argument("out", type=click.Path(dir_okay=False))
+@with_appcontext
+def create_deputy_accounts(out: str) -> None:
+    """Give every deputy of the roster without an account one; write their user names and
+    one-time passwords to OUT.xlsx for the office to hand out."""
+    from pathlib import Path
+
+    from backoffice import deputy_accounts
+    from backoffice.audit import acting_as
+    from backoffice.extensions import db
+
+    if Path(out).exists():
+        raise click.UsageError(f"文件 {out} 已存在，请换一个文件名（以免覆盖已发出的密码）。")
+    with acting_as("cli", "cli"):
+        try:
+            created = deputy_accounts.create_missing(db.session)
+        except deputy_accounts.AccountError as problem:
+            db.session.rollback()
+            raise click.ClickException(str(problem)) from None
+        if not created:
+            click.echo("名单中的代表都已有账号，未创建新账号。")
+            return
+        try:
+            deputy_accounts.write_sheet(out, created)
+        except BaseException:
+            db.session.rollback()
+            Path(out).unlink(missing_ok=True)
+            raise
+        db.session.commit()
+    click.echo(f"已为 {len(created)} 位代表创建账号，用户名和一次性密码已写入 {out}"
+               "（首次登录须修改密码，请妥善保管并当面发放）。")
 
 
 @click.command("demo")
@@ -190,8 +241,8 @@ def setup() -> None:
 
 
 COMMANDS: tuple[click.Command, ...] = (
-    setup, create_user, demo, *backup.COMMANDS, *exports.COMMANDS, *follow_up.COMMANDS,
-    *imports.COMMANDS, *jobs.COMMANDS, *score.COMMANDS, *security.COMMANDS,
+    setup, create_user, create_deputy_accounts, demo, *backup.COMMANDS, *exports.COMMANDS,
+    *follow_up.COMMANDS,    *imports.COMMANDS, *jobs.COMMANDS, *score.COMMANDS, *security.COMMANDS,
 )
 for _command in COMMANDS:
     main.add_command(_command)

@@ -79,6 +79,10 @@ FIELD_LABELS = {
     "display_name": "姓名",
     "role": "角色",
     "unit_id": "承办单位",
+    "deputy_id": "代表",
+    "answer": "面商回复",
+    "wished_on": "希望面商日期",
+    "answered_at": "回复时间",
     "must_change_password": "须改密码",
     "created_at": "创建时间",
     "at": "时间",
@@ -101,6 +105,7 @@ FIELD_LABELS = {
     "added_on": "加入日期",
     "reassignment_reason": "改派事由",
     "reassignment_requests": "调整/退回申请",
+    "consultation_replies": "代表面商回复",
     "requested_by": "申请人",
     "requested_at": "申请时间",
     "status": "状态",
@@ -115,7 +120,7 @@ FIELD_LABELS = {
 
 
 # Where a change came from (the data audit trail, import runs).
-SOURCE_LABELS = {"web": "网页", "cli": "命令行", "import": "导入"}
+SOURCE_LABELS = {"web": "网页", "cli": "命令行", "import": "导入", "online": "代表在线测评"}
 
 
 # What each table holds, as the audit trail names it.

@@ -16,6 +16,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"  # 审计员: reads the security log and the audit trail
     UNIT = "unit"  # a unit's liaison: its own opinions, the fields a unit fills in
     LEADER = "leader"  # 区领导: reads everything of the opinions work, changes nothing
+    DEPUTY = "deputy"  # 代表: follows and evaluates the opinions they lead or co-signed
 
 
 ROLE_LABELS = {
@@ -24,4 +25,5 @@ ROLE_LABELS = {
     Role.AUDITOR: "审计员",
     Role.UNIT: "承办单位联络员",
     Role.LEADER: "区领导",
+    Role.DEPUTY: "代表",
 }

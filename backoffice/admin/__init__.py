@@ -5,6 +5,8 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from backoffice.admin.assessment import AssessmentView, PublishedView, RulesView
+from backoffice.admin.consultation_replies import ConsultationReplyView
+from backoffice.admin.deputies import DeputyPagesView
 from backoffice.admin.exports import ExportsView
 from backoffice.admin.follow_up import AnnualReportView, NoticeDraftView, OutboxView
 from backoffice.admin.handling import CoHandlingView, NoticeView
@@ -39,10 +41,13 @@ def init_app(app: Flask) -> None:
         ),
         csp_nonce_generator=csp_nonce,
     )
+    admin.add_view(DeputyPagesView(name="我的意见", endpoint="mine", url="mine"))
     admin.add_view(OpinionView(name="书面意见", endpoint="opinion", category=HANDLING))
     admin.add_view(CoHandlingView(name="会办", endpoint="co_handling", category=HANDLING))
     admin.add_view(ReassignmentRequestView(name="调整/退回申请", endpoint="reassignment_request",
                                            category=HANDLING))
+    admin.add_view(ConsultationReplyView(name="代表面商回复", endpoint="consultation_reply",
+                                         category=HANDLING))
     admin.add_view(NoticeView(name="通报", endpoint="notice", category=HANDLING))
     admin.add_view(NoticeDraftView(name="情况专报", endpoint="notice_draft", category=HANDLING))
     admin.add_view(OutboxView(name="提醒发件箱", endpoint="outbox", category=HANDLING))

@@ -4,7 +4,7 @@ exactly its opinions in the list; a unit user sees its own opinions only."""
 from datetime import date
 from typing import Any
 
-from flask import Response, flash, request, send_file
+from flask import Response, flash, redirect, request, send_file, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
@@ -47,7 +47,9 @@ class HomeView(AdminIndexView):
         return sessions.to_sign_in()
 
     @expose("/")
-    def index(self) -> str:
+    def index(self) -> Any:
+        if access.allowed(current_user, "deputy_pages", Action.VIEW):
+            return redirect(url_for("mine.index"))  # a deputy's home: their own opinions
         if not access.allowed(current_user, "opinions", Action.VIEW):
             # The system administrator and the auditor see no opinions: their menu only.
             return self.render("admin/welcome.html")

@@ -43,6 +43,7 @@ from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
     AuditEntry,
     CoHandling,
+    ConsultationReply,
     Contact,
     Deputy,
     Evaluation,
@@ -295,6 +296,14 @@ class OpinionView(SecuredModelView):
                    access.visible(ReassignmentRequest, current_user))
             .order_by(ReassignmentRequest.id)
         ).all()
+
+    def consultation_replies(self, opinion: Opinion) -> list[ConsultationReply]:
+        """Return the deputies' answers about the opinion's 面商 that the user may see."""
+        return list(db.session.scalars(
+            sa.select(ConsultationReply)
+            .where(ConsultationReply.opinion_id == opinion.id,
+                   access.visible(ConsultationReply, current_user))
+            .order_by(ConsultationReply.id)))
 
     def may_request(self, opinion: Opinion) -> bool:
         return (self.allowed(Action.CREATE, "reassignment_requests")

@@ -1,30 +1,37 @@
 """The system's screens: users and their sessions (the system administrator's), the data
 audit trail and the security log (the auditor's, read only)."""
 
+import io
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash
+from flask import flash, redirect, send_file
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField
 
-from backoffice.admin.base import SecuredModelView
+from backoffice import deputy_accounts
+from backoffice.access import Action
+from backoffice.admin.base import SecuredModelView, ajax_ref
 from backoffice.audit import actor_name
+from backoffice.exports.downloads import XLSX
 from backoffice.extensions import db
 from backoffice.labels import FIELD_LABELS, SOURCE_LABELS, TABLE_LABELS, shown_value
 from backoffice.models import (
     ROLE_LABELS,
     AuditAction,
     AuditEntry,
+    Deputy,
     Role,
     SecurityEvent,
     User,
     UserSession,
 )
-from backoffice.models.security import SessionEnd, ThrottleScope
+from backoffice.models.security import SecurityEventKind, SessionEnd, ThrottleScope
 from backoffice.security import log, passwords, second_factor, sessions, throttle
+from importers.clock import local_today
 
 
 def _role(view: Any, context: Any, model: Any, name: str) -> str:
@@ -35,15 +42,18 @@ def _role(view: Any, context: Any, model: Any, name: str) -> str:
 class UserView(SecuredModelView):
     model_class = User
     access_group = "users"
-    column_list = ("username", "display_name", "role", "unit", "active",
+    column_list = ("username", "display_name", "role", "unit", "deputy", "active",
                    "must_change_password", "created_at")
-    column_labels = {**FIELD_LABELS, "unit": "所属单位", "created_at": "创建时间（北京时间）"}
+    column_labels = {**FIELD_LABELS, "unit": "所属单位", "deputy": "对应代表",
+                     "created_at": "创建时间（北京时间）"}
     column_default_sort = [("username", False)]
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
     column_formatters = {"role": _role}
     column_formatters_export = column_formatters
-    form_columns = ("username", "display_name", "role", "unit", "active", "new_password")
+    form_columns = ("username", "display_name", "role", "unit", "deputy", "active",
+                    "new_password")
+    form_ajax_refs = {"deputy": ajax_ref("deputy", Deputy, ["name", "delegation"])}
     form_choices = {"role": [(role.value, label) for role, label in ROLE_LABELS.items()]}
     form_extra_fields = {
         # Flask-Admin's column labels name model columns only: an extra field names itself.
@@ -52,6 +62,32 @@ class UserView(SecuredModelView):
             description="新建用户必填；修改时填写即重置密码。他人设置的密码须由本人在首次登录时修改。")
     }
     can_view_details = False
+    list_template = "admin/user_list.html"
+    page_actions = {**SecuredModelView.page_actions, "deputy_accounts": Action.CREATE}
+
+    @expose("/deputy-accounts/", methods=("POST",))
+    def deputy_accounts(self) -> Any:
+        """Give every deputy of the roster without an account one; send the sheet of their
+        one-time passwords (shown this once)."""
+        back = redirect(self.get_url(".index_view"))
+        try:
+            created = deputy_accounts.create_missing(db.session)
+        except deputy_accounts.AccountError as problem:
+            db.session.rollback()
+            flash(f"未创建：{problem}", "error")
+            return back
+        if not created:
+            flash("名单中的代表都已有账号，未创建新账号。", "info")
+            return back
+        sheet = io.BytesIO()
+        deputy_accounts.write_sheet(sheet, created)
+        # Each account is logged as created (security/watched.py); this says who took the sheet.
+        log.record(db.session, SecurityEventKind.EXPORT, object="代表账号一次性密码表",
+                   detail=f"为 {len(created)} 位代表创建账号")
+        db.session.commit()
+        sheet.seek(0)
+        return send_file(sheet, mimetype=XLSX, as_attachment=True,
+                         download_name=f"代表账号_{local_today().isoformat()}.xlsx")
 
     def check(self, form: Any, model: User, is_created: bool) -> dict[str, str]:
         problems = {}
@@ -64,6 +100,16 @@ class UserView(SecuredModelView):
             problems["unit"] = "承办单位联络员须选择所属单位。"
         if model.role != Role.UNIT and model.unit is not None:
             problems["unit"] = "只有承办单位联络员才属于某个单位，请清空。"
+        if model.role == Role.DEPUTY and model.deputy is None:
+            problems["deputy"] = "代表的账号须选择对应的代表。"
+        if model.role != Role.DEPUTY and model.deputy is not None:
+            problems["deputy"] = "只有代表的账号才对应一位代表，请清空。"
+        if model.deputy is not None:
+            with db.session.no_autoflush:
+                other = db.session.scalar(sa.select(User.username).where(
+                    User.deputy_id == model.deputy.id, User.id.is_distinct_from(model.id)))
+            if other is not None:
+                problems["deputy"] = f"代表{model.deputy.name}已有账号“{other}”。"
         if not is_created and model.id == current_user.id:
             # Separation of duties: a system administrator who could take the operator's
             # or the auditor's role would hold two duties.

@@ -5,6 +5,7 @@ from backoffice.models.attachments import Attachment
 from backoffice.models.audit import AuditAction, AuditEntry
 from backoffice.models.base import Base
 from backoffice.models.calendar import CalendarOverride
+from backoffice.models.consultations import ConsultationAnswer, ConsultationReply
 from backoffice.models.deputies import Deputy
 from backoffice.models.follow_up import Channel, Delivery, OutboxMessage, ReminderItem
 from backoffice.models.handling import Contact, Evaluation, ProgressReport
@@ -50,6 +51,8 @@ __all__ = [
     "Channel",
     "CoHandling",
     "CongressSession",
+    "ConsultationAnswer",
+    "ConsultationReply",
     "Contact",
     "Delivery",
     "Deputy",

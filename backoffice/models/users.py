@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backoffice.models.base import Base, Versioned, utcnow, vocabulary_column
+from backoffice.models.deputies import Deputy
 from backoffice.models.units import Unit
 from backoffice.roles import ROLE_LABELS, Role
 
@@ -22,6 +23,12 @@ class User(UserMixin, Versioned, Base):
             "(role = 'unit' AND unit_id IS NOT NULL) OR (role <> 'unit' AND unit_id IS NULL)",
             name="unit_role_has_unit",
         ),
+        # A deputy's account is one deputy of the roster; other roles are none.
+        sa.CheckConstraint(
+            "(role = 'deputy' AND deputy_id IS NOT NULL) "
+            "OR (role <> 'deputy' AND deputy_id IS NULL)",
+            name="deputy_role_has_deputy",
+        ),
     )
 
     # A password's hash is never written to the audit log (the security log says when
@@ -34,6 +41,8 @@ class User(UserMixin, Versioned, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[str] = vocabulary_column(Role, name="role")
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    # One account per deputy at most.
+    deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deputies.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -41,6 +50,7 @@ class User(UserMixin, Versioned, Base):
     must_change_password: Mapped[bool] = mapped_column(default=False)
 
     unit: Mapped[Unit | None] = relationship()
+    deputy: Mapped[Deputy | None] = relationship()
 
     @property
     def is_active(self) -> bool:

@@ -29,9 +29,10 @@ def _views(app: Flask) -> dict[str, object]:
     return {view.endpoint: view for admin in app.extensions["admin"] for view in admin._views}
 
 
-def test_every_mapped_model_is_scoped_for_unit_users() -> None:
+def test_every_mapped_model_is_scoped_for_unit_users_and_deputies() -> None:
     mapped = {mapper.class_ for mapper in Base.registry.mappers}
     assert mapped - set(access.UNIT_VISIBLE) == set()
+    assert mapped - set(access.DEPUTY_VISIBLE) == set()
 
 
 @POLICY_ONLY
