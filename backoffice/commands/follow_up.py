@@ -66,7 +66,8 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
     """Remind each unit's liaison of what is overdue or due within 7 days.
 
     One message per liaison goes to the outbox; an item already reminded that day is
-    left out. Pending messages are then sent by the configured senders.
+    left out. Pending messages are then sent by the configured senders. Runs at the same
+    time (several servers' timers) write and send each reminder once.
     """
     from flask import current_app
 
@@ -91,10 +92,11 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool) -> N
         click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
         return
     with acting_as("remind", "cli"):
-        _plan, counts = send_reminders(db.session, day, session,
-                                       senders_from_config(current_app.config), plan)
+        # Another run at the same time writes each item once and sends each message once.
+        written, counts = send_reminders(db.session, day, session,
+                                         senders_from_config(current_app.config), plan)
     click.echo(
-        f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
+        f"已写入 {len(written.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
         f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。"
     )
 

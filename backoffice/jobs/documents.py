@@ -1,5 +1,5 @@
 """Documents and reminders as jobs: the annual report (.xlsx/.docx), the 情况专报 draft
-(.docx) of a large session, and the day's reminders (written to the outbox and sent)."""
+(.docx) of a large session, and sending the outbox's pending messages."""
 
 from __future__ import annotations
 
@@ -60,15 +60,11 @@ def notice_draft(context: JobContext) -> Outcome:
 
 
 def reminders(context: JobContext) -> Outcome:
-    """Remind each liaison of what is due or overdue on a day, and send the outbox."""
-    from backoffice.reminders import send_reminders
+    """Send the outbox's pending messages (mail is slow: the outbox's 发送 button)."""
+    from backoffice.reminders import deliver
     from backoffice.senders import senders_from_config
 
-    session = _session(context)
-    as_of = date.fromisoformat(context.params["as_of"])
     with acting_as(context.user.username, "web"):
-        plan, counts = send_reminders(db.session, as_of, session,
-                                      senders_from_config(current_app.config))
-    return Outcome(f"已写入 {len(plan.messages)} 条提醒；发送成功 {counts['已发送']} 条，"
-                   f"失败 {counts['发送失败']} 条，待发送 {counts['待发送']} 条。",
-                   url=None)
+        counts = deliver(db.session, senders_from_config(current_app.config))
+    return Outcome(f"发送成功 {counts['已发送']} 条，失败 {counts['发送失败']} 条，"
+                   f"待发送 {counts['待发送']} 条。", url=None)

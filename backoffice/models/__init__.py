@@ -6,7 +6,13 @@ from backoffice.models.audit import AuditAction, AuditEntry
 from backoffice.models.base import Base
 from backoffice.models.calendar import CalendarOverride
 from backoffice.models.deputies import Deputy
-from backoffice.models.follow_up import Channel, Delivery, OutboxMessage, ReminderItem
+from backoffice.models.follow_up import (
+    Channel,
+    Delivery,
+    OutboxMessage,
+    ReminderItem,
+    ReminderKind,
+)
 from backoffice.models.handling import Contact, Evaluation, ProgressReport
 from backoffice.models.imports import (
     ChangeAction,
@@ -71,6 +77,7 @@ __all__ = [
     "RecoveryCode",
     "RememberedMapping",
     "ReminderItem",
+    "ReminderKind",
     "RequestKind",
     "RequestStatus",
     "Role",
