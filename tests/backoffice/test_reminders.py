@@ -1,7 +1,10 @@
 """Reminders: one message per liaison, each item once a day, delivered over SMTP on
 loopback (a real aiosmtpd server), failures recorded; the outbox is the office's only."""
 
+import asyncio
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from email import message_from_bytes
 from email.header import decode_header, make_header
@@ -12,8 +15,16 @@ from aiosmtpd.controller import Controller
 
 from backoffice.deadlines import Status, Step
 from backoffice.extensions import db
-from backoffice.models import Delivery, LiaisonTerm, OutboxMessage, ReminderItem, Unit
-from backoffice.reminders import DueItem, compose
+from backoffice.models import (
+    CongressSession,
+    Delivery,
+    LiaisonTerm,
+    OutboxMessage,
+    ReminderItem,
+    Unit,
+)
+from backoffice.reminders import DueItem, compose, due_items, send_reminders
+from backoffice.senders import senders_from_config
 
 
 class Inbox:
@@ -124,3 +135,51 @@ def test_a_refused_delivery_is_recorded_as_failed(app) -> None:
         ).one()
         assert failed.unit.name == "区交通委" and failed.attempts == 1
         assert "邮件服务器 127.0.0.1" in failed.error
+
+
+class SlowInbox(Inbox):
+    """An SMTP server that takes its time over each message, as a busy relay does: long
+    enough for a second run to try the same messages meanwhile."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        await asyncio.sleep(0.5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_runs_at_once_write_and_send_each_reminder_once(app) -> None:
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                      MAIL_FROM="office@example.org")
+    day = date(2017, 5, 25)
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(CongressSession.id).where(
+            CongressSession.year == 2017))
+        due = due_items(db.session, day, db.session.get(CongressSession, session_id))
+        mailed = sorted(db.session.get(Unit, unit_id).name for unit_id in list(due)[:2])
+        for name in mailed:
+            _liaison_email(name, f"{name}@example.org")
+    start = threading.Barrier(2)
+
+    def run() -> tuple[int, dict]:
+        with app.app_context():
+            session = db.session.get(CongressSession, session_id)
+            start.wait()
+            plan, counts = send_reminders(db.session, day, session,
+                                          senders_from_config(app.config))
+            return len(plan.messages), counts
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            results = [f.result() for f in [pool.submit(run), pool.submit(run)]]
+    finally:
+        controller.stop()
+    with app.app_context():
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        units = [m.unit_id for m in messages]
+        assert len(units) == len(set(units)) == sum(written for written, _ in results)
+        assert sorted(m.unit.name for m in messages if m.status == Delivery.SENT) == mailed
+    assert sorted(rcpt for rcpt, _mail in inbox.messages) == [
+        [f"{name}@example.org"] for name in mailed]
+    assert sum(counts["已发送"] for _, counts in results) == 2
