@@ -23,7 +23,9 @@ from backoffice.models import (
 from tests.backoffice.test_reminders import Inbox, _free_port
 from tests.conftest import csrf_token, sign_in
 
-POLICY_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+# What depends on the database (two clicks at once, the unique key, taking a message for
+# sending) is tested on both in test_reminders.py; the screens and the policy are code.
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _liaison(unit_id: int) -> LiaisonTerm:
@@ -75,6 +77,7 @@ def _messages() -> list[OutboxMessage]:
     return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
+@SQLITE
 def test_chasing_writes_to_each_late_unit_once_a_day_and_lands_on_the_trail(as_user, app):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
@@ -137,7 +140,7 @@ FORBIDDEN = {"leader": "/admin/opinion/", "pujiang": "/admin/opinion/",
              "auditor": "/admin/audit/", "sysadmin": "/admin/user/"}
 
 
-@POLICY_ONLY
+@SQLITE
 def test_only_the_office_chases_and_works_the_outbox(app) -> None:
     with app.app_context():
         opinion = db.session.scalars(sa.select(Opinion).where(

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from backoffice.chasing import chase
 from backoffice.deadlines import Status, Step
 from backoffice.extensions import db
 from backoffice.models import (
@@ -146,7 +147,21 @@ class SlowInbox(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def test_two_runs_at_once_write_and_send_each_reminder_once(app) -> None:
+def _twice_at_once(app, work):
+    """Return what work() returned in two threads started together, each in its own app
+    context (its own database connection)."""
+    start = threading.Barrier(2)
+
+    def run():
+        with app.app_context():
+            start.wait()
+            return work()
+
+    with ThreadPoolExecutor(2) as pool:
+        return [f.result() for f in [pool.submit(run), pool.submit(run)]]
+
+
+def test_two_runs_or_two_chases_at_once_write_and_send_each_message_once(app) -> None:
     inbox = SlowInbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
@@ -160,26 +175,34 @@ def test_two_runs_at_once_write_and_send_each_reminder_once(app) -> None:
         mailed = sorted(db.session.get(Unit, unit_id).name for unit_id in list(due)[:2])
         for name in mailed:
             _liaison_email(name, f"{name}@example.org")
-    start = threading.Barrier(2)
+        late = next(i.opinion_id for unit_id in list(due)[:2] for i in due[unit_id]
+                    if i.status is Status.OVERDUE)
 
-    def run() -> tuple[int, dict]:
-        with app.app_context():
-            session = db.session.get(CongressSession, session_id)
-            start.wait()
-            plan, counts = send_reminders(db.session, day, session,
-                                          senders_from_config(app.config))
-            return len(plan.messages), counts
+    def remind() -> tuple[int, dict]:
+        session = db.session.get(CongressSession, session_id)
+        plan, counts = send_reminders(db.session, day, session, senders_from_config(app.config))
+        return len(plan.messages), counts
+
+    def chase_late() -> int:
+        return len(chase(db.session, [late], day, senders_from_config(app.config)).messages)
 
     try:
-        with ThreadPoolExecutor(2) as pool:
-            results = [f.result() for f in [pool.submit(run), pool.submit(run)]]
+        results = _twice_at_once(app, remind)
+        with app.app_context():
+            messages = db.session.scalars(sa.select(OutboxMessage)).all()
+            units = [m.unit_id for m in messages]
+            assert len(units) == len(set(units)) == sum(written for written, _ in results)
+            assert sorted(m.unit.name for m in messages if m.status == Delivery.SENT) == mailed
+        assert sorted(rcpt for rcpt, _mail in inbox.messages) == [
+            [f"{name}@example.org"] for name in mailed]
+        assert sum(counts["已发送"] for _, counts in results) == 2
+
+        # A double click on 催办 that reaches two servers at once chases once.
+        assert sorted(_twice_at_once(app, chase_late)) == [0, 1]
     finally:
         controller.stop()
     with app.app_context():
-        messages = db.session.scalars(sa.select(OutboxMessage)).all()
-        units = [m.unit_id for m in messages]
-        assert len(units) == len(set(units)) == sum(written for written, _ in results)
-        assert sorted(m.unit.name for m in messages if m.status == Delivery.SENT) == mailed
-    assert sorted(rcpt for rcpt, _mail in inbox.messages) == [
-        [f"{name}@example.org"] for name in mailed]
-    assert sum(counts["已发送"] for _, counts in results) == 2
+        chased = db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.subject.startswith("【书面意见办理催办】"))).one()
+        assert chased.status == Delivery.SENT
+    assert len(inbox.messages) == 3
