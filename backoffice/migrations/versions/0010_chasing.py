@@ -1,7 +1,8 @@
 """催办 from the screens (issue 12): a reminded item says whether it was the daily
 reminder or the office's 催办, and each is sent at most once a day
 
-Existing items were all daily reminders.
+Existing items were all daily reminders. A step back forgets which items were chased (the
+old key has room for one item a day; the messages stay in the outbox).
 
 Revision ID: 0010
 Revises: 0008
@@ -40,4 +41,6 @@ def downgrade():
             type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_reminder_items_unit_id_opinion_id_step_reminded_on"), list(_OLD_KEY))
+        # SQLite's copy of the table would keep the column's CHECK otherwise.
+        batch_op.drop_constraint(batch_op.f("ck_reminder_items_reminder_kind"), type_="check")
         batch_op.drop_column("kind")
