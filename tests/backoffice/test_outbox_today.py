@@ -49,6 +49,7 @@ def test_preview_then_generate_then_send_then_read(as_user, app) -> None:
         client = as_user("operator")
         outbox = client.get("/admin/outbox/").get_data(as_text=True)
         assert "预览并生成今天的提醒" in outbox and "发送待发送消息（0条）" in outbox
+        assert "发件箱还没有消息：每个工作日上午定时生成并发送当天的提醒" in outbox
 
         preview = client.get("/admin/outbox/today/").get_data(as_text=True)
         assert f"{unserved_unit}有需要提醒的事项，但今天没有在任联络员" in preview
