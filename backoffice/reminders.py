@@ -2,20 +2,29 @@
 written to the outbox and delivered by the configured senders.
 
 An item (a unit's step on an opinion) is reminded at most once a day: the outbox
-keeps every reminded item with its day, and a second run that day leaves it out.
+keeps every reminded item with its day, and a second run that day leaves it out. Two
+runs at once write it once too: the item's unique key refuses the later writer, which
+plans again and writes only what is left.
+
+A message is sent at most once, however many processes deliver at the same time (the
+daily timer, the outbox's 发送 job, a 催办): each takes a message by changing its status
+in the database before handing it over (`_claim`), and only one can.
 """
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from backoffice.audit import Recorded, record_bulk
 from backoffice.deadlines import ATTENTION, Status, Step, conditions_as_of, load_deadlines
 from backoffice.formatting import local_time, prose_date
 from backoffice.models import (
+    AuditAction,
     Channel,
     CongressSession,
     Delivery,
@@ -23,6 +32,7 @@ from backoffice.models import (
     Opinion,
     OutboxMessage,
     ReminderItem,
+    ReminderKind,
     Unit,
 )
 from backoffice.models.base import utcnow
@@ -35,6 +45,10 @@ NO_ADDRESS = "联络员未登记电子邮箱或手机号，无法发送。"
 RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
                 timedelta(hours=6))
 WAITING = "等待重试"  # counts' key: pending messages whose next attempt is later
+# What a message taken for sending says until its outcome is recorded; a process that
+# stops in between leaves it so, for a person to check and queue again.
+INTERRUPTED = ("正在发送；如长时间停留于此，说明发送中断，"
+               "请向联络员核实是否收到，需要时重新排队发送。")
 
 
 @dataclass(frozen=True)
@@ -68,30 +82,42 @@ class Plan:
     units_without_liaison: list[str]
     already_reminded: int  # items left out: reminded earlier the same day
 
+    @property
+    def fingerprint(self) -> str:
+        """Return what identifies the plan's messages: a preview and a later write of the
+        same plan share it, a plan changed meanwhile does not."""
+        content = "\n".join(f"{m.liaison.id}|{m.address}|{m.subject}|{m.body}"
+                            for m in self.messages)
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+
 
 def due_items(
     db_session: orm.Session, as_of: date, session: CongressSession
 ) -> dict[int, list[DueItem]]:
     """Return, by unit, the session's steps overdue or due within 7 days on as_of."""
+    return items_of(db_session, as_of, Opinion.session_id == session.id, ATTENTION)
+
+
+def items_of(
+    db_session: orm.Session, as_of: date, where: sa.ColumnElement[bool],
+    statuses: Collection[Status],
+) -> dict[int, list[DueItem]]:
+    """Return, by unit, the steps of the opinions meeting where in statuses on as_of."""
     # Only the opinions the SQL conditions pick out are loaded and worked through.
-    needing = conditions_as_of(db_session, as_of).any_step(ATTENTION)
-    schedules = load_deadlines(
-        db_session, as_of, where=sa.and_(Opinion.session_id == session.id, needing)
-    )
-    wanted = [s for s in schedules if any(d.needs_attention for d in s.deadlines)]
+    needing = conditions_as_of(db_session, as_of).any_step(statuses)
+    schedules = load_deadlines(db_session, as_of, where=sa.and_(where, needing))
+    wanted = [s for s in schedules if any(d.status in statuses for d in s.deadlines)]
     titles = {
         opinion_id: (number, title)
         for opinion_id, number, title in db_session.execute(
-            sa.select(Opinion.id, Opinion.number, Opinion.title).where(
-                Opinion.session_id == session.id
-            )
+            sa.select(Opinion.id, Opinion.number, Opinion.title).where(where)
         )
     }
     by_unit: dict[int, list[DueItem]] = defaultdict(list)
     for schedule in wanted:
         number, title = titles[schedule.opinion_id]
         for deadline in schedule.deadlines:
-            if deadline.needs_attention:
+            if deadline.status in statuses:
                 unit_id = schedule.unit_of(deadline)
                 by_unit[unit_id].append(DueItem(
                     unit_id, schedule.opinion_id, number, title, deadline.step,
@@ -111,15 +137,21 @@ def _line(index: int, item: DueItem, as_of: date) -> str:
     return f"  {index}. 第{item.number}号《{item.title}》 {step}：{when}"
 
 
-def compose(unit: str, person: str, items: Iterable[DueItem], as_of: date) -> tuple[str, str]:
-    """Return the subject and body of a liaison's reminder."""
+def compose(unit: str, person: str, items: Iterable[DueItem], as_of: date,
+            kind: ReminderKind = ReminderKind.REMINDER) -> tuple[str, str]:
+    """Return the subject and body of a liaison's reminder, or of the office's 催办."""
     ordered = sorted(items, key=lambda i: (i.due_on, i.number, i.step))
     overdue = [i for i in ordered if i.status is Status.OVERDUE]
     soon = [i for i in ordered if i.status is Status.DUE_SOON]
-    subject = f"【书面意见办理提醒】{unit}：超期{len(overdue)}项，7天内到期{len(soon)}项"
+    if kind is ReminderKind.CHASE:
+        subject = f"【书面意见办理催办】{unit}：超期{len(overdue)}项"
+        late = "已超期，特此催办"
+    else:
+        subject = f"【书面意见办理提醒】{unit}：超期{len(overdue)}项，7天内到期{len(soon)}项"
+        late = "已超期或即将到期"
     lines = [
         f"{person}同志：",
-        f"截至{prose_date(as_of)}，{unit}有以下书面意见办理事项已超期或即将到期，请抓紧办理：",
+        f"截至{prose_date(as_of)}，{unit}有以下书面意见办理事项{late}，请抓紧办理：",
     ]
     for heading, group in (("已超期", overdue), ("7天内到期", soon)):
         if group:
@@ -145,12 +177,15 @@ def current_liaisons(
     return {term.unit_id: term for term in terms}  # later terms overwrite earlier ones
 
 
-def _already_reminded(db_session: orm.Session, as_of: date) -> set[tuple[int, int, str]]:
-    rows = db_session.execute(
-        sa.select(ReminderItem.unit_id, ReminderItem.opinion_id, ReminderItem.step).where(
-            ReminderItem.reminded_on == as_of
-        )
+def already_reminded(db_session: orm.Session, as_of: date,
+                     kind: ReminderKind | None = None) -> set[tuple[int, int, str]]:
+    """Return (unit, opinion, step) of the items reminded on as_of (of kind; any if None)."""
+    query = sa.select(ReminderItem.unit_id, ReminderItem.opinion_id, ReminderItem.step).where(
+        ReminderItem.reminded_on == as_of
     )
+    if kind is not None:
+        query = query.where(ReminderItem.kind == kind.value)
+    rows = db_session.execute(query)
     return {tuple(row) for row in rows}
 
 
@@ -164,7 +199,7 @@ def address_of(term: LiaisonTerm) -> tuple[Channel, str]:
 def plan_reminders(db_session: orm.Session, as_of: date, session: CongressSession) -> Plan:
     """Return the messages a run on as_of would write, without writing anything."""
     by_unit = due_items(db_session, as_of, session)
-    done = _already_reminded(db_session, as_of)
+    done = already_reminded(db_session, as_of)
     liaisons = current_liaisons(db_session, by_unit, as_of)
     units = {u.id: u for u in db_session.scalars(sa.select(Unit).where(Unit.id.in_(by_unit)))}
     messages, missing, skipped = [], [], 0
@@ -213,7 +248,8 @@ def queue_notice(
     return message
 
 
-def queue(db_session: orm.Session, plan: Plan, as_of: date) -> list[OutboxMessage]:
+def queue(db_session: orm.Session, plan: Plan, as_of: date,
+          kind: ReminderKind = ReminderKind.REMINDER) -> list[OutboxMessage]:
     """Write the planned messages and their items to the outbox; the caller commits."""
     written = []
     for planned in plan.messages:
@@ -222,6 +258,7 @@ def queue(db_session: orm.Session, plan: Plan, as_of: date) -> list[OutboxMessag
             ReminderItem(
                 unit_id=item.unit_id, opinion_id=item.opinion_id, step=item.step.value,
                 due_on=item.due_on, status=item.status.value, reminded_on=as_of,
+                kind=kind.value,
             )
             for item in planned.items
         ]
@@ -230,32 +267,53 @@ def queue(db_session: orm.Session, plan: Plan, as_of: date) -> list[OutboxMessag
     return written
 
 
+def _claim(db_session: orm.Session, message: OutboxMessage,
+           is_due: sa.ColumnElement[bool]) -> bool:
+    """Take a message that is due for sending and commit; False if another process took it.
+
+    The message's status is the lock: it leaves 待发送 in one statement only one process
+    can make, and reads 发送失败 (INTERRUPTED) until the outcome is recorded, so that a
+    process stopped meanwhile leaves a message a person checks, never one sent twice.
+    """
+    taken = db_session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, is_due)
+        .values(status=Delivery.FAILED.value, error=INTERRUPTED,
+                attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if taken:
+        record_bulk(db_session, [Recorded(
+            AuditAction.UPDATE, OutboxMessage.__tablename__, str(message.id), str(message),
+            {"status": [Delivery.PENDING.value, Delivery.FAILED.value],
+             "error": [message.error, INTERRUPTED],
+             "attempts": [message.attempts, message.attempts + 1]})])
+    db_session.commit()
+    db_session.refresh(message)
+    return taken
+
+
 def deliver(
-    db_session: orm.Session, senders: Mapping[Channel, Sender], now: datetime | None = None
+    db_session: orm.Session, senders: Mapping[Channel, Sender], now: datetime | None = None,
+    ids: Collection[int] | None = None,
 ) -> dict[str, int]:
-    """Send every pending message that is due (never tried, or its next attempt has come);
-    record it sent, failed, or when to try again.
+    """Send every pending message (of ids, if given) that is due: never tried, or its next
+    attempt has come; record it sent, failed, or when to try again, committing each.
 
     Messages of a channel without a sender stay pending, and so do the rest of a
-    channel's messages once its platform is found down. Each attempt is committed as
-    soon as it is made, its message's row locked meanwhile: a run that stops midway does
-    not send again what it sent, and two runs at once do not send one message twice.
-    The caller commits the rest (the notes on messages left pending).
+    channel's messages once its platform is found down. The caller commits the rest (the
+    notes on messages left pending).
     """
     now = now or utcnow()
     counts = {Delivery.SENT.value: 0, Delivery.FAILED.value: 0, Delivery.PENDING.value: 0}
     is_due = sa.and_(OutboxMessage.status == Delivery.PENDING.value,
                      sa.or_(OutboxMessage.next_attempt_at.is_(None),
                             OutboxMessage.next_attempt_at <= now))
-    due = db_session.scalars(
-        sa.select(OutboxMessage.id).where(is_due).order_by(OutboxMessage.id)).all()
+    query = sa.select(OutboxMessage).where(is_due)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
     down: dict[Channel, str] = {}  # channel: why its platform is down
-    for message_id in due:
-        message = db_session.scalar(
-            sa.select(OutboxMessage).where(OutboxMessage.id == message_id, is_due)
-            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
-        if message is None:  # another run has sent it, or is sending it
-            continue
+    for message in db_session.scalars(query.order_by(OutboxMessage.id)).all():
         channel = Channel(message.channel)
         sender = senders.get(channel)
         if sender is None or channel in down:
@@ -263,6 +321,8 @@ def deliver(
                              else f"未配置{message.channel}发送方式，待配置后发送。")
             counts[Delivery.PENDING.value] += 1
             continue
+        if not _claim(db_session, message, is_due):
+            continue  # another process is sending it, or has sent it
         problem = _attempt(message, sender, now)
         db_session.commit()
         if message.status != Delivery.PENDING.value:
@@ -277,13 +337,13 @@ def deliver(
 
 
 def _attempt(message: OutboxMessage, sender: Sender, now: datetime) -> RetryLater | None:
-    """Hand one message to its sender and record how it went; return the problem when it
-    was one of the moment (waiting for the next attempt, or failed after the last)."""
-    message.attempts += 1
+    """Hand one claimed message to its sender and record how it went; return the problem
+    when it was one of the moment (waiting for the next attempt, or failed after the last)."""
     try:
         sender.send(message.address, message.subject, message.body)
     except RetryLater as problem:
         if message.attempts <= len(RETRY_DELAYS):
+            message.status = Delivery.PENDING.value
             message.next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
             message.error = (f"{problem}；第{message.attempts}次未发出，"
                              f"将于{local_time(message.next_attempt_at)}重试。")[:500]
@@ -305,14 +365,29 @@ def delivery_summary(counts: Mapping[str, int]) -> str:
             f"待发送 {counts[Delivery.PENDING.value]} 条，等待重试 {counts[WAITING]} 条。")
 
 
+def write_reminders(db_session: orm.Session, as_of: date, session: CongressSession,
+                    plan: Plan | None = None) -> Plan:
+    """Write the day's reminders (planned now, or as shown) to the outbox and commit;
+    return what was written. Should another run write some of the same items first, plan
+    again and write what is left."""
+    plan = plan or plan_reminders(db_session, as_of, session)
+    queue(db_session, plan, as_of)
+    try:
+        db_session.commit()
+    except sa.exc.IntegrityError:
+        db_session.rollback()
+        plan = plan_reminders(db_session, as_of, session)
+        queue(db_session, plan, as_of)
+        db_session.commit()
+    return plan
+
+
 def send_reminders(db_session: orm.Session, as_of: date, session: CongressSession,
                    senders: Mapping[Channel, Sender],
                    plan: Plan | None = None) -> tuple[Plan, dict[str, int]]:
     """Write the day's reminders (planned now, or as shown) to the outbox and send what
     is due; commit each."""
-    plan = plan or plan_reminders(db_session, as_of, session)
-    queue(db_session, plan, as_of)
-    db_session.commit()
+    plan = write_reminders(db_session, as_of, session, plan)
     counts = deliver(db_session, senders)
     db_session.commit()
     return plan, counts

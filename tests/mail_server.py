@@ -27,9 +27,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_on_loopback() -> Iterator[tuple[int, Inbox]]:
-    """Run an SMTP server on loopback; yield its port and its inbox."""
-    inbox = Inbox()
+def smtp_on_loopback(inbox: Inbox | None = None) -> Iterator[tuple[int, Inbox]]:
+    """Run an SMTP server on loopback (keeping mail in the inbox given, or a new one);
+    yield its port and its inbox."""
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

@@ -10,7 +10,8 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, send_file, url_for
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from werkzeug.wrappers import Response
@@ -23,17 +24,20 @@ from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.exports.downloads import DOCX, XLSX
 from backoffice.extensions import db
+from backoffice.formatting import local_time
 from backoffice.inputs import date_arg, int_list_arg
 from backoffice.jobs.documents import session_rows
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CongressSession, Delivery, OutboxMessage
 from backoffice.models.security import SecurityEventKind
+from backoffice.reminders import plan_reminders, write_reminders
 from backoffice.reporting import notices
 from backoffice.reporting.annual_files import as_docx, as_xlsx
 from backoffice.reporting.annual_loading import report_with_previous
 from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
 from backoffice.reporting.sessions import current_session
 from backoffice.security import log
+from backoffice.senders import senders_from_config
 
 
 def _download(content: bytes, name: str, mimetype: str) -> Response:
@@ -42,8 +46,13 @@ def _download(content: bytes, name: str, mimetype: str) -> Response:
                      download_name=name)
 
 
+def _time(view: Any, context: Any, model: OutboxMessage, name: str) -> str:
+    return local_time(getattr(model, name))
+
+
 class OutboxView(SecuredModelView):
-    """Reminder messages: pending, sent, failed; failed ones can be queued again."""
+    """Reminder messages: today's reminders previewed and written (生成), pending ones sent
+    as a job (发送), failed ones queued again (重试); each message as written."""
 
     model_class = OutboxMessage
     access_group = "outbox"
@@ -58,23 +67,55 @@ class OutboxView(SecuredModelView):
         "attempts": "发送次数", "next_attempt_at": "下次尝试", "sent_at": "发送时间",
         "error": "说明", "subject": "标题", "body": "正文",
     }
+    column_formatters = {"created_at": _time, "sent_at": _time}
     column_default_sort = [("id", True)]
     column_card_head = ("recipient", "unit", "status")
     column_filters = ("status", "channel", "as_of", "unit.name")
     column_searchable_list = ("recipient", "unit.name")
 
     list_template = "admin/outbox_list.html"
-    page_actions = {**SecuredModelView.page_actions, "remind": Action.CREATE}
+    details_template = "admin/outbox_details.html"
+    page_actions = {**SecuredModelView.page_actions, "generate": Action.CREATE,
+                    "send": Action.CREATE}
 
-    @expose("/remind", methods=("POST",))
-    def remind(self) -> Response:
-        """Write today's reminders to the outbox and send them, as a job (mail is slow)."""
-        session = current_session(db.session)
+    def pending_count(self) -> int:
+        return db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == Delivery.PENDING.value))
+
+    @expose("/today/")
+    def today(self) -> str:
+        """Preview today's reminders: to whom, how, about what, in the words to be sent."""
+        session, day = current_session(db.session), date.today()
+        plan = plan_reminders(db.session, day, session) if session else None
+        return self.render("admin/outbox_today.html", session=session, day=day, plan=plan,
+                           senders=senders_from_config(current_app.config),
+                           masked=log.mask_phones)
+
+    @expose("/generate", methods=("POST",))
+    def generate(self) -> Response:
+        """Write today's reminders to the outbox as previewed; a plan that changed since is
+        shown again instead."""
+        session, day = current_session(db.session), date.today()
         if session is None:
-            flash("还没有届次会议，无需提醒。", "error")
+            flash("还没有届次会议，没有需要提醒的事项。", "error")
+            return redirect(self.get_url(".today"))
+        plan = plan_reminders(db.session, day, session)
+        if plan.fingerprint != request.form.get("fingerprint"):
+            flash("预览之后情况已有变化（有事项办理、到期或已被其他人生成），"
+                  "请核对下面更新后的预览，再点击“生成”。", "warning")
+            return redirect(self.get_url(".today"))
+        written = write_reminders(db.session, day, session, plan)
+        flash(f"已将{len(written.messages)}条提醒写入发件箱，待发送；点击“发送”即发出。",
+              "success")
+        return redirect(self.get_url(".index_view"))
+
+    @expose("/send", methods=("POST",))
+    def send(self) -> Response:
+        """Send the pending messages, as a job (mail is slow)."""
+        if not self.pending_count():
+            flash("发件箱中没有待发送的消息。", "error")
             return redirect(self.get_url(".index_view"))
-        return start_job("reminders", f"办理提醒 {session.name} {date.today()}",
-                         {"session_id": session.id, "as_of": date.today().isoformat()})
+        return start_job("reminders", f"发送提醒发件箱（{date.today()}）", {})
 
     @action("retry", "重新排队发送", "将选中的发送失败消息重新排入待发送？")
     def retry(self, ids: list[int]) -> None:
@@ -88,7 +129,7 @@ class OutboxView(SecuredModelView):
             message.status, message.error = Delivery.PENDING.value, ""
             message.attempts, message.next_attempt_at = 0, None
         db.session.commit()
-        flash(f"已将{len(messages)}条消息重新排入待发送，下次运行 backoffice remind 时发送。")
+        flash(f"已将{len(messages)}条消息重新排入待发送，点击“发送”或在下次定时提醒时发出。")
 
 
 def _period() -> tuple[CongressSession | None, date, date]:

@@ -70,7 +70,8 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
     """Remind each unit's liaison of what is overdue or due within 7 days.
 
     One message per liaison goes to the outbox; an item already reminded that day is
-    left out. Pending messages that are due are then sent by the configured senders.
+    left out. Pending messages that are due are then sent by the configured senders. Runs at
+    the same time (several servers' timers) write and send each reminder once.
     """
     from backoffice.audit import acting_as
     from backoffice.extensions import db
@@ -101,8 +102,9 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
         click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
         return
     with acting_as("remind", "cli"):
-        _plan, counts = send_reminders(db.session, day, session, senders, plan)
-    click.echo(f"已写入 {len(plan.messages)} 条提醒；{delivery_summary(counts)}")
+        # Another run at the same time writes each item once and sends each message once.
+        written, counts = send_reminders(db.session, day, session, senders, plan)
+    click.echo(f"已写入 {len(written.messages)} 条提醒；{delivery_summary(counts)}")
 
 
 def _senders() -> dict[Channel, Sender]:

@@ -1,5 +1,5 @@
 """Documents and reminders as jobs: the annual report (.xlsx/.docx), the 情况专报 draft
-(.docx) of a large session, and the day's reminders (written to the outbox and sent)."""
+(.docx) of a large session, and sending the outbox's pending messages."""
 
 from __future__ import annotations
 
@@ -61,18 +61,17 @@ def notice_draft(context: JobContext) -> Outcome:
 
 
 def reminders(context: JobContext) -> Outcome:
-    """Remind each liaison of what is due or overdue on a day, and send the outbox."""
-    from backoffice.reminders import delivery_summary, send_reminders
+    """Send the outbox's pending messages that are due (mail is slow: the outbox's 发送)."""
+    from backoffice.reminders import deliver, delivery_summary
     from backoffice.senders import SettingsError, senders_from_config
 
-    session = _session(context)
-    as_of = date.fromisoformat(context.params["as_of"])
     try:
         senders = senders_from_config(current_app.config)
     except SettingsError as problem:
-        raise JobFailed(f"{problem}未写入提醒。") from None
+        raise JobFailed(f"{problem}未发送。") from None
     with acting_as(context.user.username, "web"):
-        plan, counts = send_reminders(db.session, as_of, session, senders)
+        counts = deliver(db.session, senders)
+        db.session.commit()
     context.done = sum(counts.values())  # the outbox's messages handled, not "0 rows"
-    return Outcome(f"已写入 {len(plan.messages)} 条提醒；{delivery_summary(counts)}",
+    return Outcome(delivery_summary(counts),
                    url=page_path("outbox.index_view"))  # back to the outbox, to see them

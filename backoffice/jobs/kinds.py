@@ -34,5 +34,5 @@ KINDS: dict[str, Kind] = {
                           _fixed("annual_report", Action.EXPORT)),
     "notice_draft": Kind("情况专报", documents.notice_draft,
                          _fixed("notice_drafts", Action.EXPORT)),
-    "reminders": Kind("办理提醒", documents.reminders, _fixed("outbox", Action.CREATE)),
+    "reminders": Kind("发送提醒发件箱", documents.reminders, _fixed("outbox", Action.CREATE)),
 }

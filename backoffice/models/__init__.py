@@ -7,7 +7,13 @@ from backoffice.models.base import Base
 from backoffice.models.calendar import CalendarOverride
 from backoffice.models.consultations import ConsultationAnswer, ConsultationReply
 from backoffice.models.deputies import Deputy
-from backoffice.models.follow_up import Channel, Delivery, OutboxMessage, ReminderItem
+from backoffice.models.follow_up import (
+    Channel,
+    Delivery,
+    OutboxMessage,
+    ReminderItem,
+    ReminderKind,
+)
 from backoffice.models.handling import Contact, Evaluation, ProgressReport
 from backoffice.models.imports import (
     ChangeAction,
@@ -74,6 +80,7 @@ __all__ = [
     "RecoveryCode",
     "RememberedMapping",
     "ReminderItem",
+    "ReminderKind",
     "RequestKind",
     "RequestStatus",
     "Role",

@@ -22,6 +22,13 @@ class Delivery(StrEnum):
     FAILED = "发送失败"
 
 
+class ReminderKind(StrEnum):
+    """Why a unit was reminded of an item: the daily reminder, or the office's 催办."""
+
+    REMINDER = "提醒"
+    CHASE = "催办"
+
+
 class OutboxMessage(Base):
     """One message to a unit's liaison, waiting, sent or failed."""
 
@@ -59,10 +66,13 @@ class OutboxMessage(Base):
 
 
 class ReminderItem(Base):
-    """One deadline a message reminded a unit of; an item is reminded at most once a day."""
+    """One deadline a message reminded a unit of: an item is reminded at most once a day,
+    and chased (催办) at most once a day."""
 
     __tablename__ = "reminder_items"
-    __table_args__ = (sa.UniqueConstraint("unit_id", "opinion_id", "step", "reminded_on"),)
+    __table_args__ = (
+        sa.UniqueConstraint("unit_id", "opinion_id", "step", "reminded_on", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
@@ -76,6 +86,15 @@ class ReminderItem(Base):
     due_on: Mapped[date]
     status: Mapped[str] = mapped_column(sa.String(16))
     reminded_on: Mapped[date]
+    kind: Mapped[str] = vocabulary_column(
+        ReminderKind, name="reminder_kind", default=ReminderKind.REMINDER.value
+    )
 
     message: Mapped[OutboxMessage] = relationship(back_populates="items")
     opinion: Mapped[Opinion] = relationship()
+
+    def __str__(self) -> str:
+        # The case file's trail reads this: to whom and about what, never the address.
+        message = self.__dict__.get("message")
+        to = f"{message.unit}联络员{message.recipient}（{message.channel}）" if message else ""
+        return f"{to}：{self.step}，期限{self.due_on}，{self.status}"

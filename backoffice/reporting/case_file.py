@@ -16,7 +16,14 @@ from sqlalchemy import orm
 from backoffice import attachments, deadlines
 from backoffice.formatting import answer_type_label, local_time, prose_date, table_date
 from backoffice.labels import FIELD_LABELS
-from backoffice.models import Attachment, AuditEntry, Opinion
+from backoffice.models import (
+    Attachment,
+    AuditAction,
+    AuditEntry,
+    Opinion,
+    ReminderItem,
+    ReminderKind,
+)
 from backoffice.reporting.official import OfficialDocument, chinese_numeral
 from backoffice.storage import StoredFileMissing, storage
 
@@ -61,6 +68,15 @@ def audit_trail(db_session: orm.Session, opinion: Opinion) -> list[AuditEntry]:
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
     return list(db_session.scalars(query))
+
+
+def trail_action(entry: AuditEntry) -> str:
+    """Return what an entry of the trail did, as the office says it: a reminded item is
+    the daily 提醒 or the office's 催办, not a row 新增."""
+    if entry.table_name == ReminderItem.__tablename__ and entry.action == AuditAction.CREATE:
+        kind = (entry.changes.get("kind") or [None, None])[1]
+        return kind or ReminderKind.REMINDER.value
+    return entry.action
 
 
 def file_stem(opinion: Opinion) -> str:
@@ -140,7 +156,7 @@ def _trail(document: OfficialDocument, entries: list[AuditEntry]) -> None:
         summary += f"；下表列出最近{len(listed)}条"
     document.paragraph(summary + "。")
     rows = [
-        [local_time(e.at), e.actor, e.action, e.record_label,
+        [local_time(e.at), e.actor, trail_action(e), e.record_label,
          "、".join(FIELD_LABELS.get(field, field) for field in e.changes)
          if e.action == "修改" else ""]
         for e in listed

@@ -1,17 +1,29 @@
 """Reminders: one message per liaison, each item once a day, delivered over SMTP on
 loopback (a real aiosmtpd server), failures recorded; the outbox is the office's only."""
 
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from email.header import decode_header, make_header
 
 import pytest
 import sqlalchemy as sa
 
+from backoffice.chasing import chase
 from backoffice.deadlines import Status, Step
 from backoffice.extensions import db
-from backoffice.models import Delivery, LiaisonTerm, OutboxMessage, ReminderItem, Unit
-from backoffice.reminders import DueItem, compose
-from tests.mail_server import free_port, smtp_on_loopback
+from backoffice.models import (
+    CongressSession,
+    Delivery,
+    LiaisonTerm,
+    OutboxMessage,
+    ReminderItem,
+    Unit,
+)
+from backoffice.reminders import DueItem, compose, due_items, send_reminders
+from backoffice.senders import senders_from_config
+from tests.mail_server import Inbox, free_port, smtp_on_loopback
 
 
 @pytest.fixture
@@ -102,3 +114,71 @@ def test_a_refused_delivery_is_recorded_as_failed(app) -> None:
         ).one()
         assert failed.unit.name == "区交通委" and failed.attempts == 1
         assert "邮件服务器 127.0.0.1" in failed.error
+
+
+class SlowInbox(Inbox):
+    """An SMTP server that takes its time over each message, as a busy relay does: long
+    enough for a second run to try the same messages meanwhile."""
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        await asyncio.sleep(0.5)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _twice_at_once(app, work):
+    """Return what work() returned in two threads started together, each in its own app
+    context (its own database connection)."""
+    start = threading.Barrier(2)
+
+    def run():
+        with app.app_context():
+            start.wait()
+            return work()
+
+    with ThreadPoolExecutor(2) as pool:
+        return [f.result() for f in [pool.submit(run), pool.submit(run)]]
+
+
+def test_two_runs_or_two_chases_at_once_write_and_send_each_message_once(app) -> None:
+    with smtp_on_loopback(SlowInbox()) as (port, inbox):
+        _remind_and_chase_twice_at_once(app, port, inbox)
+    assert len(inbox.messages) == 3
+
+
+def _remind_and_chase_twice_at_once(app, port: int, inbox: Inbox) -> None:
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="office@example.org")
+    day = date(2017, 5, 25)
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(CongressSession.id).where(
+            CongressSession.year == 2017))
+        due = due_items(db.session, day, db.session.get(CongressSession, session_id))
+        mailed = sorted(db.session.get(Unit, unit_id).name for unit_id in list(due)[:2])
+        for name in mailed:
+            _liaison_email(name, f"{name}@example.org")
+        late = next(i.opinion_id for unit_id in list(due)[:2] for i in due[unit_id]
+                    if i.status is Status.OVERDUE)
+
+    def remind() -> tuple[int, dict]:
+        session = db.session.get(CongressSession, session_id)
+        plan, counts = send_reminders(db.session, day, session, senders_from_config(app.config))
+        return len(plan.messages), counts
+
+    def chase_late() -> int:
+        return len(chase(db.session, [late], day, senders_from_config(app.config)).messages)
+
+    results = _twice_at_once(app, remind)
+    with app.app_context():
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        units = [m.unit_id for m in messages]
+        assert len(units) == len(set(units)) == sum(written for written, _ in results)
+        assert sorted(m.unit.name for m in messages if m.status == Delivery.SENT) == mailed
+    assert sorted(rcpt for rcpt, _mail in inbox.messages) == [
+        [f"{name}@example.org"] for name in mailed]
+    assert sum(counts["已发送"] for _, counts in results) == 2
+
+    # A double click on 催办 that reaches two servers at once chases once.
+    assert sorted(_twice_at_once(app, chase_late)) == [0, 1]
+    with app.app_context():
+        chased = db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.subject.startswith("【书面意见办理催办】"))).one()
+        assert chased.status == Delivery.SENT

@@ -123,10 +123,11 @@ def test_big_exports_documents_and_reminders_are_jobs_whose_files_only_owners_do
     assert document.data[:2] == b"PK" and ".docx" in document.headers["Content-Disposition"]
     document.close()
 
-    reminders = started_job(client.post(
-        "/admin/outbox/remind", data={"csrf_token": csrf_token(client, "/admin/outbox/")}))
-    progress = wait_for(client, reminders)
+    assert app.test_cli_runner().invoke(args=["remind", "--date", "2017-05-25"]).exit_code == 0
     with app.app_context():
         written = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    reminders = started_job(client.post(
+        "/admin/outbox/send", data={"csrf_token": csrf_token(client, "/admin/outbox/")}))
+    progress = wait_for(client, reminders)
     assert progress["state"] == "已完成"
-    assert f"已写入 {written} 条提醒" in progress["message"] and written > 0
+    assert f"待发送 {written} 条" in progress["message"] and written > 0
