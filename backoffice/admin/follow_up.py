@@ -24,7 +24,6 @@ from backoffice.admin.jobs import start_job
 from backoffice.admin.pages import SecuredPage
 from backoffice.exports.downloads import DOCX, XLSX
 from backoffice.extensions import db
-from backoffice.formatting import local_time
 from backoffice.inputs import date_arg, int_list_arg
 from backoffice.jobs.documents import session_rows
 from backoffice.labels import FIELD_LABELS
@@ -46,10 +45,6 @@ def _download(content: bytes, name: str, mimetype: str) -> Response:
                      download_name=name)
 
 
-def _time(view: Any, context: Any, model: OutboxMessage, name: str) -> str:
-    return local_time(getattr(model, name))
-
-
 class OutboxView(SecuredModelView):
     """Reminder messages: today's reminders previewed and written (生成), pending ones sent
     as a job (发送), failed ones queued again (重试); each message as written."""
@@ -67,7 +62,6 @@ class OutboxView(SecuredModelView):
         "attempts": "发送次数", "next_attempt_at": "下次尝试", "sent_at": "发送时间",
         "error": "说明", "subject": "标题", "body": "正文",
     }
-    column_formatters = {"created_at": _time, "sent_at": _time}
     column_default_sort = [("id", True)]
     column_card_head = ("recipient", "unit", "status")
     column_filters = ("status", "channel", "as_of", "unit.name")

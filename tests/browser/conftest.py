@@ -101,7 +101,8 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 # A phone held upright (the size of a common one), as a phone's browser lays pages out.
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+PHONE = {"viewport": PHONE_VIEWPORT, "is_mobile": True, "has_touch": True}
 
 
 def _page(browser, live_server: str, console: BrowserConsole, **options):

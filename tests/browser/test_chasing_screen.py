@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.models import OutboxMessage
 from tests.backoffice.test_chasing import _overdue_case
+from tests.browser.conftest import PHONE_VIEWPORT
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -16,7 +17,6 @@ pytestmark = [
     # What 催办 writes and sends is tested in tests/backoffice; the screen is the same.
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
-PHONE = {"width": 390, "height": 844}
 
 
 def _signed_in(page, username: str) -> None:
@@ -32,7 +32,7 @@ def test_the_office_chases_from_the_case_file_and_reads_the_message(
 ) -> None:
     with app.app_context():
         case = _overdue_case("lead@example.org")
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE_VIEWPORT)
     _signed_in(page, "operator")
     page.goto(f"/admin/opinion/details/?id={case['opinion']}")
     questions = []
@@ -55,7 +55,7 @@ def test_the_office_chases_from_the_case_file_and_reads_the_message(
                 rows: element.clientHeight / parseFloat(style.lineHeight)};
     }""")
     page.screenshot(path=artifact_path("outbox-message-phone.png"), full_page=True)
-    assert re.search(r"写入时间\s+\d{4}-\d\d-\d\d \d\d:\d\d\s", page.inner_text("body"))
+    assert re.search(r"写入时间\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s", page.inner_text("body"))
     assert shown["whiteSpace"] == "pre-wrap"
     assert text.inner_text().rstrip("\n") == message.body.rstrip("\n")
     # Wrapped to the screen, not one character a line: a few rows per written line at most.

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Evaluation, Opinion
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy
+from tests.browser.conftest import PHONE_VIEWPORT
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -14,7 +15,6 @@ pytestmark = [
     # What the evaluation writes is checked on both databases in tests/backoffice.
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
-PHONE = {"width": 390, "height": 844}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
@@ -24,7 +24,7 @@ def test_a_deputy_follows_and_evaluates_an_opinion_on_a_phone(
         _add_deputy(DEPUTY)
         opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.session).where(
             CongressSession.name == SESSION, Opinion.number == NUMBER))
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE_VIEWPORT)
     page.goto("/login")
     page.get_by_label("用户名").fill("deputy")
     page.get_by_label("密码").fill(PASSWORD)

@@ -114,7 +114,25 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     assert [terms.nth(i).get_attribute("title") for i in (0, 1)] == [
         OVERDUE_NOW.explanation, LATE_IN_YEAR.explanation]
     shot("03-case-file")
-    # (Chasing the unit with one click, 催办, comes here once the case file offers it.)
+
+    # 3b. Chase it: one click (asked first) texts or mails the liaisons behind the late
+    # steps, and the case file's trail says so.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.locator(".card.deadlines").get_by_role("button", name="催办").click()
+    said = page.locator(".alert-success")
+    said.wait_for()
+    assert questions == ["向超期环节的承办单位联络员发送催办？同一环节每天只催办一次。"]
+    chased = re.search(r"已向(\S+)发出催办(\d+)条：发送成功(\d+)条，失败0条，待发送0条",
+                       said.inner_text())
+    assert chased and "浦锦街道" in chased.group(1), said.inner_text()
+    assert chased.group(2) == chased.group(3)  # every 催办 went out at once
+    trail = page.locator(".audit-trail").inner_text()
+    assert re.search(r"催办\s.*浦锦街道联络员", trail), trail
+    chases = [_subject(m) for _, m in mail.messages]
+    assert len(chases) == int(chased.group(2))
+    assert all(subject.startswith("【书面意见办理催办】") for subject in chases)
+    shot("03b-chased")
 
     # 4. Reassign it to 浦江镇: without a reason the form refuses and nothing changes.
     page.locator(".nav-tabs").get_by_role("link", name="编辑").click()
@@ -142,7 +160,8 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
         assert moved.lead_unit.name == "浦江镇"
         assert moved.restarted_on == today
         assert reply_due > today
-        notice = db.session.scalars(sa.select(OutboxMessage)).one()
+        notice = db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.subject.startswith("【书面意见改派通知】"))).one()
         assert notice.unit.name == "浦江镇"
         assert notice.subject == "【书面意见改派通知】第0202号意见改由浦江镇主办"
         assert f"改派事由：{REASON}" in notice.body
@@ -168,36 +187,45 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     page.get_by_role("link", name="办理", exact=True).click()
     page.get_by_role("link", name="提醒发件箱", exact=True).click()
     page.wait_for_url(re.compile(r".*/admin/outbox/.*"))
-    assert "列表 (1)" in page.locator(".nav-tabs").inner_text()
-    outbox = page.locator("table.model-list tbody tr")
-    assert "浦江镇" in outbox.inner_text() and "待发送" in outbox.inner_text()
+    assert f"列表 ({len(chases) + 1})" in page.locator(".nav-tabs").inner_text()
+    notice_row = page.locator("table.model-list tbody tr", has_text="浦江镇")
+    assert "待发送" in notice_row.inner_text()
     shot("06-outbox-notice")
-    questions = []
+    # Today's reminders, previewed before anything is written: to whom and in what words.
+    page.get_by_role("link", name="预览并生成今天的提醒").click()
+    page.wait_for_url(re.compile(r".*/admin/outbox/today/$"))
+    previewed = page.locator("main, body").first.inner_text()
+    assert "七宝镇" in previewed and "0027" in previewed
+    shot("06b-reminders-preview")
+    questions.clear()
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
-    page.get_by_role("button", name="写入并发送今天的提醒").click()
+    page.get_by_role("button", name=re.compile(r"^生成（写入发件箱\d+条）$")).click()
+    page.wait_for_url(re.compile(r".*/admin/outbox/(\?.*)?$"))
+    written = re.search(r"已将(\d+)条提醒写入发件箱", page.locator(".alert-success").inner_text())
+    assert written and questions[0] == f"将以下{written.group(1)}条提醒写入发件箱？"
+    reminders = int(written.group(1))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=f"发送待发送消息（{reminders + 1}条）").click()
     page.wait_for_url(re.compile(r".*/admin/jobs/\d+/$"))
-    assert questions == ["为最新一届的超期和7天内到期事项写入今天的提醒并发送？"]
     result = page.get_by_role("link", name="查看结果")
     result.wait_for()  # the job page reloads itself when the job ends
     assert page.locator("#job-state").inner_text() == "已完成"
-    written = re.fullmatch(
-        r"已写入 (\d+) 条提醒；发送成功 (\d+) 条，失败 0 条，待发送 0 条，等待重试 0 条。",
-        page.locator("#job-message").inner_text())
-    assert written, page.locator("#job-message").inner_text()
-    reminders, sent = int(written.group(1)), int(written.group(2))
-    assert reminders > 0 and sent == reminders + 1  # and the notice waiting before
+    assert page.locator("#job-message").inner_text() == (
+        f"发送成功 {reminders + 1} 条，失败 0 条，待发送 0 条，等待重试 0 条。")
+    sent = reminders + 1  # and the notice waiting before
     assert page.locator("#job-rows").inner_text() == f"已处理 {sent} 行"
     shot("07-reminders-job")
     result.click()
     page.wait_for_url(re.compile(r".*/admin/outbox/.*"))
-    assert f"列表 ({sent})" in page.locator(".nav-tabs").inner_text()
+    listed = sent + len(chases)  # the 催办 went out before
+    assert f"列表 ({listed})" in page.locator(".nav-tabs").inner_text()
     statuses = page.locator("table.model-list tbody td.col-status").all_inner_texts()
-    assert [s.strip() for s in statuses] == [Delivery.SENT.value] * sent
+    assert [s.strip() for s in statuses] == [Delivery.SENT.value] * listed
     # On Beijing time, to the second, like every other screen.
     for moment in page.locator("table.model-list tbody td.col-sent_at").all_inner_texts():
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", moment.strip())
     shot("08-outbox-sent")
-    subjects = [_subject(message) for _, message in mail.messages]
+    subjects = [_subject(message) for _, message in mail.messages][len(chases):]
     assert len(subjects) == sent
     assert sum(s.startswith("【书面意见办理提醒】") for s in subjects) == reminders
     received = {(to[0], _subject(message)): message for to, message in mail.messages}
