@@ -275,9 +275,12 @@ def _claim(db_session: orm.Session, message: OutboxMessage,
     can make, and reads 发送失败 (INTERRUPTED) until the outcome is recorded, so that a
     process stopped meanwhile leaves a message a person checks, never one sent twice.
     """
+    # A row another transaction holds (PostgreSQL) is skipped rather than waited for.
+    free = (sa.select(OutboxMessage.id).where(OutboxMessage.id == message.id, is_due)
+            .with_for_update(skip_locked=True))
     taken = db_session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, is_due)
+        .where(OutboxMessage.id.in_(free.scalar_subquery()))
         .values(status=Delivery.FAILED.value, error=INTERRUPTED,
                 attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from backoffice.extensions import db
 from backoffice.models import (
@@ -20,8 +19,8 @@ from backoffice.models import (
     ReminderItem,
     Unit,
 )
-from tests.backoffice.test_reminders import Inbox, _free_port
 from tests.conftest import csrf_token, sign_in
+from tests.mail_server import smtp_on_loopback
 
 # What depends on the database (two clicks at once, the unique key, taking a message for
 # sending) is tested on both in test_reminders.py; the screens and the policy are code.
@@ -79,12 +78,9 @@ def _messages() -> list[OutboxMessage]:
 
 @SQLITE
 def test_chasing_writes_to_each_late_unit_once_a_day_and_lands_on_the_trail(as_user, app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                      MAIL_FROM="office@example.org")
-    try:
+    with smtp_on_loopback() as (port, inbox):
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                          MAIL_FROM="office@example.org")
         with app.app_context():
             case = _overdue_case("lead@example.org")
         client = as_user("operator")
@@ -132,8 +128,6 @@ def test_chasing_writes_to_each_late_unit_once_a_day_and_lands_on_the_trail(as_u
         assert f"{case['orphan_unit']}今天没有在任联络员，未能催办" in said
         with app.app_context():
             assert len(_messages()) == 2
-    finally:
-        controller.stop()
 
 
 FORBIDDEN = ("leader", "pujiang", "auditor", "sysadmin")

@@ -7,15 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from backoffice.extensions import db
 from backoffice.models import Delivery, LiaisonTerm, OutboxMessage
 from backoffice.reminders import due_items
 from backoffice.reporting.sessions import current_session
 from tests.backoffice.jobs.steps import wait_for
-from tests.backoffice.test_reminders import Inbox, _free_port
 from tests.conftest import csrf_token
+from tests.mail_server import smtp_on_loopback
 
 # The job that sends runs in a thread of the app with SQLite; what the database does
 # (writing once, sending once) is tested on both in test_reminders.py.
@@ -29,12 +28,9 @@ def _serving(unit_id: int) -> LiaisonTerm:
 
 @SQLITE
 def test_preview_then_generate_then_send_then_read(as_user, app) -> None:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                      MAIL_FROM="office@example.org")
-    try:
+    with smtp_on_loopback() as (port, inbox):
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                          MAIL_FROM="office@example.org")
         with app.app_context():
             session = current_session(db.session)
             due = sorted(due_items(db.session, date.today(), session))
@@ -80,7 +76,7 @@ def test_preview_then_generate_then_send_then_read(as_user, app) -> None:
         sent = client.post("/admin/outbox/send", data={"csrf_token": token})
         job_id = int(re.search(r"/admin/jobs/(\d+)/$", sent.location).group(1))
         said = wait_for(client, job_id)["message"]
-        assert said == f"发送成功 1 条，失败 0 条，待发送 {planned - 1} 条。"
+        assert said == f"发送成功 1 条，失败 0 条，待发送 {planned - 1} 条，等待重试 0 条。"
         assert [rcpt for rcpt, _mail in inbox.messages] == [["mail@example.org"]]
         with app.app_context():
             message = db.session.scalars(sa.select(OutboxMessage).where(
@@ -91,5 +87,3 @@ def test_preview_then_generate_then_send_then_read(as_user, app) -> None:
         page = client.get(f"/admin/outbox/details/?id={texted_id}").get_data(as_text=True)
         assert re.search(r'<pre class="message-text">[^<]*同志：\n截至[^<]*\n区政府办公室\n</pre>',
                          page)
-    finally:
-        controller.stop()
