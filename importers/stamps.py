@@ -2,10 +2,11 @@
 
 An export writes, on a hidden and protected sheet (导出记录), one line per data row: the
 sheet, the kind, the row's key, the exported text of every field the user may change
-there and the export time (as JSON, one cell), and its signature, so that an edited
-line is known as one. An import
-reads them back (`read_stamps`) to tell a value the database changed since the export
-from a value the file changes: a file returned late must not undo a newer edit.
+there and the export time (as JSON), a tab and its signature, so that an edited line is
+known as one. Lines go many to a cell (`packed`): xlsxwriter spends more on a cell than
+on its characters, and a cell or two per row doubled the time to write an export. An
+import reads them back (`read_stamps`) to tell a value the database changed since the
+export from a value the file changes: a file returned late must not undo a newer edit.
 
 Values are kept as the import preview shows them (`stamp_text`), so that a stamp, the
 database's value and the file's value compare as text whatever their types, and a new
@@ -31,7 +32,8 @@ from importers.problems import Problem, cell_ref
 from importers.schemas import SCHEMAS, FieldType
 
 STAMP_SHEET = "导出记录"
-STAMP_HEADERS = ("导出时的行（工作表、类型、行键、各可填字段的值、导出时间）", "校验码")
+STAMP_HEADER = "导出时的行（工作表、类型、行键、各可填字段的值、导出时间）及其校验码，每行一条"
+STAMP_CELL_CHARS = 30_000  # lines packed into a cell: under Excel's 32,767 characters a cell
 EMPTY = "（空）"  # how the preview shows a blank value
 LONG_TEXT, KEPT_TEXT = 60, 30  # characters: a text longer is kept as its first ones and a digest
 Signer = Callable[[str], str]  # the payload of a stamp line -> its signature
@@ -50,11 +52,30 @@ class Stamp:
     values: dict[str, str]
     at: datetime
 
-    def cells(self, signer: Signer, at: str | None = None) -> tuple[str, str]:
-        """Return the stamp line's cells: its payload and the payload's signature."""
-        payload = _JSON.encode([self.sheet, self.kind, self.key, self.values,
-                                at or self.at.isoformat()])
-        return payload, signer(payload)
+
+def stamp_payload(sheet: str, kind: str, key: str, values: Mapping[str, str], at: str) -> str:
+    """Return a stamp line's payload, which its signature covers: one line of JSON."""
+    # JSON escapes tabs and line breaks: the payload never holds the line's separators.
+    return _JSON.encode([sheet, kind, key, values, at])
+
+
+def stamp_line(payload: str, signature: str) -> str:
+    """Return a stamp line as the stamp sheet holds it, ending in its line break."""
+    return f"{payload}\t{signature}\n"
+
+
+def packed(lines: Iterable[str]) -> Iterator[str]:
+    """Join stamp lines (`stamp_line`) into cells of at most STAMP_CELL_CHARS characters."""
+    cell: list[str] = []
+    size = 0
+    for line in lines:
+        if cell and size + len(line) > STAMP_CELL_CHARS:
+            yield "".join(cell).rstrip("\n")
+            cell, size = [], 0
+        cell.append(line)
+        size += len(line)
+    if cell:
+        yield "".join(cell).rstrip("\n")
 
 
 def stamp_text(value: Any, kind: str, field: str) -> str:
@@ -94,17 +115,19 @@ def row_key(kind: str, values: Mapping[str, Any] | Callable[[str], Any]) -> str:
 
 
 def stamps_for(kind: str, sheet: str, editable: Iterable[str], rows: Iterable[Sequence[Any]],
-               at: datetime, keep: Callable[[Stamp], None]) -> Iterator[Sequence[Any]]:
-    """Pass a kind's rows (values in field order) through, keeping a stamp of each."""
+               at: datetime, keep: Callable[[str], None]) -> Iterator[Sequence[Any]]:
+    """Pass a kind's rows (values in field order) through, keeping each one's stamp payload."""
     names = [field.name for field in SCHEMAS[kind].fields]
-    keys = [names.index(name) for name in SCHEMAS[kind].key]
+    keys = [(i, names[i]) for i in map(names.index, SCHEMAS[kind].key)]
     fields = [(i, name) for i, name in enumerate(names) if name in set(editable)]
+    exported = at.isoformat()
+    # Runs for every row written: the payload made straight from the row.
     for row in rows:
         width = len(row)
-        keep(Stamp(sheet, kind,
-                   " ".join(stamp_text(row[i], kind, names[i]) for i in keys),
-                   {name: stamp_text(row[i] if i < width else None, kind, name)
-                    for i, name in fields}, at))
+        keep(stamp_payload(sheet, kind,
+                           " ".join([stamp_text(row[i], kind, name) for i, name in keys]),
+                           {name: stamp_text(row[i] if i < width else None, kind, name)
+                            for i, name in fields}, exported))
         yield row
 
 
@@ -131,29 +154,38 @@ def read_stamps(path: str | Path, verify: Callable[[str, str], bool],
             reading = StampReading({}, [])
             for r, cells in enumerate(sheet.rows()):
                 if r > 0 and any(cells):
-                    _read_line(reading, str(path), r, cells, verify)
+                    _read_row(reading, str(path), r, cells, verify)
     except ReadError:
         return None  # the import reads the file and says what is wrong with it
     return reading
 
 
-def _read_line(reading: StampReading, path: str, r: int, cells: Sequence[Any],
-               verify: Callable[[str, str], bool]) -> None:
-    stamp = _stamp(cells, verify)
-    if stamp is None:
+def _read_row(reading: StampReading, path: str, r: int, cells: Sequence[Any],
+              verify: Callable[[str, str], bool]) -> None:
+    """Read the stamp lines of one row of the stamp sheet, warning of each bad one."""
+    first = str(cells[0] or "")
+    if "\t" in first:
+        lines = [line.rstrip("\r").split("\t", 1) for line in first.split("\n")]
+    else:
+        # A line a row, payload and signature in two cells, as exports wrote them before.
+        lines = [[str(cell or "") for cell in cells[:2]]]
+    for n, line in enumerate(lines, start=1):
+        stamp = _stamp(line, verify)
+        if stamp is not None:
+            reading.stamps[stamp.kind, stamp.key] = stamp
+            continue
+        which = f"第{n}条" if len(lines) > 1 else "这一行"
         reading.problems.append(Problem(
             path, STAMP_SHEET, cell_ref(STAMP_SHEET, r, 0), None, None,
-            "导出记录的这一行被改动过或无法识别，对应的行按未带导出记录的表格导入",
+            f"导出记录的{which}被改动过或无法识别，对应的行按未带导出记录的表格导入",
             level="warning"))
-    else:
-        reading.stamps[stamp.kind, stamp.key] = stamp
 
 
-def _stamp(cells: Sequence[Any], verify: Callable[[str, str], bool]) -> Stamp | None:
+def _stamp(line: Sequence[str], verify: Callable[[str, str], bool]) -> Stamp | None:
     """Return the stamp of a line whose signature holds and whose payload is well formed."""
-    if len(cells) < len(STAMP_HEADERS):
+    if len(line) != 2:
         return None
-    payload, signature = (str(cell) for cell in cells[:2])
+    payload, signature = line
     if not verify(payload, signature):
         return None
     try:

@@ -1,8 +1,10 @@
-"""Each sheet kind's rows, read from the database in batches, in the schema's field order.
+"""Each sheet kind's rows, read from the database in batches, as the kind's row type.
 
-Values are what the readers give back for the sheet: unit and deputy names, dates,
-True/False, plain vocabulary values, lists for multi-value fields, so that an export
-read back equals the database.
+A row is made with every field of its kind by name (`Schema.row`): a field added to a
+schema fails here, where its value is missing, until it is read. Values are what the
+readers give back for the sheet: unit and deputy names, dates, True/False, plain
+vocabulary values, lists for multi-value fields, so that an export read back equals
+the database.
 """
 
 from collections import defaultdict
@@ -28,6 +30,7 @@ from backoffice.models import (
     UnitAlias,
     opinion_cosigners,
 )
+from importers.schemas import SCHEMAS
 
 UnitRole = Literal["lead", "co", "either"]
 
@@ -44,6 +47,18 @@ class Scope:
 
 
 RowSource = Callable[[orm.Session, Scope], Iterator[tuple[Any, ...]]]
+# Each kind's row type, made with every field by name.
+UNIT_ROW = SCHEMAS["units"].row
+DEPUTY_ROW = SCHEMAS["deputies"].row
+LIAISON_ROW = SCHEMAS["liaisons"].row
+OPINION_ROW = SCHEMAS["opinions"].row
+HANDLING_ROW = SCHEMAS["handling"].row
+SIGNOFF_ROW = SCHEMAS["signoffs"].row
+CONTACT_ROW = SCHEMAS["contacts"].row
+PROGRESS_ROW = SCHEMAS["progress"].row
+EVALUATION_ROW = SCHEMAS["evaluations"].row
+CO_EVALUATION_ROW = SCHEMAS["co-evaluations"].row
+NOTICE_ROW = SCHEMAS["notices"].row
 
 
 def open_opinion() -> sa.ColumnElement[bool]:
@@ -113,14 +128,15 @@ def units(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
                            .where(UnitAlias.unit_id.in_([row.id for row in batch]))
                            .order_by(UnitAlias.alias))
         for row in batch:
-            yield row.name, row.kind, aliases.get(row.id, [])
+            yield UNIT_ROW(name=row.name, kind=row.kind, aliases=aliases.get(row.id, []))
 
 
 def deputies(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
     statement = sa.select(Deputy.id, Deputy.name, Deputy.delegation, Deputy.phone)
     for batch in streamed_batches(db_session, statement, [Deputy.id]):
         for row in batch:
-            yield row.name, _text(row.delegation), _text(row.phone)
+            yield DEPUTY_ROW(name=row.name, delegation=_text(row.delegation),
+                             phone=_text(row.phone))
 
 
 def liaisons(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -131,7 +147,8 @@ def liaisons(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         statement = statement.where(LiaisonTerm.unit_id == scope.unit_id)
     for batch in streamed_batches(db_session, statement, [LiaisonTerm.id]):
         for row in batch:
-            yield row.name, row.person, _text(row.phone), row.started_on, row.ended_on
+            yield LIAISON_ROW(unit=row.name, name=row.person, phone=_text(row.phone),
+                              start=row.started_on, end=row.ended_on)
 
 
 # -- opinions -------------------------------------------------------------------------------
@@ -150,6 +167,7 @@ def opinions(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
         .where(*conditions)
     )
     key = [Opinion.number, Opinion.id]
+    opinion_row = OPINION_ROW  # a local name: looked up once per row
     for batch in streamed_batches(db_session, statement, key):
         in_batch = _in_batch(conditions, scope, batch)
         cosigners = _grouped(db_session, sa.select(opinion_cosigners.c.opinion_id,
@@ -160,16 +178,19 @@ def opinions(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
                             .join(Opinion, CoHandling.opinion_id == Opinion.id)
                             .where(*in_batch).order_by(CoHandling.id))
         none: list[str] = []
-        # Runs for every opinion: unpack by position, look everything up once.
+        # Runs for every opinion: unpack the selected columns (in the order selected above),
+        # look everything up once.
         for (opinion_id, number, title, deputy_id, category, lead_id, assigned_on,
              supervisor, content) in batch:
             deputy, delegation = deputies[deputy_id]
             signed = cosigners.get(opinion_id)
             co = co_units.get(opinion_id)
-            yield (number, title, deputy,
-                   [deputies[i][0] for i in signed] if signed else none, delegation,
-                   category, units[lead_id], [units[i] for i in co] if co else none,
-                   assigned_on, supervisor or None, content or None)
+            yield opinion_row(
+                number=number, title=title, lead_deputy=deputy,
+                cosigners=[deputies[i][0] for i in signed] if signed else none,
+                delegation=delegation, category=category, lead_unit=units[lead_id],
+                co_units=[units[i] for i in co] if co else none, assigned_on=assigned_on,
+                supervisor=supervisor or None, content=content or None)
 
 
 def _in_batch(conditions: list[sa.ColumnElement[bool]], scope: Scope,
@@ -196,10 +217,13 @@ def handling(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
     )
     for batch in streamed_batches(db_session, statement, [Opinion.number, Opinion.id]):
         for row in batch:
-            yield (row.number, row.title, row.lead_unit, row.accepted_on, row.consulted_on,
-                   row.consult_method, row.replied_on, row.answer_type,
-                   row.concluded_on is not None, row.concluded_on, row.second_replied_on,
-                   None, None)
+            yield HANDLING_ROW(
+                number=row.number, title=row.title, lead_unit=row.lead_unit,
+                accepted_on=row.accepted_on, consulted_on=row.consulted_on,
+                consult_method=row.consult_method, replied_on=row.replied_on,
+                answer_type=row.answer_type, concluded=row.concluded_on is not None,
+                concluded_on=row.concluded_on, second_reply_on=row.second_replied_on,
+                contact_person=None, remarks=None)
 
 
 def signoffs(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -212,7 +236,8 @@ def signoffs(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
     )
     for batch in streamed_batches(db_session, statement, [Opinion.number, Opinion.id]):
         for row in batch:
-            yield (row.number, row.title, row.lead_unit, row.signed_off_by, row.signed_off_on)
+            yield SIGNOFF_ROW(number=row.number, title=row.title, lead_unit=row.lead_unit,
+                              approver=row.signed_off_by, approved_on=row.signed_off_on)
 
 
 # -- around the handling ----------------------------------------------------------------------
@@ -228,7 +253,8 @@ def contacts(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
     key = [Opinion.number, Contact.contacted_on, Contact.id]
     for batch in streamed_batches(db_session, statement, key):
         for row in batch:
-            yield row.number, row.lead_unit, row.stage, row.method, row.contacted_on
+            yield CONTACT_ROW(number=row.number, unit=row.lead_unit, stage=row.stage,
+                              method=row.method, on=row.contacted_on)
 
 
 def progress(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -243,7 +269,8 @@ def progress(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]
     key = [Opinion.number, ProgressReport.reported_on, ProgressReport.id]
     for batch in streamed_batches(db_session, statement, key):
         for row in batch:
-            yield row.number, row.lead_unit, row.reported_on, _text(row.text)
+            yield PROGRESS_ROW(number=row.number, lead_unit=row.lead_unit,
+                               on=row.reported_on, text=_text(row.text))
 
 
 def evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -266,8 +293,10 @@ def evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ..
         grades = _co_grades(db_session, [row.opinion_id for row in batch if row.carries_grades])
         for row in batch:
             co_grades = grades.get(row.opinion_id, []) if row.carries_grades else []
-            yield (row.number, row.deputy, row.lead_unit, row.agrees, row.grade, row.praised,
-                   co_grades, row.evaluated_on, row.consents_to_publish)
+            yield EVALUATION_ROW(
+                number=row.number, lead_deputy=row.deputy, lead_unit=row.lead_unit,
+                agree=row.agrees, grade=row.grade, praised=row.praised, co_grades=co_grades,
+                evaluated_on=row.evaluated_on, consent_publish=row.consents_to_publish)
 
 
 def _carries_grades() -> sa.ColumnElement[bool]:
@@ -317,7 +346,9 @@ def co_evaluations(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any,
                                     [scope.unit_as])
     for batch in streamed_batches(db_session, statement, [Opinion.number, CoHandling.id]):
         for row in batch:
-            yield row.number, row.lead_unit, row.co_unit, row.submitted_on, row.lead_grade
+            yield CO_EVALUATION_ROW(number=row.number, lead_unit=row.lead_unit,
+                                    co_unit=row.co_unit, submitted_on=row.submitted_on,
+                                    rating=row.lead_grade)
 
 
 def notices(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -330,7 +361,8 @@ def notices(db_session: orm.Session, scope: Scope) -> Iterator[tuple[Any, ...]]:
         statement = statement.where(Notice.unit_id == scope.unit_id)
     for batch in streamed_batches(db_session, statement, [Notice.issued_on, Notice.id]):
         for row in batch:
-            yield row.issued_on, row.kind, row.name, _text(row.reason)
+            yield NOTICE_ROW(on=row.issued_on, kind=row.kind, unit=row.name,
+                             reason=_text(row.reason))
 
 
 ROWS: dict[str, RowSource] = {

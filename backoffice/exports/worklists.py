@@ -3,7 +3,7 @@
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -57,9 +57,9 @@ def export_worklist(db_session: orm.Session, unit: Unit, session: CongressSessio
                           signer=stamp_signing.signer())
 
 
-def _with_standing(db_session: orm.Session, handling: Iterable[Sequence[Any]],
+def _with_standing(db_session: orm.Session, handling: Iterable[Any],
                    session: CongressSession, unit: Unit) -> Iterator[tuple[Any, ...]]:
-    """Add each handling row's standing as of today (its number comes first)."""
+    """Add each handling row's standing as of today: the sheet's info columns, after its fields."""
     opinions = db_session.scalars(
         sa.select(Opinion)
         .options(orm.selectinload(Opinion.co_handlings).joinedload(CoHandling.unit))
@@ -69,7 +69,7 @@ def _with_standing(db_session: orm.Session, handling: Iterable[Sequence[Any]],
     known = standings(db_session, opinions, date.today())
     by_number = {opinion.number: known[opinion.id] for opinion in opinions}
     for row in handling:
-        seen = by_number.get(row[0])
+        seen = by_number.get(row.number)
         yield (*row, *((seen.stage, seen.next_due, seen.overdue) if seen else ()))
 
 

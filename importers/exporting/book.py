@@ -24,7 +24,7 @@ from importers.exporting.guide import INSTRUCTION_WIDTHS, Guide, instruction_row
 from importers.exporting.safety import looks_like_formula
 from importers.exporting.sheets import Column, Formats, SheetWriter, display_width
 from importers.problems import column_letter
-from importers.stamps import STAMP_HEADERS, STAMP_SHEET, Signer, Stamp
+from importers.stamps import STAMP_HEADER, STAMP_SHEET, Signer, packed, stamp_line
 from importers.workbooks import INSTRUCTIONS_SHEET
 
 Target = str | Path | IO[bytes]
@@ -60,7 +60,6 @@ class ExportBook:
         self.rows_written = 0
         self.signer = signer
         self.exported_at = datetime.now(UTC).replace(microsecond=0)
-        self._exported_text = self.exported_at.isoformat()
         self._tmpdir = tmpdir
         # Stamp lines wait in a temporary file: their sheet comes last, after the data.
         self._stamps: IO[str] | None = None
@@ -91,16 +90,14 @@ class ExportBook:
         column = column_letter(list(self._lists).index(name))
         return f"='{LISTS_SHEET}'!${column}$2:${column}${len(known) + 1}"
 
-    def stamp(self, stamp: Stamp) -> None:
-        """Keep one row's stamp for the hidden stamp sheet (a signer must be given)."""
+    def stamp(self, payload: str) -> None:
+        """Sign one row's stamp (`stamps.stamp_payload`) and keep it for the hidden sheet."""
         assert self.signer is not None
         if self._stamps is None:
             # Closed with the book (close or __exit__), not at the end of this call.
             self._stamps = tempfile.TemporaryFile(  # noqa: SIM115
                 "w+", encoding="utf-8", dir=self._tmpdir)
-        payload, signature = stamp.cells(self.signer, self._exported_text)
-        # JSON escapes line breaks: one line a stamp.
-        self._stamps.write(f"{payload}\t{signature}\n")
+        self._stamps.write(stamp_line(payload, self.signer(payload)))
 
     def add_notes(self, *notes: str) -> None:
         """Add general notes to the top of the instructions sheet."""
@@ -150,14 +147,11 @@ class ExportBook:
     def _write_stamps(self, lines: IO[str]) -> None:
         """Write the stamps on a sheet nobody sees or edits by accident (very hidden, locked)."""
         sheet = self._book.add_worksheet(STAMP_SHEET)
-        for c, header in enumerate(STAMP_HEADERS):
-            self._write_text(sheet, 0, c, header, "header")
+        self._write_text(sheet, 0, 0, STAMP_HEADER, "header")
         lines.seek(0)
         # Written bare: a hidden sheet needs no format, and a payload starts with "[".
-        for r, line in enumerate(lines, start=1):
-            payload, signature = line.rstrip("\n").split("\t")
-            sheet.write_string(r, 0, payload)
-            sheet.write_string(r, 1, signature)
+        for r, cell in enumerate(packed(lines), start=1):
+            sheet.write_string(r, 0, cell)
         sheet.very_hidden()
         sheet.protect("")
 

@@ -6,6 +6,7 @@ templates (canonical headers, choices for dropdowns, key columns to lock).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -78,9 +79,16 @@ class Schema:
     # assignment list with a summary and no title takes the summary for the title.
     stand_ins: dict[str, str] = field(default_factory=dict, compare=False)
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+    # The kind's row as exports write it: a named tuple of the fields in column order, made
+    # with every field by name (`OPINIONS.row(number=..., title=..., ...)`), so that a field
+    # left out, unknown or misspelt fails where the row is made, while writers read it as
+    # the plain tuple it is.
+    row: type[tuple[Any, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "row", namedtuple(
+            _row_name(self.kind), [f.name for f in self.fields], module=__name__))
         named = (*self.key, self.sheet_field, *self.stand_ins, *self.stand_ins.values())
         missing = [name for name in named if name and name not in self.by_name]
         if missing:
@@ -94,3 +102,8 @@ class Schema:
     @property
     def required(self) -> list[Field]:
         return [f for f in self.fields if f.required]
+
+
+def _row_name(kind: str) -> str:
+    """Return the class name of a kind's row, e.g. CoEvaluationsRow."""
+    return "".join(part.capitalize() for part in kind.split("-")) + "Row"

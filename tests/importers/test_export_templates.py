@@ -65,12 +65,26 @@ def test_random_rows_of_any_kind_read_back_unchanged(tmp_path_factory, data, kin
     assert [record.excel_row for record in result.records] == list(range(3, 3 + len(rows)))
 
 
-def test_rows_may_come_as_tuples_in_field_order(tmp_path):
-    row = (7, "关于加快道路改造的建议", "区交通委", date(2017, 3, 1), None, None, None,
-           AnswerType.SOLVING, False, None, None, None, None)
+def test_rows_may_come_as_the_kinds_row_type_made_by_field_name(tmp_path):
+    row = SCHEMAS["handling"].row(
+        remarks=None, contact_person=None, second_reply_on=None, concluded_on=None,
+        concluded=False, answer_type=AnswerType.SOLVING, replied_on=None, consult_method=None,
+        consulted_on=None, accepted_on=date(2017, 3, 1), lead_unit="区交通委",
+        title="关于加快道路改造的建议", number=7)
     write_kind(tmp_path / "h.xlsx", "handling", [row], units=UNIT_NAMES)
     result, _ = read_back(tmp_path / "h.xlsx", "handling")
-    assert tuple(result.records[0].values.values()) == row
+    assert result.records[0].values == row._asdict()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kinds_row_type_refuses_a_missing_or_unknown_field(kind):
+    names = [field.name for field in SCHEMAS[kind].fields]
+    make = SCHEMAS[kind].row
+    assert make(**dict.fromkeys(names)) == (None,) * len(names)
+    with pytest.raises(TypeError, match=names[-1]):
+        make(**dict.fromkeys(names[:-1]))
+    with pytest.raises(TypeError, match="unexpected keyword argument 'remark'"):
+        make(**dict.fromkeys(names), remark=None)
 
 
 @pytest.mark.parametrize("text", [*TRIGGERS, "\tTAB", "\rCR"])

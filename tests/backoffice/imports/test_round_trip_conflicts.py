@@ -176,10 +176,12 @@ def test_a_tampered_stamp_and_an_unstamped_sheet_import_as_before_with_a_warning
     _say_saved_at(own, "2020-06-01T08:00:00Z")
     _edit_on_the_web(as_user("operator"), app)
     book = openpyxl.load_workbook(worklist)
-    for cells in book[STAMP_SHEET].iter_rows(min_row=2):
-        if json.loads(cells[0].value)[1] == "handling":  # the line's kind
-            cells[0].value = cells[0].value.replace(str(EXPORTED), str(ON_THE_WEB))
-            tampered = cells[0].coordinate
+    [[cell]] = book[STAMP_SHEET].iter_rows(min_row=2)  # a few lines: one cell holds them
+    lines = cell.value.split("\n")
+    [n] = [n for n, line in enumerate(lines, start=1)
+           if json.loads(line.split("\t")[0])[1] == "handling"]  # the line's kind
+    lines[n - 1] = lines[n - 1].replace(str(EXPORTED), str(ON_THE_WEB))
+    cell.value = "\n".join(lines)
     book.save(worklist)  # saved after the web edit
 
     with app.app_context():
@@ -187,7 +189,7 @@ def test_a_tampered_stamp_and_an_unstamped_sheet_import_as_before_with_a_warning
         result = run_import(db.session, [worklist], "auto", session=session, dry_run=True)
         assert result.prepared.conflicts == ()
         [warning] = [p for p in result.warnings if p.sheet == STAMP_SHEET]
-        assert warning.cell == f"{STAMP_SHEET}!{tampered}" and "被改动过" in warning.message
+        assert warning.cell == f"{STAMP_SHEET}!A2" and f"第{n}条被改动过" in warning.message
         assert result.counts["updated"] == 1  # the reply date, as any unstamped sheet's
         assert not [p for p in result.warnings if p.field == "replied_on"]  # saved later
 
