@@ -6,7 +6,15 @@ No Flask, no database: the back-office builds `YearFacts`, picks a `Ruleset` wit
 
 from scoring.assess import assess
 from scoring.export import assessment_json
-from scoring.facts import CoHandling, LiaisonTerm, Notice, Opinion, Unit, YearFacts
+from scoring.facts import (
+    CoHandling,
+    FormerLead,
+    LiaisonTerm,
+    Notice,
+    Opinion,
+    Unit,
+    YearFacts,
+)
 from scoring.result import (
     Adjustment,
     Assessment,
@@ -32,6 +40,7 @@ __all__ = [
     "CoHandling",
     "CoWeights",
     "Component",
+    "FormerLead",
     "GradeValues",
     "LeadWeights",
     "LiaisonTerm",

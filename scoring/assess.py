@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 from scoring.adjustments import adjust
 from scoring.co import co_part
-from scoring.facts import CoHandling, LiaisonTerm, Notice, Opinion, YearFacts
+from scoring.facts import CoHandling, FormerLead, LiaisonTerm, Notice, Opinion, YearFacts
 from scoring.lead import SATISFACTION, lead_part
-from scoring.overdue import co_overdue, lead_overdue
+from scoring.overdue import co_overdue, former_lead_overdue, former_steps, lead_overdue
 from scoring.result import Assessment, UnitAssessment
 from scoring.rules import Ruleset
 from scoring.standing import rank
@@ -22,6 +22,7 @@ class UnitFacts:
     co_handlings: list[CoHandling] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     liaison_terms: list[LiaisonTerm] = field(default_factory=list)
+    former_leads: list[FormerLead] = field(default_factory=list)
 
 
 def assess(facts: YearFacts, ruleset: Ruleset) -> Assessment:
@@ -46,14 +47,19 @@ def by_unit(facts: YearFacts) -> list[UnitFacts]:
         units[notice.unit].notices.append(notice)
     for term in facts.liaison_terms:
         units[term.unit].liaison_terms.append(term)
+    for former in facts.former_leads:
+        units[former.unit].former_leads.append(former)
     return list(units.values())
 
 
 def assess_unit(unit: UnitFacts, facts: YearFacts, rules: Ruleset) -> UnitAssessment:
     """Score one unit: components, lead and co scores, base, adjustments, final."""
     lead_events = [e for o in unit.opinions for e in lead_overdue(o, facts.as_of)]
+    # Lateness on opinions it led before a reassignment stays with it (its own steps only).
+    lead_events += [e for f in unit.former_leads for e in former_lead_overdue(f, facts.as_of)]
+    handed_over_steps = sum(len(former_steps(f)) for f in unit.former_leads)
     co_events = [e for co in unit.co_handlings for e in co_overdue(co, facts.as_of)]
-    lead = lead_part(unit.opinions, lead_events, rules, facts.as_of)
+    lead = lead_part(unit.opinions, lead_events, rules, facts.as_of, handed_over_steps)
     co = co_part(unit.co_handlings, co_events, rules, facts.as_of)
     base, base_note = base_score(
         lead.score, len(unit.opinions), co.score, len(unit.co_handlings), rules

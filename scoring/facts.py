@@ -51,6 +51,25 @@ class Opinion:
 
 
 @dataclass(frozen=True, slots=True)
+class FormerLead:
+    """A unit's time as lead unit of an opinion until it was reassigned (改派) away.
+
+    Its due dates are those of its own schedule, counted from the assignment or from the
+    reassignment that made it lead; the done dates are the opinion's, whoever did the step.
+    """
+
+    unit: str
+    opinion: str  # the opinion's number
+    reassigned_on: date
+    acceptance_due: date
+    consultation_due: date
+    reply_due: date
+    accepted_on: date | None = None
+    consulted_on: date | None = None
+    replied_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CoHandling:
     """One co-handler's (会办) part in an opinion."""
 
@@ -97,6 +116,7 @@ class YearFacts:
     co_handlings: tuple[CoHandling, ...] = ()
     notices: tuple[Notice, ...] = ()
     liaison_terms: tuple[LiaisonTerm, ...] = ()
+    former_leads: tuple[FormerLead, ...] = ()
 
     def check_units(self) -> None:
         """Raise ValueError naming every unit the facts mention but `units` lacks."""
@@ -106,6 +126,7 @@ class YearFacts:
             + [co.unit for co in self.co_handlings]
             + [notice.unit for notice in self.notices]
             + [term.unit for term in self.liaison_terms]
+            + [former.unit for former in self.former_leads]
         )
         unknown = sorted(set(mentioned) - known)
         if unknown:

@@ -39,9 +39,14 @@ def missing_stages(opinion: Opinion) -> list[str]:
 
 
 def lead_part(
-    opinions: Sequence[Opinion], events: Sequence[OverdueEvent], rules: Ruleset, as_of: date
+    opinions: Sequence[Opinion],
+    events: Sequence[OverdueEvent],
+    rules: Ruleset,
+    as_of: date,
+    handed_over_steps: int = 0,
 ) -> Part:
-    """Score a unit's lead opinions, component by component, and explain each figure."""
+    """Score a unit's lead opinions, component by component, and explain each figure;
+    handed_over_steps are the steps it answers for on opinions since reassigned away."""
     if not opinions:
         return NOTHING
     weights = rules.lead_weights
@@ -49,7 +54,8 @@ def lead_part(
     answered = [opinion for opinion in opinions if opinion.answered]
     solved = [opinion for opinion in answered if is_solved(opinion)]
     contacted = [opinion for opinion in answered if not missing_stages(opinion)]
-    steps = STEPS_PER_OPINION * len(opinions)
+    led_steps = STEPS_PER_OPINION * len(opinions)
+    steps = led_steps + handed_over_steps
     grades = rules.grade_values.total(o.grade for o in evaluated if o.grade)
     components, score = rescale(
         (
@@ -96,7 +102,9 @@ def lead_part(
         ),
         summary(
             timeliness,
-            f"主办意见{len(opinions)}件的签收、面商、答复共{steps}项，其中超期{len(events)}项",
+            f"主办意见{len(opinions)}件的签收、面商、答复共{led_steps}项"
+            + (f"，另有改派前主办期间到期的{handed_over_steps}项" if handed_over_steps else "")
+            + f"，其中超期{len(events)}项",
             "没有主办意见",
         ),
         *(describe(event, as_of, TIMELINESS) for event in events),

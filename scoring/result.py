@@ -53,6 +53,8 @@ class OverdueEvent:
     opinion: str
     due: date
     done_on: date | None
+    # Set when the unit led the opinion only until then (改派): a step of its own schedule.
+    reassigned_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,16 @@
 """Build the facts of a year's assessment (`scoring.YearFacts`) from the database.
 
 One query per kind of fact (units, opinions, evaluations, contacts, co-handlings,
-notices, liaison terms), whatever the number of units or opinions. The year's opinions
-are those of its congress session(s). Due dates are the ones `backoffice.deadlines`
-stores on each opinion; nothing is recomputed here.
+notices, liaison terms, reassignments), whatever the number of units or opinions. The
+year's opinions are those of its congress session(s). Due dates are the ones
+`backoffice.deadlines` stores on each opinion; only a former lead unit's schedule, which
+no column keeps, is computed here by the same rules (when the year has a reassignment,
+that reads the calendar and the session once more).
 
 The facts are those known on `as_of`: a step, evaluation, contact, sign-off, notice or
-liaison term dated after it has not happened yet.
+liaison term dated after it has not happened yet. Reassignments are read whatever their
+date, as the lead unit and its due dates are: a former lead unit keeps its lateness even
+when the opinion changed hands after as_of.
 """
 
 from collections import defaultdict
@@ -26,8 +30,10 @@ from backoffice.models import (
     LiaisonTerm,
     Notice,
     Opinion,
+    Reassignment,
     Unit,
 )
+from backoffice.writing.rules import DueDateBook
 from importers.vocabulary import NoticeKind
 
 # The co-handler's unit, beside the lead unit the opinion joins.
@@ -47,6 +53,7 @@ def year_facts(db_session: orm.Session, year: int, as_of: date) -> scoring.YearF
         co_handlings=tuple(_co_handlings(db_session, opinions, as_of)),
         notices=tuple(_notices(db_session, year, as_of)),
         liaison_terms=tuple(_liaison_terms(db_session, year, as_of)),
+        former_leads=tuple(_former_leads(db_session, opinions, as_of)),
     )
 
 
@@ -173,6 +180,60 @@ def _opinions(
             returned=evaluated.returned,
             signed_off_on=done_as_of(signed_off_on, as_of),
             contact_stages=stages.get(opinion_id, empty),
+        )
+
+
+def _former_leads(
+    db_session: orm.Session, opinions: sa.Select, as_of: date
+) -> Iterable[scoring.FormerLead]:
+    # In order of reassignment: each former lead's schedule counts from the one before.
+    query = (
+        sa.select(
+            Reassignment.opinion_id,
+            Unit.name,
+            Reassignment.reassigned_on,
+            Opinion.number,
+            Opinion.session_id,
+            Opinion.assigned_on,
+            Opinion.reply_extension_months,
+            Opinion.accepted_on,
+            Opinion.consulted_on,
+            Opinion.replied_on,
+        )
+        .join(Opinion, Reassignment.opinion_id == Opinion.id)
+        .join(Unit, Reassignment.from_unit_id == Unit.id)
+        .where(Reassignment.opinion_id.in_(opinions))
+        .order_by(Opinion.number, Reassignment.opinion_id, Reassignment.reassigned_on,
+                  Reassignment.id)
+    )
+    book = DueDateBook(db_session)
+    previous: dict[int, date] = {}
+    for (
+        opinion_id,
+        unit,
+        reassigned_on,
+        number,
+        session_id,
+        assigned_on,
+        extension,
+        accepted_on,
+        consulted_on,
+        replied_on,
+    ) in db_session.execute(query).all():
+        # The former lead's deadlines, as stored while it led: from the assignment or
+        # from the reassignment that gave it the opinion.
+        due = book.columns(session_id, assigned_on, extension, previous.get(opinion_id))
+        previous[opinion_id] = reassigned_on
+        yield scoring.FormerLead(
+            unit=unit,
+            opinion=number,
+            reassigned_on=reassigned_on,
+            acceptance_due=due["accept_due_on"],
+            consultation_due=due["consult_due_on"],
+            reply_due=due["reply_due_on"],
+            accepted_on=done_as_of(accepted_on, as_of),
+            consulted_on=done_as_of(consulted_on, as_of),
+            replied_on=done_as_of(replied_on, as_of),
         )
 
 

@@ -186,6 +186,8 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
     case_file = client.get(f"/admin/opinion/details/?id={opinion.id}").get_data(as_text=True)
     assert "主办单位：浦江镇 → 区水务局" in case_file
     assert f"办理期限自{prose_date(today)}起重新计算" in case_file
+    # The former lead unit's lateness stays its own (docs/domain.md, Reassignment).
+    assert "此前已到期环节的超期记录仍计入浦江镇的年度考核" in case_file
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted(as_user, app) -> None:
