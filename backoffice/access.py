@@ -181,20 +181,20 @@ def _unit_opinions(unit_id: int) -> ColumnElement[bool]:
     return sa.or_(Opinion.lead_unit_id == unit_id, Opinion.id.in_(co_handled))
 
 
-def _of_unit_opinions(model: type) -> Scope:
+def _of_opinions(model: type, opinions: Scope) -> Scope:
+    """Scope a model that belongs to an opinion to the rows of the opinions a user may."""
     def scope(user: User) -> ColumnElement[bool]:
-        visible_ids = sa.select(Opinion.id).where(_unit_opinions(user.unit_id))
-        return model.opinion_id.in_(visible_ids)
+        return model.opinion_id.in_(sa.select(Opinion.id).where(opinions(user)))
 
     return scope
+
+
+def _of_unit_opinions(model: type) -> Scope:
+    return _of_opinions(model, lambda user: _unit_opinions(user.unit_id))
 
 
 def _of_led_opinions(model: type) -> Scope:
-    def scope(user: User) -> ColumnElement[bool]:
-        led = sa.select(Opinion.id).where(Opinion.lead_unit_id == user.unit_id)
-        return model.opinion_id.in_(led)
-
-    return scope
+    return _of_opinions(model, lambda user: Opinion.lead_unit_id == user.unit_id)
 
 
 def _everything(_user: User) -> ColumnElement[bool]:
@@ -243,7 +243,6 @@ UNIT_EDITABLE: dict[type, Scope] = {
 }
 
 
-
 def _deputy_opinions(deputy_id: int) -> ColumnElement[bool]:
     cosigned = sa.select(opinion_cosigners.c.opinion_id).where(
         opinion_cosigners.c.deputy_id == deputy_id)
@@ -251,11 +250,7 @@ def _deputy_opinions(deputy_id: int) -> ColumnElement[bool]:
 
 
 def _of_deputy_opinions(model: type) -> Scope:
-    def scope(user: User) -> ColumnElement[bool]:
-        own = sa.select(Opinion.id).where(_deputy_opinions(user.deputy_id))
-        return model.opinion_id.in_(own)
-
-    return scope
+    return _of_opinions(model, lambda user: _deputy_opinions(user.deputy_id))
 
 
 # The rows of each model a deputy may see: what the office tells them of their own
