@@ -10,10 +10,12 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from backoffice import deadlines
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, User
-from backoffice.reporting.dashboard import dashboard
+from backoffice.reporting.dashboard import AS_OF_FILTERS, dashboard
 from backoffice.standing import standings
+from scoring.lateness import OVERDUE_NOW
 from tests.backoffice.test_dashboard import _cards, _listed
 from tests.conftest import sign_in
 
@@ -22,6 +24,7 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 LEADER = "孙建国"  # supervises three of the demo's 2017 opinions
+DAY = date(2017, 5, 25)
 CARD = re.compile(r'class="card h-100 text-body supervised-opinion" data-number="(\d+)"\s*'
                   r'href="([^"]+)">(.*?)</a>', re.S)
 UNIT = re.compile(r'data-unit="([^"]+)" href="([^"]+)">\s*<span>[^<]+</span>'
@@ -40,12 +43,18 @@ def test_a_leader_lands_on_their_supervised_opinions_and_the_dashboards_figures(
     with app.app_context():
         _name_leader(LEADER)
         session = db.session.scalar(sa.select(CongressSession).where(CongressSession.year == 2017))
+        # None of theirs is overdue that day: they take on one that is.
+        overdue = AS_OF_FILTERS[OVERDUE_NOW.label](deadlines.conditions_as_of(db.session, DAY))
+        db.session.scalars(sa.select(Opinion).where(
+            Opinion.session_id == session.id, Opinion.supervisor.is_(None), overdue)
+            .order_by(Opinion.number).limit(1)).one().supervisor = LEADER
+        db.session.commit()
         theirs = db.session.scalars(sa.select(Opinion).where(
             Opinion.session_id == session.id, Opinion.supervisor == LEADER)).all()
-        standing = standings(db.session, theirs, date(2017, 5, 25))
+        standing = standings(db.session, theirs, DAY)
         expected = {o.number: standing[o.id] for o in theirs}
-        board = dashboard(db.session, session.id, date(2017, 5, 25), sa.true())
-    assert len(expected) == 3
+        board = dashboard(db.session, session.id, DAY, sa.true())
+    assert len(expected) == 4
 
     leader = as_user("leader")
     page = leader.get("/admin/?as_of=2017-05-25").get_data(as_text=True)
@@ -73,7 +82,7 @@ def test_a_leader_lands_on_their_supervised_opinions_and_the_dashboards_figures(
     # Their own supervised opinions and everyone's, as lists.
     mine = html.unescape(re.search(r'<a href="([^"]+)">在意见列表中查看</a>', page).group(1))
     assert "督办领导" in leader.get(mine).get_data(as_text=True)
-    assert _listed(leader, mine) == 3
+    assert _listed(leader, mine) == 4
     every = html.unescape(re.search(r'href="([^"]+)" data-link="every-supervised"', page).group(1))
     assert _listed(leader, every) == office_cards["supervised"][0] > 3
 
