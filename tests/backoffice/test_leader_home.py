@@ -14,6 +14,7 @@ from backoffice import deadlines
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, User
 from backoffice.reporting.dashboard import AS_OF_FILTERS, dashboard
+from backoffice.reporting.supervision import supervisor_name
 from backoffice.standing import standings
 from scoring.lateness import OVERDUE_NOW
 from tests.backoffice.test_dashboard import _cards, _listed
@@ -110,7 +111,16 @@ def test_the_supervisor_filter_lists_exactly_a_leaders_opinions(app, as_user) ->
     assert offered == sorted(counts)
 
 
-def test_a_leader_without_a_name_is_told_how_to_be_matched(app, as_user) -> None:
+def test_a_leader_is_matched_by_the_name_given_and_told_when_there_is_none(
+    app, as_user
+) -> None:
+    made = app.test_cli_runner().invoke(
+        args=["create-user", "zhao", "--role", "leader", "--name", " 赵磊 "],
+        input="Supervises-for-2017\n")
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        zhao = db.session.scalar(sa.select(User).where(User.username == "zhao"))
+        assert supervisor_name(zhao) == zhao.display_name == "赵磊"
     page = as_user("leader").get("/admin/").get_data(as_text=True)
     assert "您的账户未填写姓名" in page and 'data-link="every-supervised"' in page
     assert "supervised-opinion" not in page
