@@ -124,6 +124,9 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     # deputies' answers about a 面商 in the case file and in their list.
     "deputy_pages": {Role.DEPUTY: frozenset({Action.VIEW, Action.EDIT})},
     "consultation_replies": {**_OFFICE, Role.UNIT: _READ},
+    # A leader's home page (their 督办 opinions, overdue by unit, the figures) in place of
+    # the office's dashboard.
+    "leader_home": {Role.LEADER: frozenset({Action.VIEW})},
 }
 
 # Routes anyone may reach without signing in, beside signing in itself: the health check

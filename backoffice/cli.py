@@ -86,7 +86,7 @@ def main() -> None:
 
 
 def _add_user(username: str, role: Role, unit_name: str | None, password: str,
-              deputy_name: str | None = None) -> User:
+              deputy_name: str | None = None, display_name: str = "") -> User:
     import sqlalchemy as sa
 
     from backoffice import deputy_accounts
@@ -116,7 +116,7 @@ def _add_user(username: str, role: Role, unit_name: str | None, password: str,
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise click.UsageError(f"用户名“{username}”已存在。")
     user = User(username=username, role=role.value, unit=unit, deputy=deputy,
-                display_name=deputy.name if deputy else "")
+                display_name=display_name or (deputy.name if deputy else ""))
     user.set_password(password)
     db.session.add(user)
     return user
@@ -128,9 +128,11 @@ def _add_user(username: str, role: Role, unit_name: str | None, password: str,
 @click.option("--unit", "unit_name", help="所属承办单位（unit 角色必填）")
 @click.option("--deputy", "deputy_name",
               help="对应的代表：姓名，重名时写“姓名（代表团）”（deputy 角色必填）")
+@click.option("--name", "display_name", default="",
+              help="姓名；区领导的姓名须与交办清单上督办领导的写法一致")
 @with_appcontext
 def create_user(username: str, role: str, unit_name: str | None,
-                deputy_name: str | None) -> None:
+                deputy_name: str | None, display_name: str) -> None:
     """Create a user; the password comes from a prompt or from stdin, and is changed by
     the user at first sign-in."""
     from backoffice.audit import acting_as
@@ -144,7 +146,7 @@ def create_user(username: str, role: str, unit_name: str | None,
     if problems := passwords.problems(password, username):
         raise click.UsageError(f"密码不符合要求：{'；'.join(problems)}。")
     with acting_as("cli", "cli"):
-        _add_user(username, Role(role), unit_name, password, deputy_name)
+        _add_user(username, Role(role), unit_name, password, deputy_name, display_name.strip())
         db.session.commit()
     click.echo(f"已创建用户 {username}（{role}）。")
 

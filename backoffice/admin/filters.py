@@ -13,6 +13,7 @@ from backoffice.extensions import db
 from backoffice.inputs import day_from_text
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
 from backoffice.reporting.dashboard import AS_OF_FILTERS
+from backoffice.reporting.supervision import supervisors
 from importers.clock import LOCAL_TIME
 from scoring.lateness import LATE_IN_YEAR, OVERDUE_NOW
 
@@ -35,6 +36,11 @@ def unit_options() -> list[tuple[str, str]]:
 
 
 @data_options
+def supervisor_options() -> list[tuple[str, str]]:
+    return [(name, name) for name in supervisors(db.session)]
+
+
+@data_options
 def session_options() -> list[tuple[str, str]]:
     query = sa.select(CongressSession.id, CongressSession.name).order_by(
         CongressSession.year.desc()
@@ -54,6 +60,15 @@ class ChoiceFilter(BaseSQLAFilter):
 
     def operation(self) -> str:
         return "为"
+
+
+class SupervisorFilter(ChoiceFilter):
+    """Opinions a given district leader supervises (督办领导), by the name they carry."""
+
+    NAME = "督办领导"
+
+    def __init__(self) -> None:
+        super().__init__(Opinion.supervisor, self.NAME, options=supervisor_options)
 
 
 class ConditionFilter(BaseSQLAFilter):

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from backoffice import access
 from backoffice.access import Action
-from backoffice.admin.filters import OwnOverdueFilter
+from backoffice.admin.figure_links import linked, overdue_unit_url
+from backoffice.admin.leaders import leader_home
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_arg
 from backoffice.models import CongressSession, Opinion, Role
@@ -57,18 +58,14 @@ class HomeView(AdminIndexView):
         if session is None:
             return self.render("admin/home.html", session=None)
         as_of = chosen_as_of(session)
+        choices = db.session.query(CongressSession).order_by(CongressSession.year.desc()).all()
+        if access.allowed(current_user, "leader_home", Action.VIEW):
+            return leader_home(self, session, choices, as_of)
         own_unit = current_user.unit_id if current_user.role == Role.UNIT else None
         board = dashboard(
             db.session, session.id, as_of, access.visible(Opinion, current_user), own_unit
         )
-        opinions = next(view for view in self.admin._views if view.endpoint == "opinion")
-
-        def linked(figures: list) -> list[tuple[str, str, int, str]]:
-            return [
-                (f.key, f.label, f.count, opinions.filtered_list_url(**f.filters))
-                for f in figures
-            ]
-
+        opinions = self.opinions()
         totals = {f.key: f for f in board.totals}
         day = as_of.isoformat()
         in_session = {"届次会议": str(session.id)}
@@ -96,21 +93,24 @@ class HomeView(AdminIndexView):
             "overdue_by_unit": charts.horizontal_bars(
                 f"{OVERDUE_NOW.label}（按责任单位）",
                 {name: count for _, name, count in board.overdue_by_unit[:15]},
-                urls=[listed(**{OVERDUE_NOW.label: day, OwnOverdueFilter.NAME: str(unit)})
+                urls=[overdue_unit_url(opinions, session.id, as_of, unit)
                       for unit, _, _ in board.overdue_by_unit[:15]],
             ),
         }
-        sessions = db.session.query(CongressSession).order_by(CongressSession.year.desc()).all()
         return self.render(
             "admin/home.html",
             session=session,
-            sessions=sessions,
+            sessions=choices,
             as_of=as_of,
-            totals=linked(board.totals),
-            work_lists=linked(board.work_lists),
+            totals=linked(opinions, board.totals),
+            work_lists=linked(opinions, board.work_lists),
             figures=figures,
             overdue_units=len(board.overdue_by_unit),
         )
+
+    def opinions(self) -> Any:
+        """Return the opinions list, whose filters every figure links to."""
+        return next(view for view in self.admin._views if view.endpoint == "opinion")
 
     @expose("/plotly.min.js")
     @cacheable

@@ -22,6 +22,7 @@ from backoffice.admin.filters import (
     CoHandlerFilter,
     ConditionFilter,
     OwnOverdueFilter,
+    SupervisorFilter,
     as_of_filters,
     late_in_year_filter,
     returned,
@@ -173,6 +174,7 @@ class OpinionView(SecuredModelView):
         ConditionFilter("D类待阅批", awaiting_sign_off),
         *as_of_filters(),
         OwnOverdueFilter(),
+        SupervisorFilter(),
     )
     column_export_list = (
         "session", "number", "title", "lead_deputy", "category", "lead_unit", "co_handlings",
