@@ -13,7 +13,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.deadlines import ATTENTION, Status, Step, conditions_as_of, load_deadlines
+from backoffice.deadline_queries import conditions_as_of
+from backoffice.deadlines import ATTENTION, Status, Step, load_deadlines
 from backoffice.formatting import prose_date
 from backoffice.models import (
     Channel,

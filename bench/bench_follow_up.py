@@ -26,6 +26,7 @@ from backoffice.extensions import db
 from backoffice.models import CongressSession, Evaluation, Opinion
 from backoffice.reminders import plan_reminders
 from backoffice.reporting.annual_loading import session_report
+from scoring.lateness import OVERDUE_NOW
 
 _spec = importlib.util.spec_from_file_location(
     "bench_opinion_list", Path(__file__).with_name("bench_opinion_list.py")
@@ -84,7 +85,7 @@ def main() -> None:
     day = "2017-05-25"
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "opinion")
     with app.test_request_context():
-        overdue_url = view.filtered_list_url(**{"超期未办": day})
+        overdue_url = view.filtered_list_url(**{OVERDUE_NOW.label: day})
         progress_url = view.filtered_list_url(**{"进展反馈到期": day})
     print(f"\nfollow-up on {backend}, {args.opinions:,} opinions, as of {day}")
     print(f"{'question':40} {'ms':>8} {'queries':>8}")

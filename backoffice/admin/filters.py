@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter
 
-from backoffice import deadlines
+from backoffice import deadline_queries, deadlines
 from backoffice.extensions import db
 from backoffice.formatting import LOCAL_TIME
 from backoffice.inputs import day_from_text
@@ -105,7 +105,9 @@ class AsOfFilter(BaseSQLAFilter):
     """
 
     def __init__(
-        self, name: str, condition: Callable[[deadlines.DueConditions], sa.ColumnElement[bool]]
+        self,
+        name: str,
+        condition: Callable[[deadline_queries.DueConditions], sa.ColumnElement[bool]],
     ) -> None:
         super().__init__(Opinion.id, name, data_type="datepicker")
         self.condition = condition
@@ -118,7 +120,7 @@ class AsOfFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: date, alias: Any = None) -> Any:
         # The date the list is read on, for a filter that pairs with this one.
         g.list_as_of = value
-        return query.filter(self.condition(deadlines.conditions_as_of(db.session, value)))
+        return query.filter(self.condition(deadline_queries.conditions_as_of(db.session, value)))
 
     def operation(self) -> str:
         return "截至"
@@ -142,8 +144,8 @@ class OwnOverdueFilter(BaseSQLAFilter):
 
     def apply(self, query: Any, value: int, alias: Any = None) -> Any:
         as_of = g.get("list_as_of") or date.today()
-        conditions = deadlines.conditions_as_of(db.session, as_of)
-        return query.filter(deadlines.own_steps(conditions, value))
+        conditions = deadline_queries.conditions_as_of(db.session, as_of)
+        return query.filter(deadline_queries.own_steps(conditions, value))
 
     def operation(self) -> str:
         return "为"

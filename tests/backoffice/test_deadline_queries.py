@@ -5,15 +5,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from backoffice.deadlines import (
-    ATTENTION,
-    UNDONE,
-    Status,
-    Step,
-    conditions_as_of,
-    load_deadlines,
-    units_needing_attention,
-)
+from backoffice.deadline_queries import conditions_as_of, units_needing_attention
+from backoffice.deadlines import ATTENTION, UNDONE, Status, Step, load_deadlines
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion
 
