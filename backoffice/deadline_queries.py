@@ -62,10 +62,6 @@ def _months_after_sqlite(element: months_after, compiler: Any, **kw: Any) -> str
     )
 
 
-def values(statuses: Iterable[Status]) -> list[str]:
-    return [status.value for status in statuses]
-
-
 @dataclass(frozen=True)
 class MonthsAfter:
     """A due date some months after start, the months chosen by a key column (progress
@@ -91,7 +87,8 @@ class Window:
     def holds(self, due: Due) -> sa.ColumnElement[bool]:
         """Return the condition that due falls in the window (and exists)."""
         if isinstance(due, MonthsAfter):
-            return sa.and_(due.applies, sa.or_(*(
+            # Never NULL (a bare NULL would turn NOT around it true): the key is checked.
+            return sa.and_(due.applies, due.key.is_not(None), sa.or_(*(
                 sa.and_(due.key == key, self._bounds(due.start, months))
                 for key, months in due.months.items())))
         return self._bounds(due)
@@ -237,8 +234,9 @@ class Schedule:
         """
         found = self._window(statuses)
         shared, co = Opinion.co_opinion_due_on, self._co.c
-        earliest_before_end = (sa.func.coalesce(co.own, 0) > 0 if found.high is None
-                               else co.earliest_own < found.high)
+        earliest_before_end = (
+            sa.func.coalesce(co.own, 0) > 0 if found.high is None
+            else sa.and_(co.earliest_own.is_not(None), co.earliest_own < found.high))
         shared_in = sa.and_(found.holds(shared), sa.or_(
             sa.func.coalesce(co.own, 0) < sa.func.coalesce(co.waiting, 0),
             earliest_before_end,
@@ -246,7 +244,7 @@ class Schedule:
         if found.low is None:
             return shared_in
         own_in = sum((sa.func.coalesce(co[s.name], 0) for s in statuses), sa.literal(0))
-        return sa.or_(shared_in, sa.and_(shared < found.low, own_in > 0))
+        return sa.or_(shared_in, sa.and_(shared.is_not(None), shared < found.low, own_in > 0))
 
     def any_step(self, statuses: Collection[Status],
                  steps: Iterable[Step] = tuple(Step)) -> sa.ColumnElement[bool]:

@@ -6,12 +6,12 @@ backoffice.writing, on every write) so that lists can filter on them with an ind
 
 Three layers, each used by the next:
 - pure functions over plain values: `due_dates`, `status`, `next_progress_due`,
-  `opinion_deadlines` (every deadline of an opinion and its co-handlings, with its
-  status as of a date);
+  and `opinion_deadlines` (every deadline of an opinion and its co-handlings, with its
+  status as of a date), which applies `RULES`: each step's due and done facts, declared
+  once here and read in SQL by `backoffice.deadline_queries` too;
 - `load_deadlines`: the same for many opinions, read in a handful of queries;
-- SQL conditions (`conditions_as_of` → `DueConditions`, `units_needing_attention`) that
-  select the same opinions in the database, for lists and counts; tests hold them equal
-  to the pure layer.
+- `backoffice.deadline_queries`: the rules over SQL columns, for lists and counts; tests
+  hold them equal to the pure layer.
 
 Every "as of" reading counts a step as done only if it was done on or before the
 date, so a past date shows the state of that day. Deadlines counted in months are

@@ -166,7 +166,7 @@ def _add(session: CongressSession, units: list[int], deputy: int, n: int, drawn:
             co_opinion_due_on=co_handler_due(added, session) if added else None))
 
 
-@settings(max_examples=8, deadline=None, database=None,
+@settings(max_examples=6, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(opinions=st.lists(opinion, min_size=1, max_size=8),
