@@ -2,9 +2,10 @@
 
 One scan of the opinions joined with their deadline facts (`deadline_queries.Schedule`)
 counts every figure, category and answer type; one more counts each unit's overdue
-opinions (its lead steps and its own 会办意见), one the grades. Every count is over `scope` (the
-session's opinions a user may see), so a unit user's home counts its own; each work list
-has the opinions-list filter that lists exactly it, with the same conditions.
+opinions (its lead steps and its own 会办意见), one the grades. Every count is over
+`scope` (the session's opinions a user may see), so a unit user's home counts its own;
+each work list has the opinions-list filter that lists exactly it, with the same
+conditions.
 """
 
 from collections.abc import Callable

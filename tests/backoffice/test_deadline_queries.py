@@ -10,7 +10,7 @@ from backoffice.deadline_queries import conditions_as_of, units_needing_attentio
 from backoffice.deadlines import ATTENTION, UNDONE, Status, Step, load_deadlines
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion
-from tests.backoffice.test_deadline_aggregation import assert_dashboard_counts
+from tests.backoffice.deadline_checks import assert_dashboard_counts
 
 DATES = (date(2017, 2, 24), date(2017, 3, 18), date(2017, 5, 16), date(2017, 6, 20),
          date(2017, 9, 1), date(2017, 12, 15), date(2026, 11, 27))
