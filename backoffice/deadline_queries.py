@@ -184,17 +184,23 @@ class Schedule:
     def undone(self, done: sa.ColumnElement) -> sa.ColumnElement[bool]:
         return sa.or_(done.is_(None), done > self.as_of)
 
-    def select(self, *columns: Any, co_handlings: bool = True) -> sa.Select:
-        """Return a select of columns over the opinions joined with their facts (without
-        the co-handlings' when co_handlings is False: a query of lead steps only)."""
-        found = (
-            sa.select(*columns)
-            .select_from(Opinion)
-            .outerjoin(self._second_reply, self._second_reply.c.opinion_id == Opinion.id)
-            .outerjoin(self._reported, self._reported.c.opinion_id == Opinion.id)
-        )
-        return found.outerjoin(self._co, self._co.c.opinion_id == Opinion.id) if co_handlings \
-            else found
+    def _joined(self) -> dict[Step, sa.Subquery]:
+        """The facts of a step that are not the opinion's own columns, by step."""
+        return {Step.SECOND_REPLY: self._second_reply, Step.PROGRESS: self._reported,
+                Step.CO_OPINION: self._co}
+
+    def select(self, *columns: Any, steps: Iterable[Step] = tuple(Step)) -> sa.Select:
+        """Return a select of columns over the opinions joined with the facts that the
+        conditions on steps read (the stored steps' are the opinion's own columns)."""
+        found = sa.select(*columns).select_from(Opinion)
+        for step, facts in self._joined().items():
+            if step in steps:
+                found = found.outerjoin(facts, facts.c.opinion_id == Opinion.id)
+        return found
+
+    def reads_joined(self, steps: Iterable[Step]) -> bool:
+        """Return whether conditions on steps read facts beyond the opinion's columns."""
+        return any(step in self._joined() for step in steps)
 
     def _in(self, rule: StepRule, facts: Mapping[str, Any], started: sa.ColumnElement[bool],
             statuses: Collection[Status]) -> sa.ColumnElement[bool]:
@@ -283,11 +289,13 @@ class DueConditions:
         self, statuses: Collection[Status] = ATTENTION, steps: Iterable[Step] = tuple(Step)
     ) -> sa.ColumnElement[bool]:
         """Return the condition on opinions with any of steps in one of statuses."""
+        steps = tuple(steps)
         found = self.schedule.any_step(statuses, steps)
-        if self.scanning:
+        if self.scanning or not self.schedule.reads_joined(steps):
             return found
-        # Not correlated: the subquery scans the opinions itself, once.
-        return Opinion.id.in_(self.schedule.select(Opinion.id).where(found).correlate(None))
+        # Not correlated: the subquery scans the opinions with those facts itself, once.
+        chosen = self.schedule.select(Opinion.id, steps=steps).where(found)
+        return Opinion.id.in_(chosen.correlate(None))
 
     def co_handling(self, statuses: Collection[Status] = ATTENTION) -> sa.ColumnElement[bool]:
         """Return the condition on co-handlings whose 会办意见 is in one of statuses."""
@@ -295,10 +303,8 @@ class DueConditions:
         return CoHandling.id.in_(chosen.correlate(None))
 
 
-def conditions_as_of(
-    db_session: orm.Session | None, as_of: date, soon_days: int = DUE_SOON_DAYS
-) -> DueConditions:
-    """Return the conditions for as_of, for lists (db_session is not needed any more)."""
+def conditions_as_of(as_of: date, soon_days: int = DUE_SOON_DAYS) -> DueConditions:
+    """Return the conditions for as_of, for lists."""
     return DueConditions(Schedule(as_of, soon_days))
 
 
@@ -333,10 +339,10 @@ def units_with(
     """Return `units_needing_attention` over a schedule, in one query: the lead units'
     opinions, and each co-handler's unless it is the lead unit counted already."""
     lead_late = schedule.any_step(statuses, LEAD_STEPS)
-    lead = (schedule.select(Opinion.lead_unit_id.label("unit_id"), co_handlings=False)
+    lead = (schedule.select(Opinion.lead_unit_id.label("unit_id"), steps=LEAD_STEPS)
             .where(scope, lead_late))
     co = (
-        schedule.select(CoHandling.unit_id.label("unit_id"), co_handlings=False)
+        schedule.select(CoHandling.unit_id.label("unit_id"), steps=LEAD_STEPS)
         .join(CoHandling, CoHandling.opinion_id == Opinion.id)
         .where(scope, schedule.co_status_in(statuses),
                sa.not_(sa.and_(CoHandling.unit_id == Opinion.lead_unit_id, lead_late)))

@@ -69,7 +69,7 @@ def due_items(
 ) -> dict[int, list[DueItem]]:
     """Return, by unit, the session's steps overdue or due within 7 days on as_of."""
     # Only the opinions the SQL conditions pick out are loaded and worked through.
-    needing = conditions_as_of(db_session, as_of).any_step(ATTENTION)
+    needing = conditions_as_of(as_of).any_step(ATTENTION)
     schedules = load_deadlines(
         db_session, as_of, where=sa.and_(Opinion.session_id == session.id, needing)
     )

@@ -120,7 +120,7 @@ class AsOfFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: date, alias: Any = None) -> Any:
         # The date the list is read on, for a filter that pairs with this one.
         g.list_as_of = value
-        return query.filter(self.condition(deadline_queries.conditions_as_of(db.session, value)))
+        return query.filter(self.condition(deadline_queries.conditions_as_of(value)))
 
     def operation(self) -> str:
         return "截至"
@@ -144,7 +144,7 @@ class OwnOverdueFilter(BaseSQLAFilter):
 
     def apply(self, query: Any, value: int, alias: Any = None) -> Any:
         as_of = g.get("list_as_of") or date.today()
-        conditions = deadline_queries.conditions_as_of(db.session, as_of)
+        conditions = deadline_queries.conditions_as_of(as_of)
         return query.filter(deadline_queries.own_steps(conditions, value))
 
     def operation(self) -> str:

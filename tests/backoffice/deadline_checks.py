@@ -38,7 +38,7 @@ def assert_sql_counts_what_python_finds(session_id: int, as_of: date) -> None:
     """Hold the SQL of a session's opinions as of a date equal to `load_deadlines`."""
     in_session = Opinion.session_id == session_id
     schedules = load_deadlines(db.session, as_of, in_session)
-    conditions = conditions_as_of(db.session, as_of)
+    conditions = conditions_as_of(as_of)
     asked = [(step, statuses) for statuses in STATUS_SETS for step in Step]
     # Every list condition at once: one row per opinion, a flag per condition.
     rows = db.session.execute(sa.select(Opinion.id, *(

@@ -44,7 +44,7 @@ def test_sql_conditions_select_what_the_pure_deadlines_find(app) -> None:
         for as_of in DATES:
             schedules = load_deadlines(db.session, as_of)
             seen.update((d.step, d.status) for s in schedules for d in s.deadlines)
-            conditions = conditions_as_of(db.session, as_of)
+            conditions = conditions_as_of(as_of)
             for statuses in ({Status.OVERDUE}, {Status.DUE_SOON}, ATTENTION, set(UNDONE)):
                 for step in Step:
                     expected = {

@@ -84,7 +84,7 @@ def test_a_reassignment_restarts_the_deadlines_and_a_co_handler_added_later_has_
             step = _steps(opinion.id, as_of)["会办意见", statistics.id]
             assert (step.due_on, step.status) == (own, status)
             # The lists' SQL conditions pick what the case file shows.
-            conditions = deadline_queries.conditions_as_of(db.session, as_of)
+            conditions = deadline_queries.conditions_as_of(as_of)
             assert db.session.scalars(sa.select(CoHandling.unit_id).where(
                 CoHandling.opinion_id == opinion.id,
                 conditions.co_handling((status,)))).all() == [statistics.id]
