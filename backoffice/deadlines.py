@@ -6,12 +6,12 @@ backoffice.writing, on every write) so that lists can filter on them with an ind
 
 Three layers, each used by the next:
 - pure functions over plain values: `due_dates`, `status`, `next_progress_due`,
-  `opinion_deadlines` (every deadline of an opinion and its co-handlings, with its
-  status as of a date);
+  and `opinion_deadlines` (every deadline of an opinion and its co-handlings, with its
+  status as of a date), which applies `RULES`: each step's due and done facts, declared
+  once here and read in SQL by `backoffice.deadline_queries` too;
 - `load_deadlines`: the same for many opinions, read in a handful of queries;
-- SQL conditions (`conditions_as_of` → `DueConditions`, `units_needing_attention`) that
-  select the same opinions in the database, for lists and counts; tests hold them equal
-  to the pure layer.
+- `backoffice.deadline_queries`: the rules over SQL columns, for lists and counts; tests
+  hold them equal to the pure layer.
 
 Every "as of" reading counts a step as done only if it was done on or before the
 date, so a past date shows the state of that day. Deadlines counted in months are
@@ -20,7 +20,7 @@ calendar months and are not moved off weekends (only acceptance counts working d
 
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -106,10 +106,12 @@ def co_handler_due(added_on: date, session: CongressSession) -> date:
     return add_months(added_on, session.co_opinion_months)
 
 
-def co_opinion_due() -> sa.ColumnElement[date]:
+def co_opinion_due(
+    opinion: type[Opinion] = Opinion, co_handling: type[CoHandling] = CoHandling
+) -> sa.ColumnElement[date]:
     """Return a co-handling's 会办意见 deadline in SQL: the opinion's, or the co-handler's
-    own when it was added later (the later of the two, as `opinion_deadlines` reads it)."""
-    own, shared = CoHandling.co_opinion_due_on, Opinion.co_opinion_due_on
+    own when it was added later (the later of the two, as `co_facts` reads it)."""
+    own, shared = co_handling.co_opinion_due_on, opinion.co_opinion_due_on
     return sa.case((own > shared, own), else_=shared)
 
 
@@ -145,6 +147,8 @@ class Status(StrEnum):
 
 
 ATTENTION = frozenset({Status.OVERDUE, Status.DUE_SOON})
+# Undone statuses in the order of their due dates: before the date, the next days, later.
+UNDONE = (Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE)
 
 
 class DeadlineSettings(Protocol):
@@ -215,6 +219,21 @@ class Handling:
     co_handler_dues: tuple[tuple[Hashable, date], ...] = ()
 
 
+def earliest_start(bound: date, months: int) -> date:
+    """Return the first day d with add_months(d, months) >= bound.
+
+    add_months never decreases, so add_months(d, months) < bound exactly when
+    d < earliest_start(bound, months): month arithmetic moves to the constant side
+    and a query compares plain dates on every database.
+    """
+    day = add_months(bound, -months)
+    while add_months(day - timedelta(days=1), months) >= bound:
+        day -= timedelta(days=1)
+    while add_months(day, months) < bound:
+        day += timedelta(days=1)
+    return day
+
+
 def latest_disagreement(disagreed_on: Iterable[date], as_of: date) -> date | None:
     """Return the last 不同意 on or before as_of: the one a second reply answers."""
     return max((day for day in disagreed_on if day <= as_of), default=None)
@@ -245,11 +264,77 @@ def next_progress_due(
     return add_months(last, months)
 
 
-def _deadline(
-    step: Step, due_on: date, done_on: date | None, as_of: date, co_handler: Hashable = None
-) -> Deadline:
-    done = done_as_of(done_on, as_of)
-    return Deadline(step, due_on, done, status(due_on, done, as_of), co_handler)
+@dataclass(frozen=True)
+class StepRule:
+    """A step's deadline: the fact holding its due date and the one holding the day it was
+    done. `opinion_deadlines` reads the facts from Python values, `Schedule` from SQL
+    columns of the same names: the rules are declared once, here."""
+
+    step: Step
+    due: str  # no deadline while this fact is None
+    done: str | None = None  # None: never done (a progress report moves the next due instead)
+
+    def deadline(
+        self, facts: Mapping[str, date | None], as_of: date, co_handler: Hashable = None
+    ) -> Deadline | None:
+        """Return the step's deadline as of a date, None when the step has none."""
+        due_on = facts[self.due]
+        if due_on is None:
+            return None
+        done = done_as_of(facts[self.done], as_of) if self.done else None
+        return Deadline(self.step, due_on, done, status(due_on, done, as_of), co_handler)
+
+
+# Every deadline, in the order the case file lists them; the 会办意见 one per co-handler.
+RULES = (
+    StepRule(Step.ACCEPTANCE, "accept_due_on", "accepted_on"),
+    StepRule(Step.CONSULTATION, "consult_due_on", "consulted_on"),
+    StepRule(Step.CO_OPINION, "co_opinion_due_on", "submitted_on"),
+    StepRule(Step.REPLY, "reply_due_on", "replied_on"),
+    StepRule(Step.SECOND_REPLY, "second_reply_due_on", "second_replied_on"),
+    StepRule(Step.PROGRESS, "progress_due_on"),
+)
+LEAD_RULES = tuple(rule for rule in RULES if rule.step is not Step.CO_OPINION)
+CO_RULE = next(rule for rule in RULES if rule.step is Step.CO_OPINION)
+
+
+def lead_facts(
+    handling: Handling, dues: DueDates, settings: DeadlineSettings, as_of: date
+) -> dict[str, date | None]:
+    """Return the facts the lead unit's rules read, as of a date: the first round's due and
+    done dates, the second reply after the last 不同意, the next progress report."""
+    disagreed = latest_disagreement(handling.disagreed_on, as_of)
+    return {
+        "accept_due_on": dues.accept,
+        "accepted_on": handling.accepted_on,
+        "consult_due_on": dues.consult,
+        "consulted_on": handling.consulted_on,
+        "reply_due_on": dues.reply,
+        "replied_on": handling.replied_on,
+        "second_reply_due_on": (
+            add_months(disagreed, settings.second_reply_months) if disagreed else None
+        ),
+        "second_replied_on": (
+            second_reply_done(handling.second_replied_on, disagreed, as_of) if disagreed else None
+        ),
+        "progress_due_on": next_progress_due(
+            handling.answer_type, handling.replied_on, handling.progress_reported_on,
+            handling.concluded_on, as_of,
+        ),
+    }
+
+
+def co_facts(handling: Handling, dues: DueDates) -> list[tuple[Hashable, dict[str, date | None]]]:
+    """Return each co-handler's facts: its 会办意见 is due by the opinion's deadline, or by
+    its own when it was added later (the later of the two)."""
+    own = dict(handling.co_handler_dues)
+    return [
+        (co_handler, {
+            "co_opinion_due_on": max(dues.co_opinion, own.get(co_handler, dues.co_opinion)),
+            "submitted_on": submitted_on,
+        })
+        for co_handler, submitted_on in handling.co_handlings
+    ]
 
 
 def opinion_deadlines(
@@ -262,32 +347,15 @@ def opinion_deadlines(
     """
     if handling.assigned_on > as_of:
         return []
-    own = dict(handling.co_handler_dues)
-    found = [
-        _deadline(Step.ACCEPTANCE, dues.accept, handling.accepted_on, as_of),
-        _deadline(Step.CONSULTATION, dues.consult, handling.consulted_on, as_of),
-        *(
-            _deadline(Step.CO_OPINION, max(dues.co_opinion, own.get(co_handler, dues.co_opinion)),
-                      submitted_on, as_of, co_handler)
-            for co_handler, submitted_on in handling.co_handlings
-        ),
-        _deadline(Step.REPLY, dues.reply, handling.replied_on, as_of),
-    ]
-    disagreed = latest_disagreement(handling.disagreed_on, as_of)
-    if disagreed is not None:
-        done = second_reply_done(handling.second_replied_on, disagreed, as_of)
-        due = add_months(disagreed, settings.second_reply_months)
-        found.append(_deadline(Step.SECOND_REPLY, due, done, as_of))
-    progress_due = next_progress_due(
-        handling.answer_type,
-        handling.replied_on,
-        handling.progress_reported_on,
-        handling.concluded_on,
-        as_of,
-    )
-    if progress_due is not None:
-        found.append(_deadline(Step.PROGRESS, progress_due, None, as_of))
-    return found
+    lead = lead_facts(handling, dues, settings, as_of)
+    found = []
+    for rule in RULES:
+        if rule is CO_RULE:
+            found += [rule.deadline(facts, as_of, co_handler)
+                      for co_handler, facts in co_facts(handling, dues)]
+        else:
+            found.append(rule.deadline(lead, as_of))
+    return [deadline for deadline in found if deadline is not None]
 
 
 def load_calendar(db_session: orm.Session) -> WorkingCalendar:
@@ -410,230 +478,3 @@ def load_deadlines(
 @dataclass(frozen=True)
 class _SecondReply:
     second_reply_months: int
-
-
-# -- the same in SQL, for lists and counts ---------------------------------------------------
-
-
-def earliest_start(bound: date, months: int) -> date:
-    """Return the first day d with add_months(d, months) >= bound.
-
-    add_months never decreases, so add_months(d, months) < bound exactly when
-    d < earliest_start(bound, months): month arithmetic moves to the constant side
-    and a query compares plain dates on every database.
-    """
-    day = add_months(bound, -months)
-    while add_months(day - timedelta(days=1), months) >= bound:
-        day -= timedelta(days=1)
-    while add_months(day, months) < bound:
-        day += timedelta(days=1)
-    return day
-
-
-@dataclass(frozen=True)
-class _Window:
-    """Due dates in [low, high); None for no bound."""
-
-    low: date | None
-    high: date | None
-
-    def on_due(self, due: sa.ColumnElement) -> sa.ColumnElement[bool]:
-        bounds = []
-        if self.low is not None:
-            bounds.append(due >= self.low)
-        if self.high is not None:
-            bounds.append(due < self.high)
-        return sa.and_(due.is_not(None), *bounds)
-
-    def on_start(self, start: sa.ColumnElement, months: int) -> sa.ColumnElement[bool]:
-        """Where add_months(start, months) falls in the window."""
-        bounds = []
-        if self.low is not None:
-            bounds.append(start >= earliest_start(self.low, months))
-        if self.high is not None:
-            bounds.append(start < earliest_start(self.high, months))
-        return sa.and_(start.is_not(None), *bounds)
-
-
-# Undone statuses in the order of their due dates: before as_of, the next days, later.
-UNDONE = (Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE)
-
-
-def _window(statuses: Collection[Status], as_of: date, soon_days: int) -> _Window:
-    """Return the due dates of undone steps in statuses (a run of UNDONE)."""
-    chosen = [i for i, s in enumerate(UNDONE) if s in statuses]
-    if not chosen or set(statuses) - set(UNDONE) or chosen != list(range(chosen[0],
-                                                                           chosen[-1] + 1)):
-        raise ValueError(f"只能按相邻的未完成状态筛选，而不是 {sorted(statuses)}")
-    edges = (None, as_of, as_of + timedelta(days=soon_days + 1), None)
-    return _Window(edges[chosen[0]], edges[chosen[-1] + 1])
-
-
-def _undone(done: sa.ColumnElement, as_of: date) -> sa.ColumnElement[bool]:
-    return sa.or_(done.is_(None), done > as_of)
-
-
-_STORED = {
-    Step.ACCEPTANCE: (Opinion.accepted_on, Opinion.accept_due_on),
-    Step.CONSULTATION: (Opinion.consulted_on, Opinion.consult_due_on),
-    Step.REPLY: (Opinion.replied_on, Opinion.reply_due_on),
-}
-LEAD_STEPS = (
-    Step.ACCEPTANCE, Step.CONSULTATION, Step.REPLY, Step.SECOND_REPLY, Step.PROGRESS,
-)
-
-
-class DueConditions:
-    """SQL conditions selecting what `load_deadlines` finds overdue or due soon on as_of."""
-
-    def __init__(
-        self,
-        as_of: date,
-        second_reply_months: Mapping[int, int],
-        soon_days: int = DUE_SOON_DAYS,
-    ) -> None:
-        self.as_of = as_of
-        self.soon_days = soon_days
-        # Sessions grouped by their second-reply period: one comparison per period.
-        self._sessions_by_months: dict[int, list[int]] = defaultdict(list)
-        for session_id, months in second_reply_months.items():
-            self._sessions_by_months[months].append(session_id)
-
-    def step(
-        self, step: Step, statuses: Collection[Status] = ATTENTION
-    ) -> sa.ColumnElement[bool]:
-        """Return the condition on opinions with step in one of statuses."""
-        window = _window(statuses, self.as_of, self.soon_days)
-        started = Opinion.assigned_on <= self.as_of
-        if step in _STORED:
-            done, due = _STORED[step]
-            return sa.and_(started, _undone(done, self.as_of), window.on_due(due))
-        if step is Step.CO_OPINION:
-            waiting = sa.select(CoHandling.id).where(
-                CoHandling.opinion_id == Opinion.id,
-                _undone(CoHandling.submitted_on, self.as_of),
-                window.on_due(co_opinion_due()),
-            )
-            return sa.and_(started, waiting.exists())
-        if step is Step.SECOND_REPLY:
-            return sa.and_(started, self._second_reply(window))
-        if step is Step.PROGRESS:
-            return sa.and_(started, self._progress(window))
-        raise ValueError(step)
-
-    def any_step(
-        self, statuses: Collection[Status] = ATTENTION, steps: Iterable[Step] = tuple(Step)
-    ) -> sa.ColumnElement[bool]:
-        """Return the condition on opinions with any of steps in one of statuses."""
-        return sa.or_(*(self.step(step, statuses) for step in steps))
-
-    def co_handling(self, statuses: Collection[Status] = ATTENTION) -> sa.ColumnElement[bool]:
-        """Return the condition on co-handlings whose 会办意见 is in one of statuses."""
-        return self._co_handling(_window(statuses, self.as_of, self.soon_days))
-
-    def _co_handling(self, window: _Window) -> sa.ColumnElement[bool]:
-        # The deadline reads the co-handling's own and its opinion's: a subquery on the
-        # opinion alone, tied to the co-handling of the enclosing query.
-        in_window = (
-            sa.select(Opinion.id)
-            .where(Opinion.id == CoHandling.opinion_id, Opinion.assigned_on <= self.as_of,
-                   window.on_due(co_opinion_due()))
-            .correlate(CoHandling)
-        )
-        return sa.and_(_undone(CoHandling.submitted_on, self.as_of), in_window.exists())
-
-    def _second_reply(self, window: _Window) -> sa.ColumnElement[bool]:
-        disagreed = (
-            sa.select(sa.func.max(Evaluation.evaluated_on))
-            .where(
-                Evaluation.opinion_id == Opinion.id,
-                Evaluation.agrees.is_(False),
-                Evaluation.evaluated_on <= self.as_of,
-            )
-            .scalar_subquery()
-        )
-        unanswered = sa.or_(
-            Opinion.second_replied_on.is_(None),
-            Opinion.second_replied_on < disagreed,
-            Opinion.second_replied_on > self.as_of,
-        )
-        due = sa.or_(
-            sa.false(),
-            *(
-                sa.and_(Opinion.session_id.in_(ids), window.on_start(disagreed, months))
-                for months, ids in self._sessions_by_months.items()
-            ),
-        )
-        return sa.and_(disagreed.is_not(None), unanswered, due)
-
-    def _progress(self, window: _Window) -> sa.ColumnElement[bool]:
-        last_report = (
-            sa.select(sa.func.max(ProgressReport.reported_on))
-            .where(
-                ProgressReport.opinion_id == Opinion.id,
-                ProgressReport.reported_on >= Opinion.replied_on,
-                ProgressReport.reported_on <= self.as_of,
-            )
-            .scalar_subquery()
-        )
-        start = sa.func.coalesce(last_report, Opinion.replied_on)
-        due = sa.or_(
-            *(
-                sa.and_(Opinion.answer_type == answer_type, window.on_start(start, months))
-                for answer_type, months in PROGRESS_MONTHS.items()
-            )
-        )
-        return sa.and_(
-            Opinion.replied_on <= self.as_of, _undone(Opinion.concluded_on, self.as_of), due
-        )
-
-
-def conditions_as_of(
-    db_session: orm.Session, as_of: date, soon_days: int = DUE_SOON_DAYS
-) -> DueConditions:
-    """Return the SQL conditions for as_of, with the sessions' second-reply periods."""
-    periods = db_session.execute(
-        sa.select(CongressSession.id, CongressSession.second_reply_months)
-    ).all()
-    return DueConditions(as_of, dict(periods), soon_days)
-
-
-def own_steps(
-    conditions: DueConditions, unit_id: int, statuses: Collection[Status] = (Status.OVERDUE,)
-) -> sa.ColumnElement[bool]:
-    """Return the condition on opinions where the unit has a step of its own in one of
-    statuses: a lead step of the opinion it leads, or its own 会办意见."""
-    co_handled = sa.select(CoHandling.opinion_id).where(
-        CoHandling.unit_id == unit_id, conditions.co_handling(statuses)
-    )
-    return sa.or_(
-        sa.and_(Opinion.lead_unit_id == unit_id, conditions.any_step(statuses, LEAD_STEPS)),
-        Opinion.id.in_(co_handled),
-    )
-
-
-def units_needing_attention(
-    db_session: orm.Session,
-    as_of: date,
-    statuses: Collection[Status] = (Status.OVERDUE,),
-    where: sa.ColumnElement[bool] | None = None,
-) -> dict[int, int]:
-    """Return, per unit, how many opinions (meeting where) have a step of the unit's own in
-    one of statuses: the lead unit's steps, and each co-handler's 会办意见."""
-    conditions = conditions_as_of(db_session, as_of)
-    scope = where if where is not None else sa.true()
-    lead = sa.select(Opinion.lead_unit_id.label("unit_id"), Opinion.id.label("opinion_id")).where(
-        scope, conditions.any_step(statuses, LEAD_STEPS)
-    )
-    co = (
-        sa.select(CoHandling.unit_id.label("unit_id"), CoHandling.opinion_id.label("opinion_id"))
-        .join(Opinion, Opinion.id == CoHandling.opinion_id)
-        .where(scope, conditions.co_handling(statuses))
-    )
-    pairs = sa.union(lead, co).subquery()
-    counts = db_session.execute(
-        sa.select(pairs.c.unit_id, sa.func.count(sa.distinct(pairs.c.opinion_id))).group_by(
-            pairs.c.unit_id
-        )
-    )
-    return dict(counts.all())

@@ -21,7 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice.audit import Recorded, record_bulk
-from backoffice.deadlines import ATTENTION, Status, Step, conditions_as_of, load_deadlines
+from backoffice.deadline_queries import conditions_as_of
+from backoffice.deadlines import ATTENTION, Status, Step, load_deadlines
 from backoffice.formatting import local_time, prose_date
 from backoffice.models import (
     AuditAction,
@@ -104,7 +105,7 @@ def items_of(
 ) -> dict[int, list[DueItem]]:
     """Return, by unit, the steps of the opinions meeting where in statuses on as_of."""
     # Only the opinions the SQL conditions pick out are loaded and worked through.
-    needing = conditions_as_of(db_session, as_of).any_step(statuses)
+    needing = conditions_as_of(as_of).any_step(statuses)
     schedules = load_deadlines(db_session, as_of, where=sa.and_(where, needing))
     wanted = [s for s in schedules if any(d.status in statuses for d in s.deadlines)]
     titles = {

@@ -9,10 +9,8 @@ from typing import Protocol
 from sqlalchemy import orm
 
 from backoffice import deadlines
-from backoffice.deadlines import Deadline, Status, Step
+from backoffice.deadlines import UNDONE, Deadline, Status, Step
 from backoffice.models import CoHandling, Opinion
-
-UNDONE = frozenset({Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE})
 
 
 class Handled(Protocol):

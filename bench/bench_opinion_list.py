@@ -13,6 +13,7 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -82,7 +83,18 @@ def fill(count: int) -> None:
     db.session.commit()
 
 
-def measure(app, label: str, url: str, repeat: int = 5) -> tuple[str, float, int]:
+@dataclass(frozen=True)
+class Timing:
+    """Server times of one page over several requests, and its query count."""
+
+    label: str
+    seconds: float  # median
+    queries: int
+    best: float  # the fastest request: the least disturbed by a busy machine
+    cpu: float  # median CPU seconds of this process (all of the work on SQLite)
+
+
+def measure(app, label: str, url: str, repeat: int = 5) -> Timing:
     client = app.test_client()
     token_page = client.get("/login").get_data(as_text=True)
     token = token_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
@@ -91,16 +103,18 @@ def measure(app, label: str, url: str, repeat: int = 5) -> tuple[str, float, int
         engine = db.engine
     statements: list[str] = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         statements.clear()
         sa.event.listen(engine, "before_cursor_execute", listener)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         sa.event.remove(engine, "before_cursor_execute", listener)
         assert response.status_code == 200, (url, response.status_code)
-    return label, statistics.median(times), len(statements)
+    return Timing(label, statistics.median(times), len(statements), min(times),
+                  statistics.median(cpu))
 
 
 def main() -> None:
@@ -134,8 +148,8 @@ def main() -> None:
     print(f"\nopinions list on {backend}, {args.opinions:,} opinions (median of 5 requests)")
     print(f"{'question':32} {'server ms':>10} {'queries':>8}")
     for label, path in checks:
-        label, seconds, queries = measure(app, label, path)
-        print(f"{label:32} {seconds * 1000:10.0f} {queries:8d}")
+        timing = measure(app, label, path)
+        print(f"{label:32} {timing.seconds * 1000:10.0f} {timing.queries:8d}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter
 
-from backoffice import deadlines
+from backoffice import deadline_queries, deadlines
 from backoffice.extensions import db
 from backoffice.inputs import day_from_text
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
@@ -120,7 +120,9 @@ class AsOfFilter(BaseSQLAFilter):
     """
 
     def __init__(
-        self, name: str, condition: Callable[[deadlines.DueConditions], sa.ColumnElement[bool]]
+        self,
+        name: str,
+        condition: Callable[[deadline_queries.DueConditions], sa.ColumnElement[bool]],
     ) -> None:
         super().__init__(Opinion.id, name, data_type="datepicker")
         self.condition = condition
@@ -133,7 +135,7 @@ class AsOfFilter(BaseSQLAFilter):
     def apply(self, query: Any, value: date, alias: Any = None) -> Any:
         # The date the list is read on, for a filter that pairs with this one.
         g.list_as_of = value
-        return query.filter(self.condition(deadlines.conditions_as_of(db.session, value)))
+        return query.filter(self.condition(deadline_queries.conditions_as_of(value)))
 
     def operation(self) -> str:
         return "截至"
@@ -156,8 +158,8 @@ class OwnOverdueFilter(BaseSQLAFilter):
         return int(value)
 
     def apply(self, query: Any, value: int, alias: Any = None) -> Any:
-        conditions = deadlines.conditions_as_of(db.session, list_as_of())
-        return query.filter(deadlines.own_steps(conditions, value))
+        conditions = deadline_queries.conditions_as_of(list_as_of())
+        return query.filter(deadline_queries.own_steps(conditions, value))
 
     def operation(self) -> str:
         return "为"

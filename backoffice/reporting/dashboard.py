@@ -1,7 +1,11 @@
-"""The dashboard's figures for a session as of a date, in a handful of aggregate queries.
+"""The dashboard's figures for a session as of a date, counted by the database.
 
-Every count is over `scope` (the session's opinions a user may see), so a unit user's
-home counts its own; each work list has the opinions-list filter that lists exactly it.
+One scan of the opinions joined with their deadline facts (`deadline_queries.Schedule`)
+counts every figure, category and answer type; one more counts each unit's overdue
+opinions (its lead steps and its own 会办意见), one the grades. Every count is over
+`scope` (the session's opinions a user may see), so a unit user's home counts its own;
+each work list has the opinions-list filter that lists exactly it, with the same
+conditions.
 """
 
 from collections.abc import Callable
@@ -11,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice import deadlines
+from backoffice.deadline_queries import DueConditions, Schedule, units_with
 from backoffice.deadlines import ATTENTION, UNDONE, Status, Step
 from backoffice.models import Evaluation, Opinion, Unit
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, Category, Grade
@@ -53,14 +57,14 @@ def supervised() -> sa.ColumnElement[bool]:
     return Opinion.supervisor.is_not(None)
 
 
-def _answering(c: deadlines.DueConditions) -> sa.ColumnElement[bool]:
+def _answering(c: DueConditions) -> sa.ColumnElement[bool]:
     unanswered = sa.or_(Opinion.replied_on.is_(None), Opinion.replied_on > c.as_of)
     return sa.and_(Opinion.assigned_on <= c.as_of, unanswered)
 
 
 # The opinions-list filters whose value is the date the list is read on, by filter name:
 # the dashboard counts with these conditions and links to these filters.
-AS_OF_FILTERS: dict[str, Callable[[deadlines.DueConditions], sa.ColumnElement[bool]]] = {
+AS_OF_FILTERS: dict[str, Callable[[DueConditions], sa.ColumnElement[bool]]] = {
     "已交办": lambda c: Opinion.assigned_on <= c.as_of,
     "已答复": lambda c: Opinion.replied_on <= c.as_of,
     "正在答复": _answering,
@@ -92,7 +96,7 @@ WORK_LISTS = (
 )
 
 
-def _figures(conditions: deadlines.DueConditions, rows: tuple) -> list[tuple]:
+def _figures(conditions: DueConditions, rows: tuple) -> list[tuple]:
     """(key, label, condition, filters) of figures given as (key, label, filter name)."""
     day = conditions.as_of.isoformat()
     figures = []
@@ -102,23 +106,6 @@ def _figures(conditions: deadlines.DueConditions, rows: tuple) -> list[tuple]:
         else:
             figures.append((key, label, YES_FILTERS[name](), {name: "1"}))
     return figures
-
-
-def _counts(db_session: orm.Session, scope: sa.ColumnElement[bool], rows: list[tuple],
-            session_filter: dict[str, str]) -> list[WorkList]:
-    columns = [sa.func.count().filter(condition) for _, _, condition, _ in rows]
-    values = db_session.execute(sa.select(*columns).select_from(Opinion).where(scope)).one()
-    return [
-        WorkList(key, label, value, {**session_filter, **filters})
-        for (key, label, _, filters), value in zip(rows, values, strict=True)
-    ]
-
-
-def _grouped(db_session: orm.Session, column, where) -> dict[str, int]:
-    rows = db_session.execute(
-        sa.select(column, sa.func.count()).select_from(Opinion).where(where).group_by(column)
-    )
-    return {key: count for key, count in rows.all() if key is not None}
 
 
 def _latest_grades(db_session: orm.Session, scope, as_of: date) -> dict[str, int]:
@@ -142,6 +129,16 @@ def _latest_grades(db_session: orm.Session, scope, as_of: date) -> dict[str, int
     return dict(rows.all())
 
 
+def _scan(db_session: orm.Session, schedule: Schedule, scope: sa.ColumnElement[bool],
+          counted: dict[str, sa.ColumnElement[bool]]) -> dict[str, int]:
+    """Count each condition over the scope, in one scan; return the counts by key."""
+    keys = list(counted)
+    row = db_session.execute(
+        schedule.select(*(sa.func.count().filter(counted[key]) for key in keys)).where(scope)
+    ).one()
+    return dict(zip(keys, row, strict=True))
+
+
 def dashboard(
     db_session: orm.Session,
     session_id: int,
@@ -155,24 +152,32 @@ def dashboard(
     """
     scope = sa.and_(Opinion.session_id == session_id, scope)
     session_filter = {"届次会议": str(session_id)}
-    conditions = deadlines.conditions_as_of(db_session, as_of)
-    started = sa.and_(scope, Opinion.assigned_on <= as_of)
+    schedule = Schedule(as_of)
+    conditions = DueConditions(schedule, scanning=True)
+    figures = _figures(conditions, TOTALS + WORK_LISTS)
+    started = Opinion.assigned_on <= as_of
     answered = sa.and_(started, Opinion.replied_on <= as_of)
-    by_type = _grouped(db_session, Opinion.answer_type, answered)
-    by_grade = _latest_grades(db_session, started, as_of)
-    by_category = _grouped(db_session, Opinion.category, started)
-    overdue = deadlines.units_needing_attention(db_session, as_of, OVERDUE, where=scope)
+    counted = {key: condition for key, _, condition, _ in figures}
+    counted |= {f"category:{c.value}": sa.and_(started, Opinion.category == c.value)
+                for c in Category}
+    counted |= {f"type:{t.value}": sa.and_(answered, Opinion.answer_type == t.value)
+                for t in AnswerType}
+    counts = _scan(db_session, schedule, scope, counted)
+    overdue = units_with(db_session, schedule, OVERDUE, scope)
     if unit_id is not None:
         overdue = {k: v for k, v in overdue.items() if k == unit_id}
+    by_grade = _latest_grades(db_session, sa.and_(scope, started), as_of)
     names = dict(db_session.execute(
         sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(overdue)))
     ).all())
+    work = [WorkList(key, label, counts[key], {**session_filter, **filters})
+            for key, label, _, filters in figures]
     return Dashboard(
         as_of=as_of,
-        totals=_counts(db_session, scope, _figures(conditions, TOTALS), session_filter),
-        work_lists=_counts(db_session, scope, _figures(conditions, WORK_LISTS), session_filter),
-        by_category={c.value: by_category.get(c.value, 0) for c in Category},
-        by_answer_type={ANSWER_TYPE_LABELS[t]: by_type.get(t.value, 0) for t in AnswerType},
+        totals=work[:len(TOTALS)],
+        work_lists=work[len(TOTALS):],
+        by_category={c.value: counts[f"category:{c.value}"] for c in Category},
+        by_answer_type={ANSWER_TYPE_LABELS[t]: counts[f"type:{t.value}"] for t in AnswerType},
         by_grade={g.value: by_grade.get(g.value, 0) for g in Grade},
         overdue_by_unit=sorted(
             ((unit, names[unit], count) for unit, count in overdue.items()),

@@ -1,21 +1,16 @@
-"""The SQL conditions select exactly what the pure deadlines say, on every database."""
+"""The SQL conditions and the dashboard select exactly what the pure deadlines say, on every
+database."""
 
 from collections import Counter
 from datetime import date
 
 import sqlalchemy as sa
 
-from backoffice.deadlines import (
-    ATTENTION,
-    UNDONE,
-    Status,
-    Step,
-    conditions_as_of,
-    load_deadlines,
-    units_needing_attention,
-)
+from backoffice.deadline_queries import conditions_as_of, units_needing_attention
+from backoffice.deadlines import ATTENTION, UNDONE, Status, Step, load_deadlines
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion
+from tests.backoffice.deadline_checks import assert_dashboard_counts
 
 DATES = (date(2017, 2, 24), date(2017, 3, 18), date(2017, 5, 16), date(2017, 6, 20),
          date(2017, 9, 1), date(2017, 12, 15), date(2026, 11, 27))
@@ -41,11 +36,15 @@ def _vary_the_demo() -> None:
 def test_sql_conditions_select_what_the_pure_deadlines_find(app) -> None:
     with app.app_context():
         _vary_the_demo()
+        session_2017 = db.session.scalar(
+            sa.select(CongressSession.id).where(CongressSession.year == 2017))
+        in_2017 = set(db.session.scalars(
+            sa.select(Opinion.id).where(Opinion.session_id == session_2017)))
         seen = Counter()
         for as_of in DATES:
             schedules = load_deadlines(db.session, as_of)
             seen.update((d.step, d.status) for s in schedules for d in s.deadlines)
-            conditions = conditions_as_of(db.session, as_of)
+            conditions = conditions_as_of(as_of)
             for statuses in ({Status.OVERDUE}, {Status.DUE_SOON}, ATTENTION, set(UNDONE)):
                 for step in Step:
                     expected = {
@@ -62,6 +61,9 @@ def test_sql_conditions_select_what_the_pure_deadlines_find(app) -> None:
                          if d.status is Status.OVERDUE}
                 by_unit.update(units)
             assert units_needing_attention(db.session, as_of) == dict(by_unit), as_of
+            # The dashboard counts the same in one scan, for the session it shows.
+            assert_dashboard_counts(session_2017, as_of, [
+                s for s in schedules if s.opinion_id in in_2017])
     # Not vacuous: every step was overdue, and most were due soon, on one of the dates.
     for step in Step:
         assert seen[(step, Status.OVERDUE)] > 0, step

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from backoffice import deadlines
+from backoffice import deadline_queries
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, User
 from backoffice.reporting.dashboard import AS_OF_FILTERS, dashboard
@@ -45,7 +45,7 @@ def test_a_leader_lands_on_their_supervised_opinions_and_the_dashboards_figures(
         _name_leader(LEADER)
         session = db.session.scalar(sa.select(CongressSession).where(CongressSession.year == 2017))
         # None of theirs is overdue that day: they take on one that is.
-        overdue = AS_OF_FILTERS[OVERDUE_NOW.label](deadlines.conditions_as_of(db.session, DAY))
+        overdue = AS_OF_FILTERS[OVERDUE_NOW.label](deadline_queries.conditions_as_of(DAY))
         db.session.scalars(sa.select(Opinion).where(
             Opinion.session_id == session.id, Opinion.supervisor.is_(None), overdue)
             .order_by(Opinion.number).limit(1)).one().supervisor = LEADER

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from backoffice import deadlines, reassigning
+from backoffice import deadline_queries, deadlines, reassigning
 from backoffice.extensions import db
 from backoffice.models import (
     AuditEntry,
@@ -84,12 +84,12 @@ def test_a_reassignment_restarts_the_deadlines_and_a_co_handler_added_later_has_
             step = _steps(opinion.id, as_of)["会办意见", statistics.id]
             assert (step.due_on, step.status) == (own, status)
             # The lists' SQL conditions pick what the case file shows.
-            conditions = deadlines.conditions_as_of(db.session, as_of)
+            conditions = deadline_queries.conditions_as_of(as_of)
             assert db.session.scalars(sa.select(CoHandling.unit_id).where(
                 CoHandling.opinion_id == opinion.id,
                 conditions.co_handling((status,)))).all() == [statistics.id]
-            counted = deadlines.units_needing_attention(db.session, as_of,
-                                                        where=Opinion.id == opinion.id)
+            counted = deadline_queries.units_needing_attention(
+                db.session, as_of, where=Opinion.id == opinion.id)
             assert counted.get(statistics.id) == (
                 1 if status is deadlines.Status.OVERDUE else None)
 
