@@ -89,6 +89,7 @@ def letter(public_id: str, attachment_id: int) -> Response:
         abort(404)
     response = send_file(io.BytesIO(data), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.original_name)
+    response.direct_passthrough = False  # the bytes are at hand: let _cached hash them
     return _cached(response)
 
 
