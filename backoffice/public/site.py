@@ -40,7 +40,7 @@ def _cached(response: Response, last_modified: datetime | None = None) -> Respon
     """Let browsers and proxies keep the answer, and answer 304 to a fresh copy."""
     response.last_modified = last_modified
     response.cache_control.public = True
-    response.cache_control.max_age = current_app.config.get("PUBLIC_MAX_AGE", 300)
+    response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE"]
     response.add_etag()
     return response.make_conditional(request)
 
