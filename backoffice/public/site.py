@@ -1,7 +1,8 @@
 """The public site `/public/`: published replies, their pages, reply letters and feeds.
 
-No sign-in (access.PUBLIC_ENDPOINTS) and no session cookie: nothing here reads or writes
-the session, so a proxy may cache every answer for `PUBLIC_MAX_AGE` seconds. Anything not
+No sign-in (access.PUBLIC_ENDPOINTS) and no session cookie: nothing here writes the
+session, so a visitor gets none and a proxy may keep every answer for `PUBLIC_MAX_AGE`
+seconds. Anything not
 published answers the same 404 as what does not exist.
 """
 
@@ -108,7 +109,9 @@ def _record(reply: PublishedReply) -> dict[str, Any]:
         "co_handlers": list(reply.co_handlers), "replied_on": reply.replied_on.isoformat(),
         "published_on": _published_on(reply), "url": _url(reply),
         "letters": [{"name": letter.name, "size": letter.size,
-                     "url": _url(reply) + f"/letters/{letter.id}"} for letter in reply.letters],
+                     "url": url_for("public.letter", public_id=reply.public_id,
+                                    attachment_id=letter.id, _external=True)}
+                    for letter in reply.letters],
     }
 
 
