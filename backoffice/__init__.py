@@ -71,7 +71,7 @@ def register_migrations(app: Flask) -> None:
 
 
 def register_views(app: Flask) -> None:
-    from backoffice import admin, formatting, health, inputs, security
+    from backoffice import admin, formatting, health, inputs, public, security
     from backoffice.extensions import babel, csrf, login_manager
 
     babel.init_app(app)
@@ -82,6 +82,7 @@ def register_views(app: Flask) -> None:
     formatting.init_app(app)
     admin.init_app(app)
     health.init_app(app)
+    public.init_app(app)
 
 
 def register_responses(app: Flask) -> None:

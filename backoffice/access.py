@@ -31,6 +31,7 @@ from backoffice.models import (
     Opinion,
     OutboxMessage,
     ProgressReport,
+    Publication,
     PublishedAssessment,
     Reassignment,
     ReassignmentRequest,
@@ -127,11 +128,18 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     # A leader's home page (their 督办 opinions, overdue by unit, the figures) in place of
     # the office's dashboard.
     "leader_home": {Role.LEADER: frozenset({Action.VIEW})},
+    # 公开审核: the office approves, declines or withdraws (EDIT) the publication of the
+    # replies deputies consented to publish; leaders read the list.
+    "publication": {Role.OPERATOR: _READ_EDIT, Role.LEADER: frozenset({Action.VIEW})},
 }
 
 # Routes anyone may reach without signing in, beside signing in itself: the health check
-# a load balancer asks (it says what passes, nothing more).
-PUBLIC_ENDPOINTS = frozenset({"health.healthz"})
+# a load balancer asks (it says what passes, nothing more), and the public site of the
+# published replies (backoffice.public: published rows only, 404 for everything else).
+PUBLIC_ENDPOINTS = frozenset({
+    "health.healthz",
+    "public.index", "public.reply", "public.letter", "public.feed_json", "public.feed_csv",
+})
 
 # Roles that administer something; they sign in with a second factor when required.
 PRIVILEGED_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR})
@@ -213,6 +221,7 @@ OFFICE_RECORDS = (
     AuditEntry, ImportRun, ImportChange, ImportFile, RememberedMapping, OutboxMessage,
     ReminderItem,
     AssessmentRuleset, PublishedAssessment,
+    Publication,  # the office's 公开审核; the public site reads it without a user
     Job,  # seen by their owners alone, through `own_jobs`
     # Security records: sessions, locks, second factors, the security log.
     SecurityEvent, UserSession, SignInThrottle, SecondFactor, RecoveryCode,

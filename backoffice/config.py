@@ -86,6 +86,8 @@ def defaults(instance_path: str) -> dict:
         # Strict-Transport-Security, sent only on requests that came over HTTPS; None
         # sends none (0 tells browsers to forget an earlier one).
         "HSTS_MAX_AGE": 365 * 24 * 3600,
+        # Seconds browsers and proxies may keep the public site's pages and feeds.
+        "PUBLIC_MAX_AGE": 300,
     }
 
 

@@ -112,6 +112,9 @@ FIELD_LABELS = {
     "decision": "处理意见",
     "decided_by": "处理人",
     "decided_at": "处理时间",
+    # 公开审核 (issue 13)
+    "public_id": "公开页面编号",
+    "published_at": "公开时间",
     # searched through a relation
     "opinion.number": "意见编号",
     "opinion.title": "意见标题",
@@ -147,6 +150,7 @@ TABLE_LABELS = {
     "outbox_messages": "提醒消息",
     "reminder_items": "提醒事项",
     "import_runs": "导入记录",
+    "publications": "公开审核",
 }
 
 

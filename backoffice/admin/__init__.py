@@ -15,6 +15,7 @@ from backoffice.admin.import_mappings import RememberedMappingView
 from backoffice.admin.imports import ImportView
 from backoffice.admin.jobs import JobView
 from backoffice.admin.opinions import OpinionView
+from backoffice.admin.publication import PublicationReviewView
 from backoffice.admin.reassignment_requests import ReassignmentRequestView
 from backoffice.admin.reference import (
     CalendarOverrideView,
@@ -48,6 +49,8 @@ def init_app(app: Flask) -> None:
                                            category=HANDLING))
     admin.add_view(ConsultationReplyView(name="代表面商回复", endpoint="consultation_reply",
                                          category=HANDLING))
+    admin.add_view(PublicationReviewView(name="公开审核", endpoint="publication",
+                                         url="publication", category=HANDLING))
     admin.add_view(NoticeView(name="通报", endpoint="notice", category=HANDLING))
     admin.add_view(NoticeDraftView(name="情况专报", endpoint="notice_draft", category=HANDLING))
     admin.add_view(OutboxView(name="提醒发件箱", endpoint="outbox", category=HANDLING))

@@ -51,6 +51,7 @@ from backoffice.models import (
     Evaluation,
     Opinion,
     ProgressReport,
+    Publication,
     ReassignmentRequest,
     RequestKind,
     Role,
@@ -350,6 +351,12 @@ class OpinionView(SecuredModelView):
 
     def may_decide(self) -> bool:
         return self.allowed(Action.EDIT, "reassignment_requests")
+
+    def publication(self, opinion: Opinion) -> Publication | None:
+        """Return the office's 公开审核 decision on the opinion, for those who read that list."""
+        if not self.allowed(Action.VIEW, "publication"):
+            return None
+        return db.session.scalar(sa.select(Publication).where(Publication.opinion_id == opinion.id))
 
     def unit_choices(self) -> list[Unit]:
         return db.session.scalars(sa.select(Unit).where(Unit.active).order_by(Unit.id)).all()

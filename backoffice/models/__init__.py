@@ -34,6 +34,7 @@ from backoffice.models.opinions import (
     RequestStatus,
     opinion_cosigners,
 )
+from backoffice.models.publication import DeclineReason, Publication, PublicationStatus
 from backoffice.models.security import (
     RecoveryCode,
     SecondFactor,
@@ -60,6 +61,7 @@ __all__ = [
     "ConsultationAnswer",
     "ConsultationReply",
     "Contact",
+    "DeclineReason",
     "Delivery",
     "Deputy",
     "Evaluation",
@@ -74,6 +76,8 @@ __all__ = [
     "Opinion",
     "OutboxMessage",
     "ProgressReport",
+    "Publication",
+    "PublicationStatus",
     "PublishedAssessment",
     "Reassignment",
     "ReassignmentRequest",

@@ -57,6 +57,14 @@ def test_every_route_is_guarded_and_every_change_declares_its_action(app) -> Non
 
 
 @POLICY_ONLY
+def test_the_public_routes_are_declared_one_by_one_and_only_read(app) -> None:
+    public = [rule for rule in app.url_map.iter_rules()
+              if rule.endpoint in access.PUBLIC_ENDPOINTS or rule.endpoint.startswith("public.")]
+    assert {rule.endpoint for rule in public} == access.PUBLIC_ENDPOINTS
+    assert all(rule.methods <= READING for rule in public)
+
+
+@POLICY_ONLY
 def test_a_group_or_role_the_policy_does_not_name_may_do_nothing(app) -> None:
     with app.app_context():
         from backoffice.extensions import db

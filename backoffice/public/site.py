@@ -1,0 +1,140 @@
+"""The public site `/public/`: published replies, their pages, reply letters and feeds.
+
+No sign-in (access.PUBLIC_ENDPOINTS) and no session cookie: nothing here writes the
+session, so a visitor gets none and a proxy may keep every answer for `PUBLIC_MAX_AGE`
+seconds. Anything not
+published answers the same 404 as what does not exist.
+"""
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from backoffice.extensions import db
+from backoffice.models import Attachment
+from backoffice.public import catalogue
+from backoffice.public.catalogue import PublishedReply
+from backoffice.reporting.case_file import MissingAttachment, attachment_bytes
+from backoffice.security.headers import cacheable
+from importers.clock import wall_clock
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+FEED_COLUMNS = ("届次", "编号", "标题", "摘要", "类别", "主办单位", "会办单位", "答复日期",
+                "公开时间", "页面地址")
+
+
+def _cached(response: Response, last_modified: datetime | None = None) -> Response:
+    """Let browsers and proxies keep the answer, and answer 304 to a fresh copy."""
+    response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE"]
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _page(template: str, last_modified: datetime | None = None, **context: Any) -> Response:
+    page = Response(render_template(template, **context), mimetype="text/html")
+    return _cached(page, last_modified)
+
+
+def _one(public_id: str) -> PublishedReply:
+    found = catalogue.published(db.session, public_id) if len(public_id) == 32 else []
+    if not found:
+        abort(404)
+    return found[0]
+
+
+@bp.get("/")
+@cacheable
+def index() -> Response:
+    replies = catalogue.published(db.session)
+    search = {name: request.args.get(name, "").strip()[:100]
+              for name in ("session", "category", "unit", "q")}
+    shown = [r for r in replies if r.matches(search["session"], search["category"],
+                                             search["unit"], search["q"])]
+    return _page("public/list.html", replies=shown, total=len(replies), search=search,
+                 choices=catalogue.choices(replies))
+
+
+@bp.get("/<public_id>")
+@cacheable
+def reply(public_id: str) -> Response:
+    found = _one(public_id)
+    return _page("public/reply.html", found.published_at, reply=found)
+
+
+@bp.get("/<public_id>/letters/<int:attachment_id>")
+@cacheable
+def letter(public_id: str, attachment_id: int) -> Response:
+    found = _one(public_id)
+    if attachment_id not in {letter.id for letter in found.letters}:
+        abort(404)
+    attachment = db.session.get(Attachment, attachment_id)
+    try:
+        data = attachment_bytes(attachment)
+    except MissingAttachment:
+        abort(404)
+    response = send_file(io.BytesIO(data), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.original_name)
+    response.direct_passthrough = False  # the bytes are at hand: let _cached hash them
+    return _cached(response)
+
+
+def _url(reply: PublishedReply) -> str:
+    return url_for("public.reply", public_id=reply.public_id, _external=True)
+
+
+def _published_on(reply: PublishedReply) -> str:
+    return wall_clock(reply.published_at).date().isoformat()
+
+
+def _record(reply: PublishedReply) -> dict[str, Any]:
+    return {
+        "session": reply.session, "number": reply.number, "title": reply.title,
+        "summary": reply.summary, "category": reply.category, "lead_unit": reply.lead_unit,
+        "co_handlers": list(reply.co_handlers), "replied_on": reply.replied_on.isoformat(),
+        "published_on": _published_on(reply), "url": _url(reply),
+        "letters": [{"name": letter.name, "size": letter.size,
+                     "url": url_for("public.letter", public_id=reply.public_id,
+                                    attachment_id=letter.id, _external=True)}
+                    for letter in reply.letters],
+    }
+
+
+@bp.get("/feed.json")
+@cacheable
+def feed_json() -> Response:
+    records = [_record(r) for r in catalogue.published(db.session)]
+    body = json.dumps({"count": len(records), "replies": records}, ensure_ascii=False)
+    return _cached(Response(body, mimetype="application/json"))
+
+
+@bp.get("/feed.csv")
+@cacheable
+def feed_csv() -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FEED_COLUMNS)
+    for reply in catalogue.published(db.session):
+        writer.writerow([reply.session, reply.number, reply.title, reply.summary,
+                         reply.category, reply.lead_unit, "、".join(reply.co_handlers),
+                         reply.replied_on.isoformat(), _published_on(reply),
+                         _url(reply)])
+    # A BOM, so that Excel opens the Chinese text as UTF-8.
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=replies.csv"
+    return _cached(response)
