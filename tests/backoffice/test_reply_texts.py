@@ -3,6 +3,7 @@ tells each reply recorded lately (through the form or a returned worklist) over 
 loopback service, and never again; an old reply or a deputy without a phone gets none,
 and the outbox's preview says why."""
 
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -83,6 +84,9 @@ def test_each_recent_reply_is_texted_once_to_its_lead_deputy(
 
         preview = client.get("/admin/outbox/today/").get_data(as_text=True)
         assert "答复告知（2条）" in preview
+        to_write = re.search(
+            r"将以下(\d+)条提醒、2条答复告知写入发件箱？\">生成（写入发件箱(\d+)条）", preview)
+        assert to_write and int(to_write.group(1)) + 2 == int(to_write.group(2)), preview
         unphoned = (f"第{NO_PHONE}号（领衔代表{names[NO_PHONE]}）已答复，"
                     "但代表名单中没有该代表的手机号")
         assert unphoned in preview
