@@ -3,9 +3,9 @@ HMAC-SHA1 (signature version 1.0), answered in JSON with Code "OK" or an error c
 
 Aliyun sends only approved templates, so a message goes out as one variable of the
 office's template: its subject without the leading 【…】 label, e.g. the template
-“书面意见办理提醒：${content}。请登录办理系统查看并抓紧办理。” with content
-“区交通委：超期1项，7天内到期2项” (a notification template's variable holds at most 35
-characters; longer subjects are cut with “…”).
+“书面意见办理系统通知：${content}，请登录系统查看。” with content
+“区交通委：超期1项，7天内到期2项”, or to a deputy “第0027号意见已答复” (a notification
+template's variable holds at most 35 characters; longer subjects are cut with “…”).
 """
 
 import base64

@@ -6,6 +6,10 @@ keeps every reminded item with its day, and a second run that day leaves it out.
 runs at once write it once too: the item's unique key refuses the later writer, which
 plans again and writes only what is left.
 
+The lead deputy of an opinion whose reply (or second reply) is recorded is texted once
+that it is ready, in the same run: the outbox keeps the told reply (a 答复告知 item), and
+no later run tells it again, however the reply was recorded.
+
 A message is sent at most once, however many processes deliver at the same time (the
 daily timer, the outbox's 发送 job, a 催办): each takes a message by changing its status
 in the database before handing it over (`_claim`), and only one can.
@@ -14,7 +18,7 @@ in the database before handing it over (`_claim`), and only one can.
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -29,6 +33,7 @@ from backoffice.models import (
     Channel,
     CongressSession,
     Delivery,
+    Deputy,
     LiaisonTerm,
     Opinion,
     OutboxMessage,
@@ -45,6 +50,9 @@ NO_ADDRESS = "联络员未登记电子邮箱或手机号，无法发送。"
 # `backoffice remind` (the outbox timer runs `remind --send-only` every 10 minutes).
 RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
                 timedelta(hours=6))
+# Only replies dated within this many days of the real today are told: turning the texts
+# on, or a run with an old --date, tells no deputy of past years.
+REPLY_NOTICE_WINDOW = timedelta(days=30)
 WAITING = "等待重试"  # counts' key: pending messages whose next attempt is later
 # What a message taken for sending says until its outcome is recorded; a process that
 # stops in between leaves it so, for a person to check and queue again.
@@ -78,17 +86,35 @@ class PlannedMessage:
 
 
 @dataclass(frozen=True)
+class ReplyNotice:
+    """A text to an opinion's lead deputy that its reply (or second reply) is ready."""
+
+    opinion_id: int
+    unit: Unit  # the lead unit that replied
+    deputy: str
+    phone: str
+    step: Step  # 答复 or 二次答复
+    replied_on: date
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Plan:
     messages: list[PlannedMessage]
     units_without_liaison: list[str]
     already_reminded: int  # items left out: reminded earlier the same day
+    replies: list[ReplyNotice] = field(default_factory=list)
+    # Replies not told: "第0027号（领衔代表张三）", the deputy has no phone on the roster.
+    deputies_without_phone: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
         """Return what identifies the plan's messages: a preview and a later write of the
         same plan share it, a plan changed meanwhile does not."""
-        content = "\n".join(f"{m.liaison.id}|{m.address}|{m.subject}|{m.body}"
-                            for m in self.messages)
+        content = "\n".join(
+            [f"{m.liaison.id}|{m.address}|{m.subject}|{m.body}" for m in self.messages]
+            + [f"{r.opinion_id}|{r.phone}|{r.subject}|{r.body}" for r in self.replies])
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
 
@@ -197,8 +223,49 @@ def address_of(term: LiaisonTerm) -> tuple[Channel, str]:
     return Channel.SMS, (term.phone or "").strip()
 
 
+def compose_reply_notice(deputy: str, number: str, title: str, unit: str, step: Step,
+                         replied_on: date) -> tuple[str, str]:
+    """Return the subject and body of the text telling a lead deputy their reply is ready."""
+    again = step is Step.SECOND_REPLY
+    subject = f"【书面意见答复告知】第{number}号意见已{'再次' if again else ''}答复"
+    body = (f"{deputy}代表：\n您领衔提出的第{number}号书面意见《{title}》，{unit}已于"
+            f"{prose_date(replied_on)}作出{'第二次' if again else ''}答复。"
+            "请登录书面意见办理系统（账号由区政府办公室提供），在“我的意见”中查看答复，"
+            "并填写满意度测评。\n区政府办公室\n")
+    return subject, body
+
+
+def plan_reply_notices(db_session: orm.Session) -> tuple[list[ReplyNotice], list[str]]:
+    """Return the texts due to lead deputies for replies dated within the window and not
+    told yet, and the replies whose deputy has no phone to text."""
+    since = date.today() - REPLY_NOTICE_WINDOW
+    notices, without_phone = [], []
+    for step, replied in ((Step.REPLY, Opinion.replied_on),
+                          (Step.SECOND_REPLY, Opinion.second_replied_on)):
+        told = sa.select(ReminderItem.id).where(
+            ReminderItem.opinion_id == Opinion.id, ReminderItem.step == step.value,
+            ReminderItem.kind == ReminderKind.REPLY_NOTICE.value)
+        rows = db_session.execute(
+            sa.select(Opinion, Deputy, Unit, replied)
+            .join(Deputy, Deputy.id == Opinion.lead_deputy_id)
+            .join(Unit, Unit.id == Opinion.lead_unit_id)
+            .where(replied >= since, ~told.exists())
+            .order_by(replied, Opinion.number))
+        for opinion, deputy, unit, replied_on in rows:
+            phone = (deputy.phone or "").strip()
+            if not phone:
+                without_phone.append(f"第{opinion.number}号（领衔代表{deputy.name}）")
+                continue
+            notices.append(ReplyNotice(
+                opinion.id, unit, deputy.name, phone, step, replied_on,
+                *compose_reply_notice(deputy.name, opinion.number, opinion.title, unit.name,
+                                      step, replied_on)))
+    return notices, without_phone
+
+
 def plan_reminders(db_session: orm.Session, as_of: date, session: CongressSession) -> Plan:
-    """Return the messages a run on as_of would write, without writing anything."""
+    """Return the messages a run on as_of would write, without writing anything: the
+    session's reminders to liaisons, and texts to deputies whose reply is ready."""
     by_unit = due_items(db_session, as_of, session)
     done = already_reminded(db_session, as_of)
     liaisons = current_liaisons(db_session, by_unit, as_of)
@@ -218,7 +285,7 @@ def plan_reminders(db_session: orm.Session, as_of: date, session: CongressSessio
         messages.append(PlannedMessage(
             units[unit_id], term, tuple(fresh), channel, address, subject, body
         ))
-    return Plan(messages, missing, skipped)
+    return Plan(messages, missing, skipped, *plan_reply_notices(db_session))
 
 
 def _message(unit: Unit, term: LiaisonTerm, subject: str, body: str,
@@ -263,6 +330,17 @@ def queue(db_session: orm.Session, plan: Plan, as_of: date,
             )
             for item in planned.items
         ]
+        db_session.add(message)
+        written.append(message)
+    for notice in plan.replies:
+        message = OutboxMessage(
+            as_of=as_of, unit=notice.unit, liaison_term=None, recipient=notice.deputy,
+            channel=Channel.SMS.value, address=notice.phone, subject=notice.subject,
+            body=notice.body, status=Delivery.PENDING.value, attempts=0, error="")
+        message.items = [ReminderItem(
+            unit_id=notice.unit.id, opinion_id=notice.opinion_id, step=notice.step.value,
+            due_on=notice.replied_on, status="已答复", reminded_on=as_of,
+            kind=ReminderKind.REPLY_NOTICE.value)]
         db_session.add(message)
         written.append(message)
     return written

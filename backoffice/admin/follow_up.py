@@ -29,7 +29,7 @@ from backoffice.jobs.documents import session_rows
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import CongressSession, Delivery, OutboxMessage
 from backoffice.models.security import SecurityEventKind
-from backoffice.reminders import plan_reminders, write_reminders
+from backoffice.reminders import REPLY_NOTICE_WINDOW, plan_reminders, write_reminders
 from backoffice.reporting import notices
 from backoffice.reporting.annual_files import as_docx, as_xlsx
 from backoffice.reporting.annual_loading import report_with_previous
@@ -58,7 +58,7 @@ class OutboxView(SecuredModelView):
     column_details_list = (*column_list, "subject", "body")
     column_labels = {
         **FIELD_LABELS, "created_at": "写入时间", "as_of": "提醒日期", "unit": "承办单位",
-        "recipient": "联络员", "channel": "方式", "address": "地址", "status": "状态",
+        "recipient": "收件人", "channel": "方式", "address": "地址", "status": "状态",
         "attempts": "发送次数", "next_attempt_at": "下次尝试", "sent_at": "发送时间",
         "error": "说明", "subject": "标题", "body": "正文",
     }
@@ -83,7 +83,7 @@ class OutboxView(SecuredModelView):
         plan = plan_reminders(db.session, day, session) if session else None
         return self.render("admin/outbox_today.html", session=session, day=day, plan=plan,
                            senders=senders_from_config(current_app.config),
-                           masked=log.mask_phones)
+                           masked=log.mask_phones, window_days=REPLY_NOTICE_WINDOW.days)
 
     @expose("/generate", methods=("POST",))
     def generate(self) -> Response:
@@ -99,7 +99,8 @@ class OutboxView(SecuredModelView):
                   "请核对下面更新后的预览，再点击“生成”。", "warning")
             return redirect(self.get_url(".today"))
         written = write_reminders(db.session, day, session, plan)
-        flash(f"已将{len(written.messages)}条提醒写入发件箱，待发送；点击“发送”即发出。",
+        told = f"、{len(written.replies)}条答复告知" if written.replies else ""
+        flash(f"已将{len(written.messages)}条提醒{told}写入发件箱，待发送；点击“发送”即发出。",
               "success")
         return redirect(self.get_url(".index_view"))
 

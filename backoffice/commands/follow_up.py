@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 if TYPE_CHECKING:
     from backoffice.models import Channel, CongressSession
+    from backoffice.reminders import Plan
     from backoffice.senders import Sender
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -67,11 +68,13 @@ def report(
 @with_appcontext
 def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
            send_only: bool) -> None:
-    """Remind each unit's liaison of what is overdue or due within 7 days.
+    """Remind each unit's liaison of what is overdue or due within 7 days, and text each
+    lead deputy whose reply was recorded lately that it is ready.
 
     One message per liaison goes to the outbox; an item already reminded that day is
-    left out. Pending messages that are due are then sent by the configured senders. Runs at
-    the same time (several servers' timers) write and send each reminder once.
+    left out, and so is a reply already told. Pending messages that are due are then sent
+    by the configured senders. Runs at the same time (several servers' timers) write and
+    send each reminder once.
     """
     from backoffice.audit import acting_as
     from backoffice.extensions import db
@@ -94,17 +97,28 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
                    f"（{message.channel}：{message.address or '无联系方式'}）：{message.subject}")
         if dry_run:
             click.echo(message.body)
+    for notice in plan.replies:
+        click.echo(f"{notice.unit.name}的答复 → 领衔代表{notice.deputy}"
+                   f"（短信：{notice.phone}）：{notice.subject}")
+        if dry_run:
+            click.echo(notice.body)
     for name in plan.units_without_liaison:
         click.echo(f"{name} 在{day}没有在任联络员，未能提醒。", err=True)
+    for reply in plan.deputies_without_phone:
+        click.echo(f"{reply}已答复，但代表名单中没有该代表的手机号，未能告知。", err=True)
     if plan.already_reminded:
         click.echo(f"另有 {plan.already_reminded} 项当天已提醒过，不再重复。")
     if dry_run:
-        click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒；未写入、未发送。")
+        click.echo(f"（试运行）将写入 {len(plan.messages)} 条提醒{_told(plan)}；未写入、未发送。")
         return
     with acting_as("remind", "cli"):
         # Another run at the same time writes each item once and sends each message once.
         written, counts = send_reminders(db.session, day, session, senders, plan)
-    click.echo(f"已写入 {len(written.messages)} 条提醒；{delivery_summary(counts)}")
+    click.echo(f"已写入 {len(written.messages)} 条提醒{_told(written)}；{delivery_summary(counts)}")
+
+
+def _told(plan: Plan) -> str:
+    return f"、{len(plan.replies)} 条答复告知" if plan.replies else ""
 
 
 def _senders() -> dict[Channel, Sender]:

@@ -23,14 +23,17 @@ class Delivery(StrEnum):
 
 
 class ReminderKind(StrEnum):
-    """Why a unit was reminded of an item: the daily reminder, or the office's 催办."""
+    """Why an item was told: the daily reminder or the office's 催办 to a unit, or the
+    lead deputy told that a reply to their opinion is ready."""
 
     REMINDER = "提醒"
     CHASE = "催办"
+    REPLY_NOTICE = "答复告知"
 
 
 class OutboxMessage(Base):
-    """One message to a unit's liaison, waiting, sent or failed."""
+    """One message to a unit's liaison, or to a deputy about a unit's reply (then unit is
+    the replying lead unit and there is no liaison term), waiting, sent or failed."""
 
     __tablename__ = "outbox_messages"
 
@@ -67,11 +70,15 @@ class OutboxMessage(Base):
 
 class ReminderItem(Base):
     """One deadline a message reminded a unit of: an item is reminded at most once a day,
-    and chased (催办) at most once a day."""
+    and chased (催办) at most once a day. Or one reply (step 答复 or 二次答复, its date in
+    due_on) its lead deputy was told of: once ever, the partial index says."""
 
     __tablename__ = "reminder_items"
     __table_args__ = (
         sa.UniqueConstraint("unit_id", "opinion_id", "step", "reminded_on", "kind"),
+        sa.Index("uq_reminder_items_reply_notice", "opinion_id", "step", unique=True,
+                 sqlite_where=sa.text("kind = '答复告知'"),
+                 postgresql_where=sa.text("kind = '答复告知'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,5 +103,8 @@ class ReminderItem(Base):
     def __str__(self) -> str:
         # The case file's trail reads this: to whom and about what, never the address.
         message = self.__dict__.get("message")
+        if self.kind == ReminderKind.REPLY_NOTICE:
+            to = f"领衔代表{message.recipient}（{message.channel}）" if message else ""
+            return f"{to}：{self.step}已于{self.due_on}作出"
         to = f"{message.unit}联络员{message.recipient}（{message.channel}）" if message else ""
         return f"{to}：{self.step}，期限{self.due_on}，{self.status}"
