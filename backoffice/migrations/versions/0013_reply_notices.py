@@ -4,14 +4,14 @@ records the reply a lead deputy was texted about, once ever per opinion and repl
 A step back forgets who was told (the messages stay in the outbox).
 
 Revision ID: 0013
-Revises: 0011 (to be re-chained onto 0012 at merge)
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
