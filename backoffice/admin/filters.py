@@ -119,6 +119,8 @@ class AsOfFilter(BaseSQLAFilter):
     exactly the opinions it counted.
     """
 
+    sets_list_day = True  # applied before the filters that read it (list_args)
+
     def __init__(
         self,
         name: str,
@@ -145,8 +147,8 @@ class OwnOverdueFilter(BaseSQLAFilter):
     """Opinions where a unit has a step of its own overdue: a lead step of an opinion it
     leads, or its own 会办意见 (what the dashboard's overdue-by-unit bars count).
 
-    Read as of the date of the list's date filter placed before it (the dashboard links
-    with both), else today.
+    Read as of the day of the list's date filter (the dashboard links with both), else
+    today.
     """
 
     NAME = f"{OVERDUE_NOW.label}单位"

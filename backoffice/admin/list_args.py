@@ -57,7 +57,10 @@ def checked_filters(view: BaseModelView) -> list[Filter] | None:
             chosen.append((int(position), (index, str(flt.name), value)))
         else:
             flash(f"筛选条件“{flt.name}”的值“{shown(value)}”无法使用，已忽略。", "error")
-    return [f for _, f in sorted(chosen, key=lambda c: c[0])]
+    # A filter that sets the day the list is read on goes first, wherever the link put it:
+    # the filters reading that day (the units' own overdue steps) then see it.
+    return [f for _, f in sorted(chosen, key=lambda c: (
+        not getattr(view._filters[c[1][0]], "sets_list_day", False), c[0]))]
 
 
 def offered(view: BaseModelView, flt: BaseFilter, value: str) -> bool:

@@ -2,17 +2,22 @@
 reported and left out, and whatever the app lets through runs on the database."""
 
 import re
+from datetime import date
 from html import unescape
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import sqlalchemy as sa
 from flask import Flask
 from flask_login import login_user
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 
+from backoffice import deadline_queries
+from backoffice.admin.figure_links import overdue_unit_url
 from backoffice.admin.list_args import checked_filters
 from backoffice.extensions import db
-from backoffice.models import User
+from backoffice.models import CongressSession, Opinion, Unit, User
 from tests.backoffice.site_walk import model_views
 from tests.conftest import sign_in
 
@@ -71,6 +76,36 @@ def _overdue_url(app: Flask, day: str) -> str:
     view = model_views(app)["opinion"]
     with app.test_request_context():
         return view.filtered_list_url(当前超期未办=day)
+
+
+def test_a_units_overdue_list_reads_its_day_wherever_the_link_puts_the_date(
+        as_user, app) -> None:
+    """A unit's 当前超期未办 as of a past day: the same opinions whether the link puts the
+    date filter before or after the unit's (a filter reading the list's day sees it)."""
+    day = date(2017, 5, 25)
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(CongressSession.id).where(
+            CongressSession.year == 2017))
+
+        def own_overdue(unit_id: int, on: date) -> int:
+            return db.session.scalar(sa.select(sa.func.count(Opinion.id)).where(
+                Opinion.session_id == session_id,
+                deadline_queries.own_steps(deadline_queries.conditions_as_of(on), unit_id)))
+
+        # A unit whose count on the day differs from today's: the order then shows.
+        unit_id, then = next((u, n) for u in db.session.scalars(sa.select(Unit.id))
+                             if 0 < (n := own_overdue(u, day)) != own_overdue(u, date.today()))
+    with app.test_request_context():
+        url = overdue_unit_url(model_views(app)["opinion"], session_id, day, unit_id)
+    parts = urlsplit(url)
+    dated = [(k, v) for k, v in parse_qsl(parts.query) if v == day.isoformat()]
+    others = [(k, v) for k, v in parse_qsl(parts.query) if v != day.isoformat()]
+    date_last = [(f"flt{i}_{key.partition('_')[2]}", value)
+                 for i, (key, value) in enumerate(others + dated)]
+    client = as_user("operator")
+    assert _listed(client.get(url).get_data(as_text=True)) == then
+    assert _listed(client.get(f"{parts.path}?{urlencode(date_last)}").get_data(
+        as_text=True)) == then
 
 
 def test_a_dashboard_date_out_of_range_is_reported_and_replaced(as_user) -> None:
