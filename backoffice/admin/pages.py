@@ -4,9 +4,10 @@ Model views (`SecuredModelView`) and custom pages (`SecuredPage`) share `PolicyG
 row scoping (a unit's own data) is left to the view, through access.py.
 """
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
-from flask import g, request
+from flask import flash, g, request
 from flask_admin import BaseView
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -71,3 +72,16 @@ class PolicyGuard:
 
 class SecuredPage(PolicyGuard, BaseView):
     """A custom page whose menu entry and entry points follow the role policy."""
+
+
+def decided(decide: Callable[[], object], done: str, refusal: type[Exception]) -> None:
+    """Carry out an office decision: commit and say it is done, or, refused, roll back and
+    say why (the refusal's message is Chinese)."""
+    try:
+        decide()
+    except refusal as problem:
+        db.session.rollback()
+        flash(f"未处理：{problem}", "error")
+    else:
+        db.session.commit()
+        flash(done, "success")

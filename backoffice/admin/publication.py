@@ -3,14 +3,14 @@
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from backoffice.access import Action
-from backoffice.admin.pages import SecuredPage
+from backoffice.admin.pages import SecuredPage, decided
 from backoffice.extensions import db
 from backoffice.inputs import row_id
 from backoffice.models import DeclineReason, Opinion, Publication, PublicationStatus
@@ -47,14 +47,7 @@ class PublicationReviewView(SecuredPage):
 
     def _decide(self, decide: Any, done: str) -> Response:
         opinion_id = row_id(request.form.get("opinion_id", ""))
-        try:
-            decide(opinion_id)
-        except review.ReviewError as problem:
-            db.session.rollback()
-            flash(f"未处理：{problem}", "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
+        decided(lambda: decide(opinion_id), done, review.ReviewError)
         return redirect(url_for(".index", status=request.form.get("status", "")))
 
     @expose("/approve/", methods=("POST",))

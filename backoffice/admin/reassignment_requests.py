@@ -4,7 +4,7 @@ and its approval or refusal."""
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from backoffice import reassigning
 from backoffice.access import Action
 from backoffice.admin.base import SecuredModelView
+from backoffice.admin.pages import decided
 from backoffice.extensions import db
 from backoffice.inputs import parse_int
 from backoffice.labels import FIELD_LABELS
@@ -60,14 +61,7 @@ class ReassignmentRequestView(SecuredModelView):
 
     def _decide(self, decide: Any, done: str) -> Any:
         found = self.get_one(request.form.get("id", ""))
-        try:
-            decide(found)
-        except reassigning.ReassignmentError as problem:
-            db.session.rollback()
-            flash(f"未处理：{problem}", "error")
-        else:
-            db.session.commit()
-            flash(done, "success")
+        decided(lambda: decide(found), done, reassigning.ReassignmentError)
         return redirect(url_for("opinion.details_view", id=found.opinion_id))
 
     @expose("/approve/", methods=("POST",))
