@@ -81,7 +81,8 @@ def reply(public_id: str) -> Response:
 @cacheable
 def letter(public_id: str, attachment_id: int) -> Response:
     found = _one(public_id)
-    if attachment_id not in {letter.id for letter in found.letters}:
+    names = {letter.id: letter.name for letter in found.letters}  # phone numbers masked
+    if attachment_id not in names:
         abort(404)
     attachment = db.session.get(Attachment, attachment_id)
     try:
@@ -89,7 +90,7 @@ def letter(public_id: str, attachment_id: int) -> Response:
     except MissingAttachment:
         abort(404)
     response = send_file(io.BytesIO(data), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.original_name)
+                         as_attachment=True, download_name=names[attachment_id])
     response.direct_passthrough = False  # the bytes are at hand: let _cached hash them
     return _cached(response)
 

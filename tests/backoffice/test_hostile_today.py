@@ -1,0 +1,69 @@
+"""Hostile probes of today's surfaces: the public site's masking and caching, a deputy's
+answers, 催办 and the outbox by the roles that may not, and the leaders' page."""
+
+import io
+import re
+from urllib.parse import unquote
+
+import pytest
+import sqlalchemy as sa
+
+from backoffice.extensions import db
+from backoffice.models import (
+    Opinion,
+)
+from backoffice.public.catalogue import summary
+from backoffice.public.review import approve, reviewable
+from tests.conftest import csrf_token
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+# One number, as people write it: with spaces, hyphens, brackets, a country code or the
+# full-width digits of a Chinese input method.
+SPELLINGS = ("138 1234 5678", "138-1234-5678", "+86 13812345678", "１３８１２３４５６７８",
+             "021 6412 3456", "(021)64123456", "０２１－６４１２３４５６")
+
+
+def _published() -> tuple[str, int]:
+    """Publish a reply whose title and text quote phone numbers; return its public id."""
+    opinion = db.session.get(Opinion, db.session.scalar(
+        sa.select(Opinion.id).where(reviewable()).order_by(Opinion.id).limit(1)))
+    opinion.title = f"关于路灯的意见（联系{SPELLINGS[0]}）"
+    opinion.content = "请联系" + "，或".join(SPELLINGS) + "。"
+    publication = approve(db.session, opinion.id, "operator")
+    db.session.commit()
+    return publication.public_id, opinion.id
+
+
+def test_a_number_the_summary_cuts_is_masked_all_the_same() -> None:
+    assert "1391234" not in summary("甲" * 193 + "13912345678")
+
+
+@SQLITE_ONLY
+def test_the_public_site_masks_numbers_however_written_and_ignores_a_signed_in_visitor(
+        app, as_user) -> None:
+    with app.app_context():
+        public_id, opinion_id = _published()
+    operator = as_user("operator")
+    operator.post("/admin/opinion/attachments/", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(operator, "/account/password"), "opinion_id": str(opinion_id),
+        "kind": "答复函", "file": (io.BytesIO(b"%PDF-1.4 x"), f"答复函{SPELLINGS[1]}.pdf")})
+    anonymous = app.test_client()
+    page = anonymous.get(f"/public/{public_id}").get_data(as_text=True)
+    [letter] = re.findall(rf'href="(/public/{public_id}/letters/\d+)"', page)
+    pages = {url: anonymous.get(url) for url in
+             ("/public/", f"/public/{public_id}", "/public/feed.json", "/public/feed.csv", letter)}
+    assert "答复函138****5678.pdf" in unquote(pages[letter].headers["Content-Disposition"])
+    for url, response in pages.items():
+        body = response.get_data(as_text=True) + response.headers.get("Content-Disposition", "")
+        plain = re.sub(r"[\s\-()+－（）＋]", "", body.translate(FULL_WIDTH))
+        assert "13812345678" not in plain and "02164123456" not in plain, url
+    with operator.session_transaction() as session:
+        session["_flashes"] = [("success", "只给区府办看的消息")]
+    for url, seen in pages.items():
+        response = operator.get(url)
+        assert "Set-Cookie" not in response.headers, url
+        assert response.data == seen.data, url
+    with operator.session_transaction() as session:  # the flash waits for its own page
+        assert session["_flashes"]
