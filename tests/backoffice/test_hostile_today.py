@@ -9,12 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from backoffice.models import (
-    Opinion,
-)
+from backoffice.models import ConsultationReply, Deputy, Opinion, opinion_cosigners
 from backoffice.public.catalogue import summary
 from backoffice.public.review import approve, reviewable
-from tests.conftest import csrf_token
+from tests.backoffice.test_deputies import _add_deputy
+from tests.conftest import csrf_token, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -67,3 +66,24 @@ def test_the_public_site_masks_numbers_however_written_and_ignores_a_signed_in_v
         assert response.data == seen.data, url
     with operator.session_transaction() as session:  # the flash waits for its own page
         assert session["_flashes"]
+
+
+@SQLITE_ONLY
+def test_a_co_signer_cannot_answer_the_lead_deputys_面商(app) -> None:
+    with app.app_context():
+        opinion_id, deputy_id = db.session.execute(
+            sa.select(Opinion.id, opinion_cosigners.c.deputy_id)
+            .join(opinion_cosigners, opinion_cosigners.c.opinion_id == Opinion.id)
+            .where(Opinion.lead_deputy_id != opinion_cosigners.c.deputy_id,
+                   Opinion.replied_on.is_(None)).order_by(Opinion.id)).first()
+        _add_deputy(db.session.get(Deputy, deputy_id).name)
+    client = app.test_client()
+    sign_in(client, "deputy")
+    page = client.get(f"/admin/mine/opinion/?id={opinion_id}").get_data(as_text=True)
+    assert "面商由领衔代表确认或申请改期" in page and "answer_consultation" not in page
+    answered = client.post("/admin/mine/consultation/", follow_redirects=True, data={
+        "csrf_token": csrf_token(client, "/account/password"), "opinion_id": opinion_id,
+        "answer": "申请改期", "note": "另约"}).get_data(as_text=True)
+    assert "未提交：面商由领衔代表确认或申请改期" in answered
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
