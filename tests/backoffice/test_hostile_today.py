@@ -9,11 +9,20 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from backoffice.models import ConsultationReply, Deputy, Opinion, opinion_cosigners
+from backoffice.models import (
+    CoHandling,
+    ConsultationReply,
+    Deputy,
+    Opinion,
+    Role,
+    Unit,
+    User,
+    opinion_cosigners,
+)
 from backoffice.public.catalogue import summary
 from backoffice.public.review import approve, reviewable
 from tests.backoffice.test_deputies import _add_deputy
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -87,3 +96,29 @@ def test_a_co_signer_cannot_answer_the_lead_deputys_面商(app) -> None:
     assert "未提交：面商由领衔代表确认或申请改期" in answered
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
+
+
+@SQLITE_ONLY
+def test_a_deputys_面商_answer_reaches_the_lead_unit_and_not_a_co_handler(app) -> None:
+    with app.app_context():
+        pujiang = db.session.scalar(sa.select(Unit.id).where(Unit.name == "浦江镇"))
+        opinion = db.session.scalar(sa.select(Opinion).where(
+            Opinion.lead_unit_id != pujiang, Opinion.co_handlings.any(CoHandling.unit_id == pujiang)
+        ).order_by(Opinion.id))
+        db.session.add(ConsultationReply(opinion=opinion, deputy_id=opinion.lead_deputy_id,
+                                         answer="申请改期", note="只给主办单位看的改期说明"))
+        db.session.commit()
+        opinion_id = opinion.id
+        with quick_hashing():
+            user = User(username="lead", role=Role.UNIT.value, unit_id=opinion.lead_unit_id)
+            user.set_password(PASSWORD, chosen_by_user=True)
+        db.session.add(user)
+        db.session.commit()
+    for username, sees in (("pujiang", False), ("lead", True)):
+        client = app.test_client()
+        sign_in(client, username)
+        for url in ("/admin/consultation_reply/", f"/admin/opinion/details/?id={opinion_id}"):
+            page = client.get(url)
+            assert page.status_code == 200, (username, url)
+            shown = "只给主办单位看的改期说明" in page.get_data(as_text=True)
+            assert shown == sees, (username, url)
