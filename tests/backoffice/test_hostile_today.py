@@ -94,6 +94,10 @@ def test_a_co_signer_cannot_answer_the_lead_deputys_面商(app) -> None:
         "csrf_token": csrf_token(client, "/account/password"), "opinion_id": opinion_id,
         "answer": "申请改期", "note": "另约"}).get_data(as_text=True)
     assert "未提交：面商由领衔代表确认或申请改期" in answered
+    evaluated = client.post("/admin/mine/evaluate/", follow_redirects=True, data={
+        "csrf_token": csrf_token(client, "/account/password"), "opinion_id": opinion_id,
+        "agrees": "同意", "grade": "好"}).get_data(as_text=True)
+    assert "测评未提交：满意度测评由领衔代表填写" in evaluated
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
 
