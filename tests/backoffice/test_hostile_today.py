@@ -1,6 +1,7 @@
 """Hostile probes of today's surfaces: the public site's masking and caching, a deputy's
 answers, 催办 and the outbox by the roles that may not, and the leaders' page."""
 
+import csv
 import io
 import re
 from urllib.parse import unquote
@@ -38,7 +39,8 @@ def _published() -> tuple[str, int]:
     """Publish a reply whose title and text quote phone numbers; return its public id."""
     opinion = db.session.get(Opinion, db.session.scalar(
         sa.select(Opinion.id).where(reviewable()).order_by(Opinion.id).limit(1)))
-    opinion.title = f"关于路灯的意见（联系{SPELLINGS[0]}）"
+    # A title Excel would run as a formula, were the feed's cell not written as text.
+    opinion.title = f"=HYPERLINK(\"http://x\",\"关于路灯的意见（联系{SPELLINGS[0]}）\")"
     opinion.content = "请联系" + "，或".join(SPELLINGS) + "。"
     publication = approve(db.session, opinion.id, "operator")
     db.session.commit()
@@ -49,11 +51,18 @@ def test_a_number_the_summary_cuts_is_masked_all_the_same() -> None:
     assert "1391234" not in summary("甲" * 193 + "13912345678")
 
 
+def _public_text(app, url: str) -> str:
+    """Return what an anonymous visitor reads at url (a CSV without its BOM)."""
+    return app.test_client().get(url).get_data(as_text=True).lstrip("\ufeff")
+
+
 @SQLITE_ONLY
 def test_the_public_site_masks_numbers_however_written_and_ignores_a_signed_in_visitor(
         app, as_user) -> None:
     with app.app_context():
         public_id, opinion_id = _published()
+    [_, feed] = list(csv.reader(io.StringIO(_public_text(app, "/public/feed.csv"))))
+    assert feed[2].startswith("'=HYPERLINK(")
     operator = as_user("operator")
     operator.post("/admin/opinion/attachments/", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(operator, "/account/password"), "opinion_id": str(opinion_id),
