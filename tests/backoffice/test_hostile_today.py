@@ -140,3 +140,21 @@ def test_a_deputys_面商_answer_reaches_the_lead_unit_and_not_a_co_handler(app)
             assert page.status_code == 200, (username, url)
             shown = "只给主办单位看的改期说明" in page.get_data(as_text=True)
             assert shown == sees, (username, url)
+
+
+@SQLITE_ONLY
+def test_every_change_without_the_form_token_is_refused(app, as_user) -> None:
+    client = as_user("operator")
+    adapter = app.url_map.bind("localhost")
+    accepted, posted = [], set()
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+            posted.add(rule.endpoint)
+            url = adapter.build(rule.endpoint, {arg: 1 for arg in rule.arguments})
+            status = client.open(url, method=method, data={"id": "1", "opinion_id": "1"},
+                                 headers={"Origin": "https://elsewhere.example"}).status_code
+            if status != 400:
+                accepted.append(f"{method} {url} {status}")
+    assert accepted == []
+    assert {"mine.evaluate", "mine.answer_consultation", "opinion.chase", "outbox.generate",
+            "outbox.send", "user.deputy_accounts", "publication.approve"} <= posted
