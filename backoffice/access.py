@@ -271,8 +271,9 @@ def _of_deputy_opinions(model: type) -> Scope:
 # the office's records or anyone's account but their own.
 DEPUTY_VISIBLE: dict[type, Scope] = {
     Opinion: lambda user: _deputy_opinions(user.deputy_id),
-    **{model: _of_deputy_opinions(model)
-       for model in (Contact, ProgressReport, Evaluation, CoHandling)},
+    **{model: _of_deputy_opinions(model) for model in (Contact, ProgressReport, CoHandling)},
+    # A satisfaction evaluation is the lead deputy's own word: not shown to co-signers.
+    Evaluation: _of_opinions(Evaluation, lambda user: Opinion.lead_deputy_id == user.deputy_id),
     # The reply letters (答复函), not the units' co-opinions or the sign-off papers.
     Attachment: lambda user: sa.and_(_of_deputy_opinions(Attachment)(user),
                                      Attachment.kind == AttachmentKind.REPLY_LETTER.value),

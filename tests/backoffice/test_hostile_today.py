@@ -15,6 +15,7 @@ from backoffice.models import (
     ConsultationReply,
     Contact,
     Deputy,
+    Evaluation,
     Opinion,
     Role,
     Unit,
@@ -98,12 +99,16 @@ def test_a_co_signer_cannot_answer_the_lead_deputys_面商(app) -> None:
         opinion = db.session.get(Opinion, opinion_id)
         db.session.add(Contact(opinion=opinion, stage="办中", method="电话",
                                contacted_on=opinion.assigned_on, note="单位内部备注"))
+        # The lead deputy's own evaluation (as if the reply were made): theirs, not the
+        # co-signers'.
+        db.session.add(Evaluation(opinion=opinion, evaluated_on=opinion.assigned_on,
+                                  agrees=True, grade="较差"))
         _add_deputy(db.session.get(Deputy, deputy_id).name)
     client = app.test_client()
     sign_in(client, "deputy")
     page = client.get(f"/admin/mine/opinion/?id={opinion_id}").get_data(as_text=True)
     assert "面商由领衔代表确认或申请改期" in page and "answer_consultation" not in page
-    assert "办中 · 电话" in page and "单位内部备注" not in page
+    assert "办中 · 电话" in page and "单位内部备注" not in page and "较差" not in page
     answered = client.post("/admin/mine/consultation/", follow_redirects=True, data={
         "csrf_token": csrf_token(client, "/account/password"), "opinion_id": opinion_id,
         "answer": "申请改期", "note": "另约"}).get_data(as_text=True)
