@@ -66,8 +66,12 @@ class PublishedReply:
 
 def _reply(publication: Publication) -> PublishedReply:
     opinion = publication.opinion
-    letters = tuple(Letter(a.id, mask_phones(a.original_name), a.size) for a in opinion.attachments
-                    if a.kind == AttachmentKind.REPLY_LETTER)
+    # The letters the office saw when it approved: one uploaded later waits for its review
+    # (撤回 and 同意公开 again).
+    letters = tuple(Letter(a.id, mask_phones(a.original_name), a.size)
+                    for a in opinion.attachments
+                    if a.kind == AttachmentKind.REPLY_LETTER
+                    and a.uploaded_at <= publication.published_at)
     return PublishedReply(
         public_id=publication.public_id, session=opinion.session.name, number=opinion.number,
         title=mask_phones(opinion.title), summary=summary(opinion.content),

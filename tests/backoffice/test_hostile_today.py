@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.models import (
+    Attachment,
     CoHandling,
     ConsultationReply,
     Contact,
@@ -36,16 +37,23 @@ SPELLINGS = ("138 1234 5678", "138-1234-5678", "+86 13812345678", "１３８１�
              "021 6412 3456", "(021)64123456", "０２１－６４１２３４５６")
 
 
-def _published() -> tuple[str, int]:
-    """Publish a reply whose title and text quote phone numbers; return its public id."""
+def _quoting_numbers() -> int:
+    """Return a publishable opinion whose title and text now quote phone numbers."""
     opinion = db.session.get(Opinion, db.session.scalar(
         sa.select(Opinion.id).where(reviewable()).order_by(Opinion.id).limit(1)))
     # A title Excel would run as a formula, were the feed's cell not written as text.
     opinion.title = f"=HYPERLINK(\"http://x\",\"关于路灯的意见（联系{SPELLINGS[0]}）\")"
     opinion.content = "请联系" + "，或".join(SPELLINGS) + "。"
-    publication = approve(db.session, opinion.id, "operator")
     db.session.commit()
-    return publication.public_id, opinion.id
+    return opinion.id
+
+
+def _upload_letter(client, opinion_id: int, name: str) -> None:
+    response = client.post("/admin/opinion/attachments/", content_type="multipart/form-data",
+                           data={"csrf_token": csrf_token(client, "/account/password"),
+                                 "opinion_id": str(opinion_id), "kind": "答复函",
+                                 "file": (io.BytesIO(b"%PDF-1.4 x"), name)})
+    assert response.status_code == 302
 
 
 def test_a_number_the_summary_cuts_is_masked_all_the_same() -> None:
@@ -61,16 +69,23 @@ def _public_text(app, url: str) -> str:
 def test_the_public_site_masks_numbers_however_written_and_ignores_a_signed_in_visitor(
         app, as_user) -> None:
     with app.app_context():
-        public_id, opinion_id = _published()
+        opinion_id = _quoting_numbers()
+    operator = as_user("operator")
+    _upload_letter(operator, opinion_id, f"答复函{SPELLINGS[1]}.pdf")
+    with app.app_context():
+        public_id = approve(db.session, opinion_id, "operator").public_id
+        db.session.commit()
+    # A letter uploaded after the office approved is not what it approved: not public.
+    _upload_letter(operator, opinion_id, "未经审核的答复函.pdf")
     [_, feed] = list(csv.reader(io.StringIO(_public_text(app, "/public/feed.csv"))))
     assert feed[2].startswith("'=HYPERLINK(")
-    operator = as_user("operator")
-    operator.post("/admin/opinion/attachments/", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(operator, "/account/password"), "opinion_id": str(opinion_id),
-        "kind": "答复函", "file": (io.BytesIO(b"%PDF-1.4 x"), f"答复函{SPELLINGS[1]}.pdf")})
     anonymous = app.test_client()
     page = anonymous.get(f"/public/{public_id}").get_data(as_text=True)
     [letter] = re.findall(rf'href="(/public/{public_id}/letters/\d+)"', page)
+    with app.app_context():
+        late = db.session.scalar(sa.select(sa.func.max(Attachment.id)))
+    assert "未经审核" not in page and not letter.endswith(f"/{late}")
+    assert anonymous.get(f"/public/{public_id}/letters/{late}").status_code == 404
     pages = {url: anonymous.get(url) for url in
              ("/public/", f"/public/{public_id}", "/public/feed.json", "/public/feed.csv", letter)}
     assert "答复函138****5678.pdf" in unquote(pages[letter].headers["Content-Disposition"])
