@@ -101,6 +101,13 @@ def test_the_public_site_masks_numbers_however_written_and_ignores_a_signed_in_v
         assert response.data == seen.data, url
     with operator.session_transaction() as session:  # the flash waits for its own page
         assert session["_flashes"]
+    with app.app_context():  # nor does a password the operator must change first
+        db.session.execute(sa.update(User).where(User.username == "operator")
+                           .values(must_change_password=True))
+        db.session.commit()
+    assert operator.get("/admin/").status_code == 302
+    for url, seen in pages.items():
+        assert operator.get(url).data == seen.data, url
 
 
 @SQLITE_ONLY
