@@ -65,7 +65,7 @@ def _public_text(app, url: str) -> str:
     return app.test_client().get(url).get_data(as_text=True).lstrip("\ufeff")
 
 
-@SQLITE_ONLY
+# On both databases: whether a letter predates the approval compares stored times.
 def test_the_public_site_masks_numbers_however_written_and_ignores_a_signed_in_visitor(
         app, as_user) -> None:
     with app.app_context():
