@@ -25,7 +25,8 @@ from backoffice.models import (
 )
 from backoffice.public.catalogue import summary
 from backoffice.public.review import approve, reviewable
-from tests.backoffice.test_deputies import _add_deputy
+from importers.clock import local_today
+from tests.backoffice.test_deputies import DEPUTY, _add_deputy, _opinion
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -185,3 +186,28 @@ def test_every_change_without_the_form_token_is_refused(app, as_user) -> None:
     assert accepted == []
     assert {"mine.evaluate", "mine.answer_consultation", "opinion.chase", "outbox.generate",
             "outbox.send", "user.deputy_accounts", "publication.approve"} <= posted
+
+
+@SQLITE_ONLY
+def test_an_evaluation_never_overwrites_the_same_days_disagreement(app) -> None:
+    with app.app_context():
+        _add_deputy(DEPUTY)
+        opinion_id = _opinion().id
+    client = app.test_client()
+    sign_in(client, "deputy")
+
+    def evaluate(**form: str) -> str:
+        return client.post("/admin/mine/evaluate/", follow_redirects=True, data={
+            "csrf_token": csrf_token(client, "/account/password"), "opinion_id": opinion_id,
+            **form}).get_data(as_text=True)
+
+    assert "已记录您不同意答复" in evaluate(agrees="不同意")
+    with app.app_context():  # the unit answers again the same day
+        db.session.execute(sa.update(Opinion).where(Opinion.id == opinion_id)
+                           .values(second_replied_on=local_today()))
+        db.session.commit()
+    assert "测评未提交：您今天已提交过测评" in evaluate(agrees="同意", grade="好")
+    with app.app_context():
+        stored = db.session.execute(sa.select(Evaluation.agrees, Evaluation.grade).where(
+            Evaluation.opinion_id == opinion_id)).all()
+    assert stored == [(False, None)]
