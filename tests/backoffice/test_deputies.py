@@ -3,6 +3,7 @@
 row of an imported 代表满意度测评表."""
 
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,7 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
         sheet = tmp_path / "账号.xlsx"
         bulk = runner.invoke(args=["create-deputy-accounts", str(sheet)])
         assert "已为 2 位代表创建账号" in bulk.output, bulk.output
+        assert stat.S_IMODE(sheet.stat().st_mode) == 0o600  # the passwords: its owner's only
         accounts = _accounts(sheet)
         assert set(accounts) == {OTHERS, "范海"}
         assert runner.invoke(args=["create-deputy-accounts", str(sheet)]).exit_code == 2
