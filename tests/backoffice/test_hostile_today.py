@@ -1,5 +1,6 @@
-"""Hostile probes of today's surfaces: the public site's masking and caching, a deputy's
-answers, 催办 and the outbox by the roles that may not, and the leaders' page."""
+"""Holes found by probing today's surfaces as an attacker would: the public site's masking,
+feed, letters and signed-in visitors; what a co-signer and a co-handler see and answer;
+a same-day second evaluation; and the form token on every POST route."""
 
 import csv
 import io
