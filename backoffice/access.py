@@ -121,7 +121,7 @@ POLICY: dict[str, dict[Role, frozenset[Action]]] = {
     # result of their own jobs only (`own_jobs`); a job's work is checked when it runs.
     "jobs": {role: _ALL - {Action.DELETE} for role in Role if role != Role.DEPUTY},
     # A deputy's own pages (我的意见): their opinions (`DEPUTY_VISIBLE`), the reply letters,
-    # answering a 面商 and evaluating a reply (EDIT). The office and the units read the
+    # answering a 面商 and evaluating a reply (EDIT). The office and the lead unit read the
     # deputies' answers about a 面商 in the case file and in their list.
     "deputy_pages": {Role.DEPUTY: frozenset({Action.VIEW, Action.EDIT})},
     "consultation_replies": {**_OFFICE, Role.UNIT: _READ},
@@ -232,7 +232,8 @@ OFFICE_RECORDS = (
 UNIT_VISIBLE: dict[type, Scope] = {
     Opinion: lambda user: _unit_opinions(user.unit_id),
     **{model: _of_unit_opinions(model) for model in OPINION_CHILDREN},
-    ConsultationReply: _of_unit_opinions(ConsultationReply),
+    # A deputy's answer about a 面商 is for the lead unit, which holds the meeting.
+    ConsultationReply: _of_led_opinions(ConsultationReply),
     Notice: lambda user: Notice.unit_id == user.unit_id,
     ReassignmentRequest: lambda user: ReassignmentRequest.unit_id == user.unit_id,
     LiaisonTerm: lambda user: LiaisonTerm.unit_id == user.unit_id,
@@ -270,8 +271,9 @@ def _of_deputy_opinions(model: type) -> Scope:
 # the office's records or anyone's account but their own.
 DEPUTY_VISIBLE: dict[type, Scope] = {
     Opinion: lambda user: _deputy_opinions(user.deputy_id),
-    **{model: _of_deputy_opinions(model)
-       for model in (Contact, ProgressReport, Evaluation, CoHandling)},
+    **{model: _of_deputy_opinions(model) for model in (Contact, ProgressReport, CoHandling)},
+    # A satisfaction evaluation is the lead deputy's own word: not shown to co-signers.
+    Evaluation: _of_opinions(Evaluation, lambda user: Opinion.lead_deputy_id == user.deputy_id),
     # The reply letters (答复函), not the units' co-opinions or the sign-off papers.
     Attachment: lambda user: sa.and_(_of_deputy_opinions(Attachment)(user),
                                      Attachment.kind == AttachmentKind.REPLY_LETTER.value),

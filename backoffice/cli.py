@@ -157,14 +157,16 @@ def create_user(username: str, role: str, unit_name: str | None,
 def create_deputy_accounts(out: str) -> None:
     """Give every deputy of the roster without an account one; write their user names and
     one-time passwords to OUT.xlsx for the office to hand out."""
+    import os
     from pathlib import Path
 
     from backoffice import deputy_accounts
     from backoffice.audit import acting_as
     from backoffice.extensions import db
 
+    taken = f"文件 {out} 已存在，请换一个文件名（以免覆盖已发出的密码）。"
     if Path(out).exists():
-        raise click.UsageError(f"文件 {out} 已存在，请换一个文件名（以免覆盖已发出的密码）。")
+        raise click.UsageError(taken)
     with acting_as("cli", "cli"):
         try:
             created = deputy_accounts.create_missing(db.session)
@@ -175,7 +177,13 @@ def create_deputy_accounts(out: str) -> None:
             click.echo("名单中的代表都已有账号，未创建新账号。")
             return
         try:
-            deputy_accounts.write_sheet(out, created)
+            # Made new and readable by its owner alone: it holds passwords.
+            with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                           "wb") as sheet:
+                deputy_accounts.write_sheet(sheet, created)
+        except FileExistsError:
+            db.session.rollback()
+            raise click.UsageError(taken) from None
         except BaseException:
             db.session.rollback()
             Path(out).unlink(missing_ok=True)

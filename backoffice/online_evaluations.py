@@ -42,7 +42,7 @@ def why_not(opinion: Opinion, user: User, today: date) -> str | None:
     """Return why the user may not evaluate the opinion now, or None when they may.
 
     The lead deputy evaluates a reply once; after a 不同意 they evaluate again once the
-    second reply is made.
+    second reply is made, on a later day (an evaluation is stored by its day).
     """
     if user.deputy_id != opinion.lead_deputy_id:
         return "满意度测评由领衔代表填写。"
@@ -55,6 +55,9 @@ def why_not(opinion: Opinion, user: User, today: date) -> str | None:
         return "您已对答复表示同意，测评已完成。"
     if deadlines.second_reply_done(opinion.second_replied_on, last.evaluated_on, today) is None:
         return "您已表示不同意，请等待承办单位二次答复后再测评。"
+    if last.evaluated_on >= today:
+        # An evaluation is recorded by its day: a second one today would overwrite the first.
+        return "您今天已提交过测评，对二次答复的测评请于明天提交。"
     return None
 
 

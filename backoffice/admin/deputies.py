@@ -41,6 +41,16 @@ def _grade(text: str | None, field: str) -> str | None:
     return text
 
 
+def why_not_answer(opinion: Opinion) -> str | None:
+    """Return why the signed-in deputy may not answer about the opinion's 面商, or None."""
+    if current_user.deputy_id != opinion.lead_deputy_id:
+        # The unit consults the lead deputy: a co-signer's word would move their meeting.
+        return "面商由领衔代表确认或申请改期。"
+    if opinion.replied_on is not None:
+        return "此意见已答复，不再安排面商。"
+    return None
+
+
 class DeputyPagesView(SecuredPage):
     access_group = "deputy_pages"
     page_actions = {"evaluate": Action.EDIT, "answer_consultation": Action.EDIT}
@@ -91,7 +101,7 @@ class DeputyPagesView(SecuredPage):
             evaluations=self._shown(Evaluation, opinion, Evaluation.evaluated_on,
                                     Evaluation.id),
             consultation_replies=self._shown(ConsultationReply, opinion, ConsultationReply.id),
-            may_answer_consultation=opinion.replied_on is None,
+            why_not_answer=why_not_answer(opinion),
             why_not_evaluate=online_evaluations.why_not(opinion, current_user, today),
             answers=ConsultationAnswer)
 
@@ -109,9 +119,8 @@ class DeputyPagesView(SecuredPage):
         answer = request.form.get("answer", "")
         note = request.form.get("note", "").strip()
         wished = request.form.get("wished_on", "").strip()
-        problems = []
-        if opinion.replied_on is not None:
-            problems.append("此意见已答复，不再安排面商。")
+        refusal = why_not_answer(opinion)
+        problems = [refusal] if refusal else []
         if answer not in {a.value for a in ConsultationAnswer}:
             problems.append("请选择确认面商或申请改期。")
         wished_on = None

@@ -6,7 +6,6 @@ hundred replies a year, so this stays one cheap query, and the rows carry only p
 fields: no deputy, no phone number, no note, no internal id but the letters'.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,24 +15,19 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from backoffice.models import Attachment, CoHandling, Opinion, Publication
 from backoffice.public.review import publishable
+from backoffice.security.log import mask_phones
 from importers.vocabulary import AttachmentKind
 
 SUMMARY_CHARACTERS = 200
-# Mobile and landline numbers an opinion's text may quote: masked before it goes public.
-_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
-
-
-def masked(text: str) -> str:
-    """Return text with phone numbers replaced by asterisks."""
-    return _PHONE.sub(lambda found: "*" * len(found.group()), text)
 
 
 def summary(content: str) -> str:
     """Return the public summary of an opinion's content: its start, phone numbers masked."""
-    text = " ".join(content.split())
+    # Masked before it is cut: a number the cut splits would no longer look like one.
+    text = mask_phones(" ".join(content.split()))
     if len(text) > SUMMARY_CHARACTERS:
         text = text[:SUMMARY_CHARACTERS] + "……"
-    return masked(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -72,11 +66,15 @@ class PublishedReply:
 
 def _reply(publication: Publication) -> PublishedReply:
     opinion = publication.opinion
-    letters = tuple(Letter(a.id, a.original_name, a.size) for a in opinion.attachments
-                    if a.kind == AttachmentKind.REPLY_LETTER)
+    # The letters the office saw when it approved: one uploaded later waits for its review
+    # (撤回 and 同意公开 again).
+    letters = tuple(Letter(a.id, mask_phones(a.original_name), a.size)
+                    for a in opinion.attachments
+                    if a.kind == AttachmentKind.REPLY_LETTER
+                    and a.uploaded_at <= publication.published_at)
     return PublishedReply(
         public_id=publication.public_id, session=opinion.session.name, number=opinion.number,
-        title=masked(opinion.title), summary=summary(opinion.content),
+        title=mask_phones(opinion.title), summary=summary(opinion.content),
         category=opinion.category, lead_unit=opinion.lead_unit.name,
         co_handlers=tuple(co.unit.name for co in opinion.co_handlings),
         replied_on=opinion.replied_on, published_at=publication.published_at,

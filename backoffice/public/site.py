@@ -6,7 +6,6 @@ seconds. Anything not
 published answers the same 404 as what does not exist.
 """
 
-import csv
 import io
 import json
 from datetime import datetime
@@ -30,6 +29,7 @@ from backoffice.public.catalogue import PublishedReply
 from backoffice.reporting.case_file import MissingAttachment, attachment_bytes
 from backoffice.security.headers import cacheable
 from importers.clock import wall_clock
+from importers.exporting.plain import csv_lines
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -81,7 +81,8 @@ def reply(public_id: str) -> Response:
 @cacheable
 def letter(public_id: str, attachment_id: int) -> Response:
     found = _one(public_id)
-    if attachment_id not in {letter.id for letter in found.letters}:
+    names = {letter.id: letter.name for letter in found.letters}  # phone numbers masked
+    if attachment_id not in names:
         abort(404)
     attachment = db.session.get(Attachment, attachment_id)
     try:
@@ -89,7 +90,7 @@ def letter(public_id: str, attachment_id: int) -> Response:
     except MissingAttachment:
         abort(404)
     response = send_file(io.BytesIO(data), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.original_name)
+                         as_attachment=True, download_name=names[attachment_id])
     response.direct_passthrough = False  # the bytes are at hand: let _cached hash them
     return _cached(response)
 
@@ -126,15 +127,11 @@ def feed_json() -> Response:
 @bp.get("/feed.csv")
 @cacheable
 def feed_csv() -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(FEED_COLUMNS)
-    for reply in catalogue.published(db.session):
-        writer.writerow([reply.session, reply.number, reply.title, reply.summary,
-                         reply.category, reply.lead_unit, "、".join(reply.co_handlers),
-                         reply.replied_on.isoformat(), _published_on(reply),
-                         _url(reply)])
-    # A BOM, so that Excel opens the Chinese text as UTF-8.
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    # csv_lines: a BOM for Excel, and no cell a spreadsheet would run as a formula (the
+    # titles are the deputies' words).
+    rows = ([reply.session, reply.number, reply.title, reply.summary, reply.category,
+             reply.lead_unit, reply.co_handlers, reply.replied_on, _published_on(reply),
+             _url(reply)] for reply in catalogue.published(db.session))
+    response = Response("".join(csv_lines(FEED_COLUMNS, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=replies.csv"
     return _cached(response)

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
+from backoffice.access import PUBLIC_ENDPOINTS
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.models.security import Outcome, SecurityEventKind
@@ -17,7 +18,10 @@ from backoffice.security.sign_in import fail
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 # What a user who must change the password may still reach.
-_OPEN_WHILE_CHANGING = frozenset({"account.password", "auth.logout", "static", "admin.static"})
+# The public site and the health check know nobody: a signed-in visitor reads them as
+# anyone does.
+_OPEN_WHILE_CHANGING = frozenset({"account.password", "auth.logout", "static", "admin.static",
+                                  *PUBLIC_ENDPOINTS})
 
 
 class PasswordForm(FlaskForm):

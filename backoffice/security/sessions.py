@@ -17,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import orm
 from werkzeug.wrappers import Response
 
+from backoffice.access import PUBLIC_ENDPOINTS
 from backoffice.extensions import db, login_manager
 from backoffice.models import User
 from backoffice.models.base import utcnow
@@ -141,7 +142,9 @@ def to_sign_in() -> Response:
 def _load_before_the_view() -> None:
     # Find the session before the view runs, so that its writes never land in the middle
     # of the view's own transaction (a lazy load could come inside a flush).
-    if request.endpoint and not request.endpoint.endswith("static"):
+    # The public site and the health check need nobody's session.
+    endpoint = request.endpoint
+    if endpoint and not endpoint.endswith("static") and endpoint not in PUBLIC_ENDPOINTS:
         _ = current_user.is_authenticated
 
 

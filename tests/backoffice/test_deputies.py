@@ -3,6 +3,7 @@
 row of an imported 代表满意度测评表."""
 
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from backoffice.models import (
     ImportRun,
     Opinion,
     Role,
+    SecurityEvent,
     User,
     opinion_cosigners,
 )
@@ -249,6 +251,7 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
         sheet = tmp_path / "账号.xlsx"
         bulk = runner.invoke(args=["create-deputy-accounts", str(sheet)])
         assert "已为 2 位代表创建账号" in bulk.output, bulk.output
+        assert stat.S_IMODE(sheet.stat().st_mode) == 0o600  # the passwords: its owner's only
         accounts = _accounts(sheet)
         assert set(accounts) == {OTHERS, "范海"}
         assert runner.invoke(args=["create-deputy-accounts", str(sheet)]).exit_code == 2
@@ -271,8 +274,16 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
         assert admin.post("/admin/user/new/", data={**form, "deputy": other_id}).status_code == 302
         sent = admin.post("/admin/user/deputy-accounts/", data={"csrf_token": token})
     assert sent.headers["Content-Disposition"].startswith("attachment")
+    assert sent.headers["Cache-Control"] == "no-store"  # the passwords, shown this once
     (tmp_path / "按钮.xlsx").write_bytes(sent.data)
     assert set(_accounts(tmp_path / "按钮.xlsx")) == {"新代表"}
+    with app.app_context():  # nor written anywhere but in the sheets
+        written = str([*db.session.execute(sa.select(SecurityEvent.object,
+                                                     SecurityEvent.detail)),
+                       *db.session.execute(sa.select(AuditEntry.record_label,
+                                                     AuditEntry.changes))])
+    for account in (*accounts.values(), *_accounts(tmp_path / "按钮.xlsx").values()):
+        assert account[3] not in written and account[2] in written
     again = admin.post("/admin/user/deputy-accounts/", data={"csrf_token": token},
                        follow_redirects=True)
     assert "名单中的代表都已有账号" in again.get_data(as_text=True)
