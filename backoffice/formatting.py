@@ -9,7 +9,7 @@ from flask import Flask
 from backoffice.audit import actor_name
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import ROLE_LABELS
-from importers.clock import wall_clock
+from importers.clock import local_today, wall_clock
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, AttachmentKind
 from scoring.lateness import LATENESS
 
@@ -43,7 +43,7 @@ def _globals() -> dict[str, Any]:
         "field_labels": FIELD_LABELS,
         "answer_type_label": answer_type_label,
         "attachment_kinds": [kind.value for kind in AttachmentKind],
-        "today": date.today(),
+        "today": local_today(),
         "local_time": local_time,
         "lateness": LATENESS,
         "actor_name": actor_name,

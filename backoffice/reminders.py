@@ -43,6 +43,7 @@ from backoffice.models import (
 )
 from backoffice.models.base import utcnow
 from backoffice.senders import DeliveryError, RetryLater, Sender
+from importers.clock import local_today
 
 NO_ADDRESS = "联络员未登记电子邮箱或手机号，无法发送。"
 # A message that could not go out for now (RetryLater) is tried again after these waits
@@ -238,7 +239,7 @@ def compose_reply_notice(deputy: str, number: str, title: str, unit: str, step: 
 def plan_reply_notices(db_session: orm.Session) -> tuple[list[ReplyNotice], list[str]]:
     """Return the texts due to lead deputies for replies dated within the window and not
     told yet, and the replies whose deputy has no phone to text."""
-    since = date.today() - REPLY_NOTICE_WINDOW
+    since = local_today() - REPLY_NOTICE_WINDOW
     notices, without_phone = [], []
     for step, replied in ((Step.REPLY, Opinion.replied_on),
                           (Step.SECOND_REPLY, Opinion.second_replied_on)):

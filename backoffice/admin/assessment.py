@@ -49,6 +49,7 @@ from backoffice.exports.downloads import XLSX, send_written
 from backoffice.extensions import db
 from backoffice.inputs import date_arg, int_arg, row_id
 from backoffice.models import PublishedAssessment
+from importers.clock import local_today
 from importers.values import EARLIEST, LATEST
 from scoring.rules import tier_name
 
@@ -78,7 +79,7 @@ class AssessmentPage(SecuredPage):
         """Return the year and as_of asked for; a bad day is reported and the default used."""
         years = assessment_years(db.session)
         year = int_arg("year", minimum=EARLIEST.year, maximum=LATEST.year) or (
-            years[0] if years else date.today().year
+            years[0] if years else local_today().year
         )
         return year, date_arg("as_of", "考核截止日", default_as_of(year))
 

@@ -14,7 +14,7 @@ from backoffice.inputs import day_from_text
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
 from backoffice.reporting.dashboard import AS_OF_FILTERS
 from backoffice.reporting.supervision import supervisors
-from importers.clock import LOCAL_TIME
+from importers.clock import LOCAL_TIME, local_today
 from scoring.lateness import LATE_IN_YEAR, OVERDUE_NOW
 
 YES_NO = (("1", "是"), ("0", "否"))
@@ -103,7 +103,7 @@ class CoHandlerFilter(BaseSQLAFilter):
 def late_in_year_filter() -> "ConditionFilter":
     """Opinions with a late record: a lead step (签收, 面商, 答复) done after its due date
     or still undone past it. (A co-handler's late 会办意见 is its co-handling's record.)"""
-    return ConditionFilter(LATE_IN_YEAR.label, lambda: deadlines.ever_late(date.today()))
+    return ConditionFilter(LATE_IN_YEAR.label, lambda: deadlines.ever_late(local_today()))
 
 
 def returned() -> sa.ColumnElement[bool]:
@@ -132,7 +132,7 @@ class AsOfFilter(BaseSQLAFilter):
     def clean(self, value: str) -> date:
         # Flask-Admin's validate() calls this: a date it cannot read is reported and left
         # out; no date at all means today.
-        return day_from_text(value) if value.strip() else date.today()
+        return day_from_text(value) if value.strip() else local_today()
 
     def apply(self, query: Any, value: date, alias: Any = None) -> Any:
         # The date the list is read on, for a filter that pairs with this one.
@@ -169,7 +169,7 @@ class OwnOverdueFilter(BaseSQLAFilter):
 
 def list_as_of() -> date:
     """Return the day a list is read on: its date filter's date, else today."""
-    return g.get("list_as_of") or date.today()
+    return g.get("list_as_of") or local_today()
 
 
 def as_of_filters() -> list[AsOfFilter]:

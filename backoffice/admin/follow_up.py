@@ -37,6 +37,7 @@ from backoffice.reporting.annual_prose import paragraphs, title, year_over_year
 from backoffice.reporting.sessions import current_session
 from backoffice.security import log
 from backoffice.senders import senders_from_config
+from importers.clock import local_today
 
 
 def _download(content: bytes, name: str, mimetype: str) -> Response:
@@ -79,7 +80,7 @@ class OutboxView(SecuredModelView):
     @expose("/today/")
     def today(self) -> str:
         """Preview today's reminders: to whom, how, about what, in the words to be sent."""
-        session, day = current_session(db.session), date.today()
+        session, day = current_session(db.session), local_today()
         plan = plan_reminders(db.session, day, session) if session else None
         return self.render("admin/outbox_today.html", session=session, day=day, plan=plan,
                            senders=senders_from_config(current_app.config),
@@ -89,7 +90,7 @@ class OutboxView(SecuredModelView):
     def generate(self) -> Response:
         """Write today's reminders to the outbox as previewed; a plan that changed since is
         shown again instead."""
-        session, day = current_session(db.session), date.today()
+        session, day = current_session(db.session), local_today()
         if session is None:
             flash("还没有届次会议，没有需要提醒的事项。", "error")
             return redirect(self.get_url(".today"))
@@ -110,7 +111,7 @@ class OutboxView(SecuredModelView):
         if not self.pending_count():
             flash("发件箱中没有待发送的消息。", "error")
             return redirect(self.get_url(".index_view"))
-        return start_job("reminders", f"发送提醒发件箱（{date.today()}）", {})
+        return start_job("reminders", f"发送提醒发件箱（{local_today()}）", {})
 
     @action("retry", "重新排队发送", "将选中的发送失败消息重新排入待发送？")
     def retry(self, ids: list[int]) -> None:
@@ -130,7 +131,7 @@ class OutboxView(SecuredModelView):
 def _period() -> tuple[CongressSession | None, date, date]:
     """Return the session and period asked for; default: the month before the end date."""
     session = chosen_session()
-    end = chosen_as_of(session) if session else date.today()
+    end = chosen_as_of(session) if session else local_today()
     month_before = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
     start = date_arg("start", "起始日期", month_before)
     if start > end:

@@ -20,6 +20,7 @@ from backoffice.reporting.dashboard import dashboard
 from backoffice.reporting.sessions import current_session, default_as_of
 from backoffice.security import sessions
 from backoffice.security.headers import cacheable
+from importers.clock import local_today
 from importers.vocabulary import AnswerType
 from scoring.lateness import OVERDUE_NOW
 
@@ -37,7 +38,7 @@ def chosen_session() -> CongressSession | None:
 
 def chosen_as_of(session: CongressSession) -> date:
     """Return ?as_of=YYYY-MM-DD, else today (a past session's year-end)."""
-    return date_arg("as_of", "日期", default_as_of(session, date.today()))
+    return date_arg("as_of", "日期", default_as_of(session, local_today()))
 
 
 class HomeView(AdminIndexView):

@@ -1,6 +1,5 @@
 """The opinions list and each opinion's case file (一案一册)."""
 
-from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -61,6 +60,7 @@ from backoffice.reporting import case_file
 from backoffice.reporting.dashboard import awaiting_sign_off, supervised
 from backoffice.senders import senders_from_config
 from backoffice.writing.orm import lead_unit_change
+from importers.clock import local_today
 from importers.vocabulary import (
     ANSWER_TYPE_LABELS,
     AnswerType,
@@ -285,7 +285,7 @@ class OpinionView(SecuredModelView):
     # -- the case file --------------------------------------------------------------------
     def deadlines(self, opinion: Opinion) -> list[tuple[str, deadlines.Deadline]]:
         """Return (step, deadline) of the opinion as of today; a 会办意见 names its unit."""
-        return case_file.deadline_rows(db.session, opinion, date.today())
+        return case_file.deadline_rows(db.session, opinion, local_today())
 
     def audit_trail(self, opinion: Opinion) -> list[AuditEntry]:
         return case_file.audit_trail(db.session, opinion)
@@ -302,7 +302,7 @@ class OpinionView(SecuredModelView):
         return super().is_action_allowed(name)
 
     def _chase(self, opinion_ids: list[int]) -> None:
-        done = chasing.chase(db.session, opinion_ids, date.today(),
+        done = chasing.chase(db.session, opinion_ids, local_today(),
                              senders_from_config(current_app.config))
         flash(*done.summary())
 
@@ -388,7 +388,7 @@ class OpinionView(SecuredModelView):
         if kind not in CASE_FILE_TYPES:
             abort(404)
         opinion = self.get_one(request.args.get("id", ""))
-        today = date.today()
+        today = local_today()
         try:
             return send_written(
                 lambda out: case_file.write(db.session, opinion, today, kind, out),

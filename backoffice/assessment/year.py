@@ -9,6 +9,7 @@ import scoring
 from backoffice.assessment.facts import year_facts
 from backoffice.assessment.rulesets import ruleset_for_year
 from backoffice.models import CongressSession
+from importers.clock import local_today
 from scoring.wording import day
 
 
@@ -19,7 +20,7 @@ def default_as_of(year: int, today: date | None = None) -> date:
     since the office runs the assessment in December before the year closes (the
     samples were run on 2016-12-16 and 2017-12-15).
     """
-    return min(today or date.today(), date(year, 12, 31))
+    return min(today or local_today(), date(year, 12, 31))
 
 
 def check_year(db_session: orm.Session, year: int, as_of: date) -> None:

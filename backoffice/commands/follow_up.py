@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,11 +36,12 @@ def report(
     from backoffice.extensions import db
     from backoffice.reporting.annual_loading import report_with_previous
     from backoffice.reporting.sessions import default_as_of
+    from importers.clock import local_today
 
     if output_format in ("xlsx", "docx") and output is None:
         raise click.UsageError(f"{output_format} 格式须用 -o 指定输出文件。")
     session = _session(session_name)
-    day = as_of.date() if as_of else default_as_of(session, date.today())
+    day = as_of.date() if as_of else default_as_of(session, local_today())
     both = report_with_previous(db.session, session, day)
     if output_format == "json":
         content = json.dumps(both.report.to_json(), ensure_ascii=False, indent=1) + "\n"
@@ -79,6 +80,7 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
     from backoffice.audit import acting_as
     from backoffice.extensions import db
     from backoffice.reminders import deliver, delivery_summary, plan_reminders, send_reminders
+    from importers.clock import local_today
 
     if send_only and dry_run:
         raise click.UsageError("--dry-run 与 --send-only 不能同时使用。")
@@ -90,7 +92,7 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
         click.echo(delivery_summary(counts))
         return
     session = _session(session_name)
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else local_today()
     plan = plan_reminders(db.session, day, session)
     for message in plan.messages:
         click.echo(f"{message.unit.name} → {message.liaison.person}"

@@ -4,7 +4,6 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +16,7 @@ from backoffice.exports.kinds import unit_names
 from backoffice.exports.rows import Scope, open_opinion
 from backoffice.models import CoHandling, CongressSession, Opinion, Unit
 from backoffice.standing import standings
+from importers.clock import local_today
 from importers.exporting import Target, write_worklist
 from importers.exporting.worklist import (
     AS_CO_HANDLER,
@@ -66,7 +66,7 @@ def _with_standing(db_session: orm.Session, handling: Iterable[Any],
         .where(Opinion.session_id == session.id, Opinion.lead_unit_id == unit.id,
                open_opinion())
     ).all()
-    known = standings(db_session, opinions, date.today())
+    known = standings(db_session, opinions, local_today())
     by_number = {opinion.number: known[opinion.id] for opinion in opinions}
     for row in handling:
         seen = by_number.get(row.number)

@@ -6,7 +6,6 @@ changed; then the audit trail reads the result, so it records the due dates and 
 reassignment too. After the flush, the audit entries are written in the same transaction.
 """
 
-from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
@@ -15,6 +14,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from backoffice import audit, reassigning
 from backoffice.models import CoHandling, Opinion, Reassignment
 from backoffice.writing import rules
+from importers.clock import local_today
 
 
 def _session_id(opinion: Opinion) -> int:
@@ -45,7 +45,7 @@ def _keep_co_handler_dues(db_session: orm.Session, book: rules.DueDateBook) -> N
         if opinion is None or sa.inspect(opinion).pending:
             continue
         if co.added_on is None:
-            co.added_on = reassigning.joined_on(opinion, date.today())
+            co.added_on = reassigning.joined_on(opinion, local_today())
         if co.added_on is not None:
             co.co_opinion_due_on = book.co_handler_due(_session_id(opinion), co.added_on)
 

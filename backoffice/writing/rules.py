@@ -10,6 +10,7 @@ from sqlalchemy import orm
 from backoffice import deadlines
 from backoffice.models import Base, CongressSession
 from backoffice.models.base import lock_counters
+from importers.clock import local_today
 
 # An opinion's stored due dates, and the columns they follow from.
 DUE_COLUMNS = ("accept_due_on", "consult_due_on", "co_opinion_due_on", "reply_due_on")
@@ -60,7 +61,7 @@ def reassignment(opinion_id: int | None, from_unit_id: int, to_unit_id: int,
     """Return the reassignment row a change of lead unit leaves; the opinion's deadlines
     restart on its date (`restarted_on`)."""
     return {"opinion_id": opinion_id, "from_unit_id": from_unit_id, "to_unit_id": to_unit_id,
-            "reassigned_on": date.today(), "reason": reason, "actor": actor}
+            "reassigned_on": local_today(), "reason": reason, "actor": actor}
 
 
 def is_versioned(table: sa.Table) -> bool:

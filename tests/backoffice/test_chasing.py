@@ -19,6 +19,7 @@ from backoffice.models import (
     ReminderItem,
     Unit,
 )
+from importers.clock import local_today
 from tests.conftest import csrf_token, sign_in
 from tests.mail_server import smtp_on_loopback
 
@@ -60,7 +61,7 @@ def _overdue_case(email: str) -> dict:
         ~Opinion.co_handlings.any()).order_by(Opinion.id)).first()
     _make_overdue(orphan)
     for term in orphan.lead_unit.liaison_terms:
-        term.ended_on = term.ended_on or date.today() - timedelta(days=1)
+        term.ended_on = term.ended_on or local_today() - timedelta(days=1)
     quiet = db.session.scalars(sa.select(Opinion).where(
         Opinion.session.has(year=2017), Opinion.concluded_on.is_not(None),
         Opinion.answer_type == "A", ~Opinion.evaluations.any(agrees=False))

@@ -18,6 +18,7 @@ from backoffice.admin.figure_links import overdue_unit_url
 from backoffice.admin.list_args import checked_filters
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, Unit, User
+from importers.clock import local_today
 from tests.backoffice.site_walk import model_views
 from tests.conftest import sign_in
 
@@ -94,7 +95,7 @@ def test_a_units_overdue_list_reads_its_day_wherever_the_link_puts_the_date(
 
         # A unit whose count on the day differs from today's: the order then shows.
         unit_id, then = next((u, n) for u in db.session.scalars(sa.select(Unit.id))
-                             if 0 < (n := own_overdue(u, day)) != own_overdue(u, date.today()))
+                             if 0 < (n := own_overdue(u, day)) != own_overdue(u, local_today()))
     with app.test_request_context():
         url = overdue_unit_url(model_views(app)["opinion"], session_id, day, unit_id)
     parts = urlsplit(url)

@@ -1,13 +1,13 @@
 """Every filter of the opinions list, and the home page's figures that link to them."""
 
 import re
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, Unit
+from importers.clock import local_today
 
 
 def _listed_count(client, url: str) -> int:
@@ -37,7 +37,7 @@ FILTERS = [
      lambda v: Opinion.id.in_(
          sa.select(CoHandling.opinion_id).where(CoHandling.unit_id == int(v)))),
     ("答复类型", lambda: "D", lambda v: Opinion.answer_type == v),
-    ("办结", lambda: "", lambda v: Opinion.concluded_on <= date.today()),  # no date: today
+    ("办结", lambda: "", lambda v: Opinion.concluded_on <= local_today()),  # no date: today
     ("不同意退回", lambda: "1",
      lambda v: Opinion.id.in_(sa.select(Evaluation.opinion_id).where(~Evaluation.agrees))),
     ("领导督办", lambda: "0", lambda v: Opinion.supervisor.is_(None)),

@@ -1,7 +1,7 @@
 """The opinion form: Chinese messages next to the field, optimistic locking, audit trail."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from backoffice.models import (
     Reassignment,
     Unit,
 )
+from importers.clock import local_today
 from tests.backoffice.html_forms import form_data
 from tests.conftest import sign_in
 
@@ -162,7 +163,7 @@ def test_changing_the_lead_unit_records_a_reassignment(as_user, app) -> None:
     response = _edit(client, opinion.id, lead_unit=str(new_unit_id),
                      reassignment_reason="职能调整，由水务部门牵头")
     assert response.status_code == 302
-    today = date.today()
+    today = local_today()
     with app.app_context():
         history = db.session.scalars(
             sa.select(Reassignment).where(Reassignment.opinion_id == opinion.id)

@@ -3,7 +3,7 @@ the items and the very text), written as previewed (生成), sent as a job over 
 loopback (发送), and each message shown as written."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from backoffice.extensions import db
 from backoffice.models import Delivery, LiaisonTerm, OutboxMessage
 from backoffice.reminders import due_items
 from backoffice.reporting.sessions import current_session
+from importers.clock import local_today
 from tests.backoffice.jobs.steps import wait_for
 from tests.conftest import csrf_token
 from tests.mail_server import smtp_on_loopback
@@ -33,10 +34,10 @@ def test_preview_then_generate_then_send_then_read(as_user, app) -> None:
                           MAIL_FROM="office@example.org")
         with app.app_context():
             session = current_session(db.session)
-            due = sorted(due_items(db.session, date.today(), session))
+            due = sorted(due_items(db.session, local_today(), session))
             by_mail, unserved, texted = (_serving(unit_id) for unit_id in due[:3])
             by_mail.email = "mail@example.org"
-            unserved.ended_on = date.today() - timedelta(days=1)
+            unserved.ended_on = local_today() - timedelta(days=1)
             phone = texted.phone
             db.session.commit()
             names = {t.unit.name for t in (by_mail, unserved, texted)}

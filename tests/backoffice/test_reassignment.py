@@ -18,6 +18,7 @@ from backoffice.models import (
     ReassignmentRequest,
     Unit,
 )
+from importers.clock import local_today
 from tests.backoffice.html_forms import form_data
 from tests.conftest import csrf_token, sign_in
 
@@ -38,7 +39,7 @@ def _steps(opinion_id: int, as_of: date) -> dict[tuple[str, object], deadlines.D
 
 def test_a_reassignment_restarts_the_deadlines_and_a_co_handler_added_later_has_its_own(
         app) -> None:
-    today = date.today()
+    today = local_today()
     with app.app_context():
         opinion = _opinion("0160")  # led by 浦江镇, co-handled by 七宝镇 from the start
         water, statistics = _unit("区水务局"), _unit("区统计局")
@@ -152,7 +153,7 @@ def test_a_unit_asks_and_the_office_approves_or_declines(app) -> None:
 
     with app.app_context():
         opinion = db.session.get(Opinion, opinion_id)
-        assert opinion.lead_unit.name == "区水务局" and opinion.restarted_on == date.today()
+        assert opinion.lead_unit.name == "区水务局" and opinion.restarted_on == local_today()
         (reassignment,) = opinion.reassignments
         assert reassignment.reason == "同意浦江镇申请退回：不属本镇职能"
         answered = {r.unit.name: (r.status, r.decision, r.decided_by, r.to_unit_id)

@@ -16,11 +16,12 @@ from backoffice.imports import run_import
 from backoffice.models import CongressSession, Opinion, OutboxMessage, ReminderItem, Unit
 from backoffice.reminders import REPLY_NOTICE_WINDOW
 from backoffice.security.log import mask_phones
+from importers.clock import local_today
 from tests.aliyun_sms_service import AliyunSmsService
 from tests.backoffice.html_forms import form_data
 from tests.conftest import demo_app, sign_in
 
-TODAY = date.today()
+TODAY = local_today()
 # The 2017 demo opinions: 区交通委's one open opinion (its reply comes back on the worklist),
 # and three of other deputies, replied by the form, long ago, and to a deputy with no phone.
 IMPORTED, BY_FORM, OLD, NO_PHONE = "0188", "0027", "0031", "0042"

@@ -12,6 +12,7 @@ from backoffice.deadlines import Deadline, Status, Step
 from backoffice.extensions import db
 from backoffice.models import CoHandling, CongressSession, Opinion
 from backoffice.standing import in_words, own_deadlines, standing
+from importers.clock import local_today
 from tests.backoffice.site_walk import model_views
 
 TODAY = date(2017, 5, 25)
@@ -65,7 +66,7 @@ def test_the_list_and_its_export_show_each_opinions_standing(as_user, app) -> No
     page = unescape(client.get("/admin/opinion/?search=0202").get_data(as_text=True))
     row = page[page.index(f'value="{opinion_id}"'):]
     row = row[: row.index("</tr>")]
-    late = (date.today() - reply_due).days
+    late = (local_today() - reply_due).days
     assert re.search(r"col-stage\">\s*(已面商，待答复|已签收，待面商|待签收)\s*<", row), row[:1500]
     assert f"答复 {reply_due.isoformat()}" in row  # 0202 was never answered
     assert f"答复（超期{late}天）" in row
@@ -89,9 +90,9 @@ def test_the_co_handlings_list_shows_each_ones_own_deadline(as_user, app) -> Non
     with app.app_context():
         late = db.session.scalars(sa.select(CoHandling).join(CoHandling.opinion).where(
             CoHandling.submitted_on > Opinion.co_opinion_due_on)).first()
-        deadline = own_deadlines(db.session, [late], date.today())[late.id]
+        deadline = own_deadlines(db.session, [late], local_today())[late.id]
         number, row_id = late.opinion.number, late.id
-    assert deadline.status is Status.MET_LATE and in_words(deadline, date.today()) == "超期完成"
+    assert deadline.status is Status.MET_LATE and in_words(deadline, local_today()) == "超期完成"
     page = unescape(as_user("operator").get(f"/admin/co_handling/?search={number}")
                     .get_data(as_text=True))
     row = page[page.index(f'value="{row_id}"'):]

@@ -20,6 +20,7 @@ from backoffice.models import (
     PublishedAssessment,
     Reassignment,
 )
+from importers.clock import local_today
 from scoring.lateness import LATE_IN_YEAR, OVERDUE_NOW
 from tests.browser.form_steps import choose
 from tests.mail_server import smtp_on_loopback
@@ -69,7 +70,7 @@ def test_the_office_finds_what_is_overdue_reassigns_reminds_and_publishes(
     def shot(step: str) -> None:
         page.screenshot(path=artifact_path(f"office-day-{step}.png"), full_page=True)
 
-    today = date.today()
+    today = local_today()
     with app.app_context():
         opinion_id = _opinion("0202").id
 

@@ -3,7 +3,6 @@ are cards, the menu opens from its button; the office's desk still sees tables."
 
 import io
 import re
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from openpyxl import load_workbook
 from backoffice.extensions import db
 from backoffice.models import Opinion, ProgressReport, Unit
 from backoffice.standing import standings
+from importers.clock import local_today
 from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = [
@@ -51,7 +51,7 @@ def test_a_unit_liaison_does_its_days_work_on_a_phone(
         # The unit's one opinion still being handled: a progress report is due.
         opinion = db.session.scalars(sa.select(Opinion).where(
             Opinion.lead_unit_id == unit.id, Opinion.concluded_on.is_(None))).one()
-        standing = standings(db.session, [opinion], date.today())[opinion.id]
+        standing = standings(db.session, [opinion], local_today())[opinion.id]
         number, title, opinion_id = opinion.number, opinion.title, opinion.id
     assert standing.next_due and standing.overdue
 
@@ -88,7 +88,7 @@ def test_a_unit_liaison_does_its_days_work_on_a_phone(
     page.get_by_role("link", name="编辑", exact=True).click()
     page.locator("[data-inline-add=progress_reports]").click()
     added = page.locator("#progress_reports > .inline-field-list > .inline-field").last
-    added.locator("input[id$=-reported_on]").fill(date.today().isoformat())
+    added.locator("input[id$=-reported_on]").fill(local_today().isoformat())
     page.keyboard.press("Escape")
     added.locator("[id$=-text]").fill("已完成排水管网改造设计，年内开工。")
     _fits(page, "edit", artifact_path)
@@ -100,7 +100,7 @@ def test_a_unit_liaison_does_its_days_work_on_a_phone(
     with app.app_context():
         assert db.session.scalar(sa.select(ProgressReport.text).where(
             ProgressReport.opinion_id == opinion_id,
-            ProgressReport.reported_on == date.today())) == "已完成排水管网改造设计，年内开工。"
+            ProgressReport.reported_on == local_today())) == "已完成排水管网改造设计，年内开工。"
 
     _open_from_menu(page, "办理", "会办")
     co_cards = page.locator("table.model-list tbody tr")

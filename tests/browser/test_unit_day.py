@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, ProgressReport
+from importers.clock import local_today
 from importers.exporting.sheets import FIRST_DATA_ROW, HEADER_ROW
 from importers.schemas.opinions import STANDING_HEADERS
 from scoring.lateness import OVERDUE_NOW
@@ -40,7 +41,7 @@ def test_a_unit_sees_what_is_due_files_a_progress_report_and_downloads_its_workl
         page.screenshot(path=artifact_path(f"unit-day-{step}.png"), full_page=True)
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    today = date.today()
+    today = local_today()
     with app.app_context():
         opinion = db.session.scalars(
             sa.select(Opinion).join(Opinion.session)
