@@ -86,6 +86,7 @@ def test_a_unit_liaison_does_its_days_work_on_a_phone(
 
     # A step: the progress report that is due, added on the edit form and saved.
     page.get_by_role("link", name="编辑", exact=True).click()
+    page.wait_for_url(re.compile(r".*/admin/opinion/edit/.*"))  # loaded, its scripts too
     page.locator("[data-inline-add=progress_reports]").click()
     added = page.locator("#progress_reports > .inline-field-list > .inline-field").last
     added.locator("input[id$=-reported_on]").fill(local_today().isoformat())
