@@ -18,7 +18,7 @@ from sqlalchemy import orm
 
 from backoffice import reminders
 from backoffice.deadlines import Status
-from backoffice.models import Channel, Delivery, Opinion, OutboxMessage, ReminderKind, Unit
+from backoffice.models import Channel, Delivery, Opinion, OutboxMessage, ReminderKind
 from backoffice.senders import Sender
 
 # Messages a click sends at once; more wait for the outbox's 发送 (a request must end).
@@ -65,7 +65,9 @@ def chase(db_session: orm.Session, opinion_ids: Collection[int], as_of: date,
     done.nothing_overdue = sorted(db_session.scalars(
         sa.select(Opinion.number).where(Opinion.id.in_(set(opinion_ids) - overdue_opinions))))
     for attempt in range(2):
-        plan = _plan(db_session, by_unit, as_of, done)
+        found = reminders.unit_messages(db_session, by_unit, as_of, ReminderKind.CHASE)
+        done.without_liaison, done.chased_before = found.without_liaison, found.told_before
+        plan = reminders.Plan(found.messages, found.without_liaison, found.skipped)
         written = reminders.queue(db_session, plan, as_of, ReminderKind.CHASE)
         try:
             db_session.commit()
@@ -74,7 +76,6 @@ def chase(db_session: orm.Session, opinion_ids: Collection[int], as_of: date,
             db_session.rollback()
             if attempt:
                 raise
-            done.without_liaison, done.chased_before = [], []
     ids = [m.id for m in written]
     reminders.deliver(db_session, senders, ids=ids[:SENT_AT_ONCE])
     done.messages = db_session.scalars(
@@ -83,26 +84,3 @@ def chase(db_session: orm.Session, opinion_ids: Collection[int], as_of: date,
     for message in done.messages:
         done.counts[message.status] = done.counts.get(message.status, 0) + 1
     return done
-
-def _plan(db_session: orm.Session, by_unit: dict[int, list[reminders.DueItem]], as_of: date,
-          done: Chase) -> reminders.Plan:
-    """Return the 催办 messages to write: one per unit with a liaison and steps not chased
-    today; note the units left out in done."""
-    chased = reminders.already_reminded(db_session, as_of, ReminderKind.CHASE)
-    liaisons = reminders.current_liaisons(db_session, by_unit, as_of)
-    units = {u.id: u for u in db_session.scalars(sa.select(Unit).where(Unit.id.in_(by_unit)))}
-    messages = []
-    for unit_id in sorted(by_unit, key=lambda u: units[u].name):
-        unit, term = units[unit_id], liaisons.get(unit_id)
-        fresh = [i for i in by_unit[unit_id] if (unit_id, i.opinion_id, i.step) not in chased]
-        if not fresh:
-            done.chased_before.append(unit.name)
-        elif term is None:
-            done.without_liaison.append(unit.name)
-        else:
-            channel, address = reminders.address_of(term)
-            subject, body = reminders.compose(unit.name, term.person, fresh, as_of,
-                                              ReminderKind.CHASE)
-            messages.append(reminders.PlannedMessage(
-                unit, term, tuple(fresh), channel, address, subject, body))
-    return reminders.Plan(messages, done.without_liaison, 0)

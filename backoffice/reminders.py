@@ -264,29 +264,48 @@ def plan_reply_notices(db_session: orm.Session) -> tuple[list[ReplyNotice], list
     return notices, without_phone
 
 
+@dataclass
+class UnitMessages:
+    """Each unit's message of a run (daily reminders or 催办), and whom it left out."""
+
+    messages: list[PlannedMessage]
+    without_liaison: list[str]  # unit names: items to tell, nobody serving to tell
+    told_before: list[str]  # unit names: every item already told that day
+    skipped: int  # items already told that day
+
+
+def unit_messages(db_session: orm.Session, by_unit: Mapping[int, list[DueItem]], as_of: date,
+                  kind: ReminderKind = ReminderKind.REMINDER) -> UnitMessages:
+    """Return one message per unit to its liaison serving on as_of, naming its items not
+    yet told that day in a message of the kind (units in name order)."""
+    # A step chased earlier today is left out of the daily reminder; a 催办 looks at 催办s.
+    told = already_reminded(db_session, as_of,
+                            None if kind is ReminderKind.REMINDER else kind)
+    liaisons = current_liaisons(db_session, by_unit, as_of)
+    units = {u.id: u for u in db_session.scalars(sa.select(Unit).where(Unit.id.in_(by_unit)))}
+    found = UnitMessages([], [], [], 0)
+    for unit_id in sorted(by_unit, key=lambda u: units[u].name):
+        unit, term = units[unit_id], liaisons.get(unit_id)
+        fresh = [i for i in by_unit[unit_id] if (unit_id, i.opinion_id, i.step) not in told]
+        found.skipped += len(by_unit[unit_id]) - len(fresh)
+        if not fresh:
+            found.told_before.append(unit.name)
+        elif term is None:
+            found.without_liaison.append(unit.name)
+        else:
+            channel, address = address_of(term)
+            subject, body = compose(unit.name, term.person, fresh, as_of, kind)
+            found.messages.append(
+                PlannedMessage(unit, term, tuple(fresh), channel, address, subject, body))
+    return found
+
+
 def plan_reminders(db_session: orm.Session, as_of: date, session: CongressSession) -> Plan:
     """Return the messages a run on as_of would write, without writing anything: the
     session's reminders to liaisons, and texts to deputies whose reply is ready."""
-    by_unit = due_items(db_session, as_of, session)
-    done = already_reminded(db_session, as_of)
-    liaisons = current_liaisons(db_session, by_unit, as_of)
-    units = {u.id: u for u in db_session.scalars(sa.select(Unit).where(Unit.id.in_(by_unit)))}
-    messages, missing, skipped = [], [], 0
-    for unit_id in sorted(by_unit, key=lambda u: units[u].name):
-        fresh = [i for i in by_unit[unit_id] if (unit_id, i.opinion_id, i.step) not in done]
-        skipped += len(by_unit[unit_id]) - len(fresh)
-        if not fresh:
-            continue
-        term = liaisons.get(unit_id)
-        if term is None:
-            missing.append(units[unit_id].name)
-            continue
-        channel, address = address_of(term)
-        subject, body = compose(units[unit_id].name, term.person, fresh, as_of)
-        messages.append(PlannedMessage(
-            units[unit_id], term, tuple(fresh), channel, address, subject, body
-        ))
-    return Plan(messages, missing, skipped, *plan_reply_notices(db_session))
+    found = unit_messages(db_session, due_items(db_session, as_of, session), as_of)
+    return Plan(found.messages, found.without_liaison, found.skipped,
+                *plan_reply_notices(db_session))
 
 
 def _message(unit: Unit, term: LiaisonTerm, subject: str, body: str,
