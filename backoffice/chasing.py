@@ -64,18 +64,13 @@ def chase(db_session: orm.Session, opinion_ids: Collection[int], as_of: date,
     overdue_opinions = {i.opinion_id for items in by_unit.values() for i in items}
     done.nothing_overdue = sorted(db_session.scalars(
         sa.select(Opinion.number).where(Opinion.id.in_(set(opinion_ids) - overdue_opinions))))
-    for attempt in range(2):
+
+    def plan() -> reminders.Plan:
         found = reminders.unit_messages(db_session, by_unit, as_of, ReminderKind.CHASE)
         done.without_liaison, done.chased_before = found.without_liaison, found.told_before
-        plan = reminders.Plan(found.messages, found.without_liaison, found.skipped)
-        written = reminders.queue(db_session, plan, as_of, ReminderKind.CHASE)
-        try:
-            db_session.commit()
-            break
-        except sa.exc.IntegrityError:  # the same click, a moment earlier, wrote some
-            db_session.rollback()
-            if attempt:
-                raise
+        return reminders.Plan(found.messages, found.without_liaison, found.skipped)
+
+    _, written = reminders.write_once(db_session, plan, as_of, ReminderKind.CHASE)
     ids = [m.id for m in written]
     reminders.deliver(db_session, senders, ids=ids[:SENT_AT_ONCE])
     done.messages = db_session.scalars(

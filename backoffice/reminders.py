@@ -55,6 +55,8 @@ RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
 # on, or a run with an old --date, tells no deputy of past years.
 REPLY_NOTICE_WINDOW = timedelta(days=30)
 WAITING = "等待重试"  # counts' key: pending messages whose next attempt is later
+# A reply notice's reminded item stands so: the step it tells of is done.
+REPLIED = "已答复"
 # What a message taken for sending says until its outcome is recorded; a process that
 # stops in between leaves it so, for a person to check and queue again.
 INTERRUPTED = ("正在发送；如长时间停留于此，说明发送中断，"
@@ -359,7 +361,7 @@ def queue(db_session: orm.Session, plan: Plan, as_of: date,
             body=notice.body, status=Delivery.PENDING.value, attempts=0, error="")
         message.items = [ReminderItem(
             unit_id=notice.unit.id, opinion_id=notice.opinion_id, step=notice.step.value,
-            due_on=notice.replied_on, status="已答复", reminded_on=as_of,
+            due_on=notice.replied_on, status=REPLIED, reminded_on=as_of,
             kind=ReminderKind.REPLY_NOTICE.value)]
         db_session.add(message)
         written.append(message)
@@ -472,16 +474,26 @@ def write_reminders(db_session: orm.Session, as_of: date, session: CongressSessi
     """Write the day's reminders (planned now, or as shown) to the outbox and commit;
     return what was written. Should another run write some of the same items first, plan
     again and write what is left."""
-    plan = plan or plan_reminders(db_session, as_of, session)
-    queue(db_session, plan, as_of)
+    return write_once(db_session, lambda: plan_reminders(db_session, as_of, session), as_of,
+                      plan=plan)[0]
+
+
+def write_once(db_session: orm.Session, planner: Callable[[], Plan], as_of: date,
+               kind: ReminderKind = ReminderKind.REMINDER,
+               plan: Plan | None = None) -> tuple[Plan, list[OutboxMessage]]:
+    """Write a plan (planner's, unless given) to the outbox and commit; return it and the
+    messages written. Each item is written once a day (a unique key): should another run
+    write some of the same items first, plan again and write what is left."""
+    plan = plan or planner()
+    written = queue(db_session, plan, as_of, kind)
     try:
         db_session.commit()
     except sa.exc.IntegrityError:
         db_session.rollback()
-        plan = plan_reminders(db_session, as_of, session)
-        queue(db_session, plan, as_of)
+        plan = planner()
+        written = queue(db_session, plan, as_of, kind)
         db_session.commit()
-    return plan
+    return plan, written
 
 
 def send_reminders(db_session: orm.Session, as_of: date, session: CongressSession,
