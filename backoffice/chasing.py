@@ -3,7 +3,7 @@ the opinions list.
 
 One message per unit goes to its liaison serving today, naming the overdue steps of the
 chosen opinions (the lead unit's steps, and a co-handler's own 会办意见); it is written
-and sent as the daily reminders are (`reminders.compose`, `queue`, `deliver`). Each step
+and sent as the daily reminders are (`reminders.compose`, `queue`, `outbox.deliver`). Each step
 is chased at most once a day for each unit: the reminded item's unique key says so, so
 a double click, or two clicks at once, send one message. The items land on the case
 file's trail through the audit log, with who chased and when.
@@ -16,7 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice import reminders
+from backoffice import outbox, reminders
 from backoffice.deadlines import Status
 from backoffice.models import Channel, Delivery, Opinion, OutboxMessage, ReminderKind
 from backoffice.senders import Sender
@@ -72,7 +72,7 @@ def chase(db_session: orm.Session, opinion_ids: Collection[int], as_of: date,
 
     _, written = reminders.write_once(db_session, plan, as_of, ReminderKind.CHASE)
     ids = [m.id for m in written]
-    reminders.deliver(db_session, senders, ids=ids[:SENT_AT_ONCE])
+    outbox.deliver(db_session, senders, ids=ids[:SENT_AT_ONCE])
     done.messages = db_session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
     ).all()

@@ -79,7 +79,8 @@ def remind(as_of: datetime | None, session_name: str | None, dry_run: bool,
     """
     from backoffice.audit import acting_as
     from backoffice.extensions import db
-    from backoffice.reminders import deliver, delivery_summary, plan_reminders, send_reminders
+    from backoffice.outbox import deliver, delivery_summary
+    from backoffice.reminders import plan_reminders, send_reminders
     from importers.clock import local_today
 
     if send_only and dry_run:

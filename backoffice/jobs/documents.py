@@ -62,7 +62,7 @@ def notice_draft(context: JobContext) -> Outcome:
 
 def reminders(context: JobContext) -> Outcome:
     """Send the outbox's pending messages that are due (mail is slow: the outbox's 发送)."""
-    from backoffice.reminders import deliver, delivery_summary
+    from backoffice.outbox import deliver, delivery_summary
     from backoffice.senders import SettingsError, senders_from_config
 
     try:

@@ -12,7 +12,7 @@ from backoffice.extensions import db
 from backoffice.formatting import local_time
 from backoffice.models import Delivery, OutboxMessage, Unit
 from backoffice.models.base import utcnow
-from backoffice.reminders import RETRY_DELAYS, deliver
+from backoffice.outbox import RETRY_DELAYS, deliver
 from backoffice.senders import senders_from_config
 from tests.aliyun_sms_service import AliyunSmsService
 from tests.conftest import demo_app, sign_in
