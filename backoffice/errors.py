@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from backoffice.database import UNAVAILABLE, busy
 from backoffice.extensions import db
+from backoffice.formatting import file_size
 from backoffice.kept_form import Kept, keep
 
 
@@ -74,11 +75,7 @@ def error_text(error: HTTPException) -> ErrorText:
 
 def _size_limit() -> str:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if not limit:
-        return "允许"
-    if limit >= 1024 * 1024:
-        return f"{limit / (1024 * 1024):.3g} MB"
-    return f"{limit / 1024:.3g} KB"
+    return file_size(limit) if limit else "允许"
 
 
 def _own_message(error: HTTPException) -> str | None:

@@ -32,6 +32,14 @@ def table_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def file_size(size: int) -> str:
+    """Return a file's size as people read it: 860 字节, 12.5 KB, 3 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+
+
 def answer_type_label(letter: str | None) -> str:
     """Return e.g. "A 已经解决" for "A"."""
     return f"{letter} {ANSWER_TYPE_LABELS[AnswerType(letter)]}" if letter else ""
@@ -53,4 +61,5 @@ def _globals() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.add_template_filter(prose_date)
     app.add_template_filter(table_date)
+    app.add_template_filter(file_size)
     app.context_processor(_globals)

@@ -14,7 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice import attachments, deadlines
-from backoffice.formatting import answer_type_label, local_time, prose_date, table_date
+from backoffice.formatting import (
+    answer_type_label,
+    file_size,
+    local_time,
+    prose_date,
+    table_date,
+)
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
     Attachment,
@@ -81,10 +87,6 @@ def trail_action(entry: AuditEntry) -> str:
 
 def file_stem(opinion: Opinion) -> str:
     return f"第{opinion.number}号_一案一册"
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024:.1f} KB"
 
 
 def _cover(document: OfficialDocument, opinion: Opinion, on: date) -> None:
@@ -219,7 +221,7 @@ def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
     _trail(document, audit_trail(db_session, opinion))
     heading("附件目录")
     listed = [
-        [str(index), a.kind, a.original_name, _size(a.size), a.uploaded_by,
+        [str(index), a.kind, a.original_name, file_size(a.size), a.uploaded_by,
          local_time(a.uploaded_at)]
         for index, a in enumerate(opinion.attachments, start=1)
     ]

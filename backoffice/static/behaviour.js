@@ -7,6 +7,7 @@
 //   data-inline-add="field"    adds a child row to Flask-Admin's inline form
 //   data-history-back          goes back in the tab's history, if it has any, rather
 //                              than following its link
+// and a file field (admin/file_input.html) shows the names of the files chosen.
 // Clicks are caught on the way down (capture): Flask-Admin's dropdown script stops
 // their way up without cancelling a javascript: link.
 (function () {
@@ -45,6 +46,10 @@
     var field = event.target;
     if (field.dataset && field.dataset.autosubmit !== undefined && field.form) {
       field.form.requestSubmit();
+    }
+    if (field.classList && field.classList.contains('custom-file-input')) {
+      var names = Array.prototype.map.call(field.files, function (file) { return file.name; });
+      field.nextElementSibling.textContent = names.length ? names.join('、') : '未选择文件';
     }
   });
 })();

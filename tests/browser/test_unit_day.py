@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Opinion, ProgressReport
@@ -77,6 +78,22 @@ def test_a_unit_sees_what_is_due_files_a_progress_report_and_downloads_its_workl
     assert progress.locator("td").nth(1).inner_text() == "2017-08-01"
     assert progress.locator(".badge").inner_text() == "已超期"
     shot("03-case-file")
+
+    # Its reply letter, uploaded from the case file: the file field speaks Chinese (an
+    # English browser's own says "Choose File") and names the file chosen.
+    upload = page.locator("form[action*='/attachments/']")
+    chosen = upload.locator(".custom-file-label")
+    assert chosen.inner_text() == "未选择文件"
+    assert chosen.get_attribute("data-browse") == "选择文件"
+    letter = tmp_path / "七宝镇答复函.pdf"
+    letter.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    upload.locator("input[type=file]").set_input_files(str(letter))
+    expect(chosen).to_have_text("七宝镇答复函.pdf")
+    upload.get_by_role("button", name="上传").click()
+    expect(page.locator(".alert-success")).to_contain_text("已上传附件：七宝镇答复函.pdf")
+    attachments = page.locator(".card", has_text="附件（一案一册）")
+    assert attachments.get_by_text("七宝镇答复函.pdf").count() == 1
+    shot("03b-reply-letter")
 
     # 4. The form says which opinion it edits and shows the unit's sections only.
     page.locator(".nav-tabs").get_by_role("link", name="编辑").click()
