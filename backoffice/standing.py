@@ -32,10 +32,11 @@ def _stage(opinion: Handled, found: Iterable[Deadline], as_of: date) -> str:
     waiting = {d.step for d in found if d.status in UNDONE}
     if opinion.assigned_on > as_of:
         return "未交办"
-    if opinion.concluded_on is not None and opinion.concluded_on <= as_of:
-        return "已办结"
+    # A 不同意 reopens a concluded opinion until its second reply.
     if Step.SECOND_REPLY in waiting:
         return "不同意退回，待二次答复"
+    if opinion.concluded_on is not None and opinion.concluded_on <= as_of:
+        return "已办结"
     if Step.REPLY in done:
         return "已答复，落实中" if Step.PROGRESS in waiting else "已答复"
     if Step.CONSULTATION in done:

@@ -52,6 +52,11 @@ def test_the_stage_the_next_due_step_and_what_is_overdue_in_words() -> None:
     returned = [*replied[:3], _due(Step.SECOND_REPLY, 5, Status.DUE_SOON)]
     assert standing(_Opinion(), returned, TODAY, {}).stage == "不同意退回，待二次答复"
     assert standing(_Opinion(concluded_on=TODAY), replied, TODAY, {}).stage == "已办结"
+    # A 不同意 after the conclusion reopens it until the second reply.
+    concluded = _Opinion(replied_on=TODAY - timedelta(60), concluded_on=TODAY - timedelta(30))
+    assert standing(concluded, returned, TODAY, {}).stage == "不同意退回，待二次答复"
+    answered_again = [*replied[:3], _due(Step.SECOND_REPLY, -2, Status.MET)]
+    assert standing(concluded, answered_again, TODAY, {}).stage == "已办结"
     assert standing(_Opinion(assigned_on=TODAY + timedelta(1)), [], TODAY, {}).stage == "未交办"
     assert standing(_Opinion(), [], TODAY, {}).stage == "待签收"
 
