@@ -2,8 +2,7 @@
 
 No sign-in (access.PUBLIC_ENDPOINTS) and no session cookie: nothing here writes the
 session, so a visitor gets none and a proxy may keep every answer for `PUBLIC_MAX_AGE`
-seconds. Anything not
-published answers the same 404 as what does not exist.
+seconds. Anything not published answers the same 404 as what does not exist.
 """
 
 import io
