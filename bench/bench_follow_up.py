@@ -1,12 +1,13 @@
 """How fast deadlines, the dashboard, the annual report and reminders are at 100,000 opinions.
 
-Fills a database like bench_opinion_list.py (plus evaluations: a grade for 80% of the
-answered, a 不同意 for 2%) and prints the server time of the dashboard and the work-list
-filters (median and best of 7 requests, and this process's CPU time: all of the work on
-SQLite, the Python side on PostgreSQL), the load average (the figures are only as steady
-as the machine is quiet), and the time of the computations behind reminders and the
-report. PostgreSQL: BENCH_DATABASE_URL names a database that it empties (its public
-schema dropped) and fills.
+Fills a database like bench_opinion_list.py, plus what follows the replies: a grade for
+80% of the answered and a 不同意 for 2%; one to three progress reports, a month or two
+apart, for 70% of the B and C replies; 60% of the A and D replies concluded a month later.
+Prints the server time of the dashboard and the work-list filters (median and best of 7
+requests, and this process's CPU time: all of the work on SQLite, the Python side on
+PostgreSQL), the load average (the figures are only as steady as the machine is quiet),
+and the time of the computations behind reminders and the report. PostgreSQL:
+BENCH_DATABASE_URL names a database that it empties (its public schema dropped) and fills.
 
     .venv/bin/python bench/bench_follow_up.py [--opinions 100000]
 """
@@ -27,7 +28,7 @@ from flask_migrate import upgrade
 from backoffice import create_app
 from backoffice.deadlines import load_deadlines
 from backoffice.extensions import db
-from backoffice.models import CongressSession, Evaluation, Opinion
+from backoffice.models import CongressSession, Evaluation, Opinion, ProgressReport
 from backoffice.reminders import plan_reminders
 from backoffice.reporting.annual_loading import session_report
 from scoring.lateness import OVERDUE_NOW
@@ -39,13 +40,24 @@ list_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(list_bench)
 
 
-def add_evaluations() -> None:
+def add_follow_up() -> None:
+    """Add what follows the replies: evaluations, progress reports and conclusions."""
     rng = random.Random(11)
     answered = db.session.execute(
-        sa.select(Opinion.id, Opinion.replied_on).where(Opinion.replied_on.is_not(None))
+        sa.select(Opinion.id, Opinion.replied_on, Opinion.answer_type)
+        .where(Opinion.replied_on.is_not(None))
     ).all()
-    rows = []
-    for opinion_id, replied_on in answered:
+    rows, reports, concluded = [], [], []
+    for opinion_id, replied_on, answer_type in answered:
+        if answer_type in ("B", "C") and rng.random() < 0.7:
+            reported_on = replied_on
+            for _ in range(rng.randint(1, 3)):
+                reported_on += timedelta(days=rng.randint(30, 60))
+                reports.append({"opinion_id": opinion_id, "reported_on": reported_on,
+                                "text": "已完成阶段工作，已与代表沟通"})
+        elif answer_type in ("A", "D") and rng.random() < 0.6:
+            concluded.append({"id": opinion_id, "version": 1,  # as filled
+                              "concluded_on": replied_on + timedelta(days=30)})
         if rng.random() < 0.02:
             rows.append({"opinion_id": opinion_id, "agrees": False, "grade": None,
                          "evaluated_on": replied_on + timedelta(days=10), "praised": False,
@@ -58,6 +70,9 @@ def add_evaluations() -> None:
                          "note": ""})
     for start in range(0, len(rows), 5000):
         db.session.execute(sa.insert(Evaluation), rows[start : start + 5000])
+    for start in range(0, len(reports), 5000):
+        db.session.execute(sa.insert(ProgressReport), reports[start : start + 5000])
+    db.session.execute(sa.update(Opinion), concluded)  # by primary key, in bulk
     db.session.commit()
 
 
@@ -85,7 +100,7 @@ def main() -> None:
         upgrade()
         started = time.perf_counter()
         list_bench.fill(args.opinions)
-        add_evaluations()
+        add_follow_up()
         if url.startswith("postgresql"):
             db.session.execute(sa.text("ANALYZE"))  # as autovacuum would, soon after
             db.session.commit()
