@@ -43,12 +43,12 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask, web: bool) -> None:
     from backoffice.database import engine_options
-    from backoffice.extensions import db, enforce_foreign_keys
+    from backoffice.extensions import configure_sqlite, db
 
     # Only a web request's statements are cut short: a command's are its work.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config, statement_timeout=web)
     db.init_app(app)
-    enforce_foreign_keys(app)
+    configure_sqlite(app)
 
 
 def register_rules(app: Flask) -> None:

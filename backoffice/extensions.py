@@ -39,15 +39,21 @@ def __getattr__(name: str) -> Any:
     return extension
 
 
-def _enforce_foreign_keys(dbapi_connection: object, _record: object) -> None:
+def _configure_sqlite(dbapi_connection: object, _record: object) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        # Write-ahead logging: readers never wait for a writer. With SQLite's rollback
+        # journal a long write (an import) that outgrows its cache locks the file, and
+        # every page fails with the busy page until it commits. The mode stays with the
+        # file; an in-memory database keeps its own.
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
 
-def enforce_foreign_keys(app: Flask) -> None:
-    """Make SQLite refuse to delete a row others still refer to, as PostgreSQL does:
-    SQLite checks foreign keys only on connections that ask for it."""
+def configure_sqlite(app: Flask) -> None:
+    """Make SQLite refuse to delete a row others still refer to, as PostgreSQL does (it
+    checks foreign keys only on connections that ask), and let readers read while a
+    writer writes, as PostgreSQL does."""
     with app.app_context():
         for engine in db.engines.values():
-            if not event.contains(engine, "connect", _enforce_foreign_keys):
-                event.listen(engine, "connect", _enforce_foreign_keys)
+            if not event.contains(engine, "connect", _configure_sqlite):
+                event.listen(engine, "connect", _configure_sqlite)
