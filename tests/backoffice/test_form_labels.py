@@ -27,8 +27,8 @@ _UNSEEN = re.compile(
 # (Mozilla/5.0), the address of a page opened in the security log (/admin/audit/).
 _NOT_WORDS = re.compile(r"\b[A-Za-z]+/\d[\w.]*|(?<!\w)/[\w/?.=&%-]*")
 _TAG = re.compile(r"<[^>]+>")
-# What shows on hover or in an empty field.
-_SHOWN_ATTRIBUTES = re.compile(r'\b(?:placeholder|title)="([^"]*)"')
+# What shows on hover or in an empty field, and what a screen reader reads out.
+_SHOWN_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label)="([^"]*)"')
 _ENGLISH = re.compile(r"[A-Za-z]{3,}")
 
 
