@@ -25,7 +25,7 @@ from werkzeug.security import generate_password_hash
 from backoffice import create_app
 from backoffice.demo import load_demo
 from backoffice.extensions import db
-from backoffice.models import Role, Unit, User
+from backoffice.models import Deputy, Role, Unit, User
 from backoffice.models import users as users_module
 from tests.object_store import ObjectStore, running, weed
 
@@ -202,6 +202,19 @@ def _add_users(*only: str) -> None:
             user.set_password(PASSWORD, chosen_by_user=True)
             db.session.add(user)
     db.session.commit()
+
+
+def add_deputy_account(name: str, username: str = "deputy") -> int:
+    """Give the roster's deputy an account signed in with the tests' password; return the
+    deputy's id."""
+    deputy = db.session.scalar(sa.select(Deputy).where(Deputy.name == name))
+    with quick_hashing():
+        user = User(username=username, role=Role.DEPUTY.value, deputy=deputy,
+                    display_name=name)
+        user.set_password(PASSWORD, chosen_by_user=True)
+    db.session.add(user)
+    db.session.commit()
+    return deputy.id
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from backoffice.models import (
     Deputy,
     ImportRun,
     Opinion,
-    Role,
     SecurityEvent,
     User,
     opinion_cosigners,
@@ -34,24 +33,12 @@ from backoffice.models import (
 from backoffice.reporting.annual_loading import session_report
 from importers.clock import local_today
 from importers.exporting import write_rows
-from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
+from tests.conftest import PASSWORD, add_deputy_account, csrf_token, quick_hashing, sign_in
 
 POLICY_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 DEPUTY = "谭明峰"  # leads 第0297号 (2017, replied, not yet evaluated, two co-handlers)
 SESSION, NUMBER = "区六届人大一次会议", "0297"
 OTHERS = "韦华辉"  # another deputy, whose opinions 谭明峰 must not reach
-
-
-def _add_deputy(name: str, username: str = "deputy") -> int:
-    """Give the roster's deputy an account signed in with the tests' password."""
-    deputy = db.session.scalar(sa.select(Deputy).where(Deputy.name == name))
-    with quick_hashing():
-        user = User(username=username, role=Role.DEPUTY.value, deputy=deputy,
-                    display_name=name)
-        user.set_password(PASSWORD, chosen_by_user=True)
-    db.session.add(user)
-    db.session.commit()
-    return deputy.id
 
 
 def _own_numbers(deputy_id: int) -> set[tuple[str, str]]:
@@ -100,7 +87,7 @@ def _import_paper_row(app: Flask) -> None:
 def test_a_deputy_sees_their_opinions_and_an_online_evaluation_counts_as_an_imported_one(
         app: Flask) -> None:
     with app.app_context():
-        deputy_id = _add_deputy(DEPUTY)
+        deputy_id = add_deputy_account(DEPUTY)
         own = _own_numbers(deputy_id)
         opinion = _opinion()
         opinion_id, session_id = opinion.id, opinion.session_id
@@ -151,7 +138,7 @@ def test_a_deputy_sees_their_opinions_and_an_online_evaluation_counts_as_an_impo
 def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion_and_answers_a_面商(
         app: Flask) -> None:
     with app.app_context():
-        _add_deputy(DEPUTY)
+        add_deputy_account(DEPUTY)
         mine = _opinion()
         theirs = db.session.scalar(sa.select(Opinion).join(Opinion.lead_deputy)
                                    .where(Deputy.name == OTHERS))

@@ -1,5 +1,6 @@
-"""Every page of every duty speaks Chinese: no English word or raw value (True, None,
-field names such as New Password, a Version counter) in what a user reads on it."""
+"""Every page of every duty (and a deputy's, and those before signing in) speaks Chinese:
+no English word or raw value (True, None, field names such as New Password, a Version
+counter) in what a user reads on it."""
 
 import html
 import re
@@ -9,13 +10,15 @@ import sqlalchemy as sa
 
 from backoffice.admin.base import SecuredModelView
 from backoffice.extensions import db
-from backoffice.models import User
-from tests.conftest import sign_in
+from backoffice.models import Opinion, User
+from tests.backoffice.test_deputies import DEPUTY
+from tests.conftest import add_deputy_account, sign_in
 
 # Words come from the views and the templates, not the database.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-DUTIES = ("operator", "sysadmin", "auditor", "leader", "pujiang")
+DUTIES = ("operator", "sysadmin", "auditor", "leader", "pujiang", "deputy")
+BEFORE_SIGNING_IN = ("/login", "/public/")
 # Names a user reads as they are (besides the accounts' own): file formats and products.
 PROPER = {"demo", "Excel", "XLSX", "xlsx", "xlsm", "xls", "ods", "CSV", "csv", "JSON", "json",
           "docx", "zip", "PDF", "pdf", "Word", "WPS", "SHA", "TOTP", "Authenticator"}
@@ -60,19 +63,23 @@ def _pages(app) -> list[str]:
 def test_every_page_of_every_duty_reads_in_chinese(app) -> None:
     pages = _pages(app)
     with app.app_context():
+        deputy_id = add_deputy_account(DEPUTY)
+        own = db.session.scalar(sa.select(Opinion.id).where(Opinion.lead_deputy_id == deputy_id))
+        pages.append(f"/admin/mine/opinion/?id={own}")
         names = set(db.session.scalars(sa.select(User.username)))
     english: dict[str, set[str]] = {}
     opened = 0
-    for username in DUTIES:
+    for username in (None, *DUTIES):
         client = app.test_client()
-        sign_in(client, username)
-        for url in pages:
+        if username:
+            sign_in(client, username)
+        for url in pages if username else BEFORE_SIGNING_IN:
             response = client.get(url)
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
             opened += 1
             for text in _read(response.get_data(as_text=True)):
                 if _foreign(text, names) or re.search(r"\b(True|False|None)\b", text):
-                    english.setdefault(f"{username} {url}", set()).add(text[:60])
-    assert opened >= 80
+                    english.setdefault(f"{username or '(signed out)'} {url}", set()).add(text[:60])
+    assert opened >= 90
     assert english == {}

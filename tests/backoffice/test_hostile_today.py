@@ -27,8 +27,8 @@ from backoffice.models import (
 from backoffice.public.catalogue import summary
 from backoffice.public.review import approve, reviewable
 from importers.clock import local_today
-from tests.backoffice.test_deputies import DEPUTY, _add_deputy, _opinion
-from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
+from tests.backoffice.test_deputies import DEPUTY, _opinion
+from tests.conftest import PASSWORD, add_deputy_account, csrf_token, quick_hashing, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -127,7 +127,7 @@ def test_a_co_signer_cannot_answer_the_lead_deputys_面商(app) -> None:
         # co-signers'.
         db.session.add(Evaluation(opinion=opinion, evaluated_on=opinion.assigned_on,
                                   agrees=True, grade="较差"))
-        _add_deputy(db.session.get(Deputy, deputy_id).name)
+        add_deputy_account(db.session.get(Deputy, deputy_id).name)
     client = app.test_client()
     sign_in(client, "deputy")
     page = client.get(f"/admin/mine/opinion/?id={opinion_id}").get_data(as_text=True)
@@ -192,7 +192,7 @@ def test_every_change_without_the_form_token_is_refused(app, as_user) -> None:
 @SQLITE_ONLY
 def test_an_evaluation_never_overwrites_the_same_days_disagreement(app) -> None:
     with app.app_context():
-        _add_deputy(DEPUTY)
+        add_deputy_account(DEPUTY)
         opinion_id = _opinion().id
     client = app.test_client()
     sign_in(client, "deputy")

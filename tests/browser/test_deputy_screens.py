@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.models import CongressSession, Evaluation, Opinion
-from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy
+from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION
 from tests.browser.conftest import PHONE_VIEWPORT
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_deputy_account
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,7 +21,7 @@ OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 def test_a_deputy_follows_and_evaluates_an_opinion_on_a_phone(
         app, page, artifact_path) -> None:
     with app.app_context():
-        _add_deputy(DEPUTY)
+        add_deputy_account(DEPUTY)
         opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.session).where(
             CongressSession.name == SESSION, Opinion.number == NUMBER))
     page.set_viewport_size(PHONE_VIEWPORT)
