@@ -158,9 +158,8 @@ def _date_from_text(text: str, year: int | None) -> date:
     elif match := _YEAR_LAST.match(compact):
         y, m, d = _day_month_year(*(int(part) for part in match.groups()))
     elif match := _MD.match(compact):
-        if year is None:
-            raise BadValue("日期缺少年份")
-        y, m, d = year, int(match.group(1)), int(match.group(2))
+        # Not the session's year: a reply or a conclusion may fall in the next one.
+        raise BadValue("日期缺少年份，无法确定是哪一年，请写上年份（如 2017年3月5日）")
     else:
         raise BadValue(hint)
     try:

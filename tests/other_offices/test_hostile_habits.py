@@ -1,0 +1,42 @@
+"""Habits of offices our samples do not show, each on the smallest workbook that has it.
+
+Every one must be read back exactly or refused at its cell, naming the field: never a
+wrong value taken in silence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from importers.reading import read_file
+from importers.values import BadValue, parse_date
+from tests.importers.workbook_builders import UNITS, write_xlsx
+
+HANDLING = ["编号", "标题", "主办单位", "答复日期", "答复类型", "是否办结", "办结日期"]
+
+
+def handling_row(number, **changes):
+    """Return one handling-report row in HANDLING's order."""
+    values = {"编号": number, "标题": f"关于第{number}件的建议", "主办单位": "区交通委",
+              "答复日期": "2017-04-01", "答复类型": "A", "是否办结": "否", "办结日期": ""}
+    values.update(changes)
+    return [values[name] for name in HANDLING]
+
+
+def errors_at(result):
+    return {(p.cell, p.field): p.message for p in result.errors}
+
+
+@pytest.mark.parametrize("raw", ["3月15日", "3月15号", "十二月五日"])
+def test_a_date_without_its_year_is_refused_even_when_the_session_s_year_is_known(raw):
+    # A reply of the 2017 session written 1月10日 may be of 2018: the year is never guessed.
+    with pytest.raises(BadValue, match="缺少年份"):
+        parse_date(raw, year=2017)
+
+
+def test_a_date_without_its_year_is_refused_at_its_cell(tmp_path):
+    rows = [HANDLING, handling_row(1, 答复日期="1月10日")]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS,
+                       year=2017)
+    assert "缺少年份" in errors_at(result)["Sheet1!D2", "replied_on"]
+    assert result.records[0]["replied_on"] is None
