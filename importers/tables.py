@@ -11,6 +11,7 @@ from importers.problems import Problem, cell_ref
 from importers.records import Origin, Record
 from importers.rows import FillDown, skip_reason, wide_rows
 from importers.schemas import Field, FieldType, Schema
+from importers.schemas.base import Looks
 from importers.units import UnitLookup
 from importers.values import (
     NONE_WORDS,
@@ -19,6 +20,7 @@ from importers.values import (
     as_text,
     choice_parser,
     parse_date,
+    parse_name,
     parse_number,
     parse_text,
     parse_unit_grades,
@@ -68,7 +70,7 @@ def _single_parser(field: Field, context: Context) -> Parser:
             return unit
         case FieldType.UNIT_GRADES:
             return lambda raw: parse_unit_grades(raw, unit)
-    return parse_text
+    return parse_name if field.looks is Looks.DEPUTY else parse_text
 
 
 def blank_value(field: Field) -> Any:

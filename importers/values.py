@@ -31,7 +31,9 @@ FALSE_WORDS = frozenset(
 )
 
 _WHITESPACE = re.compile(r"\s+")
-_SEPARATORS = re.compile(r"[、,;/|\s]+")  # after NFKC, full-width ，；／｜ are ASCII
+_SEPARATORS = re.compile(r"[、,;/|\n]+")  # after NFKC, full-width ，；／｜ are ASCII
+# Whitespace between two Chinese characters, as in a name padded to the width of three.
+_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _NUMBER = re.compile(r"^(?:第|NO\.?|#|№)?0*(\d+)(?:\.0+)?号?$")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _YMD = re.compile(r"^(\d{4}|\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号.]?$")
@@ -84,6 +86,11 @@ def as_text(raw: Any) -> str:
 def parse_text(raw: Any) -> str:
     """Read a text cell."""
     return as_text(raw)
+
+
+def parse_name(raw: Any) -> str:
+    """Read a person's name, without the spaces that line a short name up (王  伟)."""
+    return _SPACE_IN_NAME.sub("", as_text(raw))
 
 
 def parse_number(raw: Any) -> int:
@@ -266,8 +273,15 @@ def split_values(raw: Any) -> list[str]:
 @lru_cache(maxsize=65536)
 def _split_text(text: str) -> tuple[str, ...]:
     normal = unicodedata.normalize("NFKC", text)
-    return tuple(part for part in _SEPARATORS.split(normal)
-                 if part and part.upper() not in NONE_WORDS)
+    values: list[str] = []
+    for part in _SEPARATORS.split(normal):
+        words = part.split()
+        # Spaces also separate, unless they split a piece down to one character: no name
+        # is one character, so those spaces line a name up (李  四) and sit inside it.
+        if any(len(word) == 1 for word in words):
+            words = ["".join(words)]
+        values.extend(word for word in words if word.upper() not in NONE_WORDS)
+    return tuple(values)
 
 
 class UnitGrade(NamedTuple):

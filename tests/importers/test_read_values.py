@@ -131,12 +131,14 @@ def test_a_choice_outside_the_vocabulary_lists_what_is_allowed():
         choice_parser(AnswerType)("A类（留作参考）")  # names two different members
 
 
+# Two-character values: a one-character piece is taken for part of a name split by spaces.
 @pytest.mark.parametrize("raw", [
-    "甲、乙、丙", "甲，乙，丙", "甲,乙,丙", "甲；乙；丙", "甲;乙;丙", "甲/乙/丙", "甲 乙 丙",
-    "甲\n乙\n丙", " 甲 ,乙；丙 ", "甲、 乙　丙",
+    "甲一、乙二、丙三", "甲一，乙二，丙三", "甲一,乙二,丙三", "甲一；乙二；丙三",
+    "甲一;乙二;丙三", "甲一/乙二/丙三", "甲一 乙二 丙三", "甲一\n乙二\n丙三",
+    " 甲一 ,乙二；丙三 ", "甲一、 乙二　丙三",
 ])
 def test_multi_value_cells_split_on_any_common_separator(raw):
-    assert split_values(raw) == ["甲", "乙", "丙"]
+    assert split_values(raw) == ["甲一", "乙二", "丙三"]
 
 
 @pytest.mark.parametrize("raw", ["", "无", "/", "-", "暂无", None])

@@ -10,7 +10,8 @@ import pytest
 
 from importers.reading import read_file
 from importers.values import BadValue, parse_date
-from tests.importers.workbook_builders import UNITS, write_xlsx
+from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
+from tests.importers.workbook_builders import UNITS, opinion_row, write_xlsx
 
 HANDLING = ["编号", "标题", "主办单位", "答复日期", "答复类型", "是否办结", "办结日期"]
 
@@ -40,3 +41,27 @@ def test_a_date_without_its_year_is_refused_at_its_cell(tmp_path):
                        year=2017)
     assert "缺少年份" in errors_at(result)["Sheet1!D2", "replied_on"]
     assert result.records[0]["replied_on"] is None
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("李 四、王五", ["李四", "王五"]),  # a two-character name padded to line up with three
+    ("李  四，王 五", ["李四", "王五"]),
+    ("李四 王五", ["李四", "王五"]),  # spaces between whole names still separate them
+    ("李四 王五、赵六", ["李四", "王五", "赵六"]),
+    ("欧阳 明", ["欧阳明"]),
+])
+def test_spaces_inside_a_cosigner_s_name_do_not_split_it(tmp_path, cell, names):
+    rows = [OPINIONS, opinion_row(1, 领衔代表="张 三", 附议代表=cell)]
+    result = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
+    assert result.problems == []
+    assert result.records[0]["cosigners"] == names
+
+
+def test_a_name_lined_up_with_spaces_is_read_without_them(tmp_path):
+    roster = [["序号", "姓名", "所属代表团", "联系电话"],
+              [1, "王  伟", "莘庄镇代表团", "13571355873"], [2, "欧阳 明", "七宝镇代表团", ""]]
+    read = read_file(write_xlsx(tmp_path / "d.xlsx", roster), "deputies")
+    assert [r["name"] for r in read.records] == ["王伟", "欧阳明"]
+    rows = [OPINIONS, opinion_row(1, 领衔代表="张 三")]
+    read = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
+    assert read.records[0]["lead_deputy"] == "张三"
