@@ -19,6 +19,7 @@ from importers.values import (
     Parser,
     as_text,
     choice_parser,
+    error_value,
     parse_date,
     parse_name,
     parse_number,
@@ -139,7 +140,8 @@ def read_table(file: str, sheet: Sheet, header: Header,
                 data[column.position] = column.parse(raw)
             except BadValue as error:
                 data[column.position] = column.empty()
-                _report(record, problems, column.field, column.column, raw, str(error))
+                why = (raw.__class__ is str and error_value(raw)) or str(error)
+                _report(record, problems, column.field, column.column, raw, why)
         if needed:
             _check_required(record, needed, schema, problems)
         record.key = tuple([data[position] for position in key])

@@ -58,6 +58,22 @@ _UNIT_GRADE = re.compile(
 )
 
 
+# What a formula leaves in a cell when it fails, in Excel, WPS and LibreOffice (Err:502),
+# and the mark the reader puts in a cell whose formula was saved without its result.
+_ERROR_VALUE = re.compile(r"^(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!"
+                          r"|CALC!|FIELD!|BLOCKED!|UNKNOWN!|BUSY!|CONNECT!|EXTERNAL!)|ERR:\d{3})$")
+UNCALCULATED = "#未计算"
+
+
+def error_value(text: str) -> str | None:
+    """Return why a cell holding a formula's error value (or no result) cannot be read."""
+    if text == UNCALCULATED:
+        return "单元格中的公式没有保存计算结果，请在 Excel 或 WPS 中打开并保存后重新导入"
+    if _ERROR_VALUE.match(text.strip().upper()):
+        return f"单元格是公式的错误值“{text.strip()}”，请改为正确的值或留空"
+    return None
+
+
 def squeeze(text: str) -> str:
     """Return text in NFKC form (full-width to half-width) without any whitespace."""
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
@@ -84,13 +100,16 @@ def as_text(raw: Any) -> str:
 
 
 def parse_text(raw: Any) -> str:
-    """Read a text cell."""
-    return as_text(raw)
+    """Read a text cell; a formula's error value is no text."""
+    text = as_text(raw)
+    if text[:1] in "#E" and (why := error_value(text)):
+        raise BadValue(why)
+    return text
 
 
 def parse_name(raw: Any) -> str:
     """Read a person's name, without the spaces that line a short name up (王  伟)."""
-    return _SPACE_IN_NAME.sub("", as_text(raw))
+    return _SPACE_IN_NAME.sub("", parse_text(raw))
 
 
 def parse_number(raw: Any) -> int:

@@ -12,6 +12,7 @@ from importers.reading import read_file
 from importers.values import BadValue, parse_date
 from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
 from tests.importers.workbook_builders import UNITS, opinion_row, write_xlsx
+from tests.other_offices.writers import Book, Grid, write_book
 
 HANDLING = ["编号", "标题", "主办单位", "答复日期", "答复类型", "是否办结", "办结日期"]
 
@@ -65,3 +66,29 @@ def test_a_name_lined_up_with_spaces_is_read_without_them(tmp_path):
     rows = [OPINIONS, opinion_row(1, 领衔代表="张 三")]
     read = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
     assert read.records[0]["lead_deputy"] == "张三"
+
+
+def test_an_error_value_or_an_unsaved_formula_result_is_refused_at_its_cell(tmp_path):
+    # calamine reads both as blank cells: a reply date looked up with VLOOKUP (#N/A) or a
+    # formula a program wrote without its result would be taken for "not replied".
+    rows = [[*HANDLING, "联系人"],
+            [*handling_row(1, 答复日期="#N/A", 答复类型="#REF!"), "#VALUE!"],
+            [*handling_row(2, 答复日期="=DATE(2017,4,1)"), "王敏"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    errors = errors_at(result)
+    assert "#N/A" in errors["Sheet1!D2", "replied_on"]
+    assert "#REF!" in errors["Sheet1!E2", "answer_type"]
+    assert "#VALUE!" in errors["Sheet1!H2", "contact_person"]
+    assert "没有保存计算结果" in errors["Sheet1!D3", "replied_on"]
+    assert len(errors) == 4
+
+
+@pytest.mark.parametrize("file_format", ["xls", "csv-gb18030"])
+def test_an_error_value_is_refused_in_an_old_workbook_and_in_text(tmp_path, file_format):
+    rows = [[*HANDLING, "联系人"], [*handling_row(1, 答复日期="#N/A"), "#N/A"]]
+    path = write_book(Book({"汇总": Grid(rows)}), tmp_path / "h", file_format)
+    result = read_file(next(iter(path)), "handling", units=UNITS)
+    errors = errors_at(result)
+    sheet = "汇总" if file_format == "xls" else "h"
+    assert "#N/A" in errors[f"{sheet}!D2", "replied_on"]
+    assert "#N/A" in errors[f"{sheet}!H2", "contact_person"]
