@@ -322,7 +322,8 @@ def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -
     for column in header.repeated:
         text = header.texts[column]
         problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
-                                f"列“{text}”与前面的列对应同一项，该列未导入", "warning"))
+                                f"列“{text}”与前面的列对应同一项，按前面的列导入；"
+                                "两列不一致的行将报错", "warning"))
     for name in (name for name in header.missing if name in missing):
         f = schema.by_name[name]
         message = f"缺少必填列“{f.header}”"

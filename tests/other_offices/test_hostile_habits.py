@@ -92,3 +92,15 @@ def test_an_error_value_is_refused_in_an_old_workbook_and_in_text(tmp_path, file
     sheet = "汇总" if file_format == "xls" else "h"
     assert "#N/A" in errors[f"{sheet}!D2", "replied_on"]
     assert "#N/A" in errors[f"{sheet}!H2", "contact_person"]
+
+
+def test_a_field_given_twice_must_agree_or_its_row_is_refused(tmp_path):
+    # Two 答复日期 columns (a pasted block): the first is read, the second checked with it.
+    rows = [[*HANDLING, "答复日期"],
+            [*handling_row(1), "2017.4.1"],  # the same date written otherwise
+            [*handling_row(2), "2017-04-09"],
+            [*handling_row(3, 答复日期=""), "2017-04-09"],
+            [*handling_row(4), ""]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert set(errors_at(result)) == {("Sheet1!H3", "replied_on"), ("Sheet1!H4", "replied_on")}
+    assert "D3" in errors_at(result)["Sheet1!H3", "replied_on"]
