@@ -104,3 +104,12 @@ def test_a_field_given_twice_must_agree_or_its_row_is_refused(tmp_path):
     result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
     assert set(errors_at(result)) == {("Sheet1!H3", "replied_on"), ("Sheet1!H4", "replied_on")}
     assert "D3" in errors_at(result)["Sheet1!H3", "replied_on"]
+
+
+def test_numbered_notes_under_the_data_are_not_rows(tmp_path):
+    rows = [HANDLING, handling_row(1), handling_row(2), ["合计", "", "", "", "", 2],
+            [], ["填表说明："], ["1、编号填写四位数，如0001"], ["2.日期写成2017-01-01"],
+            ["（3）是否办结填“是”或“否”"], ["十、其他情况请在备注中说明"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert result.problems == []
+    assert [r["number"] for r in result.records] == [1, 2]
