@@ -243,9 +243,13 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     result = FileResult(path, kind)
     skipped: list[str] = []
     header_only: list[str] = []
+    hidden: list[tuple[str, str]] = []  # a hidden sheet holding a table, and the table's kind
     any_data = False
     try:
         for sheet in read_sheets(path, context.limits):
+            if not sheet.visible and not sheet.empty and (
+                    found := find_header(sheet.peek(HEAD_ROWS), sheet.merged, labels.values())):
+                hidden.append((sheet.name, found.schema.kind))
             if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
                 continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
             any_data = True
@@ -261,6 +265,11 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     except ReadError as error:
         result.problems.append(Problem(str(path), None, None, None, None, str(error)))
         return result
+    result.problems.extend(
+        Problem(str(path), name, None, None, None,
+                f"工作表“{name}”是隐藏的，其中的“{SCHEMAS[kind].title}”未导入；"
+                "如需导入，请在 Excel 中取消隐藏后重新导入", "warning")
+        for name, kind in hidden)
     if result.sheets and not result.records and not result.errors:
         result.problems.append(Problem(str(path), None, None, None, None,
                                        f"{NO_DATA_ROWS}：只有表头，下面没有可导入的行"))

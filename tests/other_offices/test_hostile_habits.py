@@ -113,3 +113,13 @@ def test_numbered_notes_under_the_data_are_not_rows(tmp_path):
     result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
     assert result.problems == []
     assert [r["number"] for r in result.records] == [1, 2]
+
+
+def test_a_hidden_sheet_holding_a_table_is_said_to_be_left_out(tmp_path):
+    sheets = {"汇总表 ": [HANDLING, handling_row(1)], "下拉选项": [["是"], ["否"]],
+              "旧表": [HANDLING, handling_row(2)]}
+    path = write_xlsx(tmp_path / "h.xlsx", sheets, hidden_sheets=["下拉选项", "旧表"])
+    result = read_file(path, "handling", units=UNITS)
+    assert [r["number"] for r in result.records] == [1]
+    assert [(p.sheet, p.level) for p in result.problems] == [("旧表", "warning")]
+    assert "隐藏" in result.problems[0].message
