@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from importers.planning import OpinionFacts, plan_import
 from importers.reading import read_file
 from importers.values import BadValue, parse_date
+from tests.importers.plan_builders import records, state
 from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
 from tests.importers.workbook_builders import UNITS, opinion_row, write_xlsx
 from tests.other_offices.writers import Book, Grid, write_book
@@ -123,3 +125,22 @@ def test_a_hidden_sheet_holding_a_table_is_said_to_be_left_out(tmp_path):
     assert [r["number"] for r in result.records] == [1]
     assert [(p.sheet, p.level) for p in result.problems] == [("旧表", "warning")]
     assert "隐藏" in result.problems[0].message
+
+
+def test_a_report_whose_title_names_another_opinion_is_flagged_so_a_wrong_number_shows(
+        tmp_path):
+    # A unit typed 0001 for 0002: its own opinion, so the lead unit cannot tell.
+    given = state()
+    given.opinions[1] = OpinionFacts(title="关于完善南方商城断头路打通的意见", lead_unit="区交通委")
+    given.opinions[2] = OpinionFacts(title="关于完善龙吴路人行天桥建设的意见", lead_unit="区交通委")
+    given.opinions[3] = OpinionFacts(title="关于加快推进吴泾人行天桥建设的意见", lead_unit="区交通委")
+    header = ["编号", "标题", "主办单位", "答复日期"]
+    read = records(tmp_path, "handling", [
+        header, [1, "关于完善龙吴路人行天桥建设的意见", "区交通委", "2017-04-01"],
+        [2, "龙吴路人行天桥建设", "区交通委", "2017-04-01"],  # shortened: the same opinion
+        [3, "关于加快吴泾人行天桥建设的建议", "区交通委", "2017-04-01"]])  # reworded
+    rows = plan_import(read, given).rows
+    [problem] = rows[0].problems
+    assert (problem.cell, problem.level) == ("Sheet1!B2", "warning")
+    assert "关于完善南方商城断头路打通的意见" in problem.message and "核对编号" in problem.message
+    assert rows[1].problems == [] and rows[2].problems == []
