@@ -175,6 +175,7 @@ class Habits:
     unit_grade: str = "{unit}:{grade}"
     phone_as_number: bool = False
     spell_unit: Callable[[str], str] = str
+    unit_alone: str = "{unit}"  # a cell of one unit
     spell_person: Callable[[str], str] = str
     hidden: str | None = None  # a column hidden in the file (its data still holds)
     merge_repeats: str | None = None  # a column whose equal neighbours are merged cells
@@ -278,6 +279,7 @@ def _choose_forms(habits: Habits, pick: Picker, units: dict[str, list[str]],
     habits.unit_grade = pick.pick(vocabulary["lists"]["unit_grades"], f"{kind}/unit_grade")
     habits.phone_as_number = pick.pick(vocabulary["phones"]["cells"], f"{kind}/phone") == "int"
     habits.spell_unit = _unit_speller(units, pick.rng(f"{kind}/units"))
+    habits.unit_alone = pick.pick(vocabulary["units"]["alone"], f"{kind}/unit_alone")
     spelling = pick.pick(vocabulary["people"]["spellings"], f"{kind}/people")
     if habits.separator != " ":
         habits.spell_person = lambda name: spelling.format(name=name, padded=_padded(name))
@@ -343,9 +345,18 @@ def _unit_speller(units: dict[str, list[str]], rng: random.Random) -> Callable[[
 
     def spell(name: str) -> str:
         aliases = units.get(name) or [name]
-        return rng.choice(spellings).format(name=name, alias=rng.choice(aliases))
+        return rng.choice(spellings).format(name=name, alias=rng.choice(aliases),
+                                            official=_official(name))
 
     return spell
+
+
+def _official(name: str) -> str:
+    """Return a district's office (区教育局) or a town (七宝镇) under its district's name."""
+    district = VOCABULARY["units"]["district"]
+    if name.startswith("区"):
+        return district + name.removeprefix("区")
+    return district + name if name.endswith(("镇", "街道")) else name
 
 
 def _padded(name: str) -> str:
@@ -369,7 +380,7 @@ def written(habits: Habits, name: str, value: Any) -> Any:
         case FieldType.NUMBER:
             return habits.write_number(value)
         case FieldType.UNIT:
-            return habits.spell_unit(value)
+            return habits.unit_alone.format(unit=habits.spell_unit(value))
         case FieldType.BOOL:
             yes, no = habits.yes_no[name]
             return yes if value else no

@@ -10,6 +10,7 @@ import pytest
 
 from importers.planning import OpinionFacts, plan_import
 from importers.reading import read_file
+from importers.units import UnitLookup
 from importers.values import BadValue, parse_date
 from tests.importers.plan_builders import records, state
 from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
@@ -131,9 +132,10 @@ def test_a_report_whose_title_names_another_opinion_is_flagged_so_a_wrong_number
         tmp_path):
     # A unit typed 0001 for 0002: its own opinion, so the lead unit cannot tell.
     given = state()
-    given.opinions[1] = OpinionFacts(title="关于完善南方商城断头路打通的意见", lead_unit="区交通委")
-    given.opinions[2] = OpinionFacts(title="关于完善龙吴路人行天桥建设的意见", lead_unit="区交通委")
-    given.opinions[3] = OpinionFacts(title="关于加快推进吴泾人行天桥建设的意见", lead_unit="区交通委")
+    titles = ["关于完善南方商城断头路打通的意见", "关于完善龙吴路人行天桥建设的意见",
+              "关于加快推进吴泾人行天桥建设的意见"]
+    for number, title in enumerate(titles, start=1):
+        given.opinions[number] = OpinionFacts(title=title, lead_unit="区交通委")
     header = ["编号", "标题", "主办单位", "答复日期"]
     read = records(tmp_path, "handling", [
         header, [1, "关于完善龙吴路人行天桥建设的意见", "区交通委", "2017-04-01"],
@@ -144,3 +146,20 @@ def test_a_report_whose_title_names_another_opinion_is_flagged_so_a_wrong_number
     assert (problem.cell, problem.level) == ("Sheet1!B2", "warning")
     assert "关于完善南方商城断头路打通的意见" in problem.message and "核对编号" in problem.message
     assert rows[1].problems == [] and rows[2].problems == []
+
+
+@pytest.mark.parametrize(("written", "unit"), [
+    ("闵行区七宝镇", "七宝镇"), ("上海市闵行区教育局", "区教育局"), ("闵行区教育局", "区教育局"),
+    ("七宝镇人民政府", "七宝镇"), ("江川路街道办事处", "江川路街道"),
+    ("莘庄工业区管委会", "莘庄工业区"), ("闵行区七宝镇人民政府（盖章）", "七宝镇"),
+])
+def test_a_unit_under_its_full_official_name_is_the_unit(written, unit):
+    lookup = UnitLookup({"七宝镇": [], "区教育局": [], "江川路街道": [], "莘庄工业区": []})
+    assert lookup.resolve(written) == unit
+
+
+@pytest.mark.parametrize("written", ["教育局", "七宝", "闵行区", "浦东新区人民政府"])
+def test_a_unit_name_cut_short_is_still_refused_with_a_suggestion(written):
+    lookup = UnitLookup({"七宝镇": [], "区教育局": [], "江川路街道": [], "莘庄工业区": []})
+    with pytest.raises(BadValue, match="未知单位"):
+        lookup.resolve(written)
