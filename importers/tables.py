@@ -117,6 +117,7 @@ def read_table(file: str, sheet: Sheet, header: Header,
     needed = [f for f in schema.fields
               if (f.required and f.name in header.columns) or f.required_if]
     key = [origin.index[name] for name in schema.key]
+    blank_key = tuple(template[position] for position in key)
     fill = FillDown(sheet.merged, header.bottom)
     wide = wide_rows(sheet.merged)
     header_keys = _header_row_texts(header)
@@ -147,9 +148,11 @@ def read_table(file: str, sheet: Sheet, header: Header,
                 _report(record, problems, column.field, column.column, raw, why)
         if twins:
             _check_twins(record, row, twins, problems)
+        record.key = tuple([data[position] for position in key])
+        if record.key == blank_key and record.problems is None and data == template:
+            continue  # nothing but cells no field reads: a template's 序号 filled in ahead
         if needed:
             _check_required(record, needed, schema, problems)
-        record.key = tuple([data[position] for position in key])
         records.append(record)
     return records, problems
 

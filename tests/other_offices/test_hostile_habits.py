@@ -163,3 +163,11 @@ def test_a_unit_name_cut_short_is_still_refused_with_a_suggestion(written):
     lookup = UnitLookup({"七宝镇": [], "区教育局": [], "江川路街道": [], "莘庄工业区": []})
     with pytest.raises(BadValue, match="未知单位"):
         lookup.resolve(written)
+
+
+def test_a_template_s_empty_rows_numbered_in_advance_are_blank(tmp_path):
+    # Offices hand out templates with 序号 filled in down the page; most rows stay empty.
+    rows = [["序号", *HANDLING], [1, *handling_row(1)], [2], [3], [4, "", "", "", "", "", "否"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert [r["number"] for r in result.records] == [1]
+    assert result.errors == []
