@@ -114,6 +114,7 @@ class Header:
     texts: dict[int, str]  # column -> header text as written, for messages
     unknown: list[int] = field(default_factory=list)
     repeated: list[int] = field(default_factory=list)
+    twins: dict[int, str] = field(default_factory=dict)  # a repeated column -> its field
     # column -> (field or None, how, confidence), for every column with a header text
     matches: dict[int, tuple[str | None, How, float]] = field(default_factory=dict)
     # an unmatched column -> its best candidates, none clearly ahead (at most two)
@@ -320,6 +321,7 @@ def _match(labels: Labels, top: int, bottom: int, keys: list[tuple[str, ...]],
                 continue
         elif name in header.columns:
             header.repeated.append(column)
+            header.twins[column] = name
             name, how = None, How.UNMATCHED
         else:
             header.columns[name] = column

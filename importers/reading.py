@@ -243,9 +243,13 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     result = FileResult(path, kind)
     skipped: list[str] = []
     header_only: list[str] = []
+    hidden: list[tuple[str, str]] = []  # a hidden sheet holding a table, and the table's kind
     any_data = False
     try:
         for sheet in read_sheets(path, context.limits):
+            if not sheet.visible and not sheet.empty and (
+                    found := find_header(sheet.peek(HEAD_ROWS), sheet.merged, labels.values())):
+                hidden.append((sheet.name, found.schema.kind))
             if not sheet.visible or sheet.empty or sheet.name == INSTRUCTIONS_SHEET:
                 continue  # hidden sheets hold dropdown lists; new workbooks carry empty ones
             any_data = True
@@ -261,6 +265,11 @@ def _read_one(path: Path, kind: str | None, labels: Mapping[str, Labels],
     except ReadError as error:
         result.problems.append(Problem(str(path), None, None, None, None, str(error)))
         return result
+    result.problems.extend(
+        Problem(str(path), name, None, None, None,
+                f"工作表“{name}”是隐藏的，其中的“{SCHEMAS[kind].title}”未导入；"
+                "如需导入，请在 Excel 中取消隐藏后重新导入", "warning")
+        for name, kind in hidden)
     if result.sheets and not result.records and not result.errors:
         result.problems.append(Problem(str(path), None, None, None, None,
                                        f"{NO_DATA_ROWS}：只有表头，下面没有可导入的行"))
@@ -322,7 +331,8 @@ def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -
     for column in header.repeated:
         text = header.texts[column]
         problems.append(Problem(file, sheet, cell_ref(sheet, header.bottom, column), None, text,
-                                f"列“{text}”与前面的列对应同一项，该列未导入", "warning"))
+                                f"列“{text}”与前面的列对应同一项，按前面的列导入；"
+                                "两列不一致的行将报错", "warning"))
     for name in (name for name in header.missing if name in missing):
         f = schema.by_name[name]
         message = f"缺少必填列“{f.header}”"

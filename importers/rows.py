@@ -14,6 +14,11 @@ _TOTAL = re.compile(r"^[*※]?(合计|总计|小计|共计|累计)")
 _FOOTNOTE = re.compile(
     r"^[*※]?(注|注释|附注|说明|备注|填表说明)(\d+|[一二三四五六七八九十]+)?[:.、]"
 )
+# A numbered note of a 填表说明 block (1、… 2.… （3）… 十、…): words, not a date or a number.
+_NUMBERED_NOTE = re.compile(
+    r"^(?:\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\)|(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.:])"
+    r"(?!\d).*[\u3400-\u9fff]"
+)
 
 
 class FillDown:
@@ -65,7 +70,7 @@ def skip_reason(row: Sequence[Any], is_wide: bool) -> str | None:
         text = squeeze(first)
         if _TOTAL.match(text):
             return "total"
-        if filled == 1 and _FOOTNOTE.match(text):
+        if filled == 1 and (_FOOTNOTE.match(text) or _NUMBERED_NOTE.match(text)):
             return "footnote"
     if filled == 1 and is_wide:
         return "title"

@@ -7,10 +7,11 @@ from typing import Any
 
 from importers.headers import Header, normalise_header
 from importers.limits import DEFAULT_LIMITS, Limits
-from importers.problems import Problem, cell_ref
+from importers.problems import Problem, cell_ref, column_letter
 from importers.records import Origin, Record
 from importers.rows import FillDown, skip_reason, wide_rows
 from importers.schemas import Field, FieldType, Schema
+from importers.schemas.base import Looks
 from importers.units import UnitLookup
 from importers.values import (
     NONE_WORDS,
@@ -18,7 +19,9 @@ from importers.values import (
     Parser,
     as_text,
     choice_parser,
+    error_value,
     parse_date,
+    parse_name,
     parse_number,
     parse_text,
     parse_unit_grades,
@@ -68,7 +71,7 @@ def _single_parser(field: Field, context: Context) -> Parser:
             return unit
         case FieldType.UNIT_GRADES:
             return lambda raw: parse_unit_grades(raw, unit)
-    return parse_text
+    return parse_name if field.looks is Looks.DEPUTY else parse_text
 
 
 def blank_value(field: Field) -> Any:
@@ -106,11 +109,15 @@ def read_table(file: str, sheet: Sheet, header: Header,
     columns = [_Column(schema.by_name[name], origin.index[name], index,
                        parser_for(schema.by_name[name], context), blank_value(schema.by_name[name]))
                for name, index in header.columns.items()]
+    # A field's second column (a repeated header) is only checked against its first.
+    twins = [(twin, next(c for c in columns if c.column == header.columns[name]))
+             for twin, name in header.twins.items() if name in header.columns]
     # Each record gets lists of its own, never one list shared with other records.
     fresh_lists = [i for i, value in enumerate(template) if isinstance(value, list)]
     needed = [f for f in schema.fields
               if (f.required and f.name in header.columns) or f.required_if]
     key = [origin.index[name] for name in schema.key]
+    blank_key = tuple(template[position] for position in key)
     fill = FillDown(sheet.merged, header.bottom)
     wide = wide_rows(sheet.merged)
     header_keys = _header_row_texts(header)
@@ -137,10 +144,15 @@ def read_table(file: str, sheet: Sheet, header: Header,
                 data[column.position] = column.parse(raw)
             except BadValue as error:
                 data[column.position] = column.empty()
-                _report(record, problems, column.field, column.column, raw, str(error))
+                why = (raw.__class__ is str and error_value(raw)) or str(error)
+                _report(record, problems, column.field, column.column, raw, why)
+        if twins:
+            _check_twins(record, row, twins, problems)
+        record.key = tuple([data[position] for position in key])
+        if record.key == blank_key and record.problems is None and data == template:
+            continue  # nothing but cells no field reads: a template's 序号 filled in ahead
         if needed:
             _check_required(record, needed, schema, problems)
-        record.key = tuple([data[position] for position in key])
         records.append(record)
     return records, problems
 
@@ -160,6 +172,23 @@ def _report(record: Record, problems: list[Problem], field: Field, column: int |
     problem = Problem(record.origin.file, sheet, cell, field.name, raw, message)
     record.add_problem(problem)
     problems.append(problem)
+
+
+def _check_twins(record: Record, row: list[Any], twins: list[tuple[int, _Column]],
+                 problems: list[Problem]) -> None:
+    """Refuse a row whose second column of a field says something else than the first."""
+    for twin, first in twins:
+        raw = row[twin] if twin < len(row) else ""
+        if _is_empty(raw):
+            continue
+        try:
+            same = first.parse(raw) == record.data[first.position]
+        except BadValue:
+            same = False
+        if not same:
+            where = f"{column_letter(first.column)}{record.row + 1}"
+            _report(record, problems, first.field, twin, raw,
+                    f"与同一项的 {where} 不一致，无法确定以哪一列为准")
 
 
 def _check_required(record: Record, needed: list[Field], schema: Schema,

@@ -10,6 +10,15 @@ from typing import Any
 from importers.values import BadValue, as_text, squeeze
 
 _NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+# A unit's full official name: the district before it (闵行区七宝镇, 上海市闵行区教育局 for
+# 区教育局) and the organ after it (七宝镇人民政府, 江川路街道办事处, 莘庄工业区管委会).
+_DISTRICT = re.compile(r"^(?:上海市)?[\u4e00-\u9fff]{2,3}区(?=.)")
+_ORGAN = re.compile(r"(?<=.)(?:人民政府|办事处|管理委员会|管委会)$")
+
+
+def without_note(name: str) -> str:
+    """Return a unit's name without the note after it (区交通委（牵头）, 七宝镇（盖章）)."""
+    return _NOTE.sub("", name)
 
 
 class UnitLookup:
@@ -58,6 +67,14 @@ class UnitLookup:
         """Return the aliases registered for a canonical name."""
         return list(self._aliases.get(name, ()))
 
+    def knows(self, raw: Any) -> bool:
+        """Tell whether a cell names a unit (by name, alias or full official name)."""
+        try:
+            self.resolve(raw)
+        except BadValue:
+            return False
+        return True
+
     def resolve(self, raw: Any) -> str:
         """Return the canonical name of a unit written by name or alias, or raise BadValue."""
         text = as_text(raw)
@@ -72,15 +89,25 @@ class UnitLookup:
     def _resolve(self, text: str) -> str | BadValue:
         key = squeeze(text)
         # "区交通委（牵头）": a note after the name does not change the unit.
-        for candidate in (key, _NOTE.sub("", key)):
+        for candidate in (key, without_note(key)):
             if candidate in self._names:
                 return self._names[candidate]
+        if official := self._official(without_note(key)):
+            return official
         suggestions = self.suggest(text)
         if suggestions:
             hint = f"，是否为：{'、'.join(suggestions)}？"
         else:
             hint = "，请先在承办单位名录中登记"
         return BadValue(f"未知单位“{text}”{hint}")
+
+    def _official(self, key: str) -> str | None:
+        """Return the one unit a full official name stands for, if just one."""
+        bare = _ORGAN.sub("", key)
+        rest = _DISTRICT.sub("", bare)
+        candidates = {bare, rest, "区" + rest} if rest != bare else {bare}
+        found = {self._names[c] for c in candidates if c != key and c in self._names}
+        return found.pop() if len(found) == 1 else None
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Return the canonical names closest to a misspelt unit name."""

@@ -31,7 +31,9 @@ FALSE_WORDS = frozenset(
 )
 
 _WHITESPACE = re.compile(r"\s+")
-_SEPARATORS = re.compile(r"[、,;/|\s]+")  # after NFKC, full-width ，；／｜ are ASCII
+_SEPARATORS = re.compile(r"[、,;/|\n]+")  # after NFKC, full-width ，；／｜ are ASCII
+# Whitespace between two Chinese characters, as in a name padded to the width of three.
+_SPACE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _NUMBER = re.compile(r"^(?:第|NO\.?|#|№)?0*(\d+)(?:\.0+)?号?$")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _YMD = re.compile(r"^(\d{4}|\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号.]?$")
@@ -54,6 +56,22 @@ _GRADE_WORDS = sorted((g.value for g in Grade), key=len, reverse=True)
 _UNIT_GRADE = re.compile(
     r"([^:=()、,;/|\s]+?)\s*[:=(\-—]?\s*(" + "|".join(_GRADE_WORDS) + r")\s*\)?"
 )
+
+
+# What a formula leaves in a cell when it fails, in Excel, WPS and LibreOffice (Err:502),
+# and the mark the reader puts in a cell whose formula was saved without its result.
+_ERROR_VALUE = re.compile(r"^(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!"
+                          r"|CALC!|FIELD!|BLOCKED!|UNKNOWN!|BUSY!|CONNECT!|EXTERNAL!)|ERR:\d{3})$")
+UNCALCULATED = "#未计算"
+
+
+def error_value(text: str) -> str | None:
+    """Return why a cell holding a formula's error value (or no result) cannot be read."""
+    if text == UNCALCULATED:
+        return "单元格中的公式没有保存计算结果，请在 Excel 或 WPS 中打开并保存后重新导入"
+    if _ERROR_VALUE.match(text.strip().upper()):
+        return f"单元格是公式的错误值“{text.strip()}”，请改为正确的值或留空"
+    return None
 
 
 def squeeze(text: str) -> str:
@@ -82,8 +100,16 @@ def as_text(raw: Any) -> str:
 
 
 def parse_text(raw: Any) -> str:
-    """Read a text cell."""
-    return as_text(raw)
+    """Read a text cell; a formula's error value is no text."""
+    text = as_text(raw)
+    if text[:1] in "#E" and (why := error_value(text)):
+        raise BadValue(why)
+    return text
+
+
+def parse_name(raw: Any) -> str:
+    """Read a person's name, without the spaces that line a short name up (王  伟)."""
+    return _SPACE_IN_NAME.sub("", parse_text(raw))
 
 
 def parse_number(raw: Any) -> int:
@@ -158,9 +184,8 @@ def _date_from_text(text: str, year: int | None) -> date:
     elif match := _YEAR_LAST.match(compact):
         y, m, d = _day_month_year(*(int(part) for part in match.groups()))
     elif match := _MD.match(compact):
-        if year is None:
-            raise BadValue("日期缺少年份")
-        y, m, d = year, int(match.group(1)), int(match.group(2))
+        # Not the session's year: a reply or a conclusion may fall in the next one.
+        raise BadValue("日期缺少年份，无法确定是哪一年，请写上年份（如 2017年3月5日）")
     else:
         raise BadValue(hint)
     try:
@@ -267,8 +292,15 @@ def split_values(raw: Any) -> list[str]:
 @lru_cache(maxsize=65536)
 def _split_text(text: str) -> tuple[str, ...]:
     normal = unicodedata.normalize("NFKC", text)
-    return tuple(part for part in _SEPARATORS.split(normal)
-                 if part and part.upper() not in NONE_WORDS)
+    values: list[str] = []
+    for part in _SEPARATORS.split(normal):
+        words = part.split()
+        # Spaces also separate, unless they split a piece down to one character: no name
+        # is one character, so those spaces line a name up (李  四) and sit inside it.
+        if any(len(word) == 1 for word in words):
+            words = ["".join(words)]
+        values.extend(word for word in words if word.upper() not in NONE_WORDS)
+    return tuple(values)
 
 
 class UnitGrade(NamedTuple):

@@ -17,6 +17,7 @@ from typing import Any
 
 import python_calamine as calamine
 
+from importers.blanked import Places, blanked_cells
 from importers.delimited import read_text, text_rows
 from importers.limits import DEFAULT_LIMITS, Limits, check_workbook
 from importers.problems import CORRUPT, ReadError
@@ -86,7 +87,7 @@ def read_sheets(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Sheet]:
     check_workbook(path, limits)
     if suffix in CSV_SUFFIXES:
         return iter([_read_csv(path)])
-    return _read_spreadsheet(path)
+    return _read_spreadsheet(path, limits)
 
 
 def sheets_named(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Sheet]:
@@ -100,21 +101,23 @@ def sheets_named(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iter
     read_sheets(path, limits)  # the same checks, before anything is parsed
     with _calamine_errors(path):
         workbook = calamine.CalamineWorkbook.from_path(path)
+        blanked = blanked_cells(path, limits)
     with workbook:
         for meta in workbook.sheets_metadata:
             if meta.typ == calamine.SheetTypeEnum.WorkSheet and meta.name == name:
                 with _calamine_errors(path):
-                    yield _sheet(workbook, meta)
+                    yield _sheet(workbook, meta, blanked.get(meta.name))
 
 
-def _read_spreadsheet(path: Path) -> Iterator[Sheet]:
+def _read_spreadsheet(path: Path, limits: Limits) -> Iterator[Sheet]:
     with _calamine_errors(path):
         workbook = calamine.CalamineWorkbook.from_path(path)
+        blanked = blanked_cells(path, limits)
     with workbook:
         for meta in workbook.sheets_metadata:
             if meta.typ == calamine.SheetTypeEnum.WorkSheet:
                 with _calamine_errors(path):
-                    sheet = _sheet(workbook, meta)
+                    sheet = _sheet(workbook, meta, blanked.get(meta.name))
                 yield sheet
 
 
@@ -141,9 +144,12 @@ def _looks_encrypted(path: Path) -> bool:
     return head.startswith(_OLE_MAGIC) and _ENCRYPTION_STREAM in head
 
 
-def _sheet(workbook: calamine.CalamineWorkbook, meta: calamine.SheetMetadata) -> Sheet:
+def _sheet(workbook: calamine.CalamineWorkbook, meta: calamine.SheetMetadata,
+           blanked: Places | None) -> Sheet:
     sheet = workbook.get_sheet_by_name(meta.name)
     rows = _absolute_rows(sheet)
+    if blanked:
+        rows = _restored(rows, blanked)
     return Sheet(
         name=meta.name,
         head=list(islice(rows, HEAD_ROWS)),
@@ -161,6 +167,20 @@ def _absolute_rows(sheet: calamine.CalamineSheet) -> Iterator[list[Any]]:
     pad = [""] * sheet.start[1]
     for row in sheet.iter_rows():
         yield pad + row if pad else row
+
+
+def _restored(rows: Iterator[list[Any]], blanked: Places) -> Iterator[list[Any]]:
+    """Yield the rows with what calamine left blank put back (an error, or no result)."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), text in blanked.items():
+        by_row.setdefault(r, []).append((c, text))
+    for r, row in enumerate(rows):
+        for c, text in by_row.get(r, ()):
+            if c >= len(row):
+                row.extend([""] * (c + 1 - len(row)))
+            if row[c] == "":
+                row[c] = text
+        yield row
 
 
 def _read_csv(path: Path) -> Sheet:

@@ -20,8 +20,8 @@ from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
 from importers.problems import CORRUPT, ReadError, column_letter
 
 _STREAMS = ("Workbook", "Book")  # olefile finds either in any letter case, as calamine does
-_BOF, _EOF, _CONTINUE = 0x0809, 0x000A, 0x003C
-_BOUND_SHEET, _FILE_PASS, _DIMENSIONS, _MUL_RK = 0x0085, 0x002F, 0x0200, 0x00BD
+BOF, EOF, _CONTINUE = 0x0809, 0x000A, 0x003C
+BOUND_SHEET, _FILE_PASS, _DIMENSIONS, _MUL_RK = 0x0085, 0x002F, 0x0200, 0x00BD
 # Records calamine takes a cell from, each led by its row and column (blanks it skips):
 # NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA.
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006})
@@ -32,11 +32,11 @@ _WRAP = 2**32
 
 def check_biff(path: Path, limits: Limits) -> None:
     """Raise OverLimit (or ReadError) if the workbook passes a limit or cannot be checked."""
-    for stream in _streams(path):
+    for stream in streams(path):
         _check_stream(memoryview(stream), limits)
 
 
-def _streams(path: Path) -> list[bytes]:
+def streams(path: Path) -> list[bytes]:
     size = path.stat().st_size
     try:
         with olefile.OleFileIO(str(path)) as container:
@@ -53,13 +53,13 @@ def _streams(path: Path) -> list[bytes]:
 
 def _check_stream(stream: memoryview, limits: Limits) -> None:
     sheets: list[tuple[int, str]] = []
-    for kind, data in _records(stream, 0):
+    for kind, data in records(stream, 0):
         if kind == _FILE_PASS and len(data) >= 2 and _U16.unpack_from(data)[0]:
             return  # encrypted: calamine refuses it before reading a sheet
-        if kind == _BOUND_SHEET and len(data) >= 4:
-            sheets.append((_U32.unpack_from(data)[0], _sheet_name(data, len(sheets) + 1)))
+        if kind == BOUND_SHEET and len(data) >= 4:
+            sheets.append((_U32.unpack_from(data)[0], sheet_name(data, len(sheets) + 1)))
             check_sheet_count(len(sheets), limits)
-        elif kind == _EOF:
+        elif kind == EOF:
             break
     tally = Tally(limits)
     for start, name in sheets:
@@ -73,9 +73,9 @@ def _sheet_extent(stream: memoryview, start: int, name: str, tally: Tally) -> Ex
     limits, extent = tally.limits, Extent()
     nested = 0  # inside a chart's or a macro's own BOF ... EOF, whose records calamine skips
     seen_bof = False
-    for kind, data in _records(stream, start):
+    for kind, data in records(stream, start):
         if nested:
-            nested += (kind == _BOF) - (kind == _EOF)
+            nested += (kind == BOF) - (kind == EOF)
         elif kind in _CELLS and len(data) >= 4:
             row, column = _PLACE.unpack_from(data)
             extent.grow(row + 1, column + 1)
@@ -84,9 +84,9 @@ def _sheet_extent(stream: memoryview, start: int, name: str, tally: Tally) -> Ex
             extent.grow(row + 1, max(first, _U16.unpack_from(data, len(data) - 2)[0]) + 1)
         elif kind == _DIMENSIONS:
             _check_dimensions(data, name, tally)
-        elif kind == _BOF:
+        elif kind == BOF:
             nested, seen_bof = (nested + 1 if seen_bof else nested), True
-        elif kind == _EOF:
+        elif kind == EOF:
             break
         if extent.rows > limits.rows or extent.columns > limits.columns:
             tally.used(name, extent)  # raises, naming the limit
@@ -113,7 +113,7 @@ def _check_dimensions(data: memoryview, name: str, tally: Tally) -> None:
     tally.declared(name, reference, extent)
 
 
-def _records(stream: memoryview, start: int) -> Iterator[tuple[int, memoryview]]:
+def records(stream: memoryview, start: int) -> Iterator[tuple[int, memoryview]]:
     """Yield (type, data) of each record from start; CONTINUE records belong to the one before."""
     position, end = start, len(stream)
     while position + 4 <= end:
@@ -126,7 +126,7 @@ def _records(stream: memoryview, start: int) -> Iterator[tuple[int, memoryview]]
         position += length
 
 
-def _sheet_name(data: memoryview, number: int) -> str:
+def sheet_name(data: memoryview, number: int) -> str:
     """Return a BOUNDSHEET record's sheet name (BIFF8 or BIFF5), or the sheet's number."""
     raw = bytes(data[6:])
     if len(raw) >= 2:

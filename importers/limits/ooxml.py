@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,6 +179,19 @@ def _position(reference: str, sheet: str, column: bool = True) -> tuple[int, int
         if len(_COLUMNS) < 20_000:
             _COLUMNS[letters] = index
     return int(digits) - 1, index
+
+
+def sheet_parts(container: Container) -> Iterator[tuple[zipfile.ZipInfo, str]]:
+    """Yield each worksheet part with its sheet's name, in the container's order.
+
+    For a container that passed `check_ooxml`: parts are not measured again.
+    """
+    by_name = {info.filename.lower(): Part(info, info.file_size, False)
+               for info in container.infos}
+    names = _sheet_names(container, by_name)
+    for name, part in by_name.items():
+        if name in names:
+            yield part.info, names[name]
 
 
 def _sheet_names(container: Container, by_name: dict[str, Part]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from importers.schemas import Field, FieldType
 from importers.schemas.base import Looks
-from importers.units import UnitLookup
+from importers.units import UnitLookup, without_note
 from importers.values import (
     NONE_WORDS,
     BadValue,
@@ -127,8 +127,8 @@ class Profiler:
                 return lambda raw: _reads(lambda r: parse_unit_grades(r, as_text), raw)
             case Looks.UNIT:
                 units = knowledge.units
-                return lambda raw: (units is not None and as_text(raw) in units) or bool(
-                    _UNIT_SHAPE.match(squeeze(as_text(raw))))
+                return lambda raw: (units is not None and units.knows(raw)) or bool(
+                    _UNIT_SHAPE.match(without_note(squeeze(as_text(raw)))))
             case Looks.DEPUTY if self._deputies:
                 return lambda raw: squeeze(as_text(raw)) in self._deputies
             case Looks.DEPUTY:

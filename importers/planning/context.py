@@ -12,6 +12,7 @@ from typing import Any
 from importers.planning.people import DeputyIndex
 from importers.planning.plan import Change, Outcome, RowId, RowPlan, row_id, show
 from importers.planning.state import OpinionFacts, State
+from importers.planning.titles import names_same_opinion
 from importers.problems import Level, Problem, cell_ref
 from importers.records import Record
 from importers.schemas import SCHEMAS
@@ -151,6 +152,12 @@ class Context:
         if unit is not None and facts.lead_unit is not None and unit != facts.lead_unit:
             row.error(lead_unit_field, f"第{number:04d}号意见的主办单位是“{facts.lead_unit}”，"
                                        f"不是“{unit}”，请核对编号")
+        # A number mistyped for another of the unit's own opinions shows in its title only;
+        # a warning, since a title may be reworded or a summary written in its place.
+        title = record.get("title")
+        if title and facts.title and not names_same_opinion(title, facts.title):
+            row.warn("title", f"第{number:04d}号意见的标题是“{facts.title}”，"
+                              "与本行所写的不同，请核对编号")
         return facts
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from importers.schemas import SCHEMAS, FieldType
+from importers.schemas.base import Looks
 from importers.vocabulary import AnswerType
 from tests.other_offices.writers import Book, Grid, write_book
 
@@ -174,6 +175,8 @@ class Habits:
     unit_grade: str = "{unit}:{grade}"
     phone_as_number: bool = False
     spell_unit: Callable[[str], str] = str
+    unit_alone: str = "{unit}"  # a cell of one unit
+    spell_person: Callable[[str], str] = str
     hidden: str | None = None  # a column hidden in the file (its data still holds)
     merge_repeats: str | None = None  # a column whose equal neighbours are merged cells
 
@@ -276,6 +279,10 @@ def _choose_forms(habits: Habits, pick: Picker, units: dict[str, list[str]],
     habits.unit_grade = pick.pick(vocabulary["lists"]["unit_grades"], f"{kind}/unit_grade")
     habits.phone_as_number = pick.pick(vocabulary["phones"]["cells"], f"{kind}/phone") == "int"
     habits.spell_unit = _unit_speller(units, pick.rng(f"{kind}/units"))
+    habits.unit_alone = pick.pick(vocabulary["units"]["alone"], f"{kind}/unit_alone")
+    spelling = pick.pick(vocabulary["people"]["spellings"], f"{kind}/people")
+    if habits.separator != " ":
+        habits.spell_person = lambda name: spelling.format(name=name, padded=_padded(name))
 
 
 def _arranged(order: list[str], group: tuple[str, list[str]] | None, how: str,
@@ -338,9 +345,22 @@ def _unit_speller(units: dict[str, list[str]], rng: random.Random) -> Callable[[
 
     def spell(name: str) -> str:
         aliases = units.get(name) or [name]
-        return rng.choice(spellings).format(name=name, alias=rng.choice(aliases))
+        return rng.choice(spellings).format(name=name, alias=rng.choice(aliases),
+                                            official=_official(name))
 
     return spell
+
+
+def _official(name: str) -> str:
+    """Return a district's office (区教育局) or a town (七宝镇) under its district's name."""
+    district = VOCABULARY["units"]["district"]
+    if name.startswith("区"):
+        return district + name.removeprefix("区")
+    return district + name if name.endswith(("镇", "街道")) else name
+
+
+def _padded(name: str) -> str:
+    return "  ".join(name) if len(name) == 2 else name
 
 
 def written(habits: Habits, name: str, value: Any) -> Any:
@@ -351,7 +371,8 @@ def written(habits: Habits, name: str, value: Any) -> Any:
     if spec.multi:
         if not value:
             return habits.empty_list
-        spell = habits.spell_unit if spec.type is FieldType.UNIT else str
+        spell = (habits.spell_unit if spec.type is FieldType.UNIT
+                 else habits.spell_person if spec.looks is Looks.DEPUTY else str)
         return habits.separator.join(spell(v).strip() for v in value)
     match spec.type:
         case FieldType.DATE:
@@ -359,7 +380,7 @@ def written(habits: Habits, name: str, value: Any) -> Any:
         case FieldType.NUMBER:
             return habits.write_number(value)
         case FieldType.UNIT:
-            return habits.spell_unit(value)
+            return habits.unit_alone.format(unit=habits.spell_unit(value))
         case FieldType.BOOL:
             yes, no = habits.yes_no[name]
             return yes if value else no
@@ -370,6 +391,8 @@ def written(habits: Habits, name: str, value: Any) -> Any:
             return habits.separator.join(
                 habits.unit_grade.format(unit=habits.spell_unit(u).strip(), grade=g)
                 for u, g in value) if value else habits.empty_list
+    if spec.looks is Looks.DEPUTY:
+        return habits.spell_person(value)
     if name == "phone" and habits.phone_as_number and value.isdigit():
         return int(value)
     return value

@@ -80,6 +80,9 @@ def _write_xlsx(path: Path, book: Book) -> Path:
 
 
 _DATE_STYLE = xlwt.easyxf(num_format_str="YYYY/M/D")
+# An error value's code in a BOOLERR record (openpyxl writes an .xlsx's from the text).
+_ERROR_CODES = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D,
+                "#NUM!": 0x24, "#N/A": 0x2A}
 
 
 def _write_xls(path: Path, book: Book) -> Path:
@@ -92,6 +95,8 @@ def _write_xls(path: Path, book: Book) -> Path:
                     continue
                 if isinstance(value, date):
                     sheet.write(r, c, value, _DATE_STYLE)
+                elif isinstance(value, str) and value in _ERROR_CODES:
+                    sheet.row(r).set_cell_error(c, _ERROR_CODES[value])
                 else:
                     sheet.write(r, c, value)
         for r1, c1, r2, c2 in grid.merges:

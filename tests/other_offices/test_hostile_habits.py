@@ -1,0 +1,173 @@
+"""Habits of offices our samples do not show, each on the smallest workbook that has it.
+
+Every one must be read back exactly or refused at its cell, naming the field: never a
+wrong value taken in silence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from importers.planning import OpinionFacts, plan_import
+from importers.reading import read_file
+from importers.units import UnitLookup
+from importers.values import BadValue, parse_date
+from tests.importers.plan_builders import records, state
+from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
+from tests.importers.workbook_builders import UNITS, opinion_row, write_xlsx
+from tests.other_offices.writers import Book, Grid, write_book
+
+HANDLING = ["编号", "标题", "主办单位", "答复日期", "答复类型", "是否办结", "办结日期"]
+
+
+def handling_row(number, **changes):
+    """Return one handling-report row in HANDLING's order."""
+    values = {"编号": number, "标题": f"关于第{number}件的建议", "主办单位": "区交通委",
+              "答复日期": "2017-04-01", "答复类型": "A", "是否办结": "否", "办结日期": ""}
+    values.update(changes)
+    return [values[name] for name in HANDLING]
+
+
+def errors_at(result):
+    return {(p.cell, p.field): p.message for p in result.errors}
+
+
+@pytest.mark.parametrize("raw", ["3月15日", "3月15号", "十二月五日"])
+def test_a_date_without_its_year_is_refused_even_when_the_session_s_year_is_known(raw):
+    # A reply of the 2017 session written 1月10日 may be of 2018: the year is never guessed.
+    with pytest.raises(BadValue, match="缺少年份"):
+        parse_date(raw, year=2017)
+
+
+def test_a_date_without_its_year_is_refused_at_its_cell(tmp_path):
+    rows = [HANDLING, handling_row(1, 答复日期="1月10日")]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS,
+                       year=2017)
+    assert "缺少年份" in errors_at(result)["Sheet1!D2", "replied_on"]
+    assert result.records[0]["replied_on"] is None
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("李 四、王五", ["李四", "王五"]),  # a two-character name padded to line up with three
+    ("李  四，王 五", ["李四", "王五"]),
+    ("李四 王五", ["李四", "王五"]),  # spaces between whole names still separate them
+    ("李四 王五、赵六", ["李四", "王五", "赵六"]),
+    ("欧阳 明", ["欧阳明"]),
+])
+def test_spaces_inside_a_cosigner_s_name_do_not_split_it(tmp_path, cell, names):
+    rows = [OPINIONS, opinion_row(1, 领衔代表="张 三", 附议代表=cell)]
+    result = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
+    assert result.problems == []
+    assert result.records[0]["cosigners"] == names
+
+
+def test_a_name_lined_up_with_spaces_is_read_without_them(tmp_path):
+    roster = [["序号", "姓名", "所属代表团", "联系电话"],
+              [1, "王  伟", "莘庄镇代表团", "13571355873"], [2, "欧阳 明", "七宝镇代表团", ""]]
+    read = read_file(write_xlsx(tmp_path / "d.xlsx", roster), "deputies")
+    assert [r["name"] for r in read.records] == ["王伟", "欧阳明"]
+    rows = [OPINIONS, opinion_row(1, 领衔代表="张 三")]
+    read = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
+    assert read.records[0]["lead_deputy"] == "张三"
+
+
+def test_an_error_value_or_an_unsaved_formula_result_is_refused_at_its_cell(tmp_path):
+    # calamine reads both as blank cells: a reply date looked up with VLOOKUP (#N/A) or a
+    # formula a program wrote without its result would be taken for "not replied".
+    rows = [[*HANDLING, "联系人"],
+            [*handling_row(1, 答复日期="#N/A", 答复类型="#REF!"), "#VALUE!"],
+            [*handling_row(2, 答复日期="=DATE(2017,4,1)"), "王敏"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    errors = errors_at(result)
+    assert "#N/A" in errors["Sheet1!D2", "replied_on"]
+    assert "#REF!" in errors["Sheet1!E2", "answer_type"]
+    assert "#VALUE!" in errors["Sheet1!H2", "contact_person"]
+    assert "没有保存计算结果" in errors["Sheet1!D3", "replied_on"]
+    assert len(errors) == 4
+
+
+@pytest.mark.parametrize("file_format", ["xls", "csv-gb18030"])
+def test_an_error_value_is_refused_in_an_old_workbook_and_in_text(tmp_path, file_format):
+    rows = [[*HANDLING, "联系人"], [*handling_row(1, 答复日期="#N/A"), "#N/A"]]
+    path = write_book(Book({"汇总": Grid(rows)}), tmp_path / "h", file_format)
+    result = read_file(next(iter(path)), "handling", units=UNITS)
+    errors = errors_at(result)
+    sheet = "汇总" if file_format == "xls" else "h"
+    assert "#N/A" in errors[f"{sheet}!D2", "replied_on"]
+    assert "#N/A" in errors[f"{sheet}!H2", "contact_person"]
+
+
+def test_a_field_given_twice_must_agree_or_its_row_is_refused(tmp_path):
+    # Two 答复日期 columns (a pasted block): the first is read, the second checked with it.
+    rows = [[*HANDLING, "答复日期"],
+            [*handling_row(1), "2017.4.1"],  # the same date written otherwise
+            [*handling_row(2), "2017-04-09"],
+            [*handling_row(3, 答复日期=""), "2017-04-09"],
+            [*handling_row(4), ""]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert set(errors_at(result)) == {("Sheet1!H3", "replied_on"), ("Sheet1!H4", "replied_on")}
+    assert "D3" in errors_at(result)["Sheet1!H3", "replied_on"]
+
+
+def test_numbered_notes_under_the_data_are_not_rows(tmp_path):
+    rows = [HANDLING, handling_row(1), handling_row(2), ["合计", "", "", "", "", 2],
+            [], ["填表说明："], ["1、编号填写四位数，如0001"], ["2.日期写成2017-01-01"],
+            ["（3）是否办结填“是”或“否”"], ["十、其他情况请在备注中说明"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert result.problems == []
+    assert [r["number"] for r in result.records] == [1, 2]
+
+
+def test_a_hidden_sheet_holding_a_table_is_said_to_be_left_out(tmp_path):
+    sheets = {"汇总表 ": [HANDLING, handling_row(1)], "下拉选项": [["是"], ["否"]],
+              "旧表": [HANDLING, handling_row(2)]}
+    path = write_xlsx(tmp_path / "h.xlsx", sheets, hidden_sheets=["下拉选项", "旧表"])
+    result = read_file(path, "handling", units=UNITS)
+    assert [r["number"] for r in result.records] == [1]
+    assert [(p.sheet, p.level) for p in result.problems] == [("旧表", "warning")]
+    assert "隐藏" in result.problems[0].message
+
+
+def test_a_report_whose_title_names_another_opinion_is_flagged_so_a_wrong_number_shows(
+        tmp_path):
+    # A unit typed 0001 for 0002: its own opinion, so the lead unit cannot tell.
+    given = state()
+    titles = ["关于完善南方商城断头路打通的意见", "关于完善龙吴路人行天桥建设的意见",
+              "关于加快推进吴泾人行天桥建设的意见"]
+    for number, title in enumerate(titles, start=1):
+        given.opinions[number] = OpinionFacts(title=title, lead_unit="区交通委")
+    header = ["编号", "标题", "主办单位", "答复日期"]
+    read = records(tmp_path, "handling", [
+        header, [1, "关于完善龙吴路人行天桥建设的意见", "区交通委", "2017-04-01"],
+        [2, "龙吴路人行天桥建设", "区交通委", "2017-04-01"],  # shortened: the same opinion
+        [3, "关于加快吴泾人行天桥建设的建议", "区交通委", "2017-04-01"]])  # reworded
+    rows = plan_import(read, given).rows
+    [problem] = rows[0].problems
+    assert (problem.cell, problem.level) == ("Sheet1!B2", "warning")
+    assert "关于完善南方商城断头路打通的意见" in problem.message and "核对编号" in problem.message
+    assert rows[1].problems == [] and rows[2].problems == []
+
+
+@pytest.mark.parametrize(("written", "unit"), [
+    ("闵行区七宝镇", "七宝镇"), ("上海市闵行区教育局", "区教育局"), ("闵行区教育局", "区教育局"),
+    ("七宝镇人民政府", "七宝镇"), ("江川路街道办事处", "江川路街道"),
+    ("莘庄工业区管委会", "莘庄工业区"), ("闵行区七宝镇人民政府（盖章）", "七宝镇"),
+])
+def test_a_unit_under_its_full_official_name_is_the_unit(written, unit):
+    lookup = UnitLookup({"七宝镇": [], "区教育局": [], "江川路街道": [], "莘庄工业区": []})
+    assert lookup.resolve(written) == unit
+
+
+@pytest.mark.parametrize("written", ["教育局", "七宝", "闵行区", "浦东新区人民政府"])
+def test_a_unit_name_cut_short_is_still_refused_with_a_suggestion(written):
+    lookup = UnitLookup({"七宝镇": [], "区教育局": [], "江川路街道": [], "莘庄工业区": []})
+    with pytest.raises(BadValue, match="未知单位"):
+        lookup.resolve(written)
+
+
+def test_a_template_s_empty_rows_numbered_in_advance_are_blank(tmp_path):
+    # Offices hand out templates with 序号 filled in down the page; most rows stay empty.
+    rows = [["序号", *HANDLING], [1, *handling_row(1)], [2], [3], [4, "", "", "", "", "", "否"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert [r["number"] for r in result.records] == [1]
+    assert result.errors == []
