@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice import deadlines, reminders
-from backoffice.formatting import prose_date
+from backoffice.audit import actor_name
+from backoffice.formatting import local_time, prose_date
 from backoffice.models import (
     Opinion,
     OutboxMessage,
@@ -129,7 +130,9 @@ def _checked(text: str, label: str, missing: str) -> str:
 
 def _still_pending(found: ReassignmentRequest) -> None:
     if found.status != RequestStatus.PENDING:
-        raise ReassignmentError(f"此申请已处理（{found.status}），不能再次处理。")
+        raise ReassignmentError(
+            f"此申请已处理（{actor_name(found.decided_by)}于{local_time(found.decided_at)}"
+            f"{found.status}：{found.decision}），不能再次处理。请刷新页面查看。")
 
 
 def _decided(found: ReassignmentRequest, status: RequestStatus, decision: str,

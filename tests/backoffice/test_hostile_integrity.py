@@ -2,18 +2,31 @@
 either of them did is silently undone, and whoever comes second is told what changed,
 by whom and when, and what to do."""
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event, orm
 
 from backoffice.extensions import db
-from backoffice.models import Opinion, Publication, PublicationStatus, Role, User
+from backoffice.models import (
+    CongressSession,
+    Opinion,
+    Publication,
+    PublicationStatus,
+    Reassignment,
+    ReassignmentRequest,
+    Role,
+    Unit,
+    User,
+)
 from backoffice.public.review import reviewable
 from tests.backoffice.html_forms import page_forms
-from tests.conftest import PASSWORD, quick_hashing, sign_in
+from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 COLLEAGUE = "operator2"
@@ -37,6 +50,27 @@ def _colleague(app: Flask) -> None:
 def _flashed(client: FlaskClient) -> str:
     with client.session_transaction() as session:
         return " ".join(message for _, message in session.pop("_flashes", []))
+
+
+@contextlib.contextmanager
+def colleague_first(model: type, statement: sa.Executable) -> Iterator[list[bool]]:
+    """Let a colleague's write (statement, committed on a connection of its own) land
+    between the check and the write of the next flush that writes a row of model: the
+    narrowest race two clicks can run."""
+    fired: list[bool] = []
+
+    def land(session: orm.Session, *_args: object) -> None:
+        if fired or not any(isinstance(o, model) for o in (*session.new, *session.dirty)):
+            return
+        fired.append(True)
+        with db.engine.begin() as connection:
+            connection.execute(statement)
+
+    event.listen(orm.Session, "before_flush", land)
+    try:
+        yield fired
+    finally:
+        event.remove(orm.Session, "before_flush", land)
 
 
 def _post_form(client: FlaskClient, page: str, action: str, opinion_id: int,
@@ -84,3 +118,65 @@ def test_a_publication_decision_from_a_stale_list_does_not_reverse_a_colleagues(
     # The list opened now shows the colleague's decisions and lets me decide on them.
     fresh = mine.get(url).get_data(as_text=True)
     assert "已同意公开" in _post_form(mine, fresh, "approve", first)
+
+
+# -- office decisions racing each other ----------------------------------------------------------
+
+def test_office_decisions_landing_together_keep_the_first_and_tell_the_second(app):
+    """Two officers answer the same request (申请退回: one approves, one declines) or take
+    the first 公开审核 decision on the same reply at the same moment: the first stays, the
+    second changes nothing and is told so in Chinese (not an error page)."""
+    _colleague(app)
+    unit, office = _signed_in(app, "pujiang"), _signed_in(app, "operator")
+    with app.app_context():
+        opinion = db.session.scalars(sa.select(Opinion).join(Opinion.session).where(
+            CongressSession.year == 2017, Opinion.number == "0160")).one()
+        opinion_id, lead = opinion.id, opinion.lead_unit_id
+        water = db.session.scalar(sa.select(Unit.id).where(Unit.name == "区水务局"))
+        published = db.session.scalar(
+            sa.select(Opinion.id).where(reviewable()).order_by(Opinion.id))
+    case_file = f"/admin/opinion/details/?id={opinion_id}"
+    token = csrf_token(unit, case_file)
+    assert unit.post("/admin/opinion/request-change/", data={
+        "csrf_token": token, "opinion_id": opinion_id, "kind": "申请退回",
+        "reason": "不属本镇职能"}).status_code == 302
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(ReassignmentRequest.id).where(
+            ReassignmentRequest.opinion_id == opinion_id))
+    token = csrf_token(office, case_file)
+
+    declined = (sa.update(ReassignmentRequest).where(ReassignmentRequest.id == request_id)
+                .values(status="未同意", decision="仍由浦江镇办理", decided_by=COLLEAGUE,
+                        decided_at=sa.func.now(), version=ReassignmentRequest.version + 1))
+    with colleague_first(ReassignmentRequest, declined) as fired:
+        response = office.post("/admin/reassignment_request/approve/", data={
+            "csrf_token": token, "id": request_id, "to_unit_id": water})
+    assert fired and response.status_code == 302
+    said = _flashed(office)
+    assert "未处理" in said and "刚刚" in said and "请刷新" in said, said
+    # Clicked again from the same page: whose answer it was, and when.
+    office.post("/admin/reassignment_request/approve/", data={
+        "csrf_token": token, "id": request_id, "to_unit_id": water})
+    said = _flashed(office)
+    assert f"{COLLEAGUE}于" in said and "未同意：仍由浦江镇办理" in said, said
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", said), said
+
+    decided = sa.insert(Publication).values(
+        opinion_id=published, public_id="f" * 32, status="不予公开", reason="涉及个人隐私",
+        note="", decided_by=COLLEAGUE, version=1)
+    with colleague_first(Publication, decided) as fired:
+        response = office.post("/admin/publication/approve/", data={
+            "csrf_token": token, "opinion_id": published, "seen": "0"})
+    assert fired and response.status_code == 302
+    said = _flashed(office)
+    assert "未处理" in said and "刚刚" in said, said
+
+    with app.app_context():
+        request_ = db.session.get(ReassignmentRequest, request_id)
+        assert (request_.status, request_.decided_by) == ("未同意", COLLEAGUE)
+        assert db.session.get(Opinion, opinion_id).lead_unit_id == lead
+        assert not db.session.scalars(sa.select(Reassignment).where(
+            Reassignment.opinion_id == opinion_id)).all()
+        publication = db.session.scalars(sa.select(Publication).where(
+            Publication.opinion_id == published)).one()
+        assert (publication.status, publication.decided_by) == ("不予公开", COLLEAGUE)
