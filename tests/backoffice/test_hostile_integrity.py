@@ -4,7 +4,10 @@ by whom and when, and what to do."""
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -12,9 +15,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, orm
 
+from backoffice import imports, online_evaluations
 from backoffice.extensions import db
+from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
     CongressSession,
+    Evaluation,
     Opinion,
     Publication,
     PublicationStatus,
@@ -25,7 +31,10 @@ from backoffice.models import (
     User,
 )
 from backoffice.public.review import reviewable
+from importers.clock import local_today
+from importers.exporting import write_rows
 from tests.backoffice.html_forms import page_forms
+from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -180,3 +189,85 @@ def test_office_decisions_landing_together_keep_the_first_and_tell_the_second(ap
         publication = db.session.scalars(sa.select(Publication).where(
             Publication.opinion_id == published)).one()
         assert (publication.status, publication.decided_by) == ("不予公开", COLLEAGUE)
+
+
+# -- the deputy's online evaluation and the office's paper 测评表 ---------------------------------
+
+def _paper_disagreement(app: Flask) -> str:
+    """Import, as the office does, the deputy's paper 测评表 saying 不同意, dated today;
+    return how it ended."""
+    with app.app_context():
+        path = Path(app.config["IMPORT_FOLDER"]).parent / "纸质测评表.xlsx"
+        write_rows(path, ["编号", "领衔代表", "主办单位", "对答复是否同意", "测评日期"],
+                   [[NUMBER, DEPUTY, "浦江镇", "不同意", local_today()]])
+        try:
+            result = run_import(db.session, [path], "evaluations", session=SESSION,
+                                dry_run=False, actor="operator")
+        except StalePlan as stale:
+            return f"refused: {stale}"
+        return result.status
+
+
+def test_an_online_evaluation_and_a_paper_one_landing_together_never_stand_side_by_side(
+        app):
+    """The office imports the deputy's paper 测评表 (不同意) while the deputy sends the
+    online form (同意): one of them is recorded, the other refused and said so, never both
+    for the same day unchecked by each other."""
+    with app.app_context():
+        _add_deputy(DEPUTY)
+        opinion_id = _opinion().id
+    deputy = _signed_in(app, "deputy")
+    page = f"/admin/mine/opinion/?id={opinion_id}"
+    form = {"csrf_token": csrf_token(deputy, page), "opinion_id": opinion_id,
+            "agrees": "同意", "grade": "好", "praised": "是", "consents_to_publish": "是"}
+    checked_then_written = online_evaluations.prepare_import
+    paper: list[str] = []
+    office = threading.Thread(target=lambda: paper.append(_paper_disagreement(app)))
+
+    def paper_meanwhile(*args: object, **kwargs: object) -> object:
+        # The deputy's evaluation was checked; the office's import runs now, and is let
+        # finish before the deputy's is written if nothing holds it back.
+        office.start()
+        office.join(timeout=1.0)
+        return checked_then_written(*args, **kwargs)
+
+    with mock.patch.object(online_evaluations, "prepare_import", paper_meanwhile):
+        assert deputy.post("/admin/mine/evaluate/", data=form).status_code == 302
+    office.join(timeout=30)
+    said = _flashed(deputy)
+    with app.app_context():
+        kept = db.session.execute(sa.select(Evaluation.agrees, Evaluation.grade).where(
+            Evaluation.opinion_id == opinion_id)).all()
+    # The deputy's came first, so it stands; the office's import is refused as stale.
+    assert kept == [(True, "好")], (kept, said, paper)
+    assert "测评已提交" in said
+    assert paper and paper[0].startswith("refused: ") and "数据已有变动" in paper[0], paper
+
+
+@SQLITE_ONLY
+def test_the_import_command_refuses_when_the_data_changed_while_it_read(app, tmp_path):
+    """An evaluation recorded while `backoffice import` reads a 测评表 of the same opinion
+    and day is not overwritten by it: the command stops, says why, and changes nothing."""
+    with app.app_context():
+        opinion_id = _opinion().id
+    path = tmp_path / "纸质测评表.xlsx"
+    write_rows(path, ["编号", "领衔代表", "主办单位", "对答复是否同意", "测评日期"],
+               [[NUMBER, DEPUTY, "浦江镇", "不同意", local_today()]])
+    read = imports.prepare_import
+
+    def recorded_meanwhile(*args: object, **kwargs: object) -> object:
+        prepared = read(*args, **kwargs)
+        with app.app_context():  # the deputy's online evaluation, landing now
+            db.session.add(Evaluation(opinion_id=opinion_id, evaluated_on=local_today(),
+                                      agrees=True, grade="好"))
+            db.session.commit()
+        return prepared
+
+    with mock.patch.object(imports, "prepare_import", recorded_meanwhile):
+        result = app.test_cli_runner().invoke(args=[
+            "import", "evaluations", str(path), "--session", SESSION])
+    assert result.exit_code == 1 and "读取表格期间数据已有变动" in result.output, result.output
+    with app.app_context():
+        kept = db.session.execute(sa.select(Evaluation.agrees, Evaluation.grade).where(
+            Evaluation.opinion_id == opinion_id)).all()
+    assert kept == [(True, "好")]
