@@ -19,6 +19,7 @@ from backoffice import imports, online_evaluations
 from backoffice.extensions import db
 from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
+    AssessmentRuleset,
     CongressSession,
     Evaluation,
     Opinion,
@@ -33,7 +34,7 @@ from backoffice.models import (
 from backoffice.public.review import reviewable
 from importers.clock import local_today
 from importers.exporting import write_rows
-from tests.backoffice.html_forms import page_forms
+from tests.backoffice.html_forms import form_data, page_forms
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
@@ -189,6 +190,27 @@ def test_office_decisions_landing_together_keep_the_first_and_tell_the_second(ap
         publication = db.session.scalars(sa.select(Publication).where(
             Publication.opinion_id == published)).one()
         assert (publication.status, publication.decided_by) == ("不予公开", COLLEAGUE)
+
+
+def test_two_saves_of_the_years_rules_landing_together_keep_the_first(app):
+    """Both opened the 2017 rules on the same version; the colleague's save lands between
+    my check and my write: mine is refused as stale, not shown as an error page."""
+    _colleague(app)
+    office = _signed_in(app, "operator")
+    url, save = "/admin/assessment/rules/?year=2017", "/admin/assessment/rules/save/?year=2017"
+    opened = form_data(office.get(url).get_data(as_text=True))
+    assert office.post(save, data={**opened, "praise_cap": "4"}).status_code == 302
+    opened = form_data(office.get(url).get_data(as_text=True))
+    theirs = (sa.update(AssessmentRuleset).where(AssessmentRuleset.year == 2017)
+              .values(updated_by=COLLEAGUE, version=AssessmentRuleset.version + 1))
+    with colleague_first(AssessmentRuleset, theirs) as fired:
+        response = office.post(save, data={**opened, "praise_cap": "2"})
+    assert fired and response.status_code == 200
+    assert "已被他人修改" in response.get_data(as_text=True)
+    with app.app_context():
+        row = db.session.scalars(sa.select(AssessmentRuleset).where(
+            AssessmentRuleset.year == 2017)).one()
+        assert (row.updated_by, str(row.rules["praise_cap"])) == (COLLEAGUE, "4")
 
 
 # -- the deputy's online evaluation and the office's paper 测评表 ---------------------------------
