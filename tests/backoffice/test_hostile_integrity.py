@@ -20,6 +20,7 @@ from backoffice.extensions import db
 from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
     AssessmentRuleset,
+    CoHandling,
     CongressSession,
     Evaluation,
     Opinion,
@@ -128,6 +129,42 @@ def test_a_publication_decision_from_a_stale_list_does_not_reverse_a_colleagues(
     # The list opened now shows the colleague's decisions and lets me decide on them.
     fresh = mine.get(url).get_data(as_text=True)
     assert "已同意公开" in _post_form(mine, fresh, "approve", first)
+
+
+# -- deletes racing edits ------------------------------------------------------------------------
+
+@SQLITE_ONLY
+def test_a_save_of_a_record_deleted_meanwhile_says_when_and_by_whom(app):
+    """The unit fills in its 会办意见 while the office deletes that co-handling; the office
+    edits an opinion a colleague deletes: each save is refused saying what happened."""
+    _colleague(app)
+    unit, office, colleague = (_signed_in(app, name) for name in ("qibao", "operator",
+                                                                   COLLEAGUE))
+    with app.app_context():
+        co_id, opinion_id = db.session.execute(
+            sa.select(CoHandling.id, CoHandling.opinion_id).join(CoHandling.unit)
+            .where(Unit.name == "七宝镇").order_by(CoHandling.id)).first()
+        other = db.session.scalar(sa.select(Opinion.id).where(
+            Opinion.id != opinion_id).order_by(Opinion.id.desc()))
+    edits = {"unit": (unit, f"/admin/co_handling/edit/?id={co_id}", "submitted_on",
+                      "2017-03-05"),
+             "office": (office, f"/admin/opinion/edit/?id={other}", "title", "我改的标题")}
+    opened = {who: form_data(client.get(url).get_data(as_text=True))
+              for who, (client, url, _, _) in edits.items()}
+    for endpoint, record in (("co_handling", co_id), ("opinion", other)):
+        deleted = colleague.post(f"/admin/{endpoint}/delete/", data={
+            "csrf_token": csrf_token(colleague, f"/admin/{endpoint}/"), "id": record})
+        assert deleted.status_code == 302
+    said = {}
+    for who, (client, url, field, value) in edits.items():
+        response = client.post(url, data={**opened[who], field: value})
+        assert response.status_code == 404
+        said[who] = re.sub(r"\s+", " ", response.get_data(as_text=True))
+        assert "已于" in said[who] and "删除" in said[who] and "您的修改未保存" in said[who]
+        assert "返回上一页" in said[who]
+        assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", said[who])
+    # The office is told who; a unit is not told who in the office did it.
+    assert f"由{COLLEAGUE}删除" in said["office"] and COLLEAGUE not in said["unit"]
 
 
 # -- office decisions racing each other ----------------------------------------------------------
