@@ -3,6 +3,7 @@ either of them did is silently undone, and whoever comes second is told what cha
 by whom and when, and what to do."""
 
 import contextlib
+import io
 import re
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from backoffice.extensions import db
 from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
     AssessmentRuleset,
+    Attachment,
     CoHandling,
     CongressSession,
     Evaluation,
@@ -165,6 +167,40 @@ def test_a_save_of_a_record_deleted_meanwhile_says_when_and_by_whom(app):
         assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", said[who])
     # The office is told who; a unit is not told who in the office did it.
     assert f"由{COLLEAGUE}删除" in said["office"] and COLLEAGUE not in said["unit"]
+
+
+def test_an_upload_beaten_by_a_save_of_its_opinion_leaves_no_file_and_says_so(app):
+    """The unit uploads a 答复函 while the office saves the opinion: the upload's write
+    finds the opinion a version on and fails; no row, no stored file, and a Chinese page
+    that says the file must be chosen again, not the error page."""
+    unit = _signed_in(app, "pujiang")
+    with app.app_context():
+        opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.lead_unit).where(
+            Unit.name == "浦江镇").order_by(Opinion.id))
+    token = csrf_token(unit, f"/admin/opinion/details/?id={opinion_id}")
+
+    def upload() -> object:
+        return unit.post("/admin/opinion/attachments/", content_type="multipart/form-data",
+                         data={"csrf_token": token, "opinion_id": opinion_id, "kind": "答复函",
+                               "file": (io.BytesIO(b"%PDF-1.4 reply"), "答复函.pdf")})
+
+    def stored() -> list[Path]:
+        return [p for p in Path(app.config["ATTACHMENT_FOLDER"]).rglob("*") if p.is_file()]
+
+    saved = (sa.update(Opinion).where(Opinion.id == opinion_id)
+             .values(title="区府办刚保存的标题", version=Opinion.version + 1))
+    with colleague_first(Attachment, saved) as fired:
+        response = upload()
+    assert fired and response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "他人" in page and "未保存" in page and "重新选择文件" in page, page
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).title == "区府办刚保存的标题"
+        assert not db.session.scalars(sa.select(Attachment).where(
+            Attachment.opinion_id == opinion_id, Attachment.original_name == "答复函.pdf")).all()
+    assert stored() == []
+    # Sent again, as the page offers, it is stored once.
+    assert upload().status_code == 302 and len(stored()) == 1
 
 
 # -- office decisions racing each other ----------------------------------------------------------
