@@ -16,7 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, orm
 
-from backoffice import imports, online_evaluations
+from backoffice import imports, online_evaluations, reassigning
+from backoffice.audit import acting_as
 from backoffice.extensions import db
 from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
@@ -84,6 +85,12 @@ def colleague_first(model: type, statement: sa.Executable) -> Iterator[list[bool
         yield fired
     finally:
         event.remove(orm.Session, "before_flush", land)
+
+
+def _opinion_0160() -> Opinion:
+    """Return 2017's 第0160号: led by 浦江镇, co-handled by 七宝镇."""
+    return db.session.scalars(sa.select(Opinion).join(Opinion.session).where(
+        CongressSession.year == 2017, Opinion.number == "0160")).one()
 
 
 def _post_form(client: FlaskClient, page: str, action: str, opinion_id: int,
@@ -205,6 +212,37 @@ def test_an_upload_beaten_by_a_save_of_its_opinion_leaves_no_file_and_says_so(ap
 
 # -- office decisions racing each other ----------------------------------------------------------
 
+@SQLITE_ONLY
+def test_approving_a_request_from_a_page_older_than_a_reassignment_does_not_undo_it(app):
+    """浦江镇 asks to return its opinion; a colleague reassigns it from the opinion form
+    meanwhile; approving the request from the case file opened before would move the
+    opinion again, from the colleague's new lead unit: it is refused, saying so."""
+    _colleague(app)
+    unit, office = _signed_in(app, "pujiang"), _signed_in(app, "operator")
+    with app.app_context():
+        opinion = _opinion_0160()
+        opinion_id = opinion.id
+        qibao = db.session.scalar(sa.select(Unit.id).where(Unit.name == "七宝镇"))
+    case_file = f"/admin/opinion/details/?id={opinion_id}"
+    assert unit.post("/admin/opinion/request-change/", data={
+        "csrf_token": csrf_token(unit, case_file), "opinion_id": opinion_id,
+        "kind": "申请退回", "reason": "不属本镇职能"}).status_code == 302
+    stale = office.get(case_file).get_data(as_text=True)
+    with app.app_context(), acting_as(COLLEAGUE, "web"):
+        water = db.session.scalars(sa.select(Unit).where(Unit.name == "区水务局")).one()
+        reassigning.reassign(db.session.get(Opinion, opinion_id), water, "区水务局职能")
+        db.session.commit()
+
+    (form,) = [f for f in page_forms(stale) if f.action.endswith("/approve/")]
+    office.post(form.action, data={**form.fields, "to_unit_id": qibao})
+    said = _flashed(office)
+    assert "未处理" in said and COLLEAGUE in said and "区水务局" in said, said
+    with app.app_context():
+        opinion = db.session.get(Opinion, opinion_id)
+        assert opinion.lead_unit.name == "区水务局" and len(opinion.reassignments) == 1
+        assert opinion.reassignment_requests[0].status == "待处理"
+
+
 def test_office_decisions_landing_together_keep_the_first_and_tell_the_second(app):
     """Two officers answer the same request (申请退回: one approves, one declines) or take
     the first 公开审核 decision on the same reply at the same moment: the first stays, the
@@ -212,8 +250,7 @@ def test_office_decisions_landing_together_keep_the_first_and_tell_the_second(ap
     _colleague(app)
     unit, office = _signed_in(app, "pujiang"), _signed_in(app, "operator")
     with app.app_context():
-        opinion = db.session.scalars(sa.select(Opinion).join(Opinion.session).where(
-            CongressSession.year == 2017, Opinion.number == "0160")).one()
+        opinion = _opinion_0160()
         opinion_id, lead = opinion.id, opinion.lead_unit_id
         water = db.session.scalar(sa.select(Unit.id).where(Unit.name == "区水务局"))
         published = db.session.scalar(
