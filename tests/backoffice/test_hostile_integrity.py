@@ -25,8 +25,11 @@ from backoffice.models import (
     Attachment,
     CoHandling,
     CongressSession,
+    Delivery,
     Evaluation,
+    Job,
     Opinion,
+    OutboxMessage,
     Publication,
     PublicationStatus,
     Reassignment,
@@ -39,6 +42,7 @@ from backoffice.public.review import reviewable
 from importers.clock import local_today
 from importers.exporting import write_rows
 from tests.backoffice.html_forms import form_data, page_forms
+from tests.backoffice.jobs.steps import wait_for
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
@@ -403,3 +407,54 @@ def test_the_import_command_refuses_when_the_data_changed_while_it_read(app, tmp
         kept = db.session.execute(sa.select(Evaluation.agrees, Evaluation.grade).where(
             Evaluation.opinion_id == opinion_id)).all()
     assert kept == [(True, "好")]
+
+
+# -- a job that partly ran -----------------------------------------------------------------------
+
+class _FailingSecond:
+    """An SMS platform whose connection breaks in an unforeseen way on the second text."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        if self.sent:
+            raise ConnectionAbortedError("connection broken mid-request")
+        self.sent.append(address)
+
+
+@SQLITE_ONLY
+def test_a_sending_job_that_breaks_midway_says_what_it_sent_not_that_nothing_changed(app):
+    """The outbox's 发送 job sends one text, then breaks: its page must not say that
+    nothing changed (one text went out, and is recorded so), and its retry sends the
+    rest, never the one already sent."""
+    platform = _FailingSecond()
+    app.config["SMS_SENDER"] = platform
+    with app.app_context():
+        unit_id = db.session.scalar(sa.select(Unit.id).order_by(Unit.id))
+        for n in range(3):
+            db.session.add(OutboxMessage(
+                as_of=local_today(), unit_id=unit_id, recipient=f"联络员{n}", channel="短信",
+                address=f"1380000000{n}", subject="测试提醒", body="测试"))
+        db.session.commit()
+    office = _signed_in(app, "operator")
+    sent = office.post("/admin/outbox/send",
+                       data={"csrf_token": csrf_token(office, "/admin/outbox/")})
+    job_id = int(re.search(r"/admin/jobs/(\d+)/$", sent.location).group(1))
+    progress = wait_for(office, job_id)
+    assert progress["state"] == "失败", progress
+    assert "未作任何更改" not in progress["message"], progress["message"]
+    assert "已发出的消息已记为已发送" in progress["message"], progress["message"]
+    with app.app_context():
+        states = [m.status for m in db.session.scalars(
+            sa.select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert states == [Delivery.SENT, Delivery.FAILED, Delivery.PENDING]
+    # Retried, it sends what is still pending, and not the one already sent.
+    platform.send = lambda address, subject, body: platform.sent.append(address)
+    retried = office.post(f"/admin/jobs/{job_id}/retry",
+                          data={"csrf_token": csrf_token(office, f"/admin/jobs/{job_id}/")})
+    again = int(re.search(r"/admin/jobs/(\d+)/$", retried.location).group(1))
+    assert wait_for(office, again)["state"] == "已完成"
+    assert platform.sent == ["13800000000", "13800000002"]
+    with app.app_context():
+        assert db.session.get(Job, again).message.startswith("发送成功 1 条")
