@@ -4,7 +4,8 @@ A page names the error, explains it plainly and links back (首页, 返回上一
 for a visitor who is not signed in). It must render when the database is down, so it
 never asks the database who is signed in: see `_signed_in`. A database that cannot be
 reached (refused, timed out, locked) answers 503, and a form posted meanwhile comes back
-on that page to be posted again (`backoffice.kept_form`).
+on that page to be posted again (`backoffice.kept_form`); so does a write beaten by
+another to the same record (409).
 """
 
 import contextlib
@@ -14,7 +15,13 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, request, session
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, ServiceUnavailable
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import (
+    Conflict,
+    HTTPException,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+)
 from werkzeug.wrappers import Response
 
 from backoffice.database import UNAVAILABLE, busy
@@ -44,6 +51,11 @@ ERROR_TEXTS = {
     413: ErrorText(
         "上传的内容过大",
         "上传的文件或提交的内容超过了 {limit} 的上限，未被接收。请压缩或拆分后重新上传。",
+    ),
+    409: ErrorText(
+        "与他人的修改冲突",
+        "您提交时，他人刚好修改了同一记录，您的操作未执行，未保存任何内容。"
+        "请返回上一页刷新，核对最新内容后再操作。",
     ),
     429: ErrorText("操作过于频繁", "短时间内的请求过多，请稍后再试。"),
     500: ErrorText(
@@ -159,7 +171,16 @@ def database_unavailable(error: Exception) -> HTTPException | Response:
     return error_response(unavailable, keep(request))
 
 
+def write_conflict(error: StaleDataError) -> HTTPException | Response:
+    """Answer 409 when a write found its record changed by another between its check and
+    its write (a form's own view says so itself), keeping the form being posted."""
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()  # nothing of it is kept: no row, no staged file
+    return error_response(Conflict(), keep(request))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, error_response)
+    app.register_error_handler(StaleDataError, write_conflict)
     for unavailable in UNAVAILABLE:
         app.register_error_handler(unavailable, database_unavailable)

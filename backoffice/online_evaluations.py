@@ -13,6 +13,7 @@ from sqlalchemy import orm
 from backoffice import deadlines
 from backoffice.imports.service import apply_prepared, prepare_import
 from backoffice.models import Opinion, User
+from backoffice.writing.exclusive import keep_writers_out
 from importers.clock import local_today
 from importers.exporting import write_kind
 
@@ -64,6 +65,10 @@ def why_not(opinion: Opinion, user: User, today: date) -> str | None:
 def record(db_session: orm.Session, opinion: Opinion, user: User, answers: Answers) -> int:
     """Record the deputy's evaluation as a 测评表 row imported by them; return the run's id."""
     today = local_today()
+    # From the check to the commit nothing else writes: a paper 测评表 imported meanwhile
+    # (or this form sent twice) would otherwise stand beside this one, unchecked by it.
+    keep_writers_out(db_session)
+    db_session.expire(opinion, ["evaluations"])
     refusal = why_not(opinion, user, today)
     if refusal:
         raise EvaluationRefused([refusal])

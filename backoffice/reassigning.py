@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from backoffice import deadlines, reminders
-from backoffice.formatting import prose_date
+from backoffice.audit import actor_name
+from backoffice.formatting import local_time, prose_date
 from backoffice.models import (
     Opinion,
     OutboxMessage,
@@ -129,7 +130,9 @@ def _checked(text: str, label: str, missing: str) -> str:
 
 def _still_pending(found: ReassignmentRequest) -> None:
     if found.status != RequestStatus.PENDING:
-        raise ReassignmentError(f"此申请已处理（{found.status}），不能再次处理。")
+        raise ReassignmentError(
+            f"此申请已处理（{actor_name(found.decided_by)}于{local_time(found.decided_at)}"
+            f"{found.status}：{found.decision}），不能再次处理。请刷新页面查看。")
 
 
 def _decided(found: ReassignmentRequest, status: RequestStatus, decision: str,
@@ -138,10 +141,26 @@ def _decided(found: ReassignmentRequest, status: RequestStatus, decision: str,
     found.decided_by, found.decided_at = actor, utcnow()
 
 
+def _lead_unchanged(found: ReassignmentRequest, seen_lead: int | None) -> None:
+    """Refuse to approve from a page that showed another lead unit (None: not checked):
+    the opinion was reassigned since, and approving would move it away from that."""
+    opinion = found.opinion
+    if seen_lead is None or opinion.lead_unit_id == seen_lead:
+        return
+    last = opinion.reassignments[-1] if opinion.reassignments else None
+    since = (f"{actor_name(last.actor)}于{prose_date(last.reassigned_on)}将其由"
+             f"{last.from_unit.name}改由{last.to_unit.name}主办" if last
+             else f"现由{opinion.lead_unit.name}主办")
+    raise ReassignmentError(f"此意见在您打开页面之后已改派（{since}），您的操作未执行。"
+                            "请刷新页面，核对后再处理此申请。")
+
+
 def approve(db_session: orm.Session, found: ReassignmentRequest, unit_id: int | None,
-            actor: str) -> None:
-    """Grant the request: reassign the opinion to the unit the office picked."""
+            actor: str, seen_lead: int | None = None) -> None:
+    """Grant the request: reassign the opinion to the unit the office picked (seen_lead:
+    the lead unit the office's page showed)."""
     _still_pending(found)
+    _lead_unchanged(found, seen_lead)
     unit = db_session.get(Unit, unit_id) if unit_id is not None else None
     if unit is None:
         raise ReassignmentError("请选择改派后的主办单位。")

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from backoffice import access
@@ -249,7 +250,9 @@ class RulesView(AssessmentPage):
             db.session.rollback()
             flash("；".join(problem.problems), "error")
             return self._form(year, as_of, values)
-        except (StaleRuleset, sa.exc.IntegrityError):  # a first save of the year's own, twice
+        # Stale when opened, or beaten between the check and the write (StaleDataError);
+        # IntegrityError: a first save of the year's own, twice.
+        except (StaleRuleset, StaleDataError, sa.exc.IntegrityError):
             db.session.rollback()
             flash(conflict_message(self.get_url(".index", year=year)), "error")
             return self._form(year, as_of, values)

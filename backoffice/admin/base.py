@@ -25,6 +25,7 @@ from wtforms import HiddenField
 
 from backoffice import access, jobs
 from backoffice.access import Action
+from backoffice.admin.deleted import deleted_message
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.jobs import start_job
@@ -228,7 +229,7 @@ class SecuredModelView(PolicyGuard, ModelView):
         model = self.get_query().filter(pk == key).one_or_none()
         if model is None:
             self._refuse_if_hidden(pk == key, 404)
-            abort(404)
+            abort(404, description=deleted_message(self.model.__tablename__, key))
         if self._scoped_for_action(self.get_query().filter(pk == key)).count() == 0:
             self.refuse(403, self._described(model))
         return model

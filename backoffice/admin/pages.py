@@ -7,9 +7,11 @@ row scoping (a unit's own data) is left to the view, through access.py.
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+import sqlalchemy as sa
 from flask import flash, g, request
 from flask_admin import BaseView
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from backoffice import access
@@ -74,14 +76,22 @@ class SecuredPage(PolicyGuard, BaseView):
     """A custom page whose menu entry and entry points follow the role policy."""
 
 
+# Another decision on the same record committed between this one's check and its write
+# (its version moved on, or it made the record this one was about to make).
+RACED = "未处理：他人刚刚处理了同一事项，您的操作未执行。请刷新页面，核对最新状态后再决定。"
+
+
 def decided(decide: Callable[[], object], done: str, refusal: type[Exception]) -> None:
-    """Carry out an office decision: commit and say it is done, or, refused, roll back and
-    say why (the refusal's message is Chinese)."""
+    """Carry out an office decision: commit and say it is done, or, refused or beaten by a
+    colleague's decision, roll back and say why (in Chinese)."""
     try:
         decide()
+        db.session.commit()
     except refusal as problem:
         db.session.rollback()
         flash(f"未处理：{problem}", "error")
+    except (StaleDataError, sa.exc.IntegrityError):
+        db.session.rollback()
+        flash(RACED, "error")
     else:
-        db.session.commit()
         flash(done, "success")

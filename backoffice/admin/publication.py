@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from backoffice.access import Action
 from backoffice.admin.pages import SecuredPage, decided
 from backoffice.extensions import db
-from backoffice.inputs import row_id
+from backoffice.inputs import parse_int, row_id
 from backoffice.models import DeclineReason, Opinion, Publication, PublicationStatus
 from backoffice.public import review
 
@@ -47,25 +47,29 @@ class PublicationReviewView(SecuredPage):
 
     def _decide(self, decide: Any, done: str) -> Response:
         opinion_id = row_id(request.form.get("opinion_id", ""))
-        decided(lambda: decide(opinion_id), done, review.ReviewError)
+        # The version of the decision the page showed (0: none yet), to refuse a stale one.
+        seen = parse_int(request.form.get("seen", ""))
+        decided(lambda: decide(opinion_id, seen), done, review.ReviewError)
         return redirect(url_for(".index", status=request.form.get("status", "")))
 
     @expose("/approve/", methods=("POST",))
     def approve(self) -> Response:
         return self._decide(
-            lambda opinion_id: review.approve(db.session, opinion_id, current_user.username),
+            lambda opinion_id, seen: review.approve(db.session, opinion_id,
+                                                   current_user.username, seen),
             "已同意公开，答复已在公开网站上发布。")
 
     @expose("/decline/", methods=("POST",))
     def decline(self) -> Response:
         reason, note = request.form.get("reason", ""), request.form.get("note", "")
         return self._decide(
-            lambda opinion_id: review.decline(db.session, opinion_id, reason, note,
-                                              current_user.username),
+            lambda opinion_id, seen: review.decline(db.session, opinion_id, reason, note,
+                                                    current_user.username, seen),
             "已决定不予公开。")
 
     @expose("/withdraw/", methods=("POST",))
     def withdraw(self) -> Response:
         return self._decide(
-            lambda opinion_id: review.withdraw(db.session, opinion_id, current_user.username),
+            lambda opinion_id, seen: review.withdraw(db.session, opinion_id,
+                                                    current_user.username, seen),
             "已撤回公开，公开网站不再显示该答复。")

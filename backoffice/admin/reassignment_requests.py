@@ -67,8 +67,10 @@ class ReassignmentRequestView(SecuredModelView):
     @expose("/approve/", methods=("POST",))
     def approve(self) -> Any:
         unit_id = parse_int(request.form.get("to_unit_id", ""))
+        seen_lead = parse_int(request.form.get("lead_unit_id", ""))
         return self._decide(
-            lambda found: reassigning.approve(db.session, found, unit_id, current_user.username),
+            lambda found: reassigning.approve(db.session, found, unit_id, current_user.username,
+                                              seen_lead),
             "已同意申请并改派，新主办单位的办理期限自今日起重新计算，改派通知已写入提醒发件箱。")
 
     @expose("/decline/", methods=("POST",))

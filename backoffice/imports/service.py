@@ -469,11 +469,12 @@ def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str =
                source: str = "cli", progress: Progress | None = None,
                remembered: bool = True, overwrite: bool = False) -> ImportResult:
     """Read, plan, check and (unless a dry run) apply files in one go; rows with a
-    conflict are held back unless `overwrite`."""
+    conflict are held back unless `overwrite`. Data changed while the files were read
+    refuses the import (StalePlan), as after a preview: the plan would overwrite it."""
     prepared = prepare_import(db_session, paths, kind, session=session, year=year,
                               mapping=mapping, skip_invalid=skip_invalid, remembered=remembered)
     chosen = prepared.conflict_rows() if overwrite else []
     if dry_run:
         return ImportResult("dry_run", prepared, held=prepared.held_rows(chosen))
     return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress,
-                          overwrite=chosen)
+                          overwrite=chosen, check_stale=True)

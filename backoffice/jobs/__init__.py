@@ -18,7 +18,7 @@ from flask import current_app
 
 from backoffice.extensions import db
 from backoffice.jobs.engine import UNFINISHED, engine
-from backoffice.jobs.running import INTERRUPTED, Outcome, finish, record_end
+from backoffice.jobs.running import Outcome, finish, interrupted, record_end
 from backoffice.models import Job, JobState, User
 from backoffice.models.base import utcnow
 
@@ -70,9 +70,15 @@ def retry(job: Job, user: User) -> int:
 
 def sweep() -> int:
     """Mark the unfinished jobs whose worker died as failed; return how many."""
+    from backoffice.jobs.kinds import KINDS
+
     found = engine(current_app).interrupted()
+    kinds = dict(db.session.execute(sa.select(Job.id, Job.kind).where(Job.id.in_(found))).all()
+                 ) if found else {}
     for job_id in found:
-        record_end(job_id, JobState.FAILED, Outcome(INTERRUPTED))
+        kind = KINDS.get(kinds.get(job_id, ""))
+        record_end(job_id, JobState.FAILED, Outcome(interrupted(kind.leaves) if kind
+                                                    else interrupted()))
     db.session.commit()  # with the queue's own record of them, on PostgreSQL
     return len(found)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from backoffice.access import Action
 from backoffice.jobs import documents, exports, imports
-from backoffice.jobs.running import JobContext, Outcome
+from backoffice.jobs.running import NOTHING_CHANGED, JobContext, Outcome
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class Kind:
     run: Callable[[JobContext], Outcome]
     # The policy's group and action the owner needs, checked when the job runs too.
     needs: Callable[[dict[str, Any]], tuple[str, Action]]
+    # What a job of this kind that failed or was interrupted leaves, for its history row.
+    leaves: str = NOTHING_CHANGED
 
 
 def _fixed(group: str, action: Action) -> Callable[[dict[str, Any]], tuple[str, Action]]:
@@ -34,5 +36,7 @@ KINDS: dict[str, Kind] = {
                           _fixed("annual_report", Action.EXPORT)),
     "notice_draft": Kind("情况专报", documents.notice_draft,
                          _fixed("notice_drafts", Action.EXPORT)),
-    "reminders": Kind("发送提醒发件箱", documents.reminders, _fixed("outbox", Action.CREATE)),
+    "reminders": Kind("发送提醒发件箱", documents.reminders, _fixed("outbox", Action.CREATE),
+                      leaves="已发出的消息已记为已发送，中断时正在发送的一条记为发送失败"
+                             "（请在提醒发件箱核对，需要时重新排队），其余仍待发送"),
 }

@@ -2,7 +2,8 @@
 
 A job's work runs in its own transaction; if it fails, is cancelled or its worker dies,
 that transaction never commits, so the work leaves nothing half done, and the history
-row says what happened in Chinese.
+row says what happened in Chinese. Sending the outbox commits each message as it goes:
+its kind says what such a job leaves, and the history row says that instead.
 """
 
 from __future__ import annotations
@@ -27,9 +28,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CANCELLED = "已按要求取消，未作任何更改。"
-BROKEN = "任务执行出错，未作任何更改。请重试；再次出错请联系系统管理员。"
-INTERRUPTED = ("执行此任务的后台进程已中断（例如被终止或服务器重启），任务未完成，"
-               "未作任何更改。可点击“重试”重新执行。")
+# What a job that did not finish leaves behind: nothing, as its work is one transaction,
+# unless its kind says otherwise (sending commits each message: kinds.Kind.leaves).
+NOTHING_CHANGED = "未作任何更改"
+
+
+def broken(leaves: str = NOTHING_CHANGED) -> str:
+    return f"任务执行出错，{leaves}。请重试；再次出错请联系系统管理员。"
+
+
+def interrupted(leaves: str = NOTHING_CHANGED) -> str:
+    return (f"执行此任务的后台进程已中断（例如被终止或服务器重启），任务未完成，"
+            f"{leaves}。可点击“重试”重新执行。")
+
+
+BROKEN, INTERRUPTED = broken(), interrupted()
 NOT_ALLOWED = "您已无权执行此操作，任务未执行。"
 REPORT_EVERY = 1.0  # seconds between two progress reports, at most one in between
 
@@ -121,7 +134,7 @@ def run(job_id: int, engine: Engine) -> None:
         finish(job_id, JobState.FAILED, Outcome(str(failure)), context)
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        finish(job_id, JobState.FAILED, Outcome(BROKEN), context)
+        finish(job_id, JobState.FAILED, Outcome(broken(kind.leaves)), context)
     else:
         finish(job_id, JobState.DONE, outcome, context)
 

@@ -2,7 +2,9 @@
 
 A reply may be published when the opinion has been answered and the deputy's latest
 evaluation consents to publication, and the office approved it. Each decision is an ORM
-write, so the audit trail records it on the opinion's case file.
+write, so the audit trail records it on the opinion's case file. A decision carries the
+version of the record its page showed: taken on a page older than a colleague's decision,
+it is refused with who decided what and when, instead of silently reversing it.
 """
 
 import secrets
@@ -11,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.sql.elements import ColumnElement
 
+from backoffice.audit import actor_name
+from backoffice.formatting import local_time
 from backoffice.models import (
     DeclineReason,
     Evaluation,
@@ -47,12 +51,26 @@ def publishable() -> ColumnElement[bool]:
     return sa.and_(Publication.status == PublicationStatus.PUBLISHED.value, reviewable())
 
 
-def _publication(db_session: orm.Session, opinion_id: int) -> Publication:
+def _unchanged(publication: Publication | None, seen: int | None) -> None:
+    """Refuse a decision taken on a page that showed an older state of the publication
+    (seen: the version the page showed, 0 for none yet; None: not checked)."""
+    current = publication.version if publication is not None and publication.id else 0
+    if seen is None or seen == current:
+        return
+    assert publication is not None
+    raise ReviewError(
+        f"该答复的公开审核已由{actor_name(publication.decided_by)}于"
+        f"{local_time(publication.decided_at)}改为“{publication.status}”，您的操作未执行。"
+        "请核对列表中的最新状态后再决定。")
+
+
+def _publication(db_session: orm.Session, opinion_id: int, seen: int | None) -> Publication:
     """Return the opinion's publication record, made (待审核) on its first decision."""
     opinion = db_session.scalar(sa.select(Opinion).where(Opinion.id == opinion_id, reviewable()))
     if opinion is None:
         raise ReviewError("该意见尚未答复或代表未同意公开，不能审核公开。")
     found = db_session.scalar(sa.select(Publication).where(Publication.opinion_id == opinion_id))
+    _unchanged(found, seen)
     if found is None:
         found = Publication(opinion=opinion, public_id=secrets.token_hex(16),
                             status=PublicationStatus.PENDING.value, note="", decided_by="")
@@ -66,9 +84,10 @@ def _decided(publication: Publication, status: PublicationStatus, actor: str) ->
     publication.decided_at = utcnow()
 
 
-def approve(db_session: orm.Session, opinion_id: int, actor: str) -> Publication:
+def approve(db_session: orm.Session, opinion_id: int, actor: str,
+            seen: int | None = None) -> Publication:
     """Publish the opinion's reply on the public site."""
-    publication = _publication(db_session, opinion_id)
+    publication = _publication(db_session, opinion_id, seen)
     if publication.status == PublicationStatus.PUBLISHED:
         raise ReviewError("该答复已经公开。")
     _decided(publication, PublicationStatus.PUBLISHED, actor)
@@ -78,7 +97,7 @@ def approve(db_session: orm.Session, opinion_id: int, actor: str) -> Publication
 
 
 def decline(db_session: orm.Session, opinion_id: int, reason: str, note: str,
-            actor: str) -> Publication:
+            actor: str, seen: int | None = None) -> Publication:
     """Decide not to publish the opinion's reply, for reason (and note, for 其他)."""
     note = note.strip()
     if reason not in set(DeclineReason):
@@ -87,7 +106,7 @@ def decline(db_session: orm.Session, opinion_id: int, reason: str, note: str,
         raise ReviewError("理由为“其他”时须填写说明。")
     if len(note) > 200:
         raise ReviewError(f"说明不能超过 200 字（现为 {len(note)} 字）。")
-    publication = _publication(db_session, opinion_id)
+    publication = _publication(db_session, opinion_id, seen)
     if publication.status == PublicationStatus.PUBLISHED:
         raise ReviewError("该答复已经公开，请先撤回再决定不予公开。")
     _decided(publication, PublicationStatus.DECLINED, actor)
@@ -95,10 +114,12 @@ def decline(db_session: orm.Session, opinion_id: int, reason: str, note: str,
     return publication
 
 
-def withdraw(db_session: orm.Session, opinion_id: int, actor: str) -> Publication:
+def withdraw(db_session: orm.Session, opinion_id: int, actor: str,
+             seen: int | None = None) -> Publication:
     """Take a published reply off the public site."""
     publication = db_session.scalar(
         sa.select(Publication).where(Publication.opinion_id == opinion_id))
+    _unchanged(publication, seen)
     if publication is None or publication.status != PublicationStatus.PUBLISHED:
         raise ReviewError("该答复未公开，无需撤回。")
     _decided(publication, PublicationStatus.WITHDRAWN, actor)
