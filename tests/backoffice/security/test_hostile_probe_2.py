@@ -5,13 +5,18 @@ Each test failed before its fix (see the commit that added it)."""
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 import xlsxwriter
 
+from backoffice.extensions import db
+from backoffice.models import Attachment, Opinion, Unit
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
+from tests.conftest import csrf_token
 from tests.importers.workbook_builders import OPINION_HEADER
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -50,3 +55,32 @@ def test_the_annotated_copy_never_turns_a_cells_text_into_a_formula(
     # In the list of problems (单元格内容) and in the copied sheet alike.
     assert len(cells) == 2, [(s.title, [c.value for c in s[2]]) for s in book]
     assert [cell.data_type for cell in cells] == ["s", "s"]
+
+
+@SQLITE_ONLY
+def test_an_attachments_name_never_climbs_out_of_the_case_files_zip(app, as_user) -> None:
+    # A name made to climb out of the folder an office PC unpacks the 一案一册 zip into
+    # (Windows tools split names at "\"); sent as a quoted string, each "\" doubled.
+    client = as_user("pujiang")
+    with app.app_context():
+        opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.lead_unit).where(
+            Unit.name == "浦江镇").order_by(Opinion.id).limit(1))
+    for name in ("..\\\\..\\\\..\\\\启动\\\\答复.pdf", "子目录/答复函.pdf"):
+        sent = client.post("/admin/opinion/attachments/", content_type="multipart/form-data",
+                           data={"csrf_token": csrf_token(client, "/account/password"),
+                                 "opinion_id": str(opinion_id), "kind": "答复函",
+                                 "file": (io.BytesIO(b"%PDF-1.4 x"), name)})
+        assert sent.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(sa.select(Attachment.original_name).where(
+            Attachment.opinion_id == opinion_id).order_by(Attachment.id.desc()).limit(2)).all()
+    assert names == ["答复函.pdf", "答复.pdf"]
+    with app.app_context():  # a name stored before uploads were cleaned, or imported
+        db.session.execute(sa.update(Attachment).where(Attachment.original_name == "答复.pdf")
+                           .values(original_name="..\\..\\启动/答复.pdf"))
+        db.session.commit()
+    packed = client.get(f"/admin/opinion/case_file/zip?id={opinion_id}")
+    with zipfile.ZipFile(io.BytesIO(packed.data)) as archive:
+        members = archive.namelist()
+    assert all("\\" not in m and ".." not in m.split("/") and m.count("/") <= 1
+               for m in members), members
