@@ -14,6 +14,7 @@ import xlsxwriter
 
 from backoffice.extensions import db
 from backoffice.models import Attachment, Opinion, Unit
+from backoffice.public.review import approve, reviewable
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
 from tests.conftest import csrf_token
@@ -84,3 +85,28 @@ def test_an_attachments_name_never_climbs_out_of_the_case_files_zip(app, as_user
         members = archive.namelist()
     assert all("\\" not in m and ".." not in m.split("/") and m.count("/") <= 1
                for m in members), members
+
+
+@SQLITE_ONLY
+def test_a_forged_host_never_names_itself_in_what_the_public_site_lets_proxies_keep(
+        app) -> None:
+    # The public answers are `public, max-age`: one built for a forged Host header would be
+    # served from a proxy's cache to everyone. TRUSTED_HOSTS names the site's own names.
+    with app.app_context():
+        approve(db.session, db.session.scalar(
+            sa.select(Opinion.id).where(reviewable()).order_by(Opinion.id).limit(1)), "operator")
+        db.session.commit()
+    app.config["TRUSTED_HOSTS"] = ["backoffice.example.gov.cn"]
+    anonymous = app.test_client()
+    for url in ("/public/feed.json", "/public/", "/login", "/admin/"):
+        for accept in ("text/html", "application/json"):
+            forged = anonymous.get(url, headers={"Host": "evil.example", "Accept": accept,
+                                                 "Referer": "http://evil.example/"})
+            body = forged.get_data(as_text=True)
+            if accept == "application/json":
+                body = forged.json["message"]
+            assert forged.status_code == 400, (url, accept)
+            assert "网址" in body and "evil.example" not in body, (url, accept, body)
+            assert "public" not in forged.headers.get("Cache-Control", ""), url
+    feed = anonymous.get("/public/feed.json", headers={"Host": "backoffice.example.gov.cn"})
+    assert feed.json["replies"][0]["url"].startswith("http://backoffice.example.gov.cn/public/")
