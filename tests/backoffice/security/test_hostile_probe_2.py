@@ -11,10 +11,12 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 import xlsxwriter
+from docx import Document
 
 from backoffice.extensions import db
-from backoffice.models import Attachment, Opinion, Unit
+from backoffice.models import Attachment, Contact, Opinion, Unit
 from backoffice.public.review import approve, reviewable
+from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
 from tests.conftest import csrf_token
@@ -110,3 +112,31 @@ def test_a_forged_host_never_names_itself_in_what_the_public_site_lets_proxies_k
             assert "public" not in forged.headers.get("Cache-Control", ""), url
     feed = anonymous.get("/public/feed.json", headers={"Host": "backoffice.example.gov.cn"})
     assert feed.json["replies"][0]["url"].startswith("http://backoffice.example.gov.cn/public/")
+
+
+@SQLITE_ONLY
+def test_a_control_character_in_a_units_note_never_breaks_the_office_documents(
+        app, as_user) -> None:
+    # Word's XML holds no control character but tab and line breaks: python-docx refused
+    # the whole 一案一册 for a unit's vertical tab (pasted from Excel) in a contact note.
+    with app.app_context():
+        opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.lead_unit).where(
+            Unit.name == "浦江镇").order_by(Opinion.id).limit(1))
+    unit = as_user("pujiang")
+    url = f"/admin/opinion/edit/?id={opinion_id}"
+    form = form_data(unit.get(url).get_data(as_text=True))
+    form.update({"contacts-0-note": "电话\x0b联系\x1f过\x08", "contacts-0-stage": "办中",
+                 "contacts-0-method": "电话", "contacts-0-contacted_on": "2018-03-01"})
+    assert unit.post(url, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Contact.note).where(
+            Contact.opinion_id == opinion_id, Contact.note.like("电话%")))
+    for kind in ("docx", "zip"):
+        printed = unit.get(f"/admin/opinion/case_file/{kind}?id={opinion_id}")
+        assert printed.status_code == 200, kind
+    with zipfile.ZipFile(io.BytesIO(printed.data)) as archive:
+        [docx] = [name for name in archive.namelist() if name.endswith(".docx")]
+        document = Document(io.BytesIO(archive.read(docx)))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows
+                     for cell in row.cells)
+    assert "电话联系过" in text
