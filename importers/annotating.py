@@ -12,9 +12,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -93,7 +95,7 @@ def _marks(problems: Iterable[Problem]) -> dict[str, dict[tuple[int, int | None]
 
 def _note(problems: Sequence[Problem]) -> Comment:
     text = "\n".join(("错误：" if p.is_error else "提示：") + p.message for p in problems)
-    comment = Comment(text, AUTHOR)
+    comment = Comment(_storable(text), AUTHOR)
     comment.width, comment.height = 320, 40 + 20 * len(problems)
     return comment
 
@@ -105,9 +107,9 @@ def _fill(problems: Sequence[Problem]) -> PatternFill:
 def _summary_rows(problems: Sequence[Problem]) -> list[list[str]]:
     rows = []
     for problem in problems:
-        rows.append([problem.cell or problem.sheet or "（整个文件）", "错误" if problem.is_error
-                     else "提示", "" if problem.value is None else str(problem.value),
-                     problem.message])
+        rows.append([_storable(text) for text in (
+            problem.cell or problem.sheet or "（整个文件）", "错误" if problem.is_error else "提示",
+            "" if problem.value is None else str(problem.value), problem.message)])
     return rows
 
 
@@ -181,7 +183,8 @@ def _copy_sheets(book, path: Path, marks: dict, limits: Limits) -> None:
         for sheet in read_sheets(path, limits):
             out = book.create_sheet(sheet.name[:31])
             cells = marks.get(sheet.name, {})
-            for number, values in enumerate(sheet.rows(), start=1):
+            for number, read in enumerate(sheet.rows(), start=1):
+                values = [_storable(value) for value in read]
                 if not any((number, c) in cells for c in (None, *range(1, len(values) + 2))):
                     out.append([_as_text(WriteOnlyCell(out, value)) if _formula_like(value)
                                 else value for value in values])
@@ -189,6 +192,12 @@ def _copy_sheets(book, path: Path, marks: dict, limits: Limits) -> None:
                 out.append(_marked_row(out, number, values, cells))
     except ReadError:
         pass  # the sheets copied so far stay; the summary says what is wrong with the file
+
+
+def _storable(value: Any) -> Any:
+    """Return value without the control characters a workbook cannot hold (openpyxl
+    refuses them: a cell pasted from another program may carry a vertical tab)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _formula_like(value: object) -> bool:

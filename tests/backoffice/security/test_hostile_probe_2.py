@@ -42,22 +42,26 @@ def _sheet_with_formula_text(path, rows) -> None:
 
 @SQLITE_ONLY
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_the_annotated_copy_never_turns_a_cells_text_into_a_formula(
+def test_the_annotated_copy_keeps_text_as_text_and_takes_any_character(
         app, as_user, tmp_path, suffix) -> None:
     with app.app_context():
-        rows = [OPINION_HEADER, opinion_row(1, 主办单位=FORMULA), opinion_row(2)]
+        rows = [OPINION_HEADER, opinion_row(1, 主办单位=FORMULA),
+                # A vertical tab, as a cell pasted from another program may hold: the
+                # annotated copy failed (openpyxl takes no control character).
+                opinion_row(2, 主办单位="不存在的\x0b单位", 案由="关于\x0b路灯\x1f的建议"),
+                opinion_row(3)]
     path = tmp_path / f"交办清单{suffix}"
     _sheet_with_formula_text(path, rows)
     client = as_user("operator")
     token = preview_token(upload(client, path, new_session_name=NEW_SESSION))
     annotated = client.get(f"{BASE}/preview/{token}/annotated/0")
+    assert annotated.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(annotated.data))
     annotated.close()
-    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row
-             if cell.value == FORMULA]
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
     # In the list of problems (单元格内容) and in the copied sheet alike.
-    assert len(cells) == 2, [(s.title, [c.value for c in s[2]]) for s in book]
-    assert [cell.data_type for cell in cells] == ["s", "s"]
+    assert [cell.data_type for cell in cells if cell.value == FORMULA] == ["s", "s"]
+    assert "不存在的单位" in [cell.value for cell in cells]
 
 
 @SQLITE_ONLY
