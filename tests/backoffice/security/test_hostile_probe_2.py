@@ -5,6 +5,8 @@ Each test failed before its fix (see the commit that added it)."""
 
 import csv
 import io
+import os
+import stat
 import zipfile
 
 import openpyxl
@@ -144,3 +146,16 @@ def test_a_control_character_in_a_units_note_never_breaks_the_office_documents(
     text = "\n".join(cell.text for table in document.tables for row in table.rows
                      for cell in row.cells)
     assert "电话联系过" in text
+
+
+@SQLITE_ONLY
+def test_a_backup_is_readable_by_its_owner_alone(app, tmp_path) -> None:
+    # It holds every password hash, second-factor secret and phone number.
+    archive = tmp_path / "backup.tar.gz"
+    before = os.umask(0o022)  # a login shell's usual mask: new files readable by all
+    try:
+        made = app.test_cli_runner().invoke(args=["backup", str(archive)])
+    finally:
+        os.umask(before)
+    assert made.exit_code == 0, made.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
