@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from backoffice import access
 from backoffice.extensions import db
-from backoffice.inputs import row_id
+from backoffice.inputs import file_name, row_id
 from backoffice.models import Attachment
 from backoffice.models.security import SecurityEventKind
 from backoffice.security import log
@@ -52,7 +52,7 @@ def upload(view: Any) -> Response:
         return back
     data = upload_.read()
     # The browser's file name is kept for display and download, never used on disk.
-    original_name = Path(upload_.filename or "").name
+    original_name = file_name(upload_.filename or "")
     problem = _problem(original_name, data)
     kind = request.form.get("kind", AttachmentKind.OTHER.value)
     if kind not in set(AttachmentKind):

@@ -45,6 +45,10 @@ def defaults(instance_path: str) -> dict:
         "REQUIRE_2FA_FOR_ADMINS": True,
         # At least 180 days (the database refuses to delete younger entries).
         "SECURITY_LOG_RETENTION_DAYS": 180,
+        # The names the site answers to, e.g. ["backoffice.example.gov.cn"]: a request naming
+        # another host (a forged Host header) is refused with 400, so no answer is built
+        # from it (the public feeds' addresses, which proxies keep). None: any host.
+        "TRUSTED_HOSTS": None,
         # How many reverse proxies stand before the app (their X-Forwarded-* are trusted).
         "PROXY_COUNT": 0,
         "ATTACHMENT_FOLDER": str(Path(instance_path) / "attachments"),

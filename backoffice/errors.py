@@ -20,6 +20,7 @@ from werkzeug.exceptions import (
     Conflict,
     HTTPException,
     RequestEntityTooLarge,
+    SecurityError,
     ServiceUnavailable,
 )
 from werkzeug.wrappers import Response
@@ -72,6 +73,11 @@ CSRF_FAILED = ErrorText(
     "表单的安全校验未通过：页面可能打开太久，或您已在别处退出登录。请刷新页面后重新提交。",
 )
 
+# A request naming a host the site does not answer to (TRUSTED_HOSTS): nothing in its
+# answer may be built from that name, not even a link.
+UNTRUSTED_HOST = ErrorText(
+    "网址有误", "地址栏中的网址不属于本系统，请使用区府办通知的本系统网址访问。")
+
 
 def error_text(error: HTTPException) -> ErrorText:
     """Return the Chinese title and explanation of an HTTP error."""
@@ -112,6 +118,17 @@ def _signed_in() -> bool:
     return stored is not None and "_user_id" in stored
 
 
+def _untrusted_host() -> bool:
+    return isinstance(request.routing_exception, SecurityError)
+
+
+def refuse_untrusted_host() -> None:
+    """Refuse a request for a host the site does not answer to before any other check
+    (they build links and read the host)."""
+    if _untrusted_host():
+        raise request.routing_exception
+
+
 def _back_url() -> str | None:
     """Return the page the visitor came from, if it is one of ours and not this one."""
     referrer = request.referrer
@@ -130,7 +147,10 @@ def error_response(error: HTTPException, kept: Kept | None = None) -> HTTPExcept
     kept is the form the page offers to post again."""
     if error.code is None or error.code < 400 or error.response is not None:
         return error
-    text = error_text(error)
+    plain = _untrusted_host()
+    if plain:
+        error = SecurityError()
+    text = UNTRUSTED_HOST if plain else error_text(error)
     if _wants_json():
         response = jsonify(status=error.code, error=text.title, message=text.explanation)
     else:
@@ -140,8 +160,9 @@ def error_response(error: HTTPException, kept: Kept | None = None) -> HTTPExcept
             status=error.code,
             text=text,
             signed_in=_signed_in(),
-            back_url=_back_url(),
+            back_url=None if plain else _back_url(),
             kept=kept or Kept(),
+            plain=plain,
         )
         response = Response(page, mimetype="text/html")
     response.status_code = error.code
@@ -180,6 +201,7 @@ def write_conflict(error: StaleDataError) -> HTTPException | Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
     app.register_error_handler(HTTPException, error_response)
     app.register_error_handler(StaleDataError, write_conflict)
     for unavailable in UNAVAILABLE:

@@ -26,6 +26,15 @@ def shown(text: str) -> str:
     return text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH] + "…"
 
 
+def file_name(text: str) -> str:
+    """Return the last part of a sent file's name, whichever separator its path uses."""
+    # A name keeps no folder, "..", or control character: it names a download and a
+    # member of the 一案一册 zip, which tools on Windows split at "\\" as well as "/".
+    last = re.split(r"[/\\]", text)[-1]
+    last = "".join(c for c in last if c.isprintable()).strip()
+    return "" if last in (".", "..") else last
+
+
 def parse_int(text: Any, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
     """Return text as a decimal integer within the bounds, or None."""
     text = str(text).strip()

@@ -37,6 +37,11 @@ max_requests_jitter = int(_env("MAX_REQUESTS_JITTER", "100"))
 
 # The proxy whose X-Forwarded-Proto is believed (HTTPS, hence HSTS and secure cookies).
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Behind one proxy (nginx on this host, which alone reaches the loopback address above),
+# the app takes the client's address from the proxy's X-Forwarded-For: otherwise every
+# client is 127.0.0.1 to the sign-in locks and the security log, and a few wrong
+# passwords from anyone lock the whole office out. BACKOFFICE_PROXY_COUNT, when set, wins.
+raw_env = [] if "BACKOFFICE_PROXY_COUNT" in os.environ else ["BACKOFFICE_PROXY_COUNT=1"]
 
 # Logs to stderr, which systemd's journal keeps.
 accesslog = _env("ACCESS_LOG", "-")

@@ -12,14 +12,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from importers.exporting.safety import looks_like_formula
 from importers.limits import DEFAULT_LIMITS, Limits, check_workbook
 from importers.problems import Problem, ReadError
 from importers.workbooks import read_sheets
@@ -92,7 +95,7 @@ def _marks(problems: Iterable[Problem]) -> dict[str, dict[tuple[int, int | None]
 
 def _note(problems: Sequence[Problem]) -> Comment:
     text = "\n".join(("错误：" if p.is_error else "提示：") + p.message for p in problems)
-    comment = Comment(text, AUTHOR)
+    comment = Comment(_storable(text), AUTHOR)
     comment.width, comment.height = 320, 40 + 20 * len(problems)
     return comment
 
@@ -104,9 +107,9 @@ def _fill(problems: Sequence[Problem]) -> PatternFill:
 def _summary_rows(problems: Sequence[Problem]) -> list[list[str]]:
     rows = []
     for problem in problems:
-        rows.append([problem.cell or problem.sheet or "（整个文件）", "错误" if problem.is_error
-                     else "提示", "" if problem.value is None else str(problem.value),
-                     problem.message])
+        rows.append([_storable(text) for text in (
+            problem.cell or problem.sheet or "（整个文件）", "错误" if problem.is_error else "提示",
+            "" if problem.value is None else str(problem.value), problem.message)])
     return rows
 
 
@@ -131,6 +134,8 @@ def _edit(path: Path, problems: Sequence[Problem], marks: dict, target: Path) ->
     summary.append(_SUMMARY_HEADER)
     for values, problem in zip(_summary_rows(problems), problems, strict=True):
         summary.append(values)
+        for cell in summary[summary.max_row]:
+            _as_text(cell)
         where = split_cell(problem.cell)
         if where and where[0] in book.sheetnames:
             link = summary.cell(summary.max_row, 1)
@@ -165,7 +170,7 @@ def _rewrite(path: Path | None, problems: Sequence[Problem], marks: dict, target
         summary.column_dimensions[get_column_letter(index)].width = width
     summary.append([_bold(summary, text) for text in _SUMMARY_HEADER])
     for values, problem in zip(_summary_rows(problems), problems, strict=True):
-        cells = [WriteOnlyCell(summary, value) for value in values]
+        cells = [_as_text(WriteOnlyCell(summary, value)) for value in values]
         cells[3].fill = _fill([problem])
         summary.append(cells)
     if path is not None:
@@ -178,13 +183,34 @@ def _copy_sheets(book, path: Path, marks: dict, limits: Limits) -> None:
         for sheet in read_sheets(path, limits):
             out = book.create_sheet(sheet.name[:31])
             cells = marks.get(sheet.name, {})
-            for number, values in enumerate(sheet.rows(), start=1):
+            for number, read in enumerate(sheet.rows(), start=1):
+                values = [_storable(value) for value in read]
                 if not any((number, c) in cells for c in (None, *range(1, len(values) + 2))):
-                    out.append(values)
+                    out.append([_as_text(WriteOnlyCell(out, value)) if _formula_like(value)
+                                else value for value in values])
                     continue
                 out.append(_marked_row(out, number, values, cells))
     except ReadError:
         pass  # the sheets copied so far stay; the summary says what is wrong with the file
+
+
+def _storable(value: Any) -> Any:
+    """Return value without the control characters a workbook cannot hold (openpyxl
+    refuses them: a cell pasted from another program may carry a vertical tab)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _formula_like(value: object) -> bool:
+    return isinstance(value, str) and looks_like_formula(value)
+
+
+def _as_text(cell):
+    """Keep text that looks like a formula text (openpyxl would store "=..." as one): the
+    copy hands back what the cell read, never something Excel runs."""
+    if _formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _bold(sheet, text: str) -> WriteOnlyCell:
@@ -199,7 +225,7 @@ def _marked_row(sheet, number: int, values: list, cells: dict) -> list[WriteOnly
     row = []
     for column in range(1, width + 1):
         value = values[column - 1] if column <= len(values) else None
-        cell = WriteOnlyCell(sheet, value if value != "" else None)
+        cell = _as_text(WriteOnlyCell(sheet, value if value != "" else None))
         found = cells.get((number, column), [])
         if found or (whole_row and value not in (None, "")):
             cell.fill = _fill([*found, *whole_row])

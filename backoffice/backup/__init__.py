@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -87,7 +88,12 @@ def back_up(engine: sa.Engine, store: Storage, out: Path, bin_dir: str | None) -
                              "size": dumped.stat().st_size},
                 "files": [],
             }
-            with tarfile.open(partial, "w:gz") as archive:
+            # Readable by its owner alone, whatever the umask: it holds every password
+            # hash, second-factor secret and phone number (made anew: a crashed run's
+            # file would keep its mode).
+            partial.unlink(missing_ok=True)
+            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                      "wb") as written, tarfile.open(fileobj=written, mode="w:gz") as archive:
                 archive.add(dumped, arcname=dumped.name)
                 for key in store.list():
                     manifest["files"].append(_add_file(archive, store, key))

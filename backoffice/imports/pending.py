@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from backoffice.imports.originals import folder
 from backoffice.imports.service import PreparedImport
+from backoffice.inputs import file_name
 from importers.limits import Limits, check_workbook
 from importers.problems import ReadError
 from importers.workbooks import SUFFIXES
@@ -54,7 +55,7 @@ def store_uploads(uploads: Iterable[FileStorage], user_id: int) -> tuple[str, di
     target.mkdir()
     names: dict[str, str] = {}
     for index, upload in enumerate(uploads):
-        name = Path(upload.filename or "").name
+        name = file_name(upload.filename or "")
         if not name:
             continue
         suffix = Path(name).suffix.lower()

@@ -21,6 +21,7 @@ from backoffice.formatting import (
     prose_date,
     table_date,
 )
+from backoffice.inputs import file_name
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import (
     Attachment,
@@ -232,7 +233,8 @@ def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
 
 def attachment_name(index: int, attachment: Attachment) -> str:
     """Return the attachment's path in the zip: numbered as in the 附件目录."""
-    return f"{ATTACHMENT_FOLDER_IN_ZIP}/{index:02d}_{attachment.original_name}"
+    # Cleaned again: a name stored before uploads were cleaned must not climb out either.
+    return f"{ATTACHMENT_FOLDER_IN_ZIP}/{index:02d}_{file_name(attachment.original_name)}"
 
 
 def write_zip(db_session: orm.Session, opinion: Opinion, on: date, out: IO[bytes]) -> None:

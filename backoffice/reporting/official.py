@@ -11,6 +11,7 @@ substitute when it is missing (仿宋_GB2312 → 仿宋).
 """
 
 import io
+import re
 from collections.abc import Sequence
 
 from docx import Document
@@ -50,6 +51,14 @@ HEADINGS = {
 }
 TITLE_STYLE = "公文标题"
 NUMERALS = "一二三四五六七八九十"
+# What Word's XML cannot hold: control characters but tab and line breaks, and the two
+# non-characters. A unit's note pasted from Excel may carry one (a vertical tab).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Return text without the characters a Word document cannot hold."""
+    return _NOT_IN_XML.sub("", text)
 
 
 def chinese_numeral(number: int) -> str:
@@ -185,20 +194,20 @@ class OfficialDocument:
         _declare_fallbacks(self.document)
 
     def title(self, text: str) -> None:
-        self.document.add_paragraph(text, style=TITLE_STYLE)
+        self.document.add_paragraph(xml_text(text), style=TITLE_STYLE)
 
     def subtitle(self, text: str) -> None:
         """Add a centred body-font line under the title (a period, a date)."""
-        added = self.document.add_paragraph(text)
+        added = self.document.add_paragraph(xml_text(text))
         added.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def heading(self, level: int, text: str) -> None:
         """Add a heading; the text carries its own 一、（一）1. numbering."""
-        self.document.add_paragraph(text, style=HEADINGS[level][0])
+        self.document.add_paragraph(xml_text(text), style=HEADINGS[level][0])
 
     def paragraph(self, text: str, indent: bool = True) -> Paragraph:
         """Add a body paragraph, indented two characters unless indent is False."""
-        added = self.document.add_paragraph(text)
+        added = self.document.add_paragraph(xml_text(text))
         if indent:
             added.paragraph_format.first_line_indent = Pt(BODY_SIZE * 2)
         return added
@@ -224,7 +233,7 @@ class OfficialDocument:
                     cell.width = Mm(widths_mm[column])
                 line = cell.paragraphs[0]
                 line.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                set_font(line.add_run(text), BODY_FONT, size, bold)
+                set_font(line.add_run(xml_text(text)), BODY_FONT, size, bold)
 
     def space(self, lines: int = 1) -> None:
         """Add empty body lines (a cover page's air)."""

