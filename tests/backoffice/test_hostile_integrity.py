@@ -43,8 +43,8 @@ from importers.clock import local_today
 from importers.exporting import write_rows
 from tests.backoffice.html_forms import form_data, page_forms
 from tests.backoffice.jobs.steps import wait_for
-from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
-from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
+from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _opinion
+from tests.conftest import PASSWORD, add_deputy_account, csrf_token, quick_hashing, sign_in
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 COLLEAGUE = "operator2"
@@ -350,7 +350,7 @@ def test_an_online_evaluation_and_a_paper_one_landing_together_never_stand_side_
     online form (同意): one of them is recorded, the other refused and said so, never both
     for the same day unchecked by each other."""
     with app.app_context():
-        _add_deputy(DEPUTY)
+        add_deputy_account(DEPUTY)
         opinion_id = _opinion().id
     deputy = _signed_in(app, "deputy")
     page = f"/admin/mine/opinion/?id={opinion_id}"
