@@ -22,8 +22,6 @@ from importers.columns import How
 if TYPE_CHECKING:
     from backoffice.imports import ImportResult, PreparedImport
 
-# The data changed while the files were read: the plan would overwrite that change.
-STALE = "读取表格期间数据已有变动（有人修改或导入了相关数据），未导入任何数据。请重新运行导入。"
 PROGRESS_FROM = 2000  # rows to write before a progress bar is worth showing
 _SHOWN_PROBLEMS = 200
 # Columns read as their headers say (or left out as 序号 is): not worth a line each.
@@ -74,7 +72,7 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
     try:
         prepared = prepare_import(db.session, list(paths), kind, session=session_name,
                                   year=year, mapping=list(mappings), skip_invalid=skip_invalid,
-                                  remembered=not no_remembered)
+                                  remembered=not no_remembered, applying=not dry_run)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     chosen = prepared.conflict_rows() if overwrite else []
@@ -85,9 +83,9 @@ def import_command(kind: str, paths: tuple[Path, ...], session_name: str | None,
         try:
             with _progress(writes if not quiet and writes >= PROGRESS_FROM else 0) as advance:
                 result = apply_prepared(db.session, prepared, actor="cli", source="cli",
-                                        progress=advance, overwrite=chosen, check_stale=True)
-        except StalePlan:
-            click.echo(f"导入失败：{STALE}", err=True)
+                                        progress=advance, overwrite=chosen)
+        except StalePlan as stale:
+            click.echo(f"导入失败，未导入任何数据：{stale}", err=True)
             sys.exit(1)
         except sa.exc.IntegrityError as error:
             click.echo(f"导入失败：与同时写入的数据冲突，未导入任何数据（{error.orig}）", err=True)

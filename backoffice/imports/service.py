@@ -193,16 +193,21 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
                    mapping: Mapping[str, str | None] | Iterable[str] | None = None,
                    skip_invalid: bool = False,
                    names: Mapping[str, str] | None = None,
-                   remembered: bool = True) -> PreparedImport:
+                   remembered: bool = True, applying: bool = False) -> PreparedImport:
     """Read the files and plan them against the database, changing nothing.
 
     `names` gives a path's name as the user knows it (an upload's file name);
     a sheet whose headers have a remembered mapping is read with it unless `remembered`
-    is False (`mapping` wins over it either way).
+    is False (`mapping` wins over it either way). `applying`: the caller applies the plan
+    right away (`apply_prepared`, no preview between), so writers are held out from the
+    first read to the commit and nothing can change under the plan; a plan shown first
+    is checked again when applied instead (`check_stale`).
     Raises UsageError for a wrong call: unknown kind, bad mapping, no session.
     """
     if kind != AUTO and kind not in SCHEMAS:
         raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(SCHEMAS)}")
+    if applying:
+        keep_writers_out(db_session)
     limits = import_limits()
     parts: dict[str, str] = {}
     if kind == AUTO:
@@ -468,13 +473,17 @@ def run_import(db_session: orm.Session, paths: Sequence[str | Path], kind: str =
                skip_invalid: bool = False, dry_run: bool = True, actor: str = "cli",
                source: str = "cli", progress: Progress | None = None,
                remembered: bool = True, overwrite: bool = False) -> ImportResult:
-    """Read, plan, check and (unless a dry run) apply files in one go; rows with a
-    conflict are held back unless `overwrite`. Data changed while the files were read
-    refuses the import (StalePlan), as after a preview: the plan would overwrite it."""
+    """Read, plan, check and (unless a dry run) apply files in one go, writers held out
+    from the first read (a write meanwhile waits for the import); rows with a conflict
+    are held back unless `overwrite`."""
     prepared = prepare_import(db_session, paths, kind, session=session, year=year,
-                              mapping=mapping, skip_invalid=skip_invalid, remembered=remembered)
+                              mapping=mapping, skip_invalid=skip_invalid, remembered=remembered,
+                              applying=not dry_run)
     chosen = prepared.conflict_rows() if overwrite else []
     if dry_run:
         return ImportResult("dry_run", prepared, held=prepared.held_rows(chosen))
-    return apply_prepared(db_session, prepared, actor=actor, source=source, progress=progress,
-                          overwrite=chosen, check_stale=True)
+    result = apply_prepared(db_session, prepared, actor=actor, source=source,
+                            progress=progress, overwrite=chosen)
+    if result.status == "unchanged":
+        db_session.rollback()  # let writers in: nothing was written
+    return result

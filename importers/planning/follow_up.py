@@ -105,6 +105,10 @@ def plan_evaluations(records: Sequence[Record], context: Context) -> list[RowPla
             rows.append(row.erred())
             continue
         values = wanted(record, ("agree", "grade", "praised", "consent_publish"))
+        _refuse_graded_disagreement(row, values, facts.evaluations.get(record["evaluated_on"]))
+        if row.failed:
+            rows.append(row.erred())
+            continue
         shown = {"lead_unit": facts.lead_unit, "evaluated_on": record["evaluated_on"]}
         plan = _child(record, context, "evaluations", record["evaluated_on"], values,
                       EvaluationFacts, row, shown)
@@ -112,6 +116,19 @@ def plan_evaluations(records: Sequence[Record], context: Context) -> list[RowPla
             plan = _with_co_grades(plan, context, facts, grades)
         rows.append(plan)
     return rows
+
+
+def _refuse_graded_disagreement(row: Row, values: dict, same_day: Any) -> None:
+    """A 不同意 row without a grade column would turn the day's graded 同意 (recorded on
+    the screen, online by the deputy, or by another sheet) into a 不同意 that keeps its
+    grade: two evaluations of one day, mixed. Refused at the row's 同意 cell."""
+    if values.get("agree") is not False or "grade" in values or same_day is None:
+        return
+    if same_day.agree and same_day.grade:
+        on = row.record["evaluated_on"]
+        row.error("agree", f"第{row.record['number']:04d}号意见{on.year}年{on.month}月{on.day}日"
+                           f"已有一条“同意、{same_day.grade}”的测评，与本行“不同意”矛盾；"
+                           "同一天只能有一条测评，请核对测评日期，或先在书面意见中改正那条测评")
 
 
 def _latest_agreement(records: Sequence[Record], context: Context) -> dict[int, date]:

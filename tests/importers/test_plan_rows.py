@@ -210,6 +210,28 @@ def test_an_older_evaluation_already_stored_does_not_take_the_grades(tmp_path):
     assert row.outcome is Outcome.CREATE and "co_grades" not in row.changed
 
 
+def test_a_disagreement_without_grades_cannot_take_over_the_days_graded_agreement(tmp_path):
+    """A paper 不同意 with no grade column, dated the day of a graded 同意 (the deputy's
+    online one), would leave a 不同意 graded 好: refused at its cell. With the grade
+    column it is a correction of that day's evaluation."""
+    given = _with(opinion())
+    given.opinions[1].evaluations = {date(2017, 6, 1): EvaluationFacts(True, "好")}
+    read = records(tmp_path, "evaluations", [
+        ["编号", "主办单位", "对答复是否同意", "测评日期"],
+        [1, "区交通委", "不同意", "2017-06-01"]])
+    [row] = plan_import(read, given).rows
+    [problem] = row.errors
+    assert problem.cell == "Sheet1!C2"
+    assert problem.message.endswith(
+        "第0001号意见2017年6月1日已有一条“同意、好”的测评，与本行“不同意”矛盾；同一天只能有一条"
+        "测评，请核对测评日期，或先在书面意见中改正那条测评")
+    read = records(tmp_path, "evaluations", [
+        ["编号", "主办单位", "对答复是否同意", "总体评价", "测评日期"],
+        [1, "区交通委", "不同意", "", "2017-06-01"]])
+    [row] = plan_import(read, given).rows
+    assert row.outcome is Outcome.UPDATE and not row.errors
+
+
 def test_units_match_by_alias_and_take_the_sheets_aliases(tmp_path):
     read = records(tmp_path, "units", [["单位名称", "单位类别", "简称/别名"],
                                        ["闵行区交通委员会", "委办局", "交通委、区交通局"],
