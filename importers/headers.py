@@ -18,7 +18,7 @@ from importers.matching import (
     normalise_header,
 )
 from importers.matching.assign import CONTRADICTION_FACTOR
-from importers.matching.forms import announced_type, field_similarity
+from importers.matching.forms import announced_type, announces_plan, field_similarity
 from importers.schemas import Field, Schema
 from importers.values import as_text
 from importers.workbooks import Range
@@ -375,6 +375,9 @@ def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]
     free = [f for f in labels.schema.fields if f.name not in header.columns]
     options = {}
     for column in open_columns:
+        if announces_plan(keys[column]):
+            options[column] = []  # neither its words nor its dates make it a fact
+            continue
         similar = _as_announced(keys[column], labels.similarities(keys[column]), free)
         fits: Mapping[str, float | None] = {}
         weighing: Mapping[str, float | None] = {}

@@ -171,3 +171,20 @@ def test_a_template_s_empty_rows_numbered_in_advance_are_blank(tmp_path):
     result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
     assert [r["number"] for r in result.records] == [1]
     assert result.errors == []
+
+
+@pytest.mark.parametrize("header", ["计划办结时间", "拟办结日期", "承诺办结时间", "预计答复日期",
+                                    "应答复日期", "最迟答复日期", "答复期限", "办理时限",
+                                    "交办日期"])
+def test_a_date_column_of_plans_deadlines_or_another_step_feeds_no_handling_date(tmp_path,
+                                                                                 header):
+    # 办结日期 and 二次答复日期 are not columns here: their words or the column's dates
+    # must not make this column one of them.
+    rows = [["编号", "标题", "主办单位", "签收日期", "面商日期", "答复日期", "是否办结", header],
+            [1, "关于某事的建议", "区交通委", "2017-02-21", "2017-03-01", "2017-04-01", "是",
+             "2017-06-30"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    column = next(c for c in result.columns if c.header == header)
+    assert column.field is None
+    assert result.records[0]["concluded_on"] is None
+    assert result.records[0]["second_reply_on"] is None
