@@ -111,8 +111,9 @@ def similarity(key: str, name: str) -> float:
 
 
 def _shared_characters(a: str, b: str) -> float:
-    """Return the Dice coefficient of the two texts' sets of characters, less for two
-    dates of different heads: 接收日期 is a 签收日期 (收 both), 交办日期 no 办结日期."""
+    """Return the Dice coefficient of the two texts' sets of characters, less for two dates
+    or yes-or-noes of different heads: 接收日期 is a 签收日期 (收 both), 交办日期 no 办结日期,
+    是否表态 no 是否表扬."""
     if not a or not b:
         return 0.0
     first, second = set(a), set(b)
@@ -122,10 +123,13 @@ def _shared_characters(a: str, b: str) -> float:
 
 
 def _head(text: str) -> str | None:
-    """Return the last character before the date word a header ends in (办 of 交办日期)."""
+    """Return what a date or a yes-or-no header is about, by its last character before the
+    date word (办 of 交办日期) or after 是否 (扬 of 是否表扬), None for other headers."""
     for word in _DATE_WORDS:
         if text.endswith(word) and len(text) > len(word):
             return text[-len(word) - 1]
+    if text.startswith(_YES_NO_WORDS[0]) and len(text) > len(_YES_NO_WORDS[0]):
+        return text[-1]
     return None
 
 

@@ -188,3 +188,22 @@ def test_a_date_column_of_plans_deadlines_or_another_step_feeds_no_handling_date
     assert column.field is None
     assert result.records[0]["concluded_on"] is None
     assert result.records[0]["second_reply_on"] is None
+
+
+@pytest.mark.parametrize("header", ["原主办单位", "建议承办单位"])
+def test_a_column_more_like_a_field_already_fed_does_not_fall_to_the_next_one(tmp_path, header):
+    # 原主办单位 (the lead unit before a reassignment) is no 会办单位, the one unit field left.
+    at = OPINIONS.index("会办单位")
+    rows = [[*OPINIONS[:at], *OPINIONS[at + 1:], header],
+            [*opinion_row(1)[:at], *opinion_row(1)[at + 1:], "区房管局"]]
+    result = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
+    assert next(c for c in result.columns if c.header == header).field is None
+    assert result.records[0]["co_units"] == []
+
+
+def test_a_yes_or_no_column_of_another_act_is_not_the_one_it_shares_words_with(tmp_path):
+    rows = [["编号", "领衔代表", "主办单位", "对答复是否同意", "总体评价", "测评日期", "是否表态"],
+            [1, "张三", "区交通委", "同意", "好", "2017-06-01", "是"]]
+    result = read_file(write_xlsx(tmp_path / "e.xlsx", rows), "evaluations", units=UNITS)
+    assert next(c for c in result.columns if c.header == "是否表态").field is None
+    assert result.records[0]["praised"] is False
