@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from importers.planning import OpinionFacts, plan_import
+from importers.problems import cell_excerpt
 from importers.reading import read_file
 from importers.units import UnitLookup
 from importers.values import BadValue, parse_date
@@ -207,3 +208,8 @@ def test_a_yes_or_no_column_of_another_act_is_not_the_one_it_shares_words_with(t
     result = read_file(write_xlsx(tmp_path / "e.xlsx", rows), "evaluations", units=UNITS)
     assert next(c for c in result.columns if c.header == "是否表态").field is None
     assert result.records[0]["praised"] is False
+
+
+def test_a_huge_cell_is_shown_in_a_message_by_its_beginning_and_its_length():
+    assert cell_excerpt("x" * 32767) == "x" * 30 + "…（共32767字）"
+    assert cell_excerpt("2017年3月") == "2017年3月" and cell_excerpt(None) == ""
