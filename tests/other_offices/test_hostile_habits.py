@@ -213,3 +213,11 @@ def test_a_yes_or_no_column_of_another_act_is_not_the_one_it_shares_words_with(t
 def test_a_huge_cell_is_shown_in_a_message_by_its_beginning_and_its_length():
     assert cell_excerpt("x" * 32767) == "x" * 30 + "…（共32767字）"
     assert cell_excerpt("2017年3月") == "2017年3月" and cell_excerpt(None) == ""
+
+
+def test_notes_under_a_short_table_do_not_count_as_its_first_column_s_cells(tmp_path):
+    # One row of data: the notes block in column A must not outvote its one date.
+    rows = [["签收", "编号", "主办单位"], ["2017/2/21", 1, "区交通委"], ["填表说明："],
+            ["1、日期请写成2017-01-01"], ["2、编号写四位数"], ["（3）请勿改动表头"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert next(c for c in result.columns if c.header == "签收").field == "accepted_on"
