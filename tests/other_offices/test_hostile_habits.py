@@ -6,8 +6,13 @@ wrong value taken in silence.
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
+import sqlalchemy as sa
 
+from backoffice.extensions import db
+from backoffice.imports import run_import
+from backoffice.models import Deputy, Opinion, Unit
 from importers.planning import OpinionFacts, plan_import
 from importers.problems import cell_excerpt
 from importers.reading import read_file
@@ -15,7 +20,7 @@ from importers.units import UnitLookup
 from importers.values import BadValue, parse_date
 from tests.importers.plan_builders import records, state
 from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
-from tests.importers.workbook_builders import UNITS, opinion_row, write_xlsx
+from tests.importers.workbook_builders import SAMPLES, UNITS, opinion_row, write_xlsx
 from tests.other_offices.writers import Book, Grid, write_book
 
 HANDLING = ["编号", "标题", "主办单位", "答复日期", "答复类型", "是否办结", "办结日期"]
@@ -221,3 +226,25 @@ def test_notes_under_a_short_table_do_not_count_as_its_first_column_s_cells(tmp_
             ["1、日期请写成2017-01-01"], ["2、编号写四位数"], ["（3）请勿改动表头"]]
     result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
     assert next(c for c in result.columns if c.header == "签收").field == "accepted_on"
+
+
+def test_an_import_with_a_refused_habit_changes_nothing(empty_app, tmp_path):
+    # The 2017 rosters and assignment list, as an office with a VLOOKUP and a lazy date
+    # would send them: refused at both cells, and no unit, deputy or opinion stored.
+    listing = openpyxl.load_workbook(SAMPLES / "2017" / "书面意见交办清单.xlsx")
+    sheet = listing.worksheets[0]
+    sheet["I4"], sheet["J5"] = "#N/A", "2月20日"
+    listing.save(tmp_path / "书面意见交办清单.xlsx")
+    paths = [SAMPLES / "2017" / "承办单位名录.xlsx", SAMPLES / "2017" / "代表名册.xlsx",
+             tmp_path / "书面意见交办清单.xlsx"]
+    with empty_app.app_context():
+        result = run_import(db.session, paths, "auto", session="区六届人大一次会议",
+                            year=2017, dry_run=False, actor="test")
+        stored = [db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                  for model in (Unit, Deputy, Opinion)]
+    assert result.status == "refused"
+    where = {(p.cell, p.field): p.message for p in result.errors}
+    sheet_name = sheet.title
+    assert "#N/A" in where[f"{sheet_name}!I4", "co_units"]
+    assert "缺少年份" in where[f"{sheet_name}!J5", "assigned_on"]
+    assert stored == [0, 0, 0]
