@@ -248,3 +248,11 @@ def test_an_import_with_a_refused_habit_changes_nothing(empty_app, tmp_path):
     assert "#N/A" in where[f"{sheet_name}!I4", "co_units"]
     assert "缺少年份" in where[f"{sheet_name}!J5", "assigned_on"]
     assert stored == [0, 0, 0]
+
+
+def test_a_two_digit_year_date_that_also_reads_month_first_is_refused():
+    # 12/10/17 is 2012-10-17 to a Chinese office, 2017-12-10 to an American Excel.
+    with pytest.raises(BadValue, match="顺序不明确"):
+        parse_date("12/10/17", year=2017)
+    assert parse_date("17/3/15", year=2017).isoformat() == "2017-03-15"
+    assert parse_date("12.10.17", year=2017).isoformat() == "2012-10-17"  # dots: not American
