@@ -256,3 +256,14 @@ def test_a_two_digit_year_date_that_also_reads_month_first_is_refused():
         parse_date("12/10/17", year=2017)
     assert parse_date("17/3/15", year=2017).isoformat() == "2017-03-15"
     assert parse_date("12.10.17", year=2017).isoformat() == "2012-10-17"  # dots: not American
+
+
+def test_a_second_table_pasted_under_the_first_repeats_its_two_level_header(tmp_path):
+    top = ["编号", "标题", "主办单位", "办理过程", "", "答复类型"]
+    sub = ["", "", "", "签收日期", "答复日期", ""]
+    rows = [top, sub, [1, "关于1", "区交通委", "2017-02-21", "2017-04-01", "A"], [],
+            top, sub, [2, "关于2", "区交通委", "2017-02-22", "2017-04-02", "B"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows, merged=["D1:E1"]), "handling",
+                       units=UNITS)
+    assert result.problems == []
+    assert [(r["number"], r["replied_on"].day) for r in result.records] == [(1, 1), (2, 2)]
