@@ -27,6 +27,7 @@ _ERROR_TYPE = b't="e"'
 _NO_RESULT = re.compile(rb"<f\b[^>]*(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>")
 _CELL = re.compile(rb'<c\s+r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _TYPE_ERROR = re.compile(rb'\bt="e"')
+_TYPE_TEXT = re.compile(rb'\bt="str"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
 
 
@@ -70,8 +71,8 @@ def _ooxml_places(data: bytes) -> Iterator[tuple[tuple[int, int], str]]:
         if _TYPE_ERROR.search(attributes):
             value = _VALUE.search(inner)
             text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-        elif b"<f" in inner and not _VALUE.search(inner):
-            text = UNCALCULATED
+        elif b"<f" in inner and not _VALUE.search(inner) and not _TYPE_TEXT.search(attributes):
+            text = UNCALCULATED  # (a text result saved empty, =IF(…,"",…), is a blank)
         else:
             continue
         yield (int(digits) - 1, _column(letters.decode())), text

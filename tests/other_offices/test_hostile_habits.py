@@ -6,6 +6,8 @@ wrong value taken in silence.
 
 from __future__ import annotations
 
+import zipfile
+
 import openpyxl
 import pytest
 import sqlalchemy as sa
@@ -267,3 +269,18 @@ def test_a_second_table_pasted_under_the_first_repeats_its_two_level_header(tmp_
                        units=UNITS)
     assert result.problems == []
     assert [(r["number"], r["replied_on"].day) for r in result.records] == [(1, 1), (2, 2)]
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_a_blank_cell(tmp_path):
+    # Excel saves =IF(A2="","",…) giving "" as a text result with an empty value.
+    rows = [HANDLING, handling_row(1, 答复日期='=IF(1,"","")')]
+    path = write_xlsx(tmp_path / "h.xlsx", rows)
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'<c r="D2">', b'<c r="D2" t="str">')
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    result = read_file(path, "handling", units=UNITS)
+    assert result.problems == [] and result.records[0]["replied_on"] is None
