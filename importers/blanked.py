@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from importers.limits.biff import BOF, BOUND_SHEET, EOF, records, sheet_name, streams
@@ -34,6 +35,15 @@ _VALUE = re.compile(rb"<v>([^<]+)</v>")
 def blanked_cells(path: Path, limits: Limits) -> dict[str, Places]:
     """Return, by sheet name, the cells of an .xlsx, .xlsm or .xls that read as blank but hold
     an error value or a formula without its result (none for other formats)."""
+    stat = path.stat()
+    return _blanked(path.resolve(), stat.st_size, stat.st_mtime_ns, stat.st_ino, limits)
+
+
+@lru_cache(maxsize=64)
+def _blanked(path: Path, _size: int, _mtime: int, _inode: int, limits: Limits
+             ) -> dict[str, Places]:
+    # A folder's files are opened twice, to order them by kind and to read them: the
+    # search is done once per file, keyed by its identity as the limits' check is.
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _ooxml(path, limits)
