@@ -7,14 +7,17 @@ wrong value taken in silence.
 from __future__ import annotations
 
 import zipfile
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from backoffice.checks import opinion_fact_problems
 from backoffice.extensions import db
 from backoffice.imports import run_import
 from backoffice.models import Deputy, Opinion, Unit
+from importers.clock import local_today
 from importers.planning import OpinionFacts, plan_import
 from importers.problems import cell_excerpt
 from importers.reading import read_file
@@ -284,3 +287,14 @@ def test_a_formula_whose_saved_result_is_empty_text_is_a_blank_cell(tmp_path):
             book.writestr(name, data)
     result = read_file(path, "handling", units=UNITS)
     assert result.problems == [] and result.records[0]["replied_on"] is None
+
+
+def test_a_date_of_something_done_cannot_be_after_today():
+    # 2071 for 2017, 2027 for 2017: a typo the date range alone lets through.
+    today = local_today()
+    opinion = Opinion(assigned_on=date(2017, 2, 20), replied_on=today + timedelta(days=1),
+                      answer_type="A", concluded_on=date(today.year + 1, 5, 1))
+    problems = opinion_fact_problems(opinion)
+    assert "晚于今天" in problems["replied_on"] and "晚于今天" in problems["concluded_on"]
+    opinion.replied_on, opinion.concluded_on = today, None
+    assert opinion_fact_problems(opinion) == {}
