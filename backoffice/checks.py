@@ -9,6 +9,7 @@ from sqlalchemy import orm
 
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import Opinion
+from importers.clock import local_today
 from importers.vocabulary import AnswerType
 
 _DATES_AFTER_ASSIGNMENT = (
@@ -56,11 +57,14 @@ def opinion_fact_problems(opinion: Opinion) -> dict[str, str]:
     def add(field: str, message: str) -> None:
         problems.setdefault(field, message)
 
-    assigned = opinion.assigned_on
+    assigned, today = opinion.assigned_on, local_today()
     for field in _DATES_AFTER_ASSIGNMENT:
         value = getattr(opinion, field)
         if assigned and value and value < assigned:
             add(field, f"{FIELD_LABELS[field]}（{value}）不能早于交办日期（{assigned}）。")
+        elif value and value > today:
+            # What was done has a date already past: 2071 typed for 2017 is no plan.
+            add(field, f"{FIELD_LABELS[field]}（{value}）不能晚于今天（{today}）。")
 
     if opinion.replied_on and not opinion.answer_type:
         add("answer_type", "已填写答复日期，请选择答复类型。")

@@ -10,6 +10,7 @@ from backoffice.audit import actor_name
 from backoffice.labels import FIELD_LABELS
 from backoffice.models import ROLE_LABELS
 from importers.clock import local_today, wall_clock
+from importers.problems import cell_excerpt
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, AttachmentKind
 from scoring.lateness import LATENESS
 
@@ -62,4 +63,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(prose_date)
     app.add_template_filter(table_date)
     app.add_template_filter(file_size)
+    app.add_template_filter(cell_excerpt)
     app.context_processor(_globals)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from importers.limits.biff import BOF, BOUND_SHEET, EOF, records, sheet_name, streams
@@ -27,12 +28,22 @@ _ERROR_TYPE = b't="e"'
 _NO_RESULT = re.compile(rb"<f\b[^>]*(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>")
 _CELL = re.compile(rb'<c\s+r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _TYPE_ERROR = re.compile(rb'\bt="e"')
+_TYPE_TEXT = re.compile(rb'\bt="str"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
 
 
 def blanked_cells(path: Path, limits: Limits) -> dict[str, Places]:
     """Return, by sheet name, the cells of an .xlsx, .xlsm or .xls that read as blank but hold
     an error value or a formula without its result (none for other formats)."""
+    stat = path.stat()
+    return _blanked(path.resolve(), stat.st_size, stat.st_mtime_ns, stat.st_ino, limits)
+
+
+@lru_cache(maxsize=64)
+def _blanked(path: Path, _size: int, _mtime: int, _inode: int, limits: Limits
+             ) -> dict[str, Places]:
+    # A folder's files are opened twice, to order them by kind and to read them: the
+    # search is done once per file, keyed by its identity as the limits' check is.
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _ooxml(path, limits)
@@ -70,8 +81,8 @@ def _ooxml_places(data: bytes) -> Iterator[tuple[tuple[int, int], str]]:
         if _TYPE_ERROR.search(attributes):
             value = _VALUE.search(inner)
             text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-        elif b"<f" in inner and not _VALUE.search(inner):
-            text = UNCALCULATED
+        elif b"<f" in inner and not _VALUE.search(inner) and not _TYPE_TEXT.search(attributes):
+            text = UNCALCULATED  # (a text result saved empty, =IF(…,"",…), is a blank)
         else:
             continue
         yield (int(digits) - 1, _column(letters.decode())), text

@@ -18,7 +18,7 @@ from importers.matching import (
     normalise_header,
 )
 from importers.matching.assign import CONTRADICTION_FACTOR
-from importers.matching.forms import announced_type, field_similarity
+from importers.matching.forms import announced_type, announces_plan, field_similarity
 from importers.schemas import Field, Schema
 from importers.values import as_text
 from importers.workbooks import Range
@@ -27,6 +27,7 @@ HEADER_SCAN_ROWS = 30
 IGNORE_TARGETS = frozenset({"", "-", "忽略", "不导入", "ignore"})
 VALUE_SCAN_ROWS = 10  # rows tried as a header of unknown words, recognised by the data below
 LONGEST_HEADER = 16  # characters; a longer text is compared only by its exact forms
+QUALIFIED_NAME = 3  # the shortest name a word before it qualifies (原主办单位), not 单位
 PROFILED_READINGS = 3  # the best readings by their words, matched again with their values
 
 
@@ -373,8 +374,12 @@ def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]
              profiler: Profiler | None) -> Resolution:
     labels = header.labels
     free = [f for f in labels.schema.fields if f.name not in header.columns]
+    fed = [f for f in labels.schema.fields if f.name in header.columns]
     options = {}
     for column in open_columns:
+        if announces_plan(keys[column]) or _more_like_fed(keys[column], labels, free, fed):
+            options[column] = []  # neither its words nor its cells make it a free field
+            continue
         similar = _as_announced(keys[column], labels.similarities(keys[column]), free)
         fits: Mapping[str, float | None] = {}
         weighing: Mapping[str, float | None] = {}
@@ -384,6 +389,17 @@ def _resolve(header: Header, open_columns: list[int], keys: list[tuple[str, ...]
         options[column] = candidates_for({f.name: similar.get(f.name, 0.0) for f in free},
                                          fits, weighing)
     return assign(options, header.columns)
+
+
+def _more_like_fed(keys: tuple[str, ...], labels: Labels, free: Sequence[Field],
+                   fed: Sequence[Field]) -> bool:
+    """Tell whether a header is a field another column feeds with a word before it, and no
+    free field's name ends it: 原主办单位 beside 主办单位 is no 会办单位, the unit left over."""
+    def ends(fields: Sequence[Field]) -> bool:
+        return any(key.endswith(name) and len(key) > len(name) >= QUALIFIED_NAME
+                   for key in keys for f in fields for name in labels.names.get(f.name, ()))
+
+    return ends(fed) and not ends(free)
 
 
 def _as_announced(keys: tuple[str, ...], similar: Mapping[str, float],

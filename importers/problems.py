@@ -29,6 +29,20 @@ def cell_ref(sheet: str, row: int, column: int | None) -> str:
     return f"{name}!{where}"
 
 
+# A cell's value longer than this is shown in a message by its beginning and its length.
+SHOWN_VALUE, SHOWN_BEGINNING = 60, 30
+
+
+def cell_excerpt(value: Any) -> str:
+    """Return a problem's value as a message shows it: a 32,767-character cell cut short."""
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) <= SHOWN_VALUE:
+        return text
+    return f"{text[:SHOWN_BEGINNING]}…（共{len(text)}字）"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong in a file, said in Chinese, with where it is and what was there."""

@@ -231,13 +231,20 @@ def _header_row_texts(header: Header) -> list[tuple[int, str]]:
 
 
 def _repeats_header(row: list[Any], header_keys: list[tuple[int, str]]) -> bool:
-    """Tell whether a row repeats the header, as sheets printed over several pages do."""
+    """Tell whether a row repeats the header, as sheets printed over several pages do, or
+    a table pasted under another: its upper row, or its lower one (签收日期 and 答复日期
+    under their group titles, the rest blank)."""
     column, key = header_keys[0]
     # Cheap test on one cell first: this runs for every row.
-    if column >= len(row) or row[column].__class__ is not str:
+    first = row[column] if column < len(row) else ""
+    if first.__class__ is not str or (first.strip() and normalise_header(first) != key):
         return False
-    if normalise_header(row[column]) != key:
-        return False
-    hits = sum(1 for column, key in header_keys
-               if column < len(row) and normalise_header(row[column]) == key)
-    return hits >= max(2, len(header_keys) // 2)
+    hits = filled = 0
+    for column, key in header_keys:
+        value = row[column] if column < len(row) else ""
+        if value.__class__ is str and value.strip():
+            filled += 1
+            hits += normalise_header(value) == key
+        elif value not in (None, ""):
+            filled += 1
+    return hits >= max(2, len(header_keys) // 2) or (hits >= 2 and hits == filled)

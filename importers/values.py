@@ -180,6 +180,8 @@ def _date_from_text(text: str, year: int | None) -> date:
     if match := _YMD.match(compact) or _COMPACT.match(compact):
         y, m, d = (int(part) for part in match.groups())
         if y < 100:
+            if "/" in compact:
+                _refuse_month_first(y, m, d, year)
             y = _full_year(y, year)
     elif match := _YEAR_LAST.match(compact):
         y, m, d = _day_month_year(*(int(part) for part in match.groups()))
@@ -204,6 +206,19 @@ def _full_year(short: int, year: int | None) -> int:
     if abs(full - year) > TWO_DIGIT_YEAR_SPAN:
         raise BadValue(f"年份“{short:02d}”只有两位，且与届次年度{year}相差较远，请写成四位年份")
     return full
+
+
+def _refuse_month_first(first: int, second: int, third: int, year: int | None) -> None:
+    """Refuse 12/10/17, which an American Excel writes for 2017-12-10, when it reads as a
+    near date that way too (17/3/15 cannot: there is no 17th month)."""
+    try:
+        other = date(_full_year(third, year), first, second)
+        own = _full_year(first, year)
+    except (BadValue, ValueError):
+        return
+    said = f"{first}/{second}/{third}"
+    raise BadValue(f"日期顺序不明确（{said} 可能是{own}年{second}月{third}日，"
+                   f"也可能是{other.year}年{first}月{second}日），请写成四位年份")
 
 
 def _day_month_year(first: int, second: int, y: int) -> tuple[int, int, int]:

@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 
 from importers import KINDS, SCHEMAS, Problem, UsageError, column_letter
 from importers.columns import How
+from importers.problems import cell_excerpt
 
 if TYPE_CHECKING:
     from backoffice.imports import ImportResult, PreparedImport
@@ -200,7 +201,7 @@ def _print_problems(title: str, problems: list[Problem], name_of) -> None:
         return
     click.echo(f"{title}（{len(problems)}）：")
     for problem in problems[:_SHOWN_PROBLEMS]:
-        value = f"「{problem.value}」" if problem.value not in (None, "") else ""
+        value = f"「{cell_excerpt(problem.value)}」" if problem.value not in (None, "") else ""
         parts = (name_of(problem.file), problem.cell or problem.sheet, value + problem.message)
         click.echo("  " + " ".join(part for part in parts if part))
     if len(problems) > _SHOWN_PROBLEMS:

@@ -35,12 +35,17 @@ OVERLAP_WEIGHT = 0.85
 # A field whose other names use the column's characters too is slightly likelier.
 COVERAGE_WEIGHT = 0.05
 SIMILAR_CAP = 0.99  # only an equal form is certain
+# Shared characters count less between dates of different heads (the last character
+# before 日期 or 时间): 交办 and 办结 share 办, but one is an assigning, one an ending.
+OTHER_HEAD = 0.7
 # Words that say only what kind of value a header holds: 答复 and 答复日期 name one fact.
 TYPE_WORDS = frozenset({"日期", "时间", "日", "名称", "姓名", "全称"})
 NEARLY_EQUAL = 0.9
 # Words that announce a header's type: 办理时间/办结 is a date, whatever 办结 alone means.
 _DATE_WORDS = ("日期", "时间")
 _YES_NO_WORDS = ("是否", "与否")  # 是否办结, 办结与否
+# Words that make a date one planned, promised or due: 计划办结时间 is no 办结日期.
+_PLAN = re.compile(r"^(?:计划|拟|预计|预定|承诺|应|最迟|要求)|期限|时限")
 
 
 @lru_cache(maxsize=8192)
@@ -106,9 +111,32 @@ def similarity(key: str, name: str) -> float:
 
 
 def _shared_characters(a: str, b: str) -> float:
-    """Return the Dice coefficient of the two texts' sets of characters."""
+    """Return the Dice coefficient of the two texts' sets of characters, less for two dates
+    or yes-or-noes of different heads: 接收日期 is a 签收日期 (收 both), 交办日期 no 办结日期,
+    是否表态 no 是否表扬."""
+    if not a or not b:
+        return 0.0
     first, second = set(a), set(b)
-    return 2 * len(first & second) / (len(first) + len(second)) if a and b else 0.0
+    dice = 2 * len(first & second) / (len(first) + len(second))
+    heads = _head(a), _head(b)
+    return OTHER_HEAD * dice if None not in heads and heads[0] != heads[1] else dice
+
+
+def _head(text: str) -> str | None:
+    """Return what a date or a yes-or-no header is about, by its last character before the
+    date word (办 of 交办日期) or after 是否 (扬 of 是否表扬), None for other headers."""
+    for word in _DATE_WORDS:
+        if text.endswith(word) and len(text) > len(word):
+            return text[-len(word) - 1]
+    if text.startswith(_YES_NO_WORDS[0]) and len(text) > len(_YES_NO_WORDS[0]):
+        return text[-1]
+    return None
+
+
+def announces_plan(keys: tuple[str, ...]) -> bool:
+    """Tell whether a header names a plan or a deadline (计划办结时间, 答复期限), which no
+    field of what was done is, however alike its words and its dates."""
+    return any(_PLAN.search(key) for key in keys)
 
 
 def field_similarity(keys: tuple[str, ...], names: tuple[str, ...], characters: frozenset[str]

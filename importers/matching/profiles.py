@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from importers.rows import skip_reason
 from importers.schemas import Field, FieldType
 from importers.schemas.base import Looks
 from importers.units import UnitLookup, without_note
@@ -64,6 +65,7 @@ class Profiler:
         self.knowledge = knowledge or Knowledge()
         self.sample = sample
         self._cells: dict[tuple[int, int], list[Any]] = {}
+        self._rows_under: dict[int, list[Sequence[Any]]] = {}
         self._fits: dict[tuple[int, int, Any], float | None] = {}
         self._deputies = frozenset(squeeze(name) for name in self.knowledge.deputies)
 
@@ -72,13 +74,23 @@ class Profiler:
         found = self._cells.get((bottom, column))
         if found is None:
             found = []
-            for row in self.rows[bottom + 1:bottom + 1 + self.sample]:
+            for row in self._data_rows(bottom):
                 raw = row[column] if column < len(row) else ""
                 if raw is None or raw == "" or (raw.__class__ is str and (
                         not raw.strip() or raw.strip().upper() in NONE_WORDS)):
                     continue
                 found.append(raw)
             self._cells[(bottom, column)] = found
+        return found
+
+    def _data_rows(self, bottom: int) -> list[Sequence[Any]]:
+        """Return the sampled rows under row `bottom` that are data: not totals or notes,
+        which under a short table would outvote its first column's few cells."""
+        found = self._rows_under.get(bottom)
+        if found is None:
+            found = self._rows_under[bottom] = [
+                row for row in self.rows[bottom + 1:bottom + 1 + self.sample]
+                if skip_reason(row, False) is None]
         return found
 
     def fit(self, bottom: int, column: int, field: Field, least: int = MIN_CELLS

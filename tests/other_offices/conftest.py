@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from backoffice.extensions import db
+from tests.conftest import _app, database_copy
 from tests.importers.workbook_builders import SAMPLES
 from tests.other_offices.generator import GeneratedFile, write_year
 from tests.other_offices.variants import picker
@@ -22,6 +25,17 @@ def load_truth(year: str, every: int = 1) -> dict[str, Any]:
 
 
 Generated = tuple[Path, list[GeneratedFile]]
+
+
+@pytest.fixture
+def empty_app(templates, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh copy of the migrated, empty SQLite database."""
+    with database_copy(templates("sqlite", "empty"), "sqlite", tmp_path) as url:
+        app = _app(url, tmp_path)
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -166,6 +166,9 @@ class Habits:
     extras: dict[str, str] = field(default_factory=dict)  # extra column -> its filler
     titles: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    footer: list[str] = field(default_factory=list)  # lines below the data, in column A
+    year: int = 0  # the session's year, for the footer's lines
+    numbered_ahead: int = 0  # empty rows below the data with only their serial number
     write_date: Callable[[date], Any] = str
     write_number: Callable[[int], Any] = str
     separator: str = "、"
@@ -253,6 +256,9 @@ def _lay_out(habits: Habits, truth: dict[str, Any], pick: Picker, file_format: s
                               title=SCHEMAS[kind].title, n=i + 1)
                      for i, t in enumerate(pick.rng(kind).sample(layout["titles"], count))]
     habits.blank_rows = pick.pick(layout["blank_rows_above_header"], f"{kind}/blank_rows")
+    habits.footer = list(pick.pick(layout["footers"], f"{kind}/footer"))
+    habits.year = truth["year"]
+    habits.numbered_ahead = pick.pick(layout["numbered_ahead"], f"{kind}/numbered_ahead")
     if file_format in ("xlsx", "xls"):  # the formats that keep hidden and merged cells
         names = list(habits.headers)
         habits.hidden = pick.pick([None, *names], f"{kind}/hidden")
@@ -423,8 +429,16 @@ def grid(habits: Habits, facts: list[dict[str, Any]]) -> Grid:
     first_data = len(cells)
     for i, row in enumerate(facts):
         cells.append([_cell(habits, column, row, i) for column in habits.order])
+    serial = next((c for c, n in enumerate(habits.order)
+                   if n not in habits.headers and n not in habits.extras), None)
+    if serial is not None:
+        for n in range(len(facts), len(facts) + habits.numbered_ahead):
+            cells.append(["" if c != serial else n + 1 for c in range(width)])
     if habits.merge_repeats:
         merges += _repeat_merges(cells, habits.order.index(habits.merge_repeats), first_data)
+    year = habits.year
+    cells += [[line.format(count=len(facts), year=year)] + [""] * (width - 1)
+              for line in habits.footer]
     hidden = [habits.order.index(habits.hidden)] if habits.hidden else []
     return Grid(cells, merges, hidden)
 

@@ -4,13 +4,11 @@ assessment: tests/fixtures/expected/<year>.json, figure by figure."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 
 from backoffice.assessment import assess_year
 from backoffice.extensions import db
@@ -18,23 +16,11 @@ from backoffice.imports import run_import
 from backoffice.models import CongressSession
 from backoffice.reporting.annual_loading import session_report
 from scoring import assessment_json
-from tests.conftest import _app, database_copy
 from tests.other_offices.conftest import load_truth
 from tests.other_offices.variants import END_TO_END, YEARS
 from tests.scoring.test_sample_years import differences
 
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "expected"
-
-
-@pytest.fixture
-def empty_app(templates, tmp_path: Path) -> Iterator[Flask]:
-    """An app on a fresh copy of the migrated, empty SQLite database."""
-    with database_copy(templates("sqlite", "empty"), "sqlite", tmp_path) as url:
-        app = _app(url, tmp_path)
-        yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 CASES = [(year, office) for year in YEARS for office in END_TO_END]

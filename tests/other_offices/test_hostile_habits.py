@@ -6,15 +6,26 @@ wrong value taken in silence.
 
 from __future__ import annotations
 
-import pytest
+import zipfile
+from datetime import date, timedelta
 
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from backoffice.checks import opinion_fact_problems
+from backoffice.extensions import db
+from backoffice.imports import run_import
+from backoffice.models import Deputy, Opinion, Unit
+from importers.clock import local_today
 from importers.planning import OpinionFacts, plan_import
+from importers.problems import cell_excerpt
 from importers.reading import read_file
 from importers.units import UnitLookup
 from importers.values import BadValue, parse_date
 from tests.importers.plan_builders import records, state
 from tests.importers.workbook_builders import OPINION_HEADER as OPINIONS
-from tests.importers.workbook_builders import UNITS, opinion_row, write_xlsx
+from tests.importers.workbook_builders import SAMPLES, UNITS, opinion_row, write_xlsx
 from tests.other_offices.writers import Book, Grid, write_book
 
 HANDLING = ["编号", "标题", "主办单位", "答复日期", "答复类型", "是否办结", "办结日期"]
@@ -171,3 +182,119 @@ def test_a_template_s_empty_rows_numbered_in_advance_are_blank(tmp_path):
     result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
     assert [r["number"] for r in result.records] == [1]
     assert result.errors == []
+
+
+@pytest.mark.parametrize("header", ["计划办结时间", "拟办结日期", "承诺办结时间", "预计答复日期",
+                                    "应答复日期", "最迟答复日期", "答复期限", "办理时限",
+                                    "交办日期"])
+def test_a_date_column_of_plans_deadlines_or_another_step_feeds_no_handling_date(tmp_path,
+                                                                                 header):
+    # 办结日期 and 二次答复日期 are not columns here: their words or the column's dates
+    # must not make this column one of them.
+    rows = [["编号", "标题", "主办单位", "签收日期", "面商日期", "答复日期", "是否办结", header],
+            [1, "关于某事的建议", "区交通委", "2017-02-21", "2017-03-01", "2017-04-01", "是",
+             "2017-06-30"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    column = next(c for c in result.columns if c.header == header)
+    assert column.field is None
+    assert result.records[0]["concluded_on"] is None
+    assert result.records[0]["second_reply_on"] is None
+
+
+@pytest.mark.parametrize("header", ["原主办单位", "建议承办单位"])
+def test_a_column_more_like_a_field_already_fed_does_not_fall_to_the_next_one(tmp_path, header):
+    # 原主办单位 (the lead unit before a reassignment) is no 会办单位, the one unit field left.
+    at = OPINIONS.index("会办单位")
+    rows = [[*OPINIONS[:at], *OPINIONS[at + 1:], header],
+            [*opinion_row(1)[:at], *opinion_row(1)[at + 1:], "区房管局"]]
+    result = read_file(write_xlsx(tmp_path / "o.xlsx", rows), "opinions", units=UNITS)
+    assert next(c for c in result.columns if c.header == header).field is None
+    assert result.records[0]["co_units"] == []
+
+
+def test_a_yes_or_no_column_of_another_act_is_not_the_one_it_shares_words_with(tmp_path):
+    rows = [["编号", "领衔代表", "主办单位", "对答复是否同意", "总体评价", "测评日期", "是否表态"],
+            [1, "张三", "区交通委", "同意", "好", "2017-06-01", "是"]]
+    result = read_file(write_xlsx(tmp_path / "e.xlsx", rows), "evaluations", units=UNITS)
+    assert next(c for c in result.columns if c.header == "是否表态").field is None
+    assert result.records[0]["praised"] is False
+
+
+def test_a_huge_cell_is_shown_in_a_message_by_its_beginning_and_its_length():
+    assert cell_excerpt("x" * 32767) == "x" * 30 + "…（共32767字）"
+    assert cell_excerpt("2017年3月") == "2017年3月" and cell_excerpt(None) == ""
+
+
+def test_notes_under_a_short_table_do_not_count_as_its_first_column_s_cells(tmp_path):
+    # One row of data: the notes block in column A must not outvote its one date.
+    rows = [["签收", "编号", "主办单位"], ["2017/2/21", 1, "区交通委"], ["填表说明："],
+            ["1、日期请写成2017-01-01"], ["2、编号写四位数"], ["（3）请勿改动表头"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert next(c for c in result.columns if c.header == "签收").field == "accepted_on"
+
+
+def test_an_import_with_a_refused_habit_changes_nothing(empty_app, tmp_path):
+    # The 2017 rosters and assignment list, as an office with a VLOOKUP and a lazy date
+    # would send them: refused at both cells, and no unit, deputy or opinion stored.
+    listing = openpyxl.load_workbook(SAMPLES / "2017" / "书面意见交办清单.xlsx")
+    sheet = listing.worksheets[0]
+    sheet["I4"], sheet["J5"] = "#N/A", "2月20日"
+    listing.save(tmp_path / "书面意见交办清单.xlsx")
+    paths = [SAMPLES / "2017" / "承办单位名录.xlsx", SAMPLES / "2017" / "代表名册.xlsx",
+             tmp_path / "书面意见交办清单.xlsx"]
+    with empty_app.app_context():
+        result = run_import(db.session, paths, "auto", session="区六届人大一次会议",
+                            year=2017, dry_run=False, actor="test")
+        stored = [db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                  for model in (Unit, Deputy, Opinion)]
+    assert result.status == "refused"
+    where = {(p.cell, p.field): p.message for p in result.errors}
+    sheet_name = sheet.title
+    assert "#N/A" in where[f"{sheet_name}!I4", "co_units"]
+    assert "缺少年份" in where[f"{sheet_name}!J5", "assigned_on"]
+    assert stored == [0, 0, 0]
+
+
+def test_a_two_digit_year_date_that_also_reads_month_first_is_refused():
+    # 12/10/17 is 2012-10-17 to a Chinese office, 2017-12-10 to an American Excel.
+    with pytest.raises(BadValue, match="顺序不明确"):
+        parse_date("12/10/17", year=2017)
+    assert parse_date("17/3/15", year=2017).isoformat() == "2017-03-15"
+    assert parse_date("12.10.17", year=2017).isoformat() == "2012-10-17"  # dots: not American
+
+
+def test_a_second_table_pasted_under_the_first_repeats_its_two_level_header(tmp_path):
+    top = ["编号", "标题", "主办单位", "办理过程", "", "答复类型"]
+    sub = ["", "", "", "签收日期", "答复日期", ""]
+    rows = [top, sub, [1, "关于1", "区交通委", "2017-02-21", "2017-04-01", "A"], [],
+            top, sub, [2, "关于2", "区交通委", "2017-02-22", "2017-04-02", "B"]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows, merged=["D1:E1"]), "handling",
+                       units=UNITS)
+    assert result.problems == []
+    assert [(r["number"], r["replied_on"].day) for r in result.records] == [(1, 1), (2, 2)]
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_a_blank_cell(tmp_path):
+    # Excel saves =IF(A2="","",…) giving "" as a text result with an empty value.
+    rows = [HANDLING, handling_row(1, 答复日期='=IF(1,"","")')]
+    path = write_xlsx(tmp_path / "h.xlsx", rows)
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'<c r="D2">', b'<c r="D2" t="str">')
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    result = read_file(path, "handling", units=UNITS)
+    assert result.problems == [] and result.records[0]["replied_on"] is None
+
+
+def test_a_date_of_something_done_cannot_be_after_today():
+    # 2071 for 2017, 2027 for 2017: a typo the date range alone lets through.
+    today = local_today()
+    opinion = Opinion(assigned_on=date(2017, 2, 20), replied_on=today + timedelta(days=1),
+                      answer_type="A", concluded_on=date(today.year + 1, 5, 1))
+    problems = opinion_fact_problems(opinion)
+    assert "晚于今天" in problems["replied_on"] and "晚于今天" in problems["concluded_on"]
+    opinion.replied_on, opinion.concluded_on = today, None
+    assert opinion_fact_problems(opinion) == {}
