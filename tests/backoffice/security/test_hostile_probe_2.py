@@ -19,7 +19,7 @@ import xlsxwriter
 from docx import Document
 
 from backoffice.extensions import db
-from backoffice.models import Attachment, Contact, Opinion, SecurityEvent, Unit
+from backoffice.models import Attachment, Contact, Opinion, SecurityEvent, Unit, User
 from backoffice.public.review import approve, reviewable
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
@@ -201,3 +201,21 @@ def test_behind_nginx_one_clients_wrong_passwords_lock_that_client_alone(
         addresses = dict(db.session.execute(sa.select(SecurityEvent.username,
                                                       SecurityEvent.client_address)).all())
     assert addresses["guess0"] == "203.0.113.7" and addresses["operator"] == "198.51.100.9"
+
+
+@SQLITE_ONLY
+def test_the_user_screen_sets_no_password_of_ones_own(app, as_user) -> None:
+    # 修改密码 asks for the current password; the user screen set one's own without it,
+    # so a browser left signed in could take the administrator's account.
+    admin = as_user("sysadmin")
+    with app.app_context():
+        own = db.session.scalar(sa.select(User).where(User.username == "sysadmin"))
+        own_id, before = own.id, own.password_hash
+    url = f"/admin/user/edit/?id={own_id}"
+    data = {**form_data(admin.get(url).get_data(as_text=True)),
+            "new_password": "Taken-over-by-someone-9"}
+    refused = admin.post(url, data=data)
+    assert refused.status_code == 200
+    assert "请在“修改密码”页修改本人的密码" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, own_id).password_hash == before
