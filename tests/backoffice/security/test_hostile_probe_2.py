@@ -19,7 +19,15 @@ import xlsxwriter
 from docx import Document
 
 from backoffice.extensions import db
-from backoffice.models import Attachment, Contact, Opinion, SecurityEvent, Unit, User
+from backoffice.models import (
+    Attachment,
+    CongressSession,
+    Contact,
+    Opinion,
+    SecurityEvent,
+    Unit,
+    User,
+)
 from backoffice.public.review import approve, reviewable
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
@@ -219,3 +227,21 @@ def test_the_user_screen_sets_no_password_of_ones_own(app, as_user) -> None:
     assert "请在“修改密码”页修改本人的密码" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, own_id).password_hash == before
+
+
+@SQLITE_ONLY
+def test_the_annual_reports_workbook_writes_a_session_name_as_text(app, as_user) -> None:
+    # A session's name comes from a form or an import's "new session" box; the annual
+    # report's .xlsx wrote its title and the 同比 header through xlsxwriter's write(),
+    # which runs text beginning with "=" as a formula.
+    with app.app_context():
+        db.session.execute(sa.update(CongressSession).values(
+            name=FORMULA[:40] + CongressSession.name))
+        db.session.commit()
+    downloaded = as_user("leader").get("/admin/annual_report/download/xlsx?as_of=2017-12-15")
+    assert downloaded.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(downloaded.data))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    assert len(cells) >= 3  # the title, and this and last year's names over 同比
+    assert {cell.data_type for cell in cells} == {"s"}
