@@ -323,9 +323,19 @@ class SecuredModelView(PolicyGuard, ModelView):
             return None
         return f"{opinion.number}号意见：{opinion.title}"
 
+    def _without_other_groups(self, form: Any) -> Any:
+        """Leave out the parts of form holding rows of a group the user may not see."""
+        for name, group in access.FORM_PARTS.get(self.access_group, {}).items():
+            if hasattr(form, name) and not self.allowed(Action.VIEW, group):
+                delattr(form, name)
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._without_other_groups(super().create_form(obj))
+
     def edit_form(self, obj: Any = None) -> Any:
         """Return the edit form; a unit user gets only the fields a unit fills in."""
-        form = super().edit_form(obj)
+        form = self._without_other_groups(super().edit_form(obj))
         if current_user.role == Role.UNIT:
             keep = {*access.UNIT_FIELDS.get(self.access_group, ()), *_ALWAYS_KEPT}
             for name in [name for name in form._fields if name not in keep]:

@@ -23,6 +23,7 @@ from backoffice.models import (
     Attachment,
     CongressSession,
     Contact,
+    LiaisonTerm,
     Opinion,
     SecurityEvent,
     Unit,
@@ -32,7 +33,7 @@ from backoffice.public.review import approve, reviewable
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.tables import NEW_SESSION, opinion_row
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, sign_in
 from tests.importers.workbook_builders import OPINION_HEADER
 from tests.probe.served import serve, stop
 
@@ -245,3 +246,29 @@ def test_the_annual_reports_workbook_writes_a_session_name_as_text(app, as_user)
              if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
     assert len(cells) >= 3  # the title, and this and last year's names over 同比
     assert {cell.data_type for cell in cells} == {"s"}
+
+
+@SQLITE_ONLY
+def test_the_system_administrator_reads_no_liaisons_phone_in_the_units_form(
+        app, as_user) -> None:
+    # Liaisons are the office's reference data (their own screen: operator and leader);
+    # the units' form carried them inline for the system administrator to read and change.
+    with app.app_context():
+        term = db.session.scalar(sa.select(LiaisonTerm).where(LiaisonTerm.phone.is_not(None))
+                                 .order_by(LiaisonTerm.id).limit(1))
+        unit_id, phone, person = term.unit_id, term.phone, term.person
+    url = f"/admin/unit/edit/?id={unit_id}"
+    admin = as_user("sysadmin")
+    for page in (admin.get(url), admin.get("/admin/unit/new/")):
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "liaison_terms" not in text and phone not in text and person not in text
+    saved = admin.post(url, data={**form_data(admin.get(url).get_data(as_text=True)),
+                                  "liaison_terms-0-phone": "13900000000"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(LiaisonTerm.phone).where(
+            LiaisonTerm.unit_id == unit_id, LiaisonTerm.person == person)) == phone
+    operator = app.test_client()
+    sign_in(operator, "operator")
+    assert phone in operator.get(url).get_data(as_text=True)  # the office's to keep
