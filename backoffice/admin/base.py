@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.ajax import DEFAULT_PAGE_SIZE, QueryAjaxModelLoader
 from flask_admin.model import typefmt
 from flask_admin.model.base import ViewArgs
 from flask_login import current_user
@@ -28,7 +28,7 @@ from backoffice.access import Action
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.jobs import start_job
-from backoffice.admin.list_args import checked_filters, checked_list_args
+from backoffice.admin.list_args import checked_filters, checked_list_args, checked_text
 from backoffice.admin.pages import PolicyGuard
 from backoffice.database import UNAVAILABLE
 from backoffice.exports import lists as list_exports
@@ -96,6 +96,9 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
+
+    def get_list(self, term: str, offset: int = 0, limit: int = DEFAULT_PAGE_SIZE) -> Any:
+        return super().get_list(checked_text(term, "搜索内容"), offset, limit)
 
     def get_one(self, pk: Any) -> Any:
         # The form's text goes to the database as the key: only an id may (PostgreSQL

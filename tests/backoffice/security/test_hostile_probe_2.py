@@ -281,6 +281,8 @@ def test_a_search_too_long_for_a_like_pattern_is_refused_by_name(app, as_user) -
     client, auditor = as_user("pujiang"), app.test_client()
     sign_in(auditor, "auditor")
     for reader, url in ((client, "/admin/opinion/?search=" + "路" * 20000),
+                        (client, "/admin/opinion/ajax/lookup/?name=lead_deputy&query="
+                         + "路" * 20000),
                         (auditor, "/admin/security_log/?flt0_17=" + "路" * 20000)):  # 用户包含
         refused = reader.get(url, headers={"Accept": "application/json"})
         assert refused.status_code == 400, url[:60]
