@@ -18,16 +18,18 @@ import sqlalchemy as sa
 import xlsxwriter
 from docx import Document
 
-from backoffice import deputy_accounts
+from backoffice import deputy_accounts, reassigning
 from backoffice.extensions import db
 from backoffice.models import (
     Attachment,
+    CoHandling,
     CongressSession,
     ConsultationReply,
     Contact,
     Evaluation,
     LiaisonTerm,
     Opinion,
+    RequestKind,
     Role,
     SecurityEvent,
     Unit,
@@ -332,3 +334,31 @@ def test_a_deputys_one_time_password_opens_nothing_but_修改密码_and_next_sta
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Evaluation.id))) == evaluations
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
+
+
+@SQLITE_ONLY
+def test_an_opinions_修改记录_shows_a_unit_only_the_rows_it_may_see(app) -> None:
+    # The trail on the case file listed every change to the opinion's rows, old → new:
+    # a co-handler read the office's answer to the lead unit's request (its own requests
+    # alone are a unit's to see).
+    with app.app_context():
+        pujiang = db.session.scalar(sa.select(Unit.id).where(Unit.name == "浦江镇"))
+        opinion = db.session.scalar(sa.select(Opinion).where(
+            Opinion.lead_unit_id != pujiang,
+            Opinion.co_handlings.any(CoHandling.unit_id == pujiang)).order_by(Opinion.id))
+        with quick_hashing():
+            lead = User(username="lead", role=Role.UNIT.value, unit_id=opinion.lead_unit_id)
+            lead.set_password(PASSWORD, chosen_by_user=True)
+        db.session.add(lead)
+        db.session.commit()
+        asked = reassigning.request(opinion, lead, RequestKind.RETURN.value, "不属于本单位职责")
+        db.session.commit()
+        reassigning.decline(asked, "请先与会办单位协商后再申请", "operator")
+        db.session.commit()
+        opinion_id = opinion.id
+    for username, sees in (("pujiang", False), ("lead", True), ("operator", True)):
+        client = app.test_client()
+        sign_in(client, username)
+        page = client.get(f"/admin/opinion/details/?id={opinion_id}").get_data(as_text=True)
+        assert ("请先与会办单位协商后再申请" in page) == sees, username
+        assert "修改记录" in page
