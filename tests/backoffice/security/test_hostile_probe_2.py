@@ -210,6 +210,15 @@ def test_behind_nginx_one_clients_wrong_passwords_lock_that_client_alone(
         locked = _sign_in_over_http(requests.Session(), served.base, "leader", PASSWORD,
                                     "203.0.113.7")
         assert "尝试次数过多" in locked.text
+        # nginx passes the Host it checked, and the client's own X-Forwarded-Host on: a
+        # feed a proxy keeps must not be built for that name.
+        with app.app_context():
+            approve(db.session, db.session.scalar(sa.select(Opinion.id).where(reviewable())
+                                                  .order_by(Opinion.id).limit(1)), "operator")
+            db.session.commit()
+        feed = requests.get(served.url("/public/feed.json"), timeout=15,
+                            headers={"X-Forwarded-Host": "evil.example"})
+        assert feed.json()["count"] == 1 and "evil.example" not in feed.text
     finally:
         stop(served)
     with app.app_context():
