@@ -267,7 +267,7 @@ def write_zip(db_session: orm.Session, opinion: Opinion, on: date, viewer: User,
     MissingAttachment when one cannot be read (no zip that silently lacks a file)."""
     document = as_docx(db_session, opinion, on, viewer)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{file_stem(opinion)}.docx", document)
+        archive.writestr(file_name(f"{file_stem(opinion)}.docx"), document)
         for index, attachment in enumerate(opinion.attachments, start=1):
             archive.writestr(attachment_name(index, attachment), attachment_bytes(attachment))
 

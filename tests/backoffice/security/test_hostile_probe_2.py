@@ -104,9 +104,11 @@ def test_an_attachments_name_never_climbs_out_of_the_case_files_zip(app, as_user
         names = db.session.scalars(sa.select(Attachment.original_name).where(
             Attachment.opinion_id == opinion_id).order_by(Attachment.id.desc()).limit(2)).all()
     assert names == ["答复函.pdf", "答复.pdf"]
-    with app.app_context():  # a name stored before uploads were cleaned, or imported
+    with app.app_context():  # a name stored before uploads were cleaned, and a number
         db.session.execute(sa.update(Attachment).where(Attachment.original_name == "答复.pdf")
                            .values(original_name="..\\..\\启动/答复.pdf"))
+        db.session.execute(sa.update(Opinion).where(Opinion.id == opinion_id)
+                           .values(number="..\\..\\9"))
         db.session.commit()
     packed = client.get(f"/admin/opinion/case_file/zip?id={opinion_id}")
     with zipfile.ZipFile(io.BytesIO(packed.data)) as archive:
