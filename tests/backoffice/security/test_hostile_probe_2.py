@@ -8,6 +8,7 @@ import io
 import os
 import re
 import stat
+import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import requests
 import sqlalchemy as sa
 import xlsxwriter
 from docx import Document
+from gunicorn.app.wsgiapp import WSGIApplication
 
 from backoffice import deputy_accounts, reassigning
 from backoffice.extensions import db
@@ -373,3 +375,14 @@ def test_an_opinions_修改记录_shows_a_unit_only_the_rows_it_may_see(app) -> 
         page = client.get(f"/admin/opinion/details/?id={opinion_id}").get_data(as_text=True)
         assert ("请先与会办单位协商后再申请" in page) == sees, username
         assert "修改记录" in page
+
+
+def test_gunicorn_believes_x_forwarded_for_only_bound_to_loopback(monkeypatch) -> None:
+    # Reached from elsewhere, a client writes X-Forwarded-For itself (past the locks).
+    for bind, env in (("127.0.0.1:8000", {"BACKOFFICE_PROXY_COUNT": "1"}),
+                      ("0.0.0.0:9000", {})):
+        monkeypatch.setenv("GUNICORN_BIND", bind)
+        monkeypatch.setattr(sys, "argv", ["gunicorn", "-c", GUNICORN_CONFIG])
+        assert WSGIApplication().cfg.env == env, bind
+    monkeypatch.setenv("BACKOFFICE_PROXY_COUNT", "2")  # set by hand: left alone
+    assert WSGIApplication().cfg.env == {}
