@@ -1,7 +1,11 @@
-"""Holes found by a second attacker's walk through the running back-office: the import's
-annotated copies, ...
+"""Holes found by a second attacker's walk through the running back-office: formulas and
+control characters in the sheets and documents it writes, names that climb out of the
+一案一册 zip, a forged Host or X-Forwarded-Host, the client address behind nginx, a
+world-readable backup, one's own password without the current one, liaisons' phones and
+another unit's answers shown where they should not be, searches too long for SQLite.
 
-Each test failed before its fix (see the commit that added it)."""
+Each test failed before its fix (see the commit that added it), but the one marked as
+held when probed."""
 
 import csv
 import io
