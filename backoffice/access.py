@@ -144,6 +144,11 @@ PUBLIC_ENDPOINTS = frozenset({
 # Roles that administer something; they sign in with a second factor when required.
 PRIVILEGED_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN, Role.AUDITOR})
 
+# Parts of a screen group's forms that hold another group's rows, shown only to the roles
+# that may see that group: the units' form carries their liaisons (names, phones), the
+# office's reference data, which the system administrator keeping the units does not read.
+FORM_PARTS: dict[str, dict[str, str]] = {"units": {"liaison_terms": "reference"}}
+
 # The form fields a unit fills in, by screen group; everything else is the office's.
 UNIT_FIELDS: dict[str, tuple[str, ...]] = {
     "opinions": (

@@ -37,11 +37,14 @@ max_requests_jitter = int(_env("MAX_REQUESTS_JITTER", "100"))
 
 # The proxy whose X-Forwarded-Proto is believed (HTTPS, hence HSTS and secure cookies).
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Behind one proxy (nginx on this host, which alone reaches the loopback address above),
-# the app takes the client's address from the proxy's X-Forwarded-For: otherwise every
+# Bound to loopback, the app is behind one proxy (nginx on this host, which alone reaches
+# it) and takes the client's address from the proxy's X-Forwarded-For: otherwise every
 # client is 127.0.0.1 to the sign-in locks and the security log, and a few wrong
-# passwords from anyone lock the whole office out. BACKOFFICE_PROXY_COUNT, when set, wins.
-raw_env = [] if "BACKOFFICE_PROXY_COUNT" in os.environ else ["BACKOFFICE_PROXY_COUNT=1"]
+# passwords from anyone lock the whole office out. Bound elsewhere, clients may reach it
+# and write that header themselves. BACKOFFICE_PROXY_COUNT, when set, wins.
+_behind_local_proxy = bind.startswith(("127.0.0.1:", "localhost:", "[::1]:", "unix:"))
+raw_env = ([] if "BACKOFFICE_PROXY_COUNT" in os.environ or not _behind_local_proxy
+           else ["BACKOFFICE_PROXY_COUNT=1"])
 
 # Logs to stderr, which systemd's journal keeps.
 accesslog = _env("ACCESS_LOG", "-")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import abort, flash, g, request
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.ajax import DEFAULT_PAGE_SIZE, QueryAjaxModelLoader
 from flask_admin.model import typefmt
 from flask_admin.model.base import ViewArgs
 from flask_login import current_user
@@ -29,7 +29,7 @@ from backoffice.admin.deleted import deleted_message
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.jobs import start_job
-from backoffice.admin.list_args import checked_filters, checked_list_args
+from backoffice.admin.list_args import checked_filters, checked_list_args, checked_text
 from backoffice.admin.pages import PolicyGuard
 from backoffice.database import UNAVAILABLE
 from backoffice.exports import lists as list_exports
@@ -97,6 +97,9 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_query(self) -> Any:
         return super().get_query().filter(access.visible(self.model, current_user))
+
+    def get_list(self, term: str, offset: int = 0, limit: int = DEFAULT_PAGE_SIZE) -> Any:
+        return super().get_list(checked_text(term, "搜索内容"), offset, limit)
 
     def get_one(self, pk: Any) -> Any:
         # The form's text goes to the database as the key: only an id may (PostgreSQL
@@ -324,9 +327,19 @@ class SecuredModelView(PolicyGuard, ModelView):
             return None
         return f"{opinion.number}号意见：{opinion.title}"
 
+    def _without_other_groups(self, form: Any) -> Any:
+        """Leave out the parts of form holding rows of a group the user may not see."""
+        for name, group in access.FORM_PARTS.get(self.access_group, {}).items():
+            if hasattr(form, name) and not self.allowed(Action.VIEW, group):
+                delattr(form, name)
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._without_other_groups(super().create_form(obj))
+
     def edit_form(self, obj: Any = None) -> Any:
         """Return the edit form; a unit user gets only the fields a unit fills in."""
-        form = super().edit_form(obj)
+        form = self._without_other_groups(super().edit_form(obj))
         if current_user.role == Role.UNIT:
             keep = {*access.UNIT_FIELDS.get(self.access_group, ()), *_ALWAYS_KEPT}
             for name in [name for name in form._fields if name not in keep]:

@@ -21,11 +21,22 @@ from backoffice.inputs import MAX_INT, int_arg, shown
 from importers.values import EARLIEST, LATEST
 
 Filter = tuple[int, str, str]  # (index in view._filters, its name, the value as sent)
+# The longest search or filter text a list takes: longer than any field it searches, and
+# far below SQLite's 50,000-byte LIKE pattern (which it refuses as an OperationalError).
+TEXT_MAX_LENGTH = 500
+
+
+def checked_text(value: str, what: str) -> str:
+    """Return a list's search or filter text, refusing one too long to look for."""
+    if len(value) > TEXT_MAX_LENGTH:
+        abort(400, description=f"{what}最多{TEXT_MAX_LENGTH}字，现有{len(value)}字。")
+    return value
 
 
 def checked_list_args(view: BaseModelView, args: ViewArgs) -> ViewArgs:
     """Return the list's arguments as Flask-Admin read them, once they are checked."""
     largest_page_size = max((*view.page_size_options, view.page_size))
+    checked_text(request.args.get("search", ""), "搜索内容")
     sort = int_arg("sort", maximum=len(view._list_columns) - 1)
     if sort is not None and view._list_columns[sort][0] not in view._sortable_columns:
         abort(400, description="链接中的排序列不能用于排序。")
@@ -50,7 +61,7 @@ def checked_filters(view: BaseModelView) -> list[Filter] | None:
         if not position.isdigit() or key not in view._filter_args:
             abort(400, description=f"链接中的筛选条件“{shown(arg)}”不存在。")
         index, flt = view._filter_args[key]
-        value = request.args[arg]
+        value = checked_text(request.args[arg], f"筛选条件“{flt.name}”的值")
         if not offered(view, flt, value):
             abort(400, description=f"筛选条件“{flt.name}”没有“{shown(value)}”这一选项。")
         if usable(flt, value):

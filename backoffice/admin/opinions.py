@@ -288,7 +288,7 @@ class OpinionView(SecuredModelView):
         return case_file.deadline_rows(db.session, opinion, local_today())
 
     def audit_trail(self, opinion: Opinion) -> list[AuditEntry]:
-        return case_file.audit_trail(db.session, opinion)
+        return case_file.audit_trail(db.session, opinion, current_user)
 
     trail_action = staticmethod(case_file.trail_action)
 
@@ -391,7 +391,8 @@ class OpinionView(SecuredModelView):
         today = local_today()
         try:
             return send_written(
-                lambda out: case_file.write(db.session, opinion, today, kind, out),
+                lambda out: case_file.write(db.session, opinion, today, current_user, kind,
+                                            out),
                 f"{case_file.file_stem(opinion)}.{kind}", CASE_FILE_TYPES[kind])
         except case_file.MissingAttachment as missing:
             flash(f"无法打包：附件“{missing.name}”的文件已丢失，请重新上传后再下载。", "error")

@@ -118,6 +118,10 @@ class UserView(SecuredModelView):
                 problems["role"] = "不能修改自己的角色，请由另一位系统管理员修改。"
             if state.attrs["active"].history.has_changes():
                 problems["active"] = "不能停用自己的账号，请由另一位系统管理员停用。"
+            # One's own password is changed where the current one is asked for: a
+            # browser left signed in must not hand the account over.
+            if password:
+                problems["new_password"] = "请在“修改密码”页修改本人的密码（须输入当前密码）。"
         if not problems and password:
             model.set_password(password)
         return problems

@@ -31,7 +31,8 @@ def as_xlsx(report: AnnualReport, previous: AnnualReport | None = None) -> bytes
     """Return a workbook: 概况 (every figure), one sheet per breakdown with its chart, and
     同比 (year over year, with a clustered column chart) when there is a previous session."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # A session's name (in the title and over 同比) is typed by someone: text, never a formula.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "font_name": FONT})
     text = book.add_format({"font_name": FONT})
     percent = book.add_format({"num_format": '0"%"', "font_name": FONT})

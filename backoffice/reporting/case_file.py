@@ -6,6 +6,7 @@ agree. Who may have it is the caller's question (the opinion view's `get_one`).
 """
 
 import zipfile
+from collections import defaultdict
 from datetime import date
 from itertools import count
 from typing import IO
@@ -13,7 +14,7 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice import attachments, deadlines
+from backoffice import access, attachments, deadlines
 from backoffice.formatting import (
     answer_type_label,
     file_size,
@@ -30,6 +31,7 @@ from backoffice.models import (
     Opinion,
     ReminderItem,
     ReminderKind,
+    User,
 )
 from backoffice.reporting.official import OfficialDocument, chinese_numeral
 from backoffice.storage import StoredFileMissing, storage
@@ -67,14 +69,38 @@ def deadline_rows(
     return [(d.named(units), d) for schedule in schedules for d in schedule.deadlines]
 
 
-def audit_trail(db_session: orm.Session, opinion: Opinion) -> list[AuditEntry]:
-    """Return the opinion's recorded changes, latest first."""
+def audit_trail(db_session: orm.Session, opinion: Opinion, viewer: User) -> list[AuditEntry]:
+    """Return the opinion's recorded changes the viewer may read, latest first: a unit
+    only those of the rows it may see (not another unit's request, nor the office's
+    records)."""
     query = (
         sa.select(AuditEntry)
         .where(AuditEntry.opinion_id == opinion.id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
-    return list(db_session.scalars(query))
+    entries = list(db_session.scalars(query))
+    if viewer.role not in access.SCOPED:
+        return entries
+    seen = _seen_rows(db_session, entries, viewer)
+    return [entry for entry in entries if (entry.table_name, entry.record_id) in seen]
+
+
+def _seen_rows(db_session: orm.Session, entries: list[AuditEntry],
+               viewer: User) -> set[tuple[str, str]]:
+    """Return (table, id) of the entries' rows the viewer may see; a deleted row is none."""
+    models = {model.__tablename__: model for model in access.UNIT_VISIBLE}
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if entry.table_name in models and entry.record_id.isdigit():
+            wanted[entry.table_name].add(int(entry.record_id))
+    seen = set()
+    for table, ids in wanted.items():
+        model = models[table]
+        key = sa.inspect(model).primary_key[0]
+        rows = db_session.scalars(sa.select(key).where(
+            key.in_(ids), access.visible(model, viewer)))
+        seen |= {(table, str(row)) for row in rows}
+    return seen
 
 
 def trail_action(entry: AuditEntry) -> str:
@@ -168,7 +194,7 @@ def _trail(document: OfficialDocument, entries: list[AuditEntry]) -> None:
                    widths_mm=(30, 20, 14, 46, 46))
 
 
-def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
+def as_docx(db_session: orm.Session, opinion: Opinion, on: date, viewer: User) -> bytes:
     """Return the case file: a cover page, then content, handling, deadlines (as of on),
     contacts, reply, evaluations, progress reports, reassignments, the trail and the
     attachments listed."""
@@ -219,7 +245,7 @@ def as_docx(db_session: orm.Session, opinion: Opinion, on: date) -> bytes:
         for r in opinion.reassignments
     ], "无改派。")
     heading("修改记录摘要")
-    _trail(document, audit_trail(db_session, opinion))
+    _trail(document, audit_trail(db_session, opinion, viewer))
     heading("附件目录")
     listed = [
         [str(index), a.kind, a.original_name, file_size(a.size), a.uploaded_by,
@@ -237,20 +263,22 @@ def attachment_name(index: int, attachment: Attachment) -> str:
     return f"{ATTACHMENT_FOLDER_IN_ZIP}/{index:02d}_{file_name(attachment.original_name)}"
 
 
-def write_zip(db_session: orm.Session, opinion: Opinion, on: date, out: IO[bytes]) -> None:
+def write_zip(db_session: orm.Session, opinion: Opinion, on: date, viewer: User,
+              out: IO[bytes]) -> None:
     """Write a zip of the case-file document and every attachment, numbered as listed;
     MissingAttachment when one cannot be read (no zip that silently lacks a file)."""
-    document = as_docx(db_session, opinion, on)
+    document = as_docx(db_session, opinion, on, viewer)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{file_stem(opinion)}.docx", document)
+        archive.writestr(file_name(f"{file_stem(opinion)}.docx"), document)
         for index, attachment in enumerate(opinion.attachments, start=1):
             archive.writestr(attachment_name(index, attachment), attachment_bytes(attachment))
 
 
-def write(db_session: orm.Session, opinion: Opinion, on: date, kind: str,
+def write(db_session: orm.Session, opinion: Opinion, on: date, viewer: User, kind: str,
           out: IO[bytes]) -> None:
-    """Write the case file as kind: "docx" (the document) or "zip" (with the attachments)."""
+    """Write the case file as the viewer may read it, as kind: "docx" (the document) or
+    "zip" (with the attachments)."""
     if kind == "zip":
-        write_zip(db_session, opinion, on, out)
+        write_zip(db_session, opinion, on, viewer, out)
     else:
-        out.write(as_docx(db_session, opinion, on))
+        out.write(as_docx(db_session, opinion, on, viewer))

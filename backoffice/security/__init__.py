@@ -18,8 +18,10 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_COUNT", 0))
     if proxies:
         # Behind a proxy the client's address is the proxy's own unless its headers are
-        # trusted; trust exactly as many as there are proxies, never more.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # trusted; trust exactly as many as there are proxies, never more. Not its
+        # X-Forwarded-Host: the proxy passes the Host it checked (deploy/nginx.conf), and a
+        # client's own X-Forwarded-Host would name the site in the public feeds proxies keep.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     login_manager.login_view = "auth.login"
     sessions.init_app(app)
     sign_in.init_app(app)
