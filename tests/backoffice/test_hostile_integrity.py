@@ -27,6 +27,7 @@ from backoffice.models import (
     CongressSession,
     Delivery,
     Evaluation,
+    ImportRun,
     Job,
     Opinion,
     OutboxMessage,
@@ -42,6 +43,8 @@ from backoffice.public.review import reviewable
 from importers.clock import local_today
 from importers.exporting import write_rows
 from tests.backoffice.html_forms import form_data, page_forms
+from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
+from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
 from tests.backoffice.jobs.steps import wait_for
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
@@ -407,6 +410,48 @@ def test_the_import_command_refuses_when_the_data_changed_while_it_read(app, tmp
         kept = db.session.execute(sa.select(Evaluation.agrees, Evaluation.grade).where(
             Evaluation.opinion_id == opinion_id)).all()
     assert kept == [(True, "好")]
+
+
+# -- two imports of overlapping files at once ----------------------------------------------------
+
+def test_two_overlapping_imports_applied_at_once_give_one_whole_import_and_one_refusal(
+        app, tmp_path):
+    """Two officers preview overlapping assignment lists of a new session and press 应用
+    together: one import goes in whole, the other is refused with nothing of it written."""
+    _colleague(app)
+    clients = [_signed_in(app, "operator"), _signed_in(app, COLLEAGUE)]
+    with app.app_context():
+        files = [assignment_list(tmp_path / f"交办清单{n}.xlsx",
+                                 [opinion_row(number) for number in numbers])
+                 for n, numbers in enumerate(((1, 2, 3), (2, 3, 4)))]
+    tokens = [preview_token(upload(client, path)) for client, path in zip(clients, files,
+                                                                          strict=True)]
+    forms = [csrf_token(client, f"{BASE}/preview/{token}/")
+             for client, token in zip(clients, tokens, strict=True)]
+    start = threading.Barrier(2)
+    said: list[str] = ["", ""]
+
+    def apply(n: int) -> None:
+        start.wait()
+        clients[n].post(f"{BASE}/preview/{tokens[n]}/apply", data={"csrf_token": forms[n]})
+        said[n] = _flashed(clients[n])
+
+    both = [threading.Thread(target=apply, args=(n,)) for n in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(timeout=60)
+    applied = [n for n in range(2) if said[n].startswith("已导入")]
+    assert len(applied) == 1, said
+    refused = said[1 - applied[0]]
+    assert "已在预览之后创建" in refused and "请重新预览" in refused, said
+    with app.app_context():
+        numbers = sorted(int(n) for n in db.session.scalars(
+            sa.select(Opinion.number).join(CongressSession)
+            .where(CongressSession.name == NEW_SESSION)))
+        runs = db.session.scalar(sa.select(sa.func.count()).select_from(ImportRun).where(
+            ImportRun.source == "web"))
+    assert numbers == ([1, 2, 3] if applied == [0] else [2, 3, 4]) and runs == 1
 
 
 # -- a job that partly ran -----------------------------------------------------------------------
