@@ -18,6 +18,7 @@ from sqlalchemy import event, orm
 
 from backoffice import imports, online_evaluations, reassigning
 from backoffice.audit import acting_as
+from backoffice.demo import DATA
 from backoffice.extensions import db
 from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
@@ -44,6 +45,7 @@ from importers.clock import local_today
 from importers.exporting import write_rows
 from tests.backoffice.html_forms import form_data, page_forms
 from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
+from tests.backoffice.imports.test_apply_and_undo import edited
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
 from tests.backoffice.jobs.steps import wait_for
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
@@ -452,6 +454,50 @@ def test_two_overlapping_imports_applied_at_once_give_one_whole_import_and_one_r
         runs = db.session.scalar(sa.select(sa.func.count()).select_from(ImportRun).where(
             ImportRun.source == "web"))
     assert numbers == ([1, 2, 3] if applied == [0] else [2, 3, 4]) and runs == 1
+
+
+# -- undoing an import after later edits -----------------------------------------------------------
+
+@SQLITE_ONLY
+def test_undoing_an_import_after_a_later_edit_says_what_who_and_when_and_works_once_reverted(
+        app, tmp_path):
+    """A colleague changes the title an import wrote: the undo is refused naming the field
+    in Chinese, who and when, and nothing changes; once the title the import wrote is back,
+    the undo goes through, as the message says it would."""
+    _colleague(app)
+    path = edited(DATA / "2017" / "书面意见交办清单.xlsx", tmp_path / "交办清单.xlsx",
+                  cells={"城市建设和管理": {"C4": "导入的标题"}})
+    office, colleague = _signed_in(app, "operator"), _signed_in(app, COLLEAGUE)
+    with app.app_context():
+        result = run_import(db.session, [path], "opinions", session=SESSION, dry_run=False,
+                            actor="operator")
+        run_id = result.run_id
+        opinion_id, title = db.session.execute(
+            sa.select(Opinion.id, Opinion.title).where(Opinion.title == "导入的标题")).one()
+    url = f"/admin/opinion/edit/?id={opinion_id}"
+
+    def retitle(text: str) -> None:
+        opened = form_data(colleague.get(url).get_data(as_text=True))
+        assert colleague.post(url, data={**opened, "title": text}).status_code == 302
+
+    def undo() -> str:
+        office.post(f"{BASE}/history/{run_id}/undo",
+                    data={"csrf_token": csrf_token(office, f"{BASE}/history/{run_id}/")})
+        return _flashed(office)
+
+    retitle("同事改的标题")
+    said = undo()
+    assert f"导入后已被修改（标题；{COLLEAGUE}于" in said, said
+    assert re.search(rf"{COLLEAGUE}于\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}）", said), said
+    assert not re.search(r"[a-z_]{4,}", said.replace(COLLEAGUE, "")), said  # no column names
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).title == "同事改的标题"
+    retitle("导入的标题")
+    assert "已撤销导入" in undo()
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).title not in (title, "同事改的标题")
+    again = undo()
+    assert re.search(r"已于\d{4}-\d{2}-\d{2} \d{2}:\d{2}撤销", again), again
 
 
 # -- a job that partly ran -----------------------------------------------------------------------
