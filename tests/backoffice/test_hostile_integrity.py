@@ -47,7 +47,7 @@ from tests.backoffice.html_forms import form_data, page_forms
 from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
 from tests.backoffice.imports.test_apply_and_undo import edited
 from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
-from tests.backoffice.jobs.steps import wait_for
+from tests.backoffice.jobs.steps import apply_as_job, new_opinions, previewed, wait_for
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _add_deputy, _opinion
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
@@ -549,3 +549,26 @@ def test_a_sending_job_that_breaks_midway_says_what_it_sent_not_that_nothing_cha
     assert platform.sent == ["13800000000", "13800000002"]
     with app.app_context():
         assert db.session.get(Job, again).message.startswith("发送成功 1 条")
+
+
+@SQLITE_ONLY
+def test_an_import_job_that_breaks_after_its_commit_says_the_import_is_in(app, tmp_path):
+    """An import job whose import committed, then broke before it could say so: its page
+    must say the import is in (with its record), not that nothing changed — a retry or a
+    new upload would otherwise follow a false report."""
+    app.config["JOBS_ROWS"] = 1
+    office = _signed_in(app, "operator")
+    token = previewed(office, tmp_path, 1, 3)
+    with mock.patch("backoffice.jobs.imports.applied_message",
+                    side_effect=RuntimeError("broken after the commit")):
+        job_id = apply_as_job(office, token)
+        progress = wait_for(office, job_id)
+    with app.app_context():
+        (run_id,) = db.session.scalars(sa.select(ImportRun.id).where(
+            ImportRun.source == "web")).all()
+        assert new_opinions() == 3
+        job = db.session.get(Job, job_id)
+        assert job.result_url and job.result_url.endswith(f"/history/{run_id}/")
+    assert progress["state"] == "已完成", progress
+    assert "未作任何更改" not in progress["message"]
+    assert f"导入记录 #{run_id}" in progress["message"], progress["message"]
