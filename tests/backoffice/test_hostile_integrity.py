@@ -219,6 +219,33 @@ def test_an_upload_beaten_by_a_save_of_its_opinion_leaves_no_file_and_says_so(ap
     assert upload().status_code == 302 and len(stored()) == 1
 
 
+@SQLITE_ONLY
+def test_a_form_naming_a_unit_deleted_meanwhile_is_refused_in_chinese(app):
+    """The office picks a new lead unit on a form opened before the system administrator
+    deleted that (unused) unit: the save is refused, in Chinese only, and nothing changes."""
+    with app.app_context():
+        unit = Unit(name="临时新设局", kind="委办局")
+        db.session.add(unit)
+        db.session.commit()
+        unit_id = unit.id
+        opinion_id, lead = db.session.execute(
+            sa.select(Opinion.id, Opinion.lead_unit_id).order_by(Opinion.id)).first()
+    office, sysadmin = _signed_in(app, "operator"), _signed_in(app, "sysadmin")
+    url = f"/admin/opinion/edit/?id={opinion_id}"
+    opened = form_data(office.get(url).get_data(as_text=True))
+    assert sysadmin.post("/admin/unit/delete/", data={
+        "csrf_token": csrf_token(sysadmin, "/admin/unit/"), "id": unit_id}).status_code == 302
+    response = office.post(url, data={**opened, "lead_unit": str(unit_id),
+                                      "reassignment_reason": "改由新设局办理"})
+    page = response.get_data(as_text=True)
+    shown = re.sub(r"\s+", " ", re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ",
+                                        page, flags=re.S))
+    assert response.status_code == 200 and "保存失败" in shown and "已不存在" in shown
+    assert "Failed" not in shown and "Not a valid" not in shown
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).lead_unit_id == lead
+
+
 # -- office decisions racing each other ----------------------------------------------------------
 
 @SQLITE_ONLY
