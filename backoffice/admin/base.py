@@ -25,6 +25,7 @@ from wtforms import HiddenField
 
 from backoffice import access, jobs
 from backoffice.access import Action
+from backoffice.admin.admin_messages import say_in_chinese
 from backoffice.admin.deleted import deleted_message
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
@@ -318,6 +319,10 @@ class SecuredModelView(PolicyGuard, ModelView):
         """Return the columns that open a row's card on a phone, each with its place."""
         head = self.column_card_head or [name for name, _ in self._list_columns[:1]]
         return {name: place for place, name in enumerate(head, start=1)}
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        say_in_chinese(kwargs.get("form"))
+        return super().render(template, **kwargs)
 
     # -- saving -----------------------------------------------------------------------------
     def form_subject(self, model: Any) -> str | None:

@@ -73,6 +73,9 @@ class PreparedImport:
     remember: Remember | None = None
     # Fields of stamped rows the database changed since the export and the file changes.
     conflicts: tuple[Conflict, ...] = ()
+    # The background job applying it, recorded with the run: a job that ends before it can
+    # say so still finds that its import went in (backoffice.jobs.imports.committed).
+    job_id: int | None = None
 
     def conflict_rows(self) -> list[RowId]:
         """Return the rows with a conflict, in plan order, each once."""
@@ -450,7 +453,8 @@ def _record_run(db_session: orm.Session, prepared: PreparedImport, actor: str,
         "at": utcnow(), "actor": actor, "source": source, "kind": prepared.kind,
         "session_name": prepared.session_name, "status": ImportStatus.APPLIED.value,
         "options": {"skip_invalid": prepared.skip_invalid, "mapping": prepared.mapping,
-                    "year": prepared.year},
+                    "year": prepared.year,
+                    **({"job": prepared.job_id} if prepared.job_id is not None else {})},
         "problems": [_problem_json(p) | {"level": p.level, "file": prepared.name_of(p.file)}
                      for p in (*plan.all_problems, *(c.problem(c.row not in held)
                                                      for c in prepared.conflicts))],

@@ -1,7 +1,9 @@
 """Undo a whole import from its row images: every row as it was before, or nothing.
 
 Undo refuses when a row the import wrote has changed since (a later edit or
-import would be lost) or when rows added since point at rows it would delete.
+import would be lost) or when rows added since point at rows it would delete; it says
+which fields, by whom and when. A row's version and update time move on with any write,
+an undo's too, so they are not compared: a row put back as the import left it undoes.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from backoffice.audit import Recorded, acting_as, record_bulk
+from backoffice.audit import Recorded, acting_as, actor_name, record_bulk
+from backoffice.formatting import local_time
 from backoffice.imports.images import decode_row, encode, encode_row
-from backoffice.labels import TABLE_LABELS
+from backoffice.labels import FIELD_LABELS, TABLE_LABELS
 from backoffice.models import (
     AuditAction,
     AuditEntry,
@@ -34,6 +37,8 @@ from backoffice.writing.bulk import BATCH, READ_BATCH, chunks, named
 from backoffice.writing.exclusive import keep_writers_out
 
 _SHOWN_CONFLICTS = 10
+# Columns that move on with every write, an undo's included: no edit of anyone's.
+_COUNTERS = frozenset({"version", "updated_at"})
 
 
 class UndoRefused(Exception):
@@ -68,7 +73,7 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     if run is None:
         raise UndoRefused(f"没有编号为{run_id}的导入记录")
     if run.status == ImportStatus.UNDONE:
-        raise UndoRefused(f"导入 #{run_id} 已于{run.undone_at:%Y-%m-%d %H:%M}撤销")
+        raise UndoRefused(f"导入 #{run_id} 已于{local_time(run.undone_at)}撤销")
     tables = Base.metadata.tables
     rows = _rows(db_session, run_id, tables)
     connection = db_session.connection()
@@ -172,6 +177,7 @@ def _key_of(tables: dict[str, sa.Table], row: _Row) -> tuple[str, tuple]:
 def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
                       current: dict, run: ImportRun) -> None:
     conflicts = []
+    edited: list[tuple[_Row, dict[str, Any], list[str]]] = []
     for row in rows:
         now = current.get(_key_of(tables, row))
         if row.deleted:
@@ -182,9 +188,17 @@ def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], ro
             conflicts.append(f"{_label(row.table, row.expected)}：导入后已被删除")
             continue
         encoded = encode_row(now)
-        changed = [name for name, value in row.expected.items() if encoded.get(name) != value]
+        left = {**(row.before or {}), **row.expected}  # the whole row as the import left it
+        changed = [name for name, value in left.items()
+                   if name not in _COUNTERS and encoded.get(name) != value]
         if changed:
-            conflicts.append(f"{_label(row.table, now)}：导入后已被修改（{'、'.join(changed)}）")
+            edited.append((row, now, changed))
+    edits = _last_edits(connection, [(row.table, _record_id(row)) for row, _, _ in edited], run)
+    for row, now, changed in edited:
+        fields = "、".join(dict.fromkeys(_field(name) for name in changed))
+        last = edits.get((row.table, _record_id(row)))
+        by = f"；{actor_name(last[0])}于{local_time(last[1])}" if last else ""
+        conflicts.append(f"{_label(row.table, now)}：导入后已被修改（{fields}{by}）")
     conflicts += _changed_since(connection, tables, rows, run)
     conflicts += _references(connection, tables, rows)
     if conflicts:
@@ -194,10 +208,39 @@ def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], ro
                           "请先撤销之后的导入，或恢复这些修改后再撤销。")
 
 
+def _field(name: str) -> str:
+    """Name a column in Chinese (a key by the record it names)."""
+    return FIELD_LABELS.get(name) or FIELD_LABELS.get(name.removesuffix("_id"), "其他内容")
+
+
+def _record_id(row: _Row) -> str:
+    """Return the row's key as the audit log writes it."""
+    return ",".join(str(value) for value in row.key.values())
+
+
+def _last_edits(connection: sa.Connection, records: list[tuple[str, str]],
+                run: ImportRun) -> dict[tuple[str, str], tuple[str, Any]]:
+    """Return who last changed each of the records (table, record id) since the import,
+    and when, by the audit log: (table, record id) -> (actor, time)."""
+    if run.audit_through is None:
+        return {}
+    entries = AuditEntry.__table__.c
+    found: dict[tuple[str, str], tuple[str, Any]] = {}
+    for batch in chunks(records, READ_BATCH):
+        query = (sa.select(entries.table_name, entries.record_id, entries.actor, entries.at)
+                 .where(entries.id > run.audit_through,
+                        entries.table_name.in_({table for table, _ in batch}),
+                        entries.record_id.in_({record for _, record in batch}))
+                 .order_by(entries.id))
+        found.update(((table, record_id), (actor, at))
+                     for table, record_id, actor, at in connection.execute(query))
+    return found
+
+
 def _changed_since(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
                    run: ImportRun) -> list[str]:
     """Say which rows the import created have been changed since, by the audit log."""
-    created = {(row.table, ",".join(str(v) for v in row.key.values())): row
+    created = {(row.table, _record_id(row)): row
                for row in rows if row.created and not row.deleted}
     if not created or run.audit_through is None:
         return []

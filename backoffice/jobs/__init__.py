@@ -18,7 +18,13 @@ from flask import current_app
 
 from backoffice.extensions import db
 from backoffice.jobs.engine import UNFINISHED, engine
-from backoffice.jobs.running import Outcome, finish, interrupted, record_end
+from backoffice.jobs.running import (
+    Outcome,
+    ended_after_commit,
+    finish,
+    interrupted,
+    record_end,
+)
 from backoffice.models import Job, JobState, User
 from backoffice.models.base import utcnow
 
@@ -77,8 +83,9 @@ def sweep() -> int:
                  ) if found else {}
     for job_id in found:
         kind = KINDS.get(kinds.get(job_id, ""))
-        record_end(job_id, JobState.FAILED, Outcome(interrupted(kind.leaves) if kind
-                                                    else interrupted()))
+        done = ended_after_commit(kind, job_id) if kind else None
+        record_end(job_id, *(done or (JobState.FAILED, Outcome(
+            interrupted(kind.leaves) if kind else interrupted()))))
     db.session.commit()  # with the queue's own record of them, on PostgreSQL
     return len(found)
 

@@ -18,6 +18,7 @@ from backoffice.imports.pending import PendingMissing
 from backoffice.imports.service import ImportResult, PreparedImport, Progress
 from backoffice.jobs.running import JobContext, JobFailed, Outcome
 from backoffice.jobs.urls import page_path
+from backoffice.models import ImportRun
 from backoffice.storage import StorageError
 from importers import UsageError
 
@@ -112,6 +113,7 @@ def apply(context: JobContext) -> Outcome:
     except PendingMissing as error:
         raise JobFailed(GONE) from error
     set_options(prepared, context.params.get("options", {}))
+    prepared.job_id = context.job_id
     context.start(writing_rows(prepared))
     try:
         result = apply_upload(prepared, token, context.user.username, context.advance,
@@ -120,3 +122,16 @@ def apply(context: JobContext) -> Outcome:
         raise JobFailed(str(refusal)) from refusal
     url = page_path("imports.run", run_id=result.run_id) if result.run_id else None
     return Outcome(applied_message(result), url=url)
+
+
+def committed(job_id: int) -> Outcome | None:
+    """Return the outcome of an apply job whose import went in before the job failed or
+    was interrupted (so it could not say so), or None if nothing of it went in."""
+    run = db.session.scalar(sa.select(ImportRun).where(
+        ImportRun.options["job"].as_integer() == job_id))
+    if run is None:
+        return None
+    return Outcome(f"导入已完成（导入记录 #{run.id}：新增 {run.created} 行，"
+                   f"修改 {run.updated} 行），任务随后出错或中断，未能及时显示结果。"
+                   "请打开导入记录核对，无需重试。",
+                   url=page_path("imports.run", run_id=run.id))

@@ -19,6 +19,8 @@ class Kind:
     needs: Callable[[dict[str, Any]], tuple[str, Action]]
     # What a job of this kind that failed or was interrupted leaves, for its history row.
     leaves: str = NOTHING_CHANGED
+    # The outcome of a job whose work committed before it failed or was interrupted.
+    committed: Callable[[int], Outcome | None] | None = None
 
 
 def _fixed(group: str, action: Action) -> Callable[[dict[str, Any]], tuple[str, Action]]:
@@ -28,7 +30,8 @@ def _fixed(group: str, action: Action) -> Callable[[dict[str, Any]], tuple[str, 
 KINDS: dict[str, Kind] = {
     "import_prepare": Kind("读取并核对导入表格", imports.prepare,
                            _fixed("imports", Action.CREATE)),
-    "import_apply": Kind("导入表格", imports.apply, _fixed("imports", Action.CREATE)),
+    "import_apply": Kind("导入表格", imports.apply, _fixed("imports", Action.CREATE),
+                         committed=imports.committed),
     "list_export": Kind("导出列表", exports.export_list, exports.list_needs),
     "worklists": Kind("导出全部工作清单", exports.export_all_worklists,
                       _fixed("worklists", Action.EXPORT)),

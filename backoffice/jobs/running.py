@@ -24,6 +24,7 @@ from backoffice.models.base import utcnow
 
 if TYPE_CHECKING:
     from backoffice.jobs.engine import Engine
+    from backoffice.jobs.kinds import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +135,17 @@ def run(job_id: int, engine: Engine) -> None:
         finish(job_id, JobState.FAILED, Outcome(str(failure)), context)
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        finish(job_id, JobState.FAILED, Outcome(broken(kind.leaves)), context)
+        db.session.rollback()
+        done = ended_after_commit(kind, job_id)
+        finish(job_id, *(done or (JobState.FAILED, Outcome(broken(kind.leaves)))), context)
     else:
         finish(job_id, JobState.DONE, outcome, context)
+
+
+def ended_after_commit(kind: Kind, job_id: int) -> tuple[JobState, Outcome] | None:
+    """Return the end of a job whose work committed before it failed or was interrupted."""
+    outcome = kind.committed(job_id) if kind.committed else None
+    return (JobState.DONE, outcome) if outcome else None
 
 
 def finish(job_id: int, state: JobState, outcome: Outcome,

@@ -19,6 +19,7 @@ from sqlalchemy import event, orm
 
 from backoffice import imports, online_evaluations, reassigning
 from backoffice.audit import acting_as
+from backoffice.demo import DATA
 from backoffice.extensions import db
 from backoffice.imports.service import StalePlan, run_import
 from backoffice.models import (
@@ -28,6 +29,7 @@ from backoffice.models import (
     CongressSession,
     Delivery,
     Evaluation,
+    ImportRun,
     Job,
     Opinion,
     OutboxMessage,
@@ -43,7 +45,10 @@ from backoffice.public.review import reviewable
 from importers.clock import local_today
 from importers.exporting import write_rows
 from tests.backoffice.html_forms import form_data, page_forms
-from tests.backoffice.jobs.steps import wait_for
+from tests.backoffice.imports.tables import NEW_SESSION, assignment_list, opinion_row
+from tests.backoffice.imports.test_apply_and_undo import edited
+from tests.backoffice.imports.test_import_pages import BASE, preview_token, upload
+from tests.backoffice.jobs.steps import apply_as_job, new_opinions, previewed, wait_for
 from tests.backoffice.test_deputies import DEPUTY, NUMBER, SESSION, _opinion
 from tests.conftest import PASSWORD, add_deputy_account, csrf_token, quick_hashing, sign_in
 
@@ -213,6 +218,33 @@ def test_an_upload_beaten_by_a_save_of_its_opinion_leaves_no_file_and_says_so(ap
     assert stored() == []
     # Sent again, as the page offers, it is stored once.
     assert upload().status_code == 302 and len(stored()) == 1
+
+
+@SQLITE_ONLY
+def test_a_form_naming_a_unit_deleted_meanwhile_is_refused_in_chinese(app):
+    """The office picks a new lead unit on a form opened before the system administrator
+    deleted that (unused) unit: the save is refused, in Chinese only, and nothing changes."""
+    with app.app_context():
+        unit = Unit(name="临时新设局", kind="委办局")
+        db.session.add(unit)
+        db.session.commit()
+        unit_id = unit.id
+        opinion_id, lead = db.session.execute(
+            sa.select(Opinion.id, Opinion.lead_unit_id).order_by(Opinion.id)).first()
+    office, sysadmin = _signed_in(app, "operator"), _signed_in(app, "sysadmin")
+    url = f"/admin/opinion/edit/?id={opinion_id}"
+    opened = form_data(office.get(url).get_data(as_text=True))
+    assert sysadmin.post("/admin/unit/delete/", data={
+        "csrf_token": csrf_token(sysadmin, "/admin/unit/"), "id": unit_id}).status_code == 302
+    response = office.post(url, data={**opened, "lead_unit": str(unit_id),
+                                      "reassignment_reason": "改由新设局办理"})
+    page = response.get_data(as_text=True)
+    shown = re.sub(r"\s+", " ", re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ",
+                                        page, flags=re.S))
+    assert response.status_code == 200 and "保存失败" in shown and "已不存在" in shown
+    assert "Failed" not in shown and "Not a valid" not in shown
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).lead_unit_id == lead
 
 
 # -- office decisions racing each other ----------------------------------------------------------
@@ -425,6 +457,92 @@ def test_nothing_lands_under_the_import_commands_plan_while_it_reads(app, tmp_pa
     assert kept == [(False, None)]
 
 
+# -- two imports of overlapping files at once ----------------------------------------------------
+
+def test_two_overlapping_imports_applied_at_once_give_one_whole_import_and_one_refusal(
+        app, tmp_path):
+    """Two officers preview overlapping assignment lists of a new session and press 应用
+    together: one import goes in whole, the other is refused with nothing of it written."""
+    _colleague(app)
+    clients = [_signed_in(app, "operator"), _signed_in(app, COLLEAGUE)]
+    with app.app_context():
+        files = [assignment_list(tmp_path / f"交办清单{n}.xlsx",
+                                 [opinion_row(number) for number in numbers])
+                 for n, numbers in enumerate(((1, 2, 3), (2, 3, 4)))]
+    tokens = [preview_token(upload(client, path)) for client, path in zip(clients, files,
+                                                                          strict=True)]
+    forms = [csrf_token(client, f"{BASE}/preview/{token}/")
+             for client, token in zip(clients, tokens, strict=True)]
+    start = threading.Barrier(2)
+    said: list[str] = ["", ""]
+
+    def apply(n: int) -> None:
+        start.wait()
+        clients[n].post(f"{BASE}/preview/{tokens[n]}/apply", data={"csrf_token": forms[n]})
+        said[n] = _flashed(clients[n])
+
+    both = [threading.Thread(target=apply, args=(n,)) for n in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(timeout=60)
+    applied = [n for n in range(2) if said[n].startswith("已导入")]
+    assert len(applied) == 1, said
+    refused = said[1 - applied[0]]
+    assert "已在预览之后创建" in refused and "请重新预览" in refused, said
+    with app.app_context():
+        numbers = sorted(int(n) for n in db.session.scalars(
+            sa.select(Opinion.number).join(CongressSession)
+            .where(CongressSession.name == NEW_SESSION)))
+        runs = db.session.scalar(sa.select(sa.func.count()).select_from(ImportRun).where(
+            ImportRun.source == "web"))
+    assert numbers == ([1, 2, 3] if applied == [0] else [2, 3, 4]) and runs == 1
+
+
+# -- undoing an import after later edits -----------------------------------------------------------
+
+@SQLITE_ONLY
+def test_undoing_an_import_after_a_later_edit_says_what_who_and_when_and_works_once_reverted(
+        app, tmp_path):
+    """A colleague changes the title an import wrote: the undo is refused naming the field
+    in Chinese, who and when, and nothing changes; once the title the import wrote is back,
+    the undo goes through, as the message says it would."""
+    _colleague(app)
+    path = edited(DATA / "2017" / "书面意见交办清单.xlsx", tmp_path / "交办清单.xlsx",
+                  cells={"城市建设和管理": {"C4": "导入的标题"}})
+    office, colleague = _signed_in(app, "operator"), _signed_in(app, COLLEAGUE)
+    with app.app_context():
+        result = run_import(db.session, [path], "opinions", session=SESSION, dry_run=False,
+                            actor="operator")
+        run_id = result.run_id
+        opinion_id, title = db.session.execute(
+            sa.select(Opinion.id, Opinion.title).where(Opinion.title == "导入的标题")).one()
+    url = f"/admin/opinion/edit/?id={opinion_id}"
+
+    def retitle(text: str) -> None:
+        opened = form_data(colleague.get(url).get_data(as_text=True))
+        assert colleague.post(url, data={**opened, "title": text}).status_code == 302
+
+    def undo() -> str:
+        office.post(f"{BASE}/history/{run_id}/undo",
+                    data={"csrf_token": csrf_token(office, f"{BASE}/history/{run_id}/")})
+        return _flashed(office)
+
+    retitle("同事改的标题")
+    said = undo()
+    assert f"导入后已被修改（标题；{COLLEAGUE}于" in said, said
+    assert re.search(rf"{COLLEAGUE}于\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}）", said), said
+    assert not re.search(r"[a-z_]{4,}", said.replace(COLLEAGUE, "")), said  # no column names
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).title == "同事改的标题"
+    retitle("导入的标题")
+    assert "已撤销导入" in undo()
+    with app.app_context():
+        assert db.session.get(Opinion, opinion_id).title not in (title, "同事改的标题")
+    again = undo()
+    assert re.search(r"已于\d{4}-\d{2}-\d{2} \d{2}:\d{2}撤销", again), again
+
+
 # -- a job that partly ran -----------------------------------------------------------------------
 
 class _FailingSecond:
@@ -474,3 +592,26 @@ def test_a_sending_job_that_breaks_midway_says_what_it_sent_not_that_nothing_cha
     assert platform.sent == ["13800000000", "13800000002"]
     with app.app_context():
         assert db.session.get(Job, again).message.startswith("发送成功 1 条")
+
+
+@SQLITE_ONLY
+def test_an_import_job_that_breaks_after_its_commit_says_the_import_is_in(app, tmp_path):
+    """An import job whose import committed, then broke before it could say so: its page
+    must say the import is in (with its record), not that nothing changed — a retry or a
+    new upload would otherwise follow a false report."""
+    app.config["JOBS_ROWS"] = 1
+    office = _signed_in(app, "operator")
+    token = previewed(office, tmp_path, 1, 3)
+    with mock.patch("backoffice.jobs.imports.applied_message",
+                    side_effect=RuntimeError("broken after the commit")):
+        job_id = apply_as_job(office, token)
+        progress = wait_for(office, job_id)
+    with app.app_context():
+        (run_id,) = db.session.scalars(sa.select(ImportRun.id).where(
+            ImportRun.source == "web")).all()
+        assert new_opinions() == 3
+        job = db.session.get(Job, job_id)
+        assert job.result_url and job.result_url.endswith(f"/history/{run_id}/")
+    assert progress["state"] == "已完成", progress
+    assert "未作任何更改" not in progress["message"]
+    assert f"导入记录 #{run_id}" in progress["message"], progress["message"]
