@@ -1,0 +1,37 @@
+"""deploy/nginx.conf as nginx reads it: the nginx of the servers it is written for (Debian
+12 ships 1.22) accepts every directive in it."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+CERTIFICATE = "/etc/ssl/backoffice/fullchain.pem"
+KEY = "/etc/ssl/backoffice/privkey.pem"
+
+
+def test_the_nginx_config_passes_nginxs_own_check(tmp_path: Path) -> None:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        # Skipped even in CI: a deployment's web server, not a part the tests run on.
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    # The site as the config's comments say to install it, with a certificate of its own.
+    certificate, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                    "-subj", "/CN=backoffice.example.gov.cn", "-keyout", str(key),
+                    "-out", str(certificate)], check=True, capture_output=True)
+    site = CONFIG.read_text(encoding="utf-8")
+    assert CERTIFICATE in site and KEY in site
+    (tmp_path / "site.conf").write_text(
+        site.replace(CERTIFICATE, str(certificate)).replace(KEY, str(key)), encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+         "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
