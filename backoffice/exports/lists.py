@@ -84,7 +84,7 @@ def write_list(view: BaseModelView, export_type: str, query: Any, part: IO[bytes
 
 
 def mimetype(export_type: str) -> str:
-    return "text/csv; charset=utf-8" if export_type == "csv" else XLSX
+    return "text/csv" if export_type == "csv" else XLSX  # send_file adds the charset
 
 
 def export_response(view: BaseModelView, export_type: str, query: Any) -> Response:

@@ -181,6 +181,7 @@ def test_every_list_export_holds_only_the_rows_the_user_may_see(as_user, app, us
         book = workbook(client.get(f"/admin/{endpoint}/export/xlsx/"))
         assert book.worksheets[0].max_row - 2 == expected[endpoint], endpoint
         response = client.get(f"/admin/{endpoint}/export/csv/")
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         assert response.data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
         assert len(rows) - 1 == expected[endpoint], endpoint
