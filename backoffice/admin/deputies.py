@@ -1,6 +1,7 @@
 """A deputy's own pages (我的意见): the opinions they lead or co-signed, each opinion's
 handling in plain words, the reply letters, and their answers (面商, 满意度测评)."""
 
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,12 +24,16 @@ from backoffice.models import (
     Evaluation,
     Opinion,
 )
+from backoffice.models.base import utcnow
 from backoffice.reporting import case_file
 from backoffice.standing import standings
-from importers.clock import local_today
+from importers.clock import local_today, wall_clock
 from importers.vocabulary import Grade
 
 NOTE_LIMIT = ConsultationReply.__table__.c.note.type.length
+# Answers about one opinion's 面商 a deputy may send in a day: enough to change one's mind,
+# not a flood on the unit's case file.
+ANSWERS_A_DAY = 5
 
 
 def _grade(text: str | None, field: str) -> str | None:
@@ -49,6 +54,23 @@ def why_not_answer(opinion: Opinion) -> str | None:
     if opinion.replied_on is not None:
         return "此意见已答复，不再安排面商。"
     return None
+
+
+def _repeated(opinion: Opinion, answered: tuple) -> list[str]:
+    """Return why an answer about the 面商 repeats: the same as the deputy's last one, or
+    past the day's number."""
+    mine = sa.select(ConsultationReply).where(
+        ConsultationReply.opinion_id == opinion.id,
+        ConsultationReply.deputy_id == current_user.deputy_id)
+    last = db.session.scalars(mine.order_by(ConsultationReply.id.desc()).limit(1)).first()
+    if last is not None and (last.answer, last.wished_on, last.note) == answered:
+        return ["与上次提交的答复相同，无需重复提交。"]
+    today = [reply for reply in db.session.scalars(mine.where(
+        ConsultationReply.answered_at >= utcnow() - timedelta(days=1)))
+        if wall_clock(reply.answered_at).date() == local_today()]
+    if len(today) >= ANSWERS_A_DAY:
+        return [f"今天已就此意见提交{ANSWERS_A_DAY}次答复，请明天再提交，或直接与承办单位联系。"]
+    return []
 
 
 class DeputyPagesView(SecuredPage):
@@ -137,6 +159,8 @@ class DeputyPagesView(SecuredPage):
                         problems.append("希望面商日期不能早于今天。")
         if len(note) > NOTE_LIMIT:
             problems.append(f"说明最多{NOTE_LIMIT}字，现有{len(note)}字。")
+        if not problems:
+            problems += _repeated(opinion, (answer, wished_on, note))
         if problems:
             flash("未提交：" + "".join(problems), "error")
             return self._back(opinion)

@@ -12,6 +12,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from backoffice.access import PUBLIC_ENDPOINTS
+from backoffice.admin.deputies import ANSWERS_A_DAY
 from backoffice.assessment.year import assess_year
 from backoffice.exports.rows import Scope, evaluations
 from backoffice.extensions import db
@@ -204,6 +205,16 @@ def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion_and_answe
     sign_in(office, "operator")
     for url in ("/admin/consultation_reply/", f"/admin/opinion/details/?id={mine_id}"):
         assert "下周出差" in office.get(url).get_data(as_text=True), url
+
+    # The same answer twice is one; a mind changed back and forth stops at the day's number.
+    assert "与上次提交的答复相同" in answer(answer="申请改期", note="下周出差",
+                                          wished_on=wished.isoformat())
+    for _ in range(2):
+        assert "已确认面商" in answer(answer="确认面商")
+        assert "改期申请已提交" in answer(answer="申请改期", note="下周出差")
+    assert f"今天已就此意见提交{ANSWERS_A_DAY}次答复" in answer(answer="确认面商")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == ANSWERS_A_DAY
 
 
 def _accounts(sheet) -> dict[str, tuple]:
