@@ -55,17 +55,24 @@ def wide_rows(merged: Sequence[Range]) -> frozenset[int]:
 def skip_reason(row: Sequence[Any], is_wide: bool) -> str | None:
     """Return why a row is not data ('blank', 'total', 'footnote', 'title'), or None."""
     # Runs for every row: look at the first two filled cells only.
-    first, filled = None, 0
+    first = second = None
+    filled = 0
     for value in row:
         if value is None or (value.__class__ is str and not value.strip()):
             continue
         if first is None:
             first = value
+        else:
+            second = value
         filled += 1
         if filled > 1:
             break
     if first is None:
         return "blank"
+    # A total's word comes first, or after the serial number its row was given (2, 合计).
+    if second.__class__ is str and first.__class__ in (int, float) and _TOTAL.match(
+            squeeze(second)):
+        return "total"
     if first.__class__ is str:
         text = squeeze(first)
         if _TOTAL.match(text):
