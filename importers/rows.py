@@ -52,20 +52,43 @@ def wide_rows(merged: Sequence[Range]) -> frozenset[int]:
     return frozenset(r1 for (r1, c1), (_r2, c2) in merged if c2 - c1 >= 2)
 
 
+def _numbers_columns(row: Sequence[Any]) -> bool:
+    """Tell whether a row numbers the columns (栏次: 1 2 3 … under an official form's
+    header), every filled cell one more than the one before, four at least."""
+    expected = 1
+    for value in row:
+        if value is None or value == "":
+            continue
+        if value.__class__ not in (int, float) or value != expected:
+            return False
+        expected += 1
+    return expected > 4
+
+
 def skip_reason(row: Sequence[Any], is_wide: bool) -> str | None:
-    """Return why a row is not data ('blank', 'total', 'footnote', 'title'), or None."""
+    """Return why a row is not data ('blank', 'total', 'footnote', 'title', 'column
+    numbers'), or None."""
     # Runs for every row: look at the first two filled cells only.
-    first, filled = None, 0
+    first = second = None
+    filled = 0
     for value in row:
         if value is None or (value.__class__ is str and not value.strip()):
             continue
         if first is None:
             first = value
+        else:
+            second = value
         filled += 1
         if filled > 1:
             break
     if first is None:
         return "blank"
+    if first == 1 and first.__class__ in (int, float) and _numbers_columns(row):
+        return "column numbers"
+    # A total's word comes first, or after the serial number its row was given (2, 合计).
+    if second.__class__ is str and first.__class__ in (int, float) and _TOTAL.match(
+            squeeze(second)):
+        return "total"
     if first.__class__ is str:
         text = squeeze(first)
         if _TOTAL.match(text):

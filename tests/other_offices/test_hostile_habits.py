@@ -298,3 +298,16 @@ def test_a_date_of_something_done_cannot_be_after_today():
     assert "晚于今天" in problems["replied_on"] and "晚于今天" in problems["concluded_on"]
     opinion.replied_on, opinion.concluded_on = today, None
     assert opinion_fact_problems(opinion) == {}
+
+
+def test_a_total_row_numbered_in_the_serial_column_is_a_total(tmp_path):
+    rows = [["序号", *HANDLING], [1, *handling_row(1)], [2, "合计", "", "", "", "", 1]]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert result.problems == [] and [r["number"] for r in result.records] == [1]
+
+
+def test_a_row_numbering_the_columns_under_the_header_is_not_data(tmp_path):
+    # Official forms number their columns (栏次) in a row under the header: 1 2 3 …
+    rows = [HANDLING, list(range(1, len(HANDLING) + 1)), handling_row(1)]
+    result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
+    assert result.problems == [] and [r["number"] for r in result.records] == [1]
