@@ -26,12 +26,12 @@ from wtforms import HiddenField
 from backoffice import access, jobs
 from backoffice.access import Action
 from backoffice.admin.admin_messages import say_in_chinese
-from backoffice.admin.deleted import deleted_message
 from backoffice.admin.filters import BeijingTimeFilterConverter
 from backoffice.admin.form_fields import BoundedModelConverter
 from backoffice.admin.jobs import start_job
 from backoffice.admin.list_args import checked_filters, checked_list_args, checked_text
 from backoffice.admin.pages import PolicyGuard
+from backoffice.admin.since_opened import changed_message, deleted_message
 from backoffice.database import UNAVAILABLE
 from backoffice.exports import lists as list_exports
 from backoffice.extensions import db
@@ -87,6 +87,14 @@ class StaleForm(Exception):
     def __init__(self, reload_url: str) -> None:
         super().__init__(reload_url)
         self.reload_url = reload_url
+
+
+class StaleDelete(Exception):
+    """A delete asked from a list that showed an older version of the record."""
+
+    def __init__(self, record: object) -> None:
+        super().__init__(str(record))
+        self.record = record
 
 
 class FormProblems(Exception):
@@ -376,11 +384,21 @@ class SecuredModelView(PolicyGuard, ModelView):
                     flash(message, "error")
             raise FormProblems
 
+    def on_model_delete(self, model: Any) -> None:
+        # The list's delete button carries the version it showed (row_actions.html).
+        shown = request.form.get("expected_version")
+        if shown is not None and isinstance(model, Versioned) and shown != str(model.version):
+            raise StaleDelete(model)
+        super().on_model_delete(model)
+
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, UNAVAILABLE):
             raise exc  # the 503 page, which keeps the form to post again (errors.py)
         if isinstance(exc, FormProblems):
             flash("保存失败：请按提示更正标出的内容。", "error")
+            return True
+        if isinstance(exc, StaleDelete):
+            flash(changed_message(exc.record), "error")
             return True
         if isinstance(exc, StaleForm | StaleDataError):
             reload = exc.reload_url if isinstance(exc, StaleForm) else request.url

@@ -221,6 +221,37 @@ def test_an_upload_beaten_by_a_save_of_its_opinion_leaves_no_file_and_says_so(ap
 
 
 @SQLITE_ONLY
+def test_a_delete_from_a_list_older_than_a_save_does_not_take_the_save_with_it(app):
+    """The office opens the co-handlings list; the unit then saves its 会办意见; deleting
+    that row from the list opened before is refused, naming who saved it and when."""
+    unit, office = _signed_in(app, "qibao"), _signed_in(app, "operator")
+    with app.app_context():
+        co_id = db.session.scalar(sa.select(CoHandling.id).join(CoHandling.unit).where(
+            Unit.name == "七宝镇").order_by(CoHandling.opinion_id.desc(), CoHandling.id))
+    listing = "/admin/co_handling/?search=七宝镇"
+    listed = office.get(listing).get_data(as_text=True)
+    (delete,) = [f for f in page_forms(listed) if f.action.startswith("/admin/co_handling/delete")
+                 and f.fields.get("id") == str(co_id)]
+    url = f"/admin/co_handling/edit/?id={co_id}"
+    opened = form_data(unit.get(url).get_data(as_text=True))
+    assert unit.post(url, data={**opened, "submitted_on": "2017-03-05"}).status_code == 302
+
+    assert office.post(delete.action, data=delete.fields).status_code == 302
+    said = _flashed(office)
+    assert "删除未执行" in said and "qibao" in said and "请核对" in said, said
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", said), said
+    with app.app_context():
+        assert str(db.session.get(CoHandling, co_id).submitted_on) == "2017-03-05"
+    # From the list as it is now, the delete goes through.
+    listed = office.get(listing).get_data(as_text=True)
+    (delete,) = [f for f in page_forms(listed) if f.action.startswith("/admin/co_handling/delete")
+                 and f.fields.get("id") == str(co_id)]
+    assert office.post(delete.action, data=delete.fields).status_code == 302
+    with app.app_context():
+        assert db.session.get(CoHandling, co_id) is None
+
+
+@SQLITE_ONLY
 def test_a_form_naming_a_unit_deleted_meanwhile_is_refused_in_chinese(app):
     """The office picks a new lead unit on a form opened before the system administrator
     deleted that (unused) unit: the save is refused, in Chinese only, and nothing changes."""
