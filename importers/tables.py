@@ -20,6 +20,7 @@ from importers.values import (
     as_text,
     choice_parser,
     error_value,
+    happened_date,
     parse_date,
     parse_name,
     parse_number,
@@ -61,6 +62,8 @@ def _single_parser(field: Field, context: Context) -> Parser:
         case FieldType.NUMBER:
             return parse_number
         case FieldType.DATE:
+            if field.happened:
+                return lambda raw: happened_date(parse_date(raw, year))
             return lambda raw: parse_date(raw, year)
         case FieldType.BOOL:
             return yes_no_parser(*field.yes_no, header=field.header)

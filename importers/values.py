@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from importers.clock import local_today
 from importers.vocabulary import Grade, spellings
 
 
@@ -144,6 +145,15 @@ def parse_date(raw: Any, year: int | None = None) -> date:
             return _date_from_text(str(int(raw)), year)  # 20170315 typed as a number
         return _from_serial(float(raw))
     return _date_from_text(as_text(raw), year)
+
+
+def happened_date(value: date) -> date:
+    """Return the date of something done if it is not after today; raise BadValue otherwise."""
+    today = local_today()
+    if value > today:
+        raise BadValue(f"{value.year}年{value.month}月{value.day}日晚于今天"
+                       f"（{today.year}年{today.month}月{today.day}日），已做的事不会在今天之后")
+    return value
 
 
 def checked_date(value: date) -> date:

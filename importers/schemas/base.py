@@ -45,6 +45,9 @@ class Field:
     yes_no: tuple[str, str] = ("是", "否")  # the two words of a BOOL field
     required_if: tuple[str, Any] | None = None  # (other field, value) that makes this one needed
     looks: Looks | None = None  # what a TEXT field's cells look like, when that tells
+    # A DATE of something done (a contact, a report, an evaluation), never after today:
+    # 2071 typed for 2017 is refused at its cell, not taken as a plan.
+    happened: bool = False
     # The attribute (and column) of the kind's model that stores the field, when one does;
     # the back-office derives what it reads, writes and checks from it.
     column: str | None = None
@@ -52,6 +55,8 @@ class Field:
     def __post_init__(self) -> None:
         if (self.type is FieldType.CHOICE) != (self.choices is not None):
             raise ValueError(f"{self.name}: choices go with the CHOICE type, and only with it")
+        if self.happened and self.type is not FieldType.DATE:
+            raise ValueError(f"{self.name}: only a date can have happened")
 
     @property
     def headers(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from importers.clock import local_today
 from importers.schemas import Field, FieldType, Schema
 from importers.values import UnitGrade
 from importers.vocabulary import Grade
@@ -30,6 +31,8 @@ def texts(draw: Any) -> str:
 
 names = st.text(_CHARACTERS, min_size=1, max_size=6)
 days = st.dates(date(1949, 10, 1), date(2100, 12, 31))
+# What was done is dated today at the latest: the reader refuses a later day.
+days_done = st.dates(date(1949, 10, 1), local_today())
 
 
 def value_strategy(field: Field) -> st.SearchStrategy[Any]:
@@ -38,7 +41,7 @@ def value_strategy(field: Field) -> st.SearchStrategy[Any]:
         case FieldType.NUMBER:
             single: st.SearchStrategy[Any] = st.integers(1, 9999)
         case FieldType.DATE:
-            single = days
+            single = days_done if field.happened else days
         case FieldType.BOOL:
             return st.booleans()
         case FieldType.CHOICE:

@@ -311,3 +311,30 @@ def test_a_row_numbering_the_columns_under_the_header_is_not_data(tmp_path):
     rows = [HANDLING, list(range(1, len(HANDLING) + 1)), handling_row(1)]
     result = read_file(write_xlsx(tmp_path / "h.xlsx", rows), "handling", units=UNITS)
     assert result.problems == [] and [r["number"] for r in result.records] == [1]
+
+
+@pytest.mark.parametrize(("kind", "header", "row", "cell", "field"), [
+    ("progress", ["编号", "主办单位", "反馈日期", "进展情况"],
+     [1, "区交通委", None, "已完成方案设计"], "Sheet1!C2", "on"),
+    ("contacts", ["编号", "承办单位", "沟通阶段", "沟通方式", "沟通日期"],
+     [1, "区交通委", "办前", "走访", None], "Sheet1!E2", "on"),
+    ("evaluations", ["编号", "主办单位", "对答复是否同意", "总体评价", "测评日期"],
+     [1, "区交通委", "同意", "好", None], "Sheet1!E2", "evaluated_on"),
+    ("co-evaluations", ["编号", "主办单位", "会办单位", "会办意见送达日期", "评价"],
+     [1, "区交通委", "区房管局", None, "好"], "Sheet1!D2", "submitted_on"),
+])
+def test_the_date_of_something_done_is_never_after_today(tmp_path, kind, header, row, cell,
+                                                         field):
+    # 2071 typed for 2017: a progress report dated then would put its next one off for
+    # fifty years. Today itself is a day things are done.
+    late = local_today() + timedelta(days=1)
+    column = header.index(next(h for h in header if row[header.index(h)] is None))
+    for when, refused in ((late, True), (local_today(), False)):
+        cells = [*row]
+        cells[column] = when
+        result = read_file(write_xlsx(tmp_path / f"{kind}.xlsx", [header, cells]), kind,
+                           units=UNITS)
+        problems = errors_at(result)
+        assert ((cell, field) in problems) is refused, problems
+        if refused:
+            assert f"{late.year}年{late.month}月{late.day}日晚于今天" in problems[cell, field]
