@@ -1,5 +1,8 @@
 """Model form fields that refuse a date or a number no record can hold, next to the field.
 
+A date of something done (a contact, a progress report, an evaluation: the columns whose
+sheet field says `happened`) is refused after today, as the importer refuses it.
+
 Flask-Admin's fields take any date and any integer; a year 9999 then overflows the
 deadline arithmetic and a number past 2**31 the database, both as a 500. An optional
 choice sent empty reaches its column as "", which no list of choices holds. Every model
@@ -17,8 +20,10 @@ from wtforms import validators
 from wtforms.fields import DateField, IntegerField
 
 from backoffice.extensions import db
+from backoffice.imports.bindings import happened_columns
 from backoffice.inputs import MAX_INT
 from backoffice.models import Unit
+from importers.clock import local_today
 from importers.values import EARLIEST, LATEST
 
 
@@ -28,6 +33,14 @@ def within_record_dates(form: Any, field: Any) -> None:
         raise validators.ValidationError(
             f"日期须在{EARLIEST.isoformat()}至{LATEST.isoformat()}之间。"
         )
+
+
+def not_after_today(form: Any, field: Any) -> None:
+    """Refuse a date of something done that is after today (2071 typed for 2017)."""
+    today = local_today()
+    if field.data is not None and field.data > today:
+        raise validators.ValidationError(
+            f"不能晚于今天（{today.isoformat()}）：已做的事不会在今天之后。")
 
 
 def whole_number(minimum: int, maximum: int) -> validators.NumberRange:
@@ -54,6 +67,8 @@ class BoundedModelConverter(AdminModelConverter):
     @converts("Date")
     def convert_date(self, field_args: Any, **extra: Any) -> DateField:
         field_args["validators"].append(within_record_dates)
+        if extra.get("column") in happened_columns():
+            field_args["validators"].append(not_after_today)
         return super().convert_date(field_args, **extra)
 
     @converts("Integer")

@@ -40,6 +40,15 @@ def columns(kind: str) -> dict[str, str]:
 
 
 @cache
+def happened_columns() -> frozenset[sa.Column]:
+    """Return the columns holding a date of something done (their field says `happened`):
+    never after today, on a form as in a sheet."""
+    return frozenset(MODELS[kind].__table__.c[field.column]
+                     for kind, schema in SCHEMAS.items() for field in schema.fields
+                     if field.happened and field.column)
+
+
+@cache
 def opinion_columns() -> dict[str, str]:
     """Return fact -> column for every opinion fact a sheet sets, whichever sheet."""
     found: dict[str, str] = {}

@@ -1,12 +1,14 @@
 """Model forms refuse a date or a number no record can hold, next to the field, and save
 nothing; every model form gets the bounds, child rows included."""
 
+from datetime import timedelta
 from html import unescape
 
 import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.models import CalendarOverride, CongressSession, Opinion
+from importers.clock import local_today
 from tests.backoffice.html_forms import form_data
 
 DATE_RANGE = "日期须在1949-10-01至2100-12-31之间。"
@@ -36,6 +38,9 @@ def test_the_opinion_form_refuses_what_no_record_holds(as_user, app) -> None:
         ("assigned_on", "0001-01-01", DATE_RANGE),
         ("reply_extension_months", "99999999999999999999", "请填写0至2147483647之间的整数。"),
         ("contacts-0-contacted_on", "2101-01-01", DATE_RANGE),  # a child row
+        # A contact made is dated today at the latest (as in a sheet: the field's own flag).
+        ("contacts-0-contacted_on", (local_today() + timedelta(days=1)).isoformat(),
+         f"不能晚于今天（{local_today().isoformat()}）"),
     ]:
         page = _post_form(client, f"/admin/opinion/edit/?id={opinion_id}", **{field: value})
         assert message in page, (field, value)
