@@ -385,8 +385,13 @@ class SecuredModelView(PolicyGuard, ModelView):
             raise FormProblems
 
     def on_model_delete(self, model: Any) -> None:
-        # The list's delete button carries the version it showed (row_actions.html).
+        # The list's delete button carries the version it showed (row_actions.html); a
+        # bulk delete, each ticked row's (card_list.html, behaviour.js: "id:version").
         shown = request.form.get("expected_version")
+        if shown is None:
+            listed = dict(value.partition(":")[::2]
+                          for value in request.form.getlist("row_version"))
+            shown = listed.get(str(self.get_pk_value(model)))
         if shown is not None and isinstance(model, Versioned) and shown != str(model.version):
             raise StaleDelete(model)
         super().on_model_delete(model)

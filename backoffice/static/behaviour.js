@@ -3,7 +3,8 @@
 // no javascript: link. Each behaviour is named by a data- attribute:
 //   data-confirm="question"    a click goes ahead only if the user confirms
 //   data-autosubmit            changing the field submits its form
-//   data-model-action="name"   runs Flask-Admin's list action on the ticked rows
+//   data-model-action="name"   runs Flask-Admin's list action on the ticked rows, with
+//                              the version each showed
 //   data-inline-add="field"    adds a child row to Flask-Admin's inline form
 //   data-history-back          goes back in the tab's history, if it has any, rather
 //                              than following its link
@@ -36,11 +37,32 @@
     // A javascript: link would be refused by the policy: it only stands for a button.
     event.preventDefault();
     if (element.dataset.modelAction !== undefined) {
+      carryVersions();
       window.modelActions.execute(element.dataset.modelAction);
     } else if (element.dataset.inlineAdd !== undefined) {
       window.faForm.addInlineField(element, element.dataset.inlineAdd);
     }
   }, true);
+
+  // A list action sends the version each ticked row had on the list ("id:version"), so
+  // that a bulk delete spares a row someone changed since.
+  function carryVersions() {
+    var form = document.getElementById('action_form');
+    if (!form) {
+      return;
+    }
+    form.querySelectorAll('input[name=row_version]').forEach(function (input) {
+      input.remove();
+    });
+    document.querySelectorAll('input.action-checkbox:checked[data-version]').forEach(
+      function (box) {
+        var version = document.createElement('input');
+        version.type = 'hidden';
+        version.name = 'row_version';
+        version.value = box.value + ':' + box.dataset.version;
+        form.appendChild(version);
+      });
+  }
 
   document.addEventListener('change', function (event) {
     var field = event.target;

@@ -252,6 +252,33 @@ def test_a_delete_from_a_list_older_than_a_save_does_not_take_the_save_with_it(a
 
 
 @SQLITE_ONLY
+def test_a_bulk_delete_from_a_list_older_than_a_save_spares_the_saved_row(app):
+    """The same through the list's 对选中的记录 › 删除: each ticked row carries the version
+    the list showed, and the row saved since is kept while the others go."""
+    unit, office = _signed_in(app, "qibao"), _signed_in(app, "operator")
+    with app.app_context():
+        saved, other = db.session.scalars(sa.select(CoHandling.id).join(CoHandling.unit).where(
+            Unit.name == "七宝镇").order_by(CoHandling.id).limit(2)).all()
+    listed = office.get("/admin/co_handling/?search=七宝镇").get_data(as_text=True)
+    versions = dict(re.findall(r'class="action-checkbox" value="(\d+)"[^>]*data-version="(\d+)"',
+                               listed))
+    (bulk,) = [f for f in page_forms(listed) if f.action.startswith("/admin/co_handling/action")]
+    url = f"/admin/co_handling/edit/?id={saved}"
+    opened = form_data(unit.get(url).get_data(as_text=True))
+    assert unit.post(url, data={**opened, "submitted_on": "2017-03-05"}).status_code == 302
+
+    ticked = [saved, other]
+    assert office.post(bulk.action, data={
+        **bulk.fields, "action": "delete", "rowid": [str(i) for i in ticked],
+        "row_version": [f"{i}:{versions[str(i)]}" for i in ticked]}).status_code == 302
+    said = _flashed(office)
+    assert "删除未执行" in said and "qibao" in said, said
+    with app.app_context():
+        assert str(db.session.get(CoHandling, saved).submitted_on) == "2017-03-05"
+        assert db.session.get(CoHandling, other) is None
+
+
+@SQLITE_ONLY
 def test_a_form_naming_a_unit_deleted_meanwhile_is_refused_in_chinese(app):
     """The office picks a new lead unit on a form opened before the system administrator
     deleted that (unused) unit: the save is refused, in Chinese only, and nothing changes."""
