@@ -316,7 +316,20 @@ def _read_sheet(result: FileResult, sheet: Sheet, labels: Labels, context: Conte
         result.sheets.append(sheet.name)
         result.records.extend(records)
         result.problems.extend(problems)
+        result.problems.extend(_hidden_rows_read(file, sheet, records))
     return True
+
+
+def _hidden_rows_read(file: str, sheet: Sheet, records: list[Record]) -> list[Problem]:
+    """Say which rows read were hidden in the sheet (saved while filtered): their sender
+    did not see them."""
+    rows = sorted(r.row + 1 for r in records if r.row in sheet.hidden_rows)
+    if not rows:
+        return []
+    shown = "、".join(map(str, rows[:10])) + (f"等{len(rows)}行" if len(rows) > 10 else "行")
+    return [Problem(file, sheet.name, cell_ref(sheet.name, rows[0] - 1, 0), None, None,
+                    f"第{shown}在表格中是隐藏的（例如筛选后保存），也一并读取了；"
+                    "如这些行不应导入，请在表格中删除后重新上传", "warning")]
 
 
 def _header_problems(file: str, sheet: str, header: Header, missing: set[str]) -> list[Problem]:

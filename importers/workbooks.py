@@ -19,6 +19,7 @@ import python_calamine as calamine
 
 from importers.blanked import Places, blanked_cells
 from importers.delimited import read_text, text_rows
+from importers.hidden_rows import hidden_rows
 from importers.limits import DEFAULT_LIMITS, Limits, check_workbook
 from importers.problems import CORRUPT, ReadError
 
@@ -50,6 +51,7 @@ class Sheet:
     tail: Iterator[list[Any]] = field(default_factory=lambda: iter(()))
     merged: list[Range] = field(default_factory=list)
     visible: bool = True
+    hidden_rows: frozenset[int] = frozenset()  # rows the sheet hides (a filter's), 0-based
 
     def rows(self) -> Iterator[list[Any]]:
         """Yield every row once, the head then the tail."""
@@ -101,23 +103,23 @@ def sheets_named(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> Iter
     read_sheets(path, limits)  # the same checks, before anything is parsed
     with _calamine_errors(path):
         workbook = calamine.CalamineWorkbook.from_path(path)
-        blanked = blanked_cells(path, limits)
+        blanked, hidden = blanked_cells(path, limits), hidden_rows(path, limits)
     with workbook:
         for meta in workbook.sheets_metadata:
             if meta.typ == calamine.SheetTypeEnum.WorkSheet and meta.name == name:
                 with _calamine_errors(path):
-                    yield _sheet(workbook, meta, blanked.get(meta.name))
+                    yield _sheet(workbook, meta, blanked.get(meta.name), hidden.get(meta.name))
 
 
 def _read_spreadsheet(path: Path, limits: Limits) -> Iterator[Sheet]:
     with _calamine_errors(path):
         workbook = calamine.CalamineWorkbook.from_path(path)
-        blanked = blanked_cells(path, limits)
+        blanked, hidden = blanked_cells(path, limits), hidden_rows(path, limits)
     with workbook:
         for meta in workbook.sheets_metadata:
             if meta.typ == calamine.SheetTypeEnum.WorkSheet:
                 with _calamine_errors(path):
-                    sheet = _sheet(workbook, meta, blanked.get(meta.name))
+                    sheet = _sheet(workbook, meta, blanked.get(meta.name), hidden.get(meta.name))
                 yield sheet
 
 
@@ -145,7 +147,7 @@ def _looks_encrypted(path: Path) -> bool:
 
 
 def _sheet(workbook: calamine.CalamineWorkbook, meta: calamine.SheetMetadata,
-           blanked: Places | None) -> Sheet:
+           blanked: Places | None, hidden: frozenset[int] | None) -> Sheet:
     sheet = workbook.get_sheet_by_name(meta.name)
     rows = _absolute_rows(sheet)
     if blanked:
@@ -156,6 +158,7 @@ def _sheet(workbook: calamine.CalamineWorkbook, meta: calamine.SheetMetadata,
         tail=rows,
         merged=list(sheet.merged_cell_ranges or ()),
         visible=meta.visible == calamine.SheetVisibleEnum.Visible,
+        hidden_rows=hidden or frozenset(),
     )
 
 

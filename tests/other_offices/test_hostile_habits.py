@@ -338,3 +338,23 @@ def test_the_date_of_something_done_is_never_after_today(tmp_path, kind, header,
         assert ((cell, field) in problems) is refused, problems
         if refused:
             assert f"{late.year}年{late.month}月{late.day}日晚于今天" in problems[cell, field]
+
+
+def test_rows_a_filter_hid_are_read_and_said(tmp_path):
+    """A list saved while filtered to one unit hides the other units' rows: the file holds
+    them and they are read, with a warning naming them, since their sender did not see them."""
+    rows = [OPINIONS, *(opinion_row(n, "区交通委" if n % 2 else "区房管局") for n in range(1, 6))]
+    path = write_xlsx(tmp_path / "筛选后.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet.auto_filter.ref = sheet.dimensions
+    for row in (3, 5):  # 0002 and 0004, of 区房管局
+        sheet.row_dimensions[row].hidden = True
+    sheet.column_dimensions["B"].hidden = True  # a hidden column is not a hidden row
+    book.save(path)
+    result = read_file(path, units=UNITS)
+    assert [r["number"] for r in result.records] == [1, 2, 3, 4, 5]
+    [warning] = [p for p in result.warnings if "隐藏" in p.message]
+    assert warning.cell == "Sheet1!A3"
+    assert warning.message.startswith("第3、5行在表格中是隐藏的（例如筛选后保存），也一并读取了")
+    assert result.ok
