@@ -92,6 +92,7 @@ def defaults(instance_path: str) -> dict:
         "HSTS_MAX_AGE": 365 * 24 * 3600,
         # Seconds browsers and proxies may keep the public site's pages and feeds.
         "PUBLIC_MAX_AGE": 300,
+        "PUBLIC_PAGE_SIZE": 50,  # replies on a page of the public list
     }
 
 

@@ -22,6 +22,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from backoffice.extensions import db
+from backoffice.inputs import int_arg
 from backoffice.models import Attachment
 from backoffice.public import catalogue
 from backoffice.public.catalogue import PublishedReply
@@ -63,9 +64,14 @@ def index() -> Response:
     replies = catalogue.published(db.session)
     search = {name: request.args.get(name, "").strip()[:100]
               for name in ("session", "category", "unit", "q")}
-    shown = [r for r in replies if r.matches(search["session"], search["category"],
+    found = [r for r in replies if r.matches(search["session"], search["category"],
                                              search["unit"], search["q"])]
-    return _page("public/list.html", replies=shown, total=len(replies), search=search,
+    size = current_app.config["PUBLIC_PAGE_SIZE"]
+    pages = max(1, -(-len(found) // size))
+    page = min(int_arg("page", 1, minimum=1) or 1, pages)  # an old link: the last page
+    return _page("public/list.html", replies=found[(page - 1) * size:page * size],
+                 found=len(found), total=len(replies), search=search, page=page, pages=pages,
+                 kept={name: value for name, value in search.items() if value},
                  choices=catalogue.choices(replies))
 
 

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -182,6 +183,39 @@ def test_public_answers_are_cacheable_and_a_repeated_request_gets_304(app, as_us
                         {"If-Modified-Since": page.headers["Last-Modified"]})
     assert again.status_code == 304
     assert _public_get(public, "/public/nothing-here").status_code == 404
+
+
+@SQLITE_ONLY
+def test_the_public_list_comes_a_page_at_a_time_and_keeps_the_search(app, as_user):
+    app.config["PUBLIC_PAGE_SIZE"] = 2
+    with app.app_context():
+        chosen = _reviewable_ids()[:5]
+    operator = as_user("operator")
+    for opinion_id in chosen:
+        _decide(operator, "approve", opinion_id)
+    public = app.test_client()
+
+    def titles(page: str) -> list[str]:
+        return re.findall(r'<h2><a href="/public/\w+">([^<]+)</a></h2>', page)
+
+    first = _public_get(public, "/public/").get_data(as_text=True)
+    assert "共公开 5 件答复；第 1 / 3 页。" in first and len(titles(first)) == 2
+    assert 'href="/public/?page=2"' in first and "上一页" not in first
+    seen = [*titles(first)]
+    for page in (2, 3):
+        body = _public_get(public, f"/public/?page={page}").get_data(as_text=True)
+        seen += titles(body)
+    assert len(seen) == len(set(seen)) == 5
+    assert "下一页" not in body and 'href="/public/?page=2"' in body
+    # An old link past the end shows the last page; nonsense is refused in Chinese.
+    assert titles(_public_get(public, "/public/?page=9").get_data(as_text=True)) == seen[4:]
+    assert _public_get(public, "/public/?page=abc").status_code == 400
+    # The next page keeps the search (every title starts 关于).
+    searched = _public_get(public, "/public/?q=关于").get_data(as_text=True)
+    assert "共公开 5 件答复；第 1 / 3 页。" in searched
+    [following] = re.findall(r'<a rel="next" href="([^"]+)"', searched)
+    assert sorted(following.removeprefix("/public/?").split("&amp;")) == [
+        "page=2", f"q={quote('关于')}"]
 
 
 @SQLITE_ONLY
