@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from importers.limits.biff import BOF, BOUND_SHEET, EOF, records, sheet_name, streams
-from importers.limits.ooxml import sheet_parts
+from importers.limits.ooxml import searched_sheets
 from importers.limits.rules import Limits
 from importers.limits.zips import Container
 from importers.values import UNCALCULATED
@@ -53,14 +53,8 @@ def _blanked(path: Path, _size: int, _mtime: int, _inode: int, limits: Limits
 
 
 def _ooxml(path: Path, limits: Limits) -> dict[str, Places]:
-    container = Container(path, limits)
-    found: dict[str, Places] = {}
-    for info, name in sheet_parts(container):
-        if _suspect(container.inflate(info)):
-            places = dict(_ooxml_places(b"".join(container.inflate(info))))
-            if places:
-                found[name] = places
-    return found
+    return searched_sheets(Container(path, limits), _suspect,
+                           lambda data: dict(_ooxml_places(data)))
 
 
 def _suspect(chunks: Iterator[bytes]) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from importers.limits.ooxml import sheet_parts
+from importers.limits.ooxml import searched_sheets
 from importers.limits.rules import Limits
 from importers.limits.zips import Container
 
@@ -26,14 +26,8 @@ def hidden_rows(path: Path, limits: Limits) -> dict[str, frozenset[int]]:
     formats)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
-    container = Container(path, limits)
-    found: dict[str, frozenset[int]] = {}
-    for info, name in sheet_parts(container):
-        if _suspect(container.inflate(info)):
-            rows = frozenset(_hidden(b"".join(container.inflate(info))))
-            if rows:
-                found[name] = rows
-    return found
+    return searched_sheets(Container(path, limits), _suspect,
+                           lambda data: frozenset(_hidden(data)))
 
 
 def _suspect(chunks: Iterator[bytes]) -> bool:

@@ -13,13 +13,16 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from importers.limits.rules import Extent, Limits, Tally, check_sheet_count
 from importers.limits.xmlscan import LOCAL_NAMES, local, scan, text
 from importers.limits.zips import Container, Part
 from importers.problems import CORRUPT, ReadError
+
+T = TypeVar("T")
 
 SHEET_MARKER = b"sheetData"  # calamine takes cells from the part only after this element
 _OFFICE_DOCUMENT = "/relationships/officeDocument"
@@ -179,6 +182,19 @@ def _position(reference: str, sheet: str, column: bool = True) -> tuple[int, int
         if len(_COLUMNS) < 20_000:
             _COLUMNS[letters] = index
     return int(digits) - 1, index
+
+
+def searched_sheets(container: Container, suspect: Callable[[Iterator[bytes]], bool],
+                    read: Callable[[bytes], T]) -> dict[str, T]:
+    """Return, by sheet name, what `read` finds in each worksheet part that `suspect` (a
+    cheap look at its inflated chunks) flags; sheets where it finds nothing are left out."""
+    found: dict[str, T] = {}
+    for info, name in sheet_parts(container):
+        if suspect(container.inflate(info)):
+            value = read(b"".join(container.inflate(info)))
+            if value:
+                found[name] = value
+    return found
 
 
 def sheet_parts(container: Container) -> Iterator[tuple[zipfile.ZipInfo, str]]:
