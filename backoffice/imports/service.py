@@ -211,15 +211,20 @@ def prepare_import(db_session: orm.Session, paths: Sequence[str | Path], kind: s
         raise UsageError(f"未知的表格类型“{kind}”，应为 auto 或 {'、'.join(SCHEMAS)}")
     if applying:
         keep_writers_out(db_session)
-    limits = import_limits()
-    parts: dict[str, str] = {}
-    if kind == AUTO:
-        paths, names, parts = _split_worklists(paths, names, limits)
-    with without_collector_pauses():
-        return _prepare(db_session, paths, kind, session=session, year=year,
-                        mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names,
-                        limits=limits, memory=Memory(db_session) if remembered else None,
-                        parts=parts)
+    try:
+        limits = import_limits()
+        parts: dict[str, str] = {}
+        if kind == AUTO:
+            paths, names, parts = _split_worklists(paths, names, limits)
+        with without_collector_pauses():
+            return _prepare(db_session, paths, kind, session=session, year=year,
+                            mapping=_mapping(mapping), skip_invalid=skip_invalid, names=names,
+                            limits=limits, memory=Memory(db_session) if remembered else None,
+                            parts=parts)
+    except BaseException:
+        if applying:
+            db_session.rollback()  # a file or a call refused: let the writers in again
+        raise
 
 
 def _split_worklists(paths: Sequence[str | Path], names: Mapping[str, str] | None,

@@ -118,7 +118,8 @@ def plan_evaluations(records: Sequence[Record], context: Context) -> list[RowPla
     return rows
 
 
-def _refuse_graded_disagreement(row: Row, values: dict, same_day: Any) -> None:
+def _refuse_graded_disagreement(row: Row, values: dict,
+                                same_day: EvaluationFacts | None) -> None:
     """A 不同意 row without a grade column would turn the day's graded 同意 (recorded on
     the screen, online by the deputy, or by another sheet) into a 不同意 that keeps its
     grade: two evaluations of one day, mixed. Refused at the row's 同意 cell."""

@@ -42,6 +42,7 @@ from backoffice.models import (
     User,
 )
 from backoffice.public.review import reviewable
+from importers import UsageError
 from importers.clock import local_today
 from importers.exporting import write_rows
 from tests.backoffice.html_forms import form_data, page_forms
@@ -513,6 +514,26 @@ def test_nothing_lands_under_the_import_commands_plan_while_it_reads(app, tmp_pa
         kept = db.session.execute(sa.select(Evaluation.agrees, Evaluation.grade).where(
             Evaluation.opinion_id == opinion_id)).all()
     assert kept == [(False, None)]
+
+
+@SQLITE_ONLY
+def test_an_import_refused_as_it_reads_lets_the_writers_in_again(app, tmp_path):
+    """`run_import` holds writers out from its first read; a call it refuses (a session
+    that does not exist) gives the database back at once, not when the session ends."""
+    path = tmp_path / "纸质测评表.xlsx"
+    write_rows(path, ["编号", "领衔代表", "主办单位", "对答复是否同意", "测评日期"],
+               [[NUMBER, DEPUTY, "浦江镇", "不同意", local_today()]])
+    with app.app_context():
+        with pytest.raises(UsageError, match="尚不存在"):
+            run_import(db.session, [path], "evaluations", session="区九届人大一次会议",
+                       dry_run=False)
+        other = sqlite3.connect(sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database,
+                                timeout=0.2)
+        try:
+            other.execute("UPDATE units SET name = name")  # locked, were the lock still held
+            other.commit()
+        finally:
+            other.close()
 
 
 # -- two imports of overlapping files at once ----------------------------------------------------
