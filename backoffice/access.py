@@ -302,12 +302,22 @@ _CHANGING_ROLES = frozenset({Role.OPERATOR, Role.SYSADMIN})
 
 def visible(model: type, user: User) -> ColumnElement[bool]:
     """Return the condition on model's rows that user may see (none of an unnamed model)."""
-    if model not in UNIT_VISIBLE:
-        return sa.false()
+    if sees_all(model, user):
+        return sa.true()
     scoped = SCOPED.get(user.role)
-    if scoped is not None:
-        return scoped[model](user) if model in scoped else sa.false()
-    return sa.true()
+    if model not in UNIT_VISIBLE or scoped is None or model not in scoped:
+        return sa.false()
+    return scoped[model](user)
+
+
+def sees_all(model: type, user: User) -> bool:
+    """Return whether user may see every row of model (no scope narrows it)."""
+    return model in UNIT_VISIBLE and user.role not in SCOPED
+
+
+def visible_scope(model: type, user: User) -> ColumnElement[bool] | None:
+    """Return `visible`, or None when user sees every row (counts need not filter)."""
+    return None if sees_all(model, user) else visible(model, user)
 
 
 def editable(model: type, user: User) -> ColumnElement[bool]:

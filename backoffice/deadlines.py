@@ -20,7 +20,7 @@ calendar months and are not moved off weekends (only acceptance counts working d
 
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -431,23 +431,25 @@ def _of_opinions(
     return read
 
 
-def load_deadlines(
-    db_session: orm.Session, as_of: date, where: sa.ColumnElement[bool] | None = None
-) -> list[OpinionSchedule]:
-    """Return the deadlines of the opinions meeting where (all when None), in four queries.
+def read_handlings(
+    db_session: orm.Session, condition: sa.ColumnElement[bool],
+    where: sa.ColumnElement[bool] | None = None,
+) -> Iterator[tuple[sa.Row, Handling, DueDates, DeadlineSettings]]:
+    """Yield the opinions meeting condition, by id, each with the facts its deadlines
+    depend on, in four queries (where: the costly part of condition, run once).
 
-    Due dates are the stored ones, so screens, lists and this agree; co-handlers are
+    Due dates are the stored ones, so screens, lists and deadlines agree; co-handlers are
     keyed by unit id.
     """
-    condition = sa.and_(Opinion.assigned_on <= as_of, where if where is not None else sa.true())
     # Plain rows, not ORM objects: a year of 100,000 opinions loads in a second.
     rows = db_session.execute(
         sa.select(
-            Opinion.id, Opinion.lead_unit_id, Opinion.assigned_on, Opinion.accepted_on,
-            Opinion.consulted_on, Opinion.replied_on, Opinion.answer_type,
-            Opinion.concluded_on, Opinion.second_replied_on, Opinion.accept_due_on,
-            Opinion.consult_due_on, Opinion.co_opinion_due_on, Opinion.reply_due_on,
-            CongressSession.second_reply_months,
+            Opinion.id, Opinion.session_id, Opinion.lead_unit_id, Opinion.category,
+            Opinion.assigned_on,
+            Opinion.accepted_on, Opinion.consulted_on, Opinion.replied_on,
+            Opinion.answer_type, Opinion.concluded_on, Opinion.second_replied_on,
+            Opinion.accept_due_on, Opinion.consult_due_on, Opinion.co_opinion_due_on,
+            Opinion.reply_due_on, CongressSession.second_reply_months,
         )
         .join(CongressSession, Opinion.session_id == CongressSession.id)
         .where(condition)
@@ -471,7 +473,6 @@ def load_deadlines(
     co_handlings = _grouped((row[0], (row[1], row[2])) for row in co_rows)
     co_handler_dues = _grouped((row[0], (row[1], row[3])) for row in co_rows
                                if row[3] is not None)
-    schedules = []
     settings: dict[int, _SecondReply] = {}
     for opinion in rows:
         handling = Handling(
@@ -494,10 +495,19 @@ def load_deadlines(
             reply=opinion.reply_due_on,
         )
         months = opinion.second_reply_months
-        period = settings.setdefault(months, _SecondReply(months))
-        found = opinion_deadlines(handling, dues, period, as_of)  # type: ignore[arg-type]
-        schedules.append(OpinionSchedule(opinion.id, opinion.lead_unit_id, tuple(found)))
-    return schedules
+        yield opinion, handling, dues, settings.setdefault(months, _SecondReply(months))
+
+
+def load_deadlines(
+    db_session: orm.Session, as_of: date, where: sa.ColumnElement[bool] | None = None
+) -> list[OpinionSchedule]:
+    """Return the deadlines of the opinions meeting where (all when None) as of a date."""
+    condition = sa.and_(Opinion.assigned_on <= as_of, where if where is not None else sa.true())
+    return [
+        OpinionSchedule(opinion.id, opinion.lead_unit_id,
+                        tuple(opinion_deadlines(handling, dues, settings, as_of)))
+        for opinion, handling, dues, settings in read_handlings(db_session, condition, where)
+    ]
 
 
 @dataclass(frozen=True)

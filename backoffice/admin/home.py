@@ -64,7 +64,7 @@ class HomeView(AdminIndexView):
             return leader_home(self, session, choices, as_of)
         own_unit = current_user.unit_id if current_user.role == Role.UNIT else None
         board = dashboard(
-            db.session, session.id, as_of, access.visible(Opinion, current_user), own_unit
+            db.session, session.id, as_of, access.visible_scope(Opinion, current_user), own_unit
         )
         opinions = self.opinions()
         totals = {f.key: f for f in board.totals}

@@ -35,7 +35,7 @@ def _supervised(session_id: int, name: str) -> list[Opinion]:
 def leader_home(home: Any, session: CongressSession, choices: list[CongressSession],
                 as_of: date) -> str:
     """Render a leader's home page for a session as of a day."""
-    board = dashboard(db.session, session.id, as_of, access.visible(Opinion, current_user))
+    board = dashboard(db.session, session.id, as_of, access.visible_scope(Opinion, current_user))
     opinions = home.opinions()
     name = supervisor_name(current_user)
     mine = _supervised(session.id, name)

@@ -1,4 +1,5 @@
-"""`backoffice report` (the annual report) and `backoffice remind` (reminders to liaisons)."""
+"""`backoffice report` (the annual report), `backoffice remind` (reminders to liaisons) and
+`backoffice recount` (the dashboard's counts afresh)."""
 
 from __future__ import annotations
 
@@ -157,4 +158,21 @@ def _emit(content: bytes, output: Path | None) -> None:
     click.echo(f"已写入 {output}。", err=True)
 
 
-COMMANDS = (report, remind)
+@click.command("recount")
+@with_appcontext
+def recount() -> None:
+    """Count afresh how many opinions stand each way by day (the dashboard's figures).
+
+    Every write keeps them; this is for data loaded around the back-office, or a repair.
+    """
+    from backoffice.extensions import db
+    from backoffice.spans import recount_all
+    from backoffice.writing.exclusive import keep_writers_out
+
+    keep_writers_out(db.session)
+    recount_all(db.session)
+    db.session.commit()
+    click.echo("已重新统计各书面意见的办理状态。")
+
+
+COMMANDS = (report, remind, recount)

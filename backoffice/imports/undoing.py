@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from backoffice import spans
 from backoffice.audit import Recorded, acting_as, actor_name, record_bulk
 from backoffice.formatting import local_time
 from backoffice.imports.images import decode_row, encode, encode_row
@@ -80,10 +81,13 @@ def undo_import(db_session: orm.Session, run_id: int, actor: str) -> UndoResult:
     current = _current(connection, tables, rows)
     _refuse_conflicts(connection, tables, rows, current, run)
     audit: list[Recorded] = []
+    recount = spans.Recount(db_session)
+    recount.before(_counted_opinions(tables, rows, current))
     restored = _restore(connection, tables, rows, current, audit)
     deleted = _delete_created(connection, tables, rows, current, audit)
     reinserted = _reinsert(connection, tables, rows, audit)
     _raise_wholes(connection, tables, rows)
+    recount.apply()
     with acting_as(actor, "import"):
         record_bulk(db_session, named(db_session, audit))
     runs = ImportRun.__table__
@@ -167,6 +171,19 @@ def _current(connection: sa.Connection, tables: dict[str, sa.Table],
                 data = dict(found._mapping)
                 current[name, _flat(table, data)] = data
     return current
+
+
+def _counted_opinions(tables: dict[str, sa.Table], rows: list[_Row], current: dict) -> set[int]:
+    """Return the ids of the opinions whose counted facts the undo changes: of the rows as
+    they are now and as they are put back."""
+    ids = set()
+    for row in rows:
+        column = spans.COUNTED_TABLES.get(row.table)
+        if column is not None:
+            now = current.get(_key_of(tables, row))
+            back = decode_row(tables[row.table], row.before) if row.before else None
+            ids.update(values[column] for values in (now, back) if values)
+    return ids
 
 
 def _key_of(tables: dict[str, sa.Table], row: _Row) -> tuple[str, tuple]:

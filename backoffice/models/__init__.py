@@ -43,6 +43,7 @@ from backoffice.models.security import (
     UserSession,
 )
 from backoffice.models.sessions import CongressSession
+from backoffice.models.spans import StandingCount
 from backoffice.models.units import LiaisonTerm, Unit, UnitAlias
 from backoffice.models.users import ROLE_LABELS, Role, User
 
@@ -91,6 +92,7 @@ __all__ = [
     "SecondFactor",
     "SecurityEvent",
     "SignInThrottle",
+    "StandingCount",
     "Unit",
     "UnitAlias",
     "User",

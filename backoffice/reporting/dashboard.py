@@ -8,6 +8,7 @@ each work list has the opinions-list filter that lists exactly it, with the same
 conditions.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +16,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from backoffice import spans
 from backoffice.deadline_queries import DueConditions, Schedule, units_with
-from backoffice.deadlines import ATTENTION, UNDONE, Status, Step
+from backoffice.deadlines import Status
 from backoffice.models import Evaluation, Opinion, Unit
 from importers.vocabulary import ANSWER_TYPE_LABELS, AnswerType, Category, Grade
 from scoring.lateness import OVERDUE_NOW
@@ -69,10 +71,13 @@ AS_OF_FILTERS: dict[str, Callable[[DueConditions], sa.ColumnElement[bool]]] = {
     "已答复": lambda c: Opinion.replied_on <= c.as_of,
     "正在答复": _answering,
     "办结": lambda c: Opinion.concluded_on <= c.as_of,
-    OVERDUE_NOW.label: lambda c: c.any_step(OVERDUE),
-    "7天内到期": lambda c: c.any_step(DUE_SOON),
-    "待二次答复": lambda c: c.step(Step.SECOND_REPLY, UNDONE),
-    "进展反馈到期": lambda c: c.step(Step.PROGRESS, ATTENTION),
+}
+# The work lists of steps standing some way (`spans.WORK_LISTS`), by filter name.
+STEP_FILTERS = {OVERDUE_NOW.label: "overdue", "7天内到期": "due_soon",
+                "待二次答复": "second_reply", "进展反馈到期": "progress"}
+AS_OF_FILTERS |= {
+    name: lambda c, key=key: c.any_step(spans.WORK_LISTS[key][1], spans.WORK_LISTS[key][0])
+    for name, key in STEP_FILTERS.items()
 }
 # Yes/no filters of the list the dashboard links to with 是 ("1").
 YES_FILTERS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
@@ -139,22 +144,17 @@ def _scan(db_session: orm.Session, schedule: Schedule, scope: sa.ColumnElement[b
     return dict(zip(keys, row, strict=True))
 
 
-def dashboard(
-    db_session: orm.Session,
-    session_id: int,
-    as_of: date,
-    scope: sa.ColumnElement[bool],
-    unit_id: int | None = None,
-) -> Dashboard:
-    """Return the dashboard of a session's opinions within scope as of a date.
+@dataclass(frozen=True)
+class _Counts:
+    figures: dict[str, int]  # by figure key, "category:…" and "type:…"
+    by_grade: dict[str, int]
+    overdue: dict[int, int]  # opinions by unit id
 
-    unit_id (a unit user's own unit) keeps only that unit in the overdue-by-unit chart.
-    """
-    scope = sa.and_(Opinion.session_id == session_id, scope)
-    session_filter = {"届次会议": str(session_id)}
-    schedule = Schedule(as_of)
-    conditions = DueConditions(schedule, scanning=True)
-    figures = _figures(conditions, TOTALS + WORK_LISTS)
+
+def _counted(db_session: orm.Session, conditions: DueConditions, figures: list[tuple],
+             scope: sa.ColumnElement[bool]) -> _Counts:
+    """Count the opinions within scope themselves, as the lists' filters select them."""
+    as_of = conditions.as_of
     started = Opinion.assigned_on <= as_of
     answered = sa.and_(started, Opinion.replied_on <= as_of)
     counted = {key: condition for key, _, condition, _ in figures}
@@ -162,25 +162,82 @@ def dashboard(
                 for c in Category}
     counted |= {f"type:{t.value}": sa.and_(answered, Opinion.answer_type == t.value)
                 for t in AnswerType}
-    counts = _scan(db_session, schedule, scope, counted)
-    overdue = units_with(db_session, schedule, OVERDUE, scope)
+    schedule = conditions.schedule
+    return _Counts(
+        figures=_scan(db_session, schedule, scope, counted),
+        by_grade=_latest_grades(db_session, sa.and_(scope, started), as_of),
+        overdue=units_with(db_session, schedule, OVERDUE, scope),
+    )
+
+
+# The figures read from the stored counts, by the kind of span each counts.
+_STORED = {"total": spans.ASSIGNED, "answered": spans.REPLIED, "answering": spans.ANSWERING,
+           "concluded": spans.CONCLUDED, **{key: key for key in spans.WORK_LISTS}}
+
+
+def _stored(db_session: orm.Session, session_id: int, as_of: date,
+            figures: list[tuple]) -> _Counts:
+    """Read a whole session's counts from the counts kept as its data changes (`spans`),
+    and the two figures that are not as of a date from its opinions."""
+    stored = spans.counts(db_session, session_id, as_of)
+    of_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    for (kind, value), count in stored.items():
+        of_kind[kind][value] = count
+    now = [(key, condition) for key, _, condition, _ in figures if key not in _STORED]
+    row = db_session.execute(
+        sa.select(*(sa.func.count().filter(condition) for _, condition in now))
+        .where(Opinion.session_id == session_id)
+    ).one()
+    found = {key: count for (key, _), count in zip(now, row, strict=True)}
+    found |= {key: sum(of_kind[kind].values()) for key, kind in _STORED.items()}
+    found |= {f"category:{c.value}": of_kind[spans.ASSIGNED].get(c.value, 0) for c in Category}
+    found |= {f"type:{t.value}": of_kind[spans.ANSWER_TYPE].get(t.value, 0) for t in AnswerType}
+    return _Counts(
+        figures=found,
+        by_grade=of_kind[spans.GRADE],
+        overdue={int(unit): count for unit, count in of_kind[spans.OVERDUE_BY_UNIT].items()},
+    )
+
+
+def dashboard(
+    db_session: orm.Session,
+    session_id: int,
+    as_of: date,
+    scope: sa.ColumnElement[bool] | None,
+    unit_id: int | None = None,
+) -> Dashboard:
+    """Return the dashboard of a session's opinions within scope as of a date.
+
+    scope None: all of the session's opinions, read from the stored counts; a scope
+    (a unit's opinions) is counted from the opinions themselves. unit_id (a unit user's
+    own unit) keeps only that unit in the overdue-by-unit chart.
+    """
+    session_filter = {"届次会议": str(session_id)}
+    conditions = DueConditions(Schedule(as_of), scanning=True)
+    figures = _figures(conditions, TOTALS + WORK_LISTS)
+    if scope is None:
+        counts = _stored(db_session, session_id, as_of, figures)
+    else:
+        counts = _counted(db_session, conditions, figures,
+                          sa.and_(Opinion.session_id == session_id, scope))
+    overdue = counts.overdue
     if unit_id is not None:
         overdue = {k: v for k, v in overdue.items() if k == unit_id}
-    by_grade = _latest_grades(db_session, sa.and_(scope, started), as_of)
     names = dict(db_session.execute(
         sa.select(Unit.id, Unit.name).where(Unit.id.in_(list(overdue)))
     ).all())
-    work = [WorkList(key, label, counts[key], {**session_filter, **filters})
+    work = [WorkList(key, label, counts.figures[key], {**session_filter, **filters})
             for key, label, _, filters in figures]
     return Dashboard(
         as_of=as_of,
         totals=work[:len(TOTALS)],
         work_lists=work[len(TOTALS):],
-        by_category={c.value: counts[f"category:{c.value}"] for c in Category},
-        by_answer_type={ANSWER_TYPE_LABELS[t]: counts[f"type:{t.value}"] for t in AnswerType},
-        by_grade={g.value: by_grade.get(g.value, 0) for g in Grade},
+        by_category={c.value: counts.figures[f"category:{c.value}"] for c in Category},
+        by_answer_type={ANSWER_TYPE_LABELS[t]: counts.figures[f"type:{t.value}"]
+                        for t in AnswerType},
+        by_grade={g.value: counts.by_grade.get(g.value, 0) for g in Grade},
         overdue_by_unit=sorted(
-            ((unit, names[unit], count) for unit, count in overdue.items()),
+            ((unit, names[unit], count) for unit, count in overdue.items() if count),
             key=lambda row: (-row[2], row[1]),
         ),
     )

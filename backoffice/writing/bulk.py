@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from backoffice import spans
 from backoffice.audit import Recorded, current_actor, record_bulk
 from backoffice.imports.images import encode_row
 from backoffice.models import (
@@ -68,6 +69,7 @@ class Writer:
         self._next_id: dict[str, int] = {}
         self._statements: dict[tuple[str, tuple[str, ...]], tuple] = {}
         self.due_dates = rules.DueDateBook(db_session)
+        self.recount = spans.Recount(db_session)
         self.tables = Base.metadata.tables
         # Rows whose version this writer raised, and wholes whose parts it changed.
         self._raised: set[tuple[str, Any]] = set()
@@ -100,6 +102,7 @@ class Writer:
                                                                         strict=True)]
             else:
                 new_ids = [None] * len(batch)
+            self.recount.rows(table.name, batch, created=True)
             self._insert_many(table, batch)
             for row, description, added in zip(batch, about, more, strict=True):
                 if keyed_by_id:
@@ -233,6 +236,7 @@ class Writer:
             about[row_id] = description
         current = self.read(table, list(merged))
         self._note_wholes(table, list(current.values()))
+        self.recount.rows(table.name, [*current.values(), *merged.values()])
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         reassigned: list[tuple[dict[str, Any], Described]] = []
         for row_id, values in merged.items():
@@ -292,6 +296,7 @@ class Writer:
         described = described if audit else [None] * len(keys)
         rows = self.read_keys(table, keys)
         self._note_wholes(table, list(rows.values()))
+        self.recount.rows(table.name, rows.values())
         for key, description in zip(keys, described, strict=True):
             before = rows[_flat(key)]
             self._imaged.add((table.name, _flat(key)))
@@ -382,6 +387,7 @@ class Writer:
         if batches:
             self.connection.execute(sa.insert(_IMAGES), batches)
         self._images = []
+        self.recount.apply()
         if self._audit:
             record_bulk(self.db_session, named(self.db_session, self._audit, self._names),
                         insert=self._insert_many)

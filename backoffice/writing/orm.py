@@ -11,10 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlalchemy.orm.base import NO_VALUE
 
-from backoffice import audit, reassigning
-from backoffice.models import CoHandling, Opinion, Reassignment
+from backoffice import audit, reassigning, spans
+from backoffice.models import CoHandling, CongressSession, Opinion, Reassignment
 from backoffice.writing import rules
 from importers.clock import local_today
+
+_RECOUNT = "recount"  # the flush's `spans.Recount`, in the session's info
 
 
 def _session_id(opinion: Opinion) -> int:
@@ -144,6 +146,32 @@ def _raise(record: object, raised: set[int]) -> None:
         record.version = record.version + 1
 
 
+def _counted_opinions(db_session: orm.Session) -> set[int]:
+    """Return the ids of the saved opinions whose counted facts this flush may change:
+    their own, their parts' (before and after a part moves), a changed session's all."""
+    ids: set[int | None] = set()
+    sessions = []
+    for obj in [*db_session.new, *db_session.dirty, *db_session.deleted]:
+        table = sa.inspect(obj).mapper.local_table.name
+        if isinstance(obj, CongressSession):
+            if db_session.is_modified(obj, include_collections=False):
+                sessions.append(obj.id)
+        elif table in spans.COUNTED_TABLES:
+            state = sa.inspect(obj)
+            column = spans.COUNTED_TABLES[table]
+            ids.add(getattr(obj, column))
+            ids.update(state.attrs[column].history.deleted)
+            if column != "id":
+                opinions = state.attrs["opinion"].history
+                ids.update(o.id for o in (*opinions.added, *opinions.unchanged,
+                                          *opinions.deleted) if o is not None)
+    ids.discard(None)
+    with db_session.no_autoflush:
+        if any(session is not None for session in sessions):
+            ids.update(spans.session_opinions(db_session, [s for s in sessions if s]))
+    return ids  # type: ignore[return-value]
+
+
 def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
     reassigned = _record_reassignments(db_session)
     _keep_due_dates(db_session)
@@ -151,14 +179,24 @@ def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
         reassigning.notify(db_session, opinion, reassignment)
     _raise_versions(db_session)
     audit.collect(db_session)
+    touched = _counted_opinions(db_session)
+    if touched:
+        recount = db_session.info[_RECOUNT] = spans.Recount(db_session)
+        with db_session.no_autoflush:
+            recount.before(touched)
 
 
 def _after_flush(db_session: orm.Session, _flush_context) -> None:
     audit.write(db_session)
+    recount = db_session.info.pop(_RECOUNT, None)
+    if recount is not None:
+        recount.created(_counted_opinions(db_session))  # the new ones have ids now
+        recount.apply()
 
 
 def _after_rollback(db_session: orm.Session, *_args) -> None:
     audit.forget(db_session)
+    db_session.info.pop(_RECOUNT, None)
 
 
 def listen() -> None:

@@ -54,8 +54,10 @@ def assert_sql_counts_what_python_finds(session_id: int, as_of: date) -> None:
 
 
 def assert_dashboard_counts(session_id: int, as_of: date, schedules) -> None:
-    """Hold the dashboard's deadline figures equal to the session's schedules."""
+    """Hold the dashboard's deadline figures equal to the session's schedules, and the
+    dashboard read from the stored counts equal to the one counted from the opinions."""
     board = dashboard(db.session, session_id, as_of, sa.true())
+    assert dashboard(db.session, session_id, as_of, None) == board, as_of
     counts = {w.key: w.count for w in board.work_lists}
     for key, (steps, statuses) in WORK_LISTS.items():
         assert counts[key] == len(_holding(schedules, steps, statuses)), (as_of, key)

@@ -1,0 +1,330 @@
+"""How many opinions stand each way on any day, kept as changes by day as the data changes.
+
+`deadlines.opinion_deadlines` says how an opinion's steps stand on one date. Over all dates,
+a step is undone from the day it starts (the assignment; a 不同意 for the second reply; the
+reply or a report for the next progress report) until it is done or stops applying (a later
+不同意, the next report, the conclusion); within that, it is due soon from DUE_SOON_DAYS
+before its due date and overdue from the day after. `spans_of` writes an opinion's days
+down as spans [from_on, until_on) of the ways the dashboard counts (`KINDS`): its work
+lists, each unit's overdue steps, the latest grade, its progress through the year.
+
+A session's count of a way on a day is then the number of spans holding that day: the
+stored changes (`StandingCount`: +1 on each span's first day, -1 on its end) summed up to
+it, one small query whatever the number of opinions. `Recount` moves the changes with
+every write that touches an opinion's facts (the one write path uses it): the spans of the
+touched opinions before the write are taken away, those after it added. Tests hold the
+spans equal to `opinion_deadlines` on every day of drawn opinions, and the stored counts
+equal to counting the opinions themselves after every kind of write.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql, sqlite
+
+from backoffice.deadlines import (
+    ATTENTION,
+    CO_RULE,
+    DUE_SOON_DAYS,
+    IDS_AT_ONCE,
+    LEAD_RULES,
+    UNDONE,
+    DeadlineSettings,
+    DueDates,
+    Handling,
+    Status,
+    Step,
+    co_facts,
+    lead_facts,
+    next_progress_due,
+    read_handlings,
+    second_reply_done,
+)
+from backoffice.models import CoHandling, Evaluation, Opinion, ProgressReport
+from backoffice.models.spans import StandingCount
+
+# The dashboard's work lists counted from spans, by key: their steps in one of statuses.
+WORK_LISTS: dict[str, tuple[tuple[Step, ...], frozenset[Status]]] = {
+    "overdue": (tuple(Step), frozenset({Status.OVERDUE})),
+    "due_soon": (tuple(Step), frozenset({Status.DUE_SOON})),
+    "second_reply": ((Step.SECOND_REPLY,), frozenset(UNDONE)),
+    "progress": ((Step.PROGRESS,), ATTENTION),
+}
+OVERDUE_BY_UNIT = "overdue_by_unit"  # value: the unit (id) with a step of its own overdue
+GRADE = "grade"  # value: the latest feedback's grade
+ASSIGNED = "assigned"  # value: the category
+ANSWERING = "answering"  # assigned, not yet replied
+REPLIED = "replied"
+ANSWER_TYPE = "answer_type"  # assigned and replied; value: the answer type
+CONCLUDED = "concluded"
+KINDS = (*WORK_LISTS, OVERDUE_BY_UNIT, GRADE, ASSIGNED, ANSWERING, REPLIED, ANSWER_TYPE,
+         CONCLUDED)
+# Steps whose facts move with the day read (the 不同意 answered, the period running).
+_MOVING = (Step.SECOND_REPLY, Step.PROGRESS)
+_FOREVER = date.max
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str
+    from_on: date
+    until_on: date | None  # None: no end yet
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """The days [from_on, until_on) on which a step of a unit (None: the lead unit) stands
+    in a status."""
+
+    step: Step
+    unit: Hashable | None
+    status: Status
+    from_on: date
+    until_on: date
+
+
+def _undone_days(step: Step, unit: Hashable | None, starts: date, due: date, ends: date,
+                 soon_days: int) -> list[_Piece]:
+    """Return the days from starts until ends of a step due on due, by status (as
+    `deadlines.status` reads an undone step)."""
+    soon_from, overdue_from = due - timedelta(days=soon_days), due + timedelta(days=1)
+    found = []
+    for state, low, high in ((Status.NOT_DUE, starts, soon_from),
+                             (Status.DUE_SOON, soon_from, overdue_from),
+                             (Status.OVERDUE, overdue_from, ends)):
+        low, high = max(low, starts), min(high, ends)
+        if low < high:
+            found.append(_Piece(step, unit, state, low, high))
+    return found
+
+
+def step_days(handling: Handling, dues: DueDates, settings: DeadlineSettings,
+              soon_days: int = DUE_SOON_DAYS) -> list[_Piece]:
+    """Return the undone days of every step of an opinion, by status."""
+    found: list[_Piece] = []
+
+    def add(step: Step, unit: Hashable | None, starts: date, due: date | None,
+            done: date | None, ends: date = _FOREVER) -> None:
+        if due is not None:
+            found.extend(_undone_days(step, unit, max(starts, handling.assigned_on), due,
+                                      min(done or _FOREVER, ends), soon_days))
+
+    settled = lead_facts(handling, dues, settings, _FOREVER)
+    for rule in LEAD_RULES:
+        if rule.step not in _MOVING:
+            add(rule.step, None, handling.assigned_on, settled[rule.due],
+                settled[rule.done] if rule.done else None)
+    for co_handler, facts in co_facts(handling, dues):
+        add(CO_RULE.step, co_handler, handling.assigned_on, facts[CO_RULE.due],
+            facts[CO_RULE.done])
+    # Each 不同意 is answered by the second reply after it, until the next 不同意.
+    disagreed = sorted(set(handling.disagreed_on))
+    for day, following in _with_next(disagreed):
+        due = lead_facts(handling, dues, settings, day)["second_reply_due_on"]
+        add(Step.SECOND_REPLY, None, day, due,
+            second_reply_done(handling.second_replied_on, day, _FOREVER), following)
+    # Each period runs from the reply or a report until the next report or the conclusion.
+    if handling.replied_on is not None:
+        begun = [handling.replied_on, *sorted({day for day in handling.progress_reported_on
+                                               if day > handling.replied_on})]
+        for day, following in _with_next(begun):
+            due = next_progress_due(handling.answer_type, handling.replied_on,
+                                    handling.progress_reported_on, handling.concluded_on, day)
+            add(Step.PROGRESS, None, day, due, None,
+                min(following, handling.concluded_on or _FOREVER))
+    return found
+
+
+def _with_next(days: Sequence[date]) -> list[tuple[date, date]]:
+    """Return each of the ordered days with the next one (the last: with no end)."""
+    return [(day, days[i + 1] if i + 1 < len(days) else _FOREVER) for i, day in enumerate(days)]
+
+
+def _merged(ranges: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    merged: list[tuple[date, date]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _grades(assigned_on: date,
+            evaluations: Sequence[tuple[date, int, str | None]]) -> list[tuple]:
+    """Return the latest grade's (grade, from, until): each feedback's (evaluated_on, id,
+    grade) holds from its day until the next one's."""
+    ordered = sorted(evaluations)
+    following = _with_next([row[0] for row in ordered])
+    return [(grade, max(day, assigned_on), until)
+            for (_, _, grade), (day, until) in zip(ordered, following, strict=True)
+            if grade is not None and max(day, assigned_on) < until]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an opinion's spans follow from."""
+
+    handling: Handling
+    dues: DueDates
+    settings: DeadlineSettings
+    lead_unit: Hashable
+    category: str
+    evaluations: Sequence[tuple[date, int, str | None]] = ()  # (evaluated_on, id, grade)
+
+
+def spans_of(facts: Facts) -> list[Span]:
+    """Return an opinion's spans of every kind."""
+    handling = facts.handling
+    assigned, replied = handling.assigned_on, handling.replied_on
+    days = step_days(handling, facts.dues, facts.settings)
+    found = [(kind, "", low, high)
+             for kind, (steps, statuses) in WORK_LISTS.items()
+             for low, high in _merged((p.from_on, p.until_on) for p in days
+                                      if p.step in steps and p.status in statuses)]
+    by_unit: dict[Hashable, list[tuple[date, date]]] = defaultdict(list)
+    for piece in days:
+        if piece.status is Status.OVERDUE:
+            unit = facts.lead_unit if piece.unit is None else piece.unit
+            by_unit[unit].append((piece.from_on, piece.until_on))
+    found += [(OVERDUE_BY_UNIT, str(unit), low, high)
+              for unit, ranges in by_unit.items() for low, high in _merged(ranges)]
+    found += [(GRADE, *grade) for grade in _grades(assigned, facts.evaluations)]
+    found += [(ASSIGNED, facts.category, assigned, _FOREVER),
+              (ANSWERING, "", assigned, min(replied or _FOREVER, _FOREVER))]
+    if replied is not None:
+        found.append((REPLIED, "", replied, _FOREVER))
+        if handling.answer_type is not None:
+            found.append((ANSWER_TYPE, handling.answer_type, max(assigned, replied), _FOREVER))
+    if handling.concluded_on is not None:
+        found.append((CONCLUDED, "", handling.concluded_on, _FOREVER))
+    return [Span(kind, low, None if high == _FOREVER else high, value)
+            for kind, value, low, high in found if low < high]
+
+
+def _facts(db_session: orm.Session, ids: Sequence[int],
+           lock: bool = False) -> Iterable[tuple[int, Facts]]:
+    """Yield (session id, facts) of the opinions of ids still there, reading them a batch at
+    a time; lock: their rows stay locked until the transaction ends (PostgreSQL), so that
+    the counts taken away are those of what the write changes."""
+    for start in range(0, len(ids), IDS_AT_ONCE):
+        batch = list(ids[start:start + IDS_AT_ONCE])
+        if lock and db_session.get_bind().dialect.name == "postgresql":
+            db_session.execute(sa.select(Opinion.id).where(Opinion.id.in_(batch))
+                               .order_by(Opinion.id).with_for_update())
+        evaluations: dict[int, list[tuple[date, int, str | None]]] = defaultdict(list)
+        for opinion_id, *evaluation in db_session.execute(
+                sa.select(Evaluation.opinion_id, Evaluation.evaluated_on, Evaluation.id,
+                          Evaluation.grade).where(Evaluation.opinion_id.in_(batch))):
+            evaluations[opinion_id].append(tuple(evaluation))
+        where = Opinion.id.in_(batch)
+        for opinion, handling, dues, settings in read_handlings(db_session, where, where):
+            yield opinion.session_id, Facts(handling, dues, settings, opinion.lead_unit_id,
+                                            opinion.category, evaluations.get(opinion.id, ()))
+
+
+# The tables whose rows an opinion's spans follow from, and the column naming the opinion.
+COUNTED_TABLES = {Opinion.__tablename__: "id", Evaluation.__tablename__: "opinion_id",
+                  ProgressReport.__tablename__: "opinion_id",
+                  CoHandling.__tablename__: "opinion_id"}
+
+Key = tuple[int, str, str, date]  # (session id, kind, value, day)
+
+
+def changes_of(db_session: orm.Session, ids: Iterable[int], lock: bool = False) -> Counter:
+    """Return the stored changes the opinions of ids make now, by (session, kind, value, day)."""
+    changes: Counter = Counter()
+    for session_id, facts in _facts(db_session, sorted(set(ids)), lock):
+        for span in spans_of(facts):
+            changes[(session_id, span.kind, span.value, span.from_on)] += 1
+            if span.until_on is not None:
+                changes[(session_id, span.kind, span.value, span.until_on)] -= 1
+    return changes
+
+
+def _add(db_session: orm.Session, changes: dict[Key, int]) -> None:
+    """Add changes to the stored ones, in one statement per thousand."""
+    rows = [{"session_id": key[0], "kind": key[1], "value": key[2], "day": key[3],
+             "change": change} for key, change in sorted(changes.items()) if change]
+    if not rows:
+        return
+    table = StandingCount.__table__
+    dialect = db_session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = insert.on_conflict_do_update(
+        index_elements=["session_id", "kind", "value", "day"],
+        set_={"change": table.c.change + insert.excluded.change},
+    )
+    connection = db_session.connection()
+    for start in range(0, len(rows), 1000):
+        connection.execute(statement, rows[start:start + 1000])
+
+
+class Recount:
+    """Moves the stored counts with a write: `before(ids)` before the write changes those
+    opinions' facts (their spans are taken away), `apply()` after it (their spans now are
+    added). Ids of opinions created by the write may be given to either."""
+
+    def __init__(self, db_session: orm.Session) -> None:
+        self.db_session = db_session
+        self._seen: set[int] = set()
+        self._away: Counter = Counter()
+
+    def before(self, ids: Iterable[int | None]) -> None:
+        fresh = {i for i in ids if i is not None} - self._seen
+        if fresh:
+            self._away.update(changes_of(self.db_session, fresh, lock=True))
+            self._seen |= fresh
+
+    def created(self, ids: Iterable[int | None]) -> None:
+        """Note opinions the write creates: there is nothing to take away."""
+        self._seen.update(i for i in ids if i is not None)
+
+    def rows(self, table: str, rows: Iterable[Mapping[str, Any]], created: bool = False) -> None:
+        """Note rows of a table a bulk write is about to write (created: new rows)."""
+        column = COUNTED_TABLES.get(table)
+        if column is None:
+            return
+        ids = [row.get(column) for row in rows]
+        if created and table == Opinion.__tablename__:
+            self.created(ids)
+        else:
+            self.before(ids)
+
+    def apply(self) -> None:
+        if not self._seen:
+            return
+        moved = changes_of(self.db_session, self._seen)
+        moved.subtract(self._away)
+        _add(self.db_session, moved)
+        self._seen, self._away = set(), Counter()
+
+
+def recount_all(db_session: orm.Session) -> None:
+    """Count every opinion afresh (data loaded around the write path, a repair)."""
+    db_session.execute(sa.delete(StandingCount))
+    _add(db_session, changes_of(db_session, db_session.scalars(sa.select(Opinion.id)).all()))
+
+
+def counts(db_session: orm.Session, session_id: int, as_of: date) -> dict[tuple[str, str], int]:
+    """Return a session's count of opinions standing each way on a day, by (kind, value)."""
+    total = sa.func.sum(StandingCount.change)
+    rows = db_session.execute(
+        sa.select(StandingCount.kind, StandingCount.value, total)
+        .where(StandingCount.session_id == session_id, StandingCount.day <= as_of)
+        .group_by(StandingCount.kind, StandingCount.value)
+        .having(total != 0)
+    )
+    return {(kind, value): int(count) for kind, value, count in rows}
+
+
+def session_opinions(db_session: orm.Session, session_ids: Iterable[int]) -> list[int]:
+    """Return the ids of the sessions' opinions (their settings changed: all move)."""
+    return list(db_session.scalars(
+        sa.select(Opinion.id).where(Opinion.session_id.in_(list(session_ids)))))

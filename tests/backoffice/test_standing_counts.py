@@ -1,0 +1,115 @@
+"""The stored counts (`spans`) stay equal to counting the data afresh after every kind of
+write: the demo years' imports, screens' saves of each counted fact, a reassignment, a
+deletion, a session's periods, the working calendar, an import and its undo; and the
+dashboard read from them equals the dashboard counted from the opinions."""
+
+from collections import Counter
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from backoffice import reassigning, spans
+from backoffice.extensions import db
+from backoffice.imports import run_import, undo_import
+from backoffice.models import (
+    CalendarOverride,
+    CoHandling,
+    CongressSession,
+    Evaluation,
+    Opinion,
+    ProgressReport,
+    StandingCount,
+    Unit,
+)
+from backoffice.reporting.dashboard import dashboard
+from backoffice.writing.bulk import refresh_due_dates
+from tests.backoffice.imports.test_apply_and_undo import SESSION_2017, changes_to_2017
+
+DAYS = [date(2016, 3, 1), date(2016, 9, 1), date(2017, 4, 20), date(2017, 7, 1),
+        date(2017, 12, 31), date(2018, 6, 1)]
+
+
+def assert_counts_kept() -> None:
+    """Hold the stored changes equal to the data counted afresh, and each session's
+    dashboard read from them equal to the one counted from its opinions."""
+    stored = Counter()
+    for row in db.session.scalars(sa.select(StandingCount)):
+        stored[(row.session_id, row.kind, row.value, row.day)] += row.change
+    fresh = spans.changes_of(db.session, db.session.scalars(sa.select(Opinion.id)).all())
+    assert +stored == +fresh and -stored == -fresh
+    for session_id in db.session.scalars(sa.select(CongressSession.id)):
+        for day in DAYS:
+            assert dashboard(db.session, session_id, day, None) == \
+                dashboard(db.session, session_id, day, sa.true()), (session_id, day)
+
+
+def _opinion(number: str) -> Opinion:
+    return db.session.scalar(sa.select(Opinion).join(CongressSession).where(
+        Opinion.number == number, CongressSession.name == SESSION_2017))
+
+
+def test_the_demo_years_as_imported_are_counted(app) -> None:
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StandingCount)) > 0
+        assert_counts_kept()
+
+
+def test_each_save_of_a_counted_fact_moves_the_counts(app) -> None:
+    with app.app_context():
+        opinion = _opinion("0001")
+        replied = opinion.replied_on
+        opinion.replied_on, opinion.answer_type = replied + timedelta(days=40), "B"
+        db.session.commit()
+        assert_counts_kept()
+        opinion.evaluations.append(Evaluation(evaluated_on=date(2017, 8, 1), agrees=False))
+        db.session.add(ProgressReport(opinion_id=opinion.id, reported_on=date(2017, 9, 1),
+                                      text="阶段进展"))
+        db.session.commit()
+        assert_counts_kept()
+        other = _opinion("0002")
+        unit = db.session.scalar(sa.select(Unit).where(
+            Unit.id.not_in([other.lead_unit_id, *(c.unit_id for c in other.co_handlings)])))
+        other.co_handlings.append(CoHandling(unit=unit))
+        reassigning.reassign(opinion, unit, "职能调整")
+        db.session.commit()
+        assert_counts_kept()
+        db.session.delete(db.session.scalars(sa.select(ProgressReport)).first())
+        db.session.delete(_opinion("0003"))
+        db.session.commit()
+        assert_counts_kept()
+
+
+def test_a_sessions_periods_and_the_calendar_move_the_counts(app) -> None:
+    with app.app_context():
+        session = db.session.scalar(sa.select(CongressSession)
+                                    .where(CongressSession.name == SESSION_2017))
+        disagreed = _opinion("0004")
+        disagreed.evaluations.append(Evaluation(evaluated_on=date(2017, 6, 30), agrees=False))
+        db.session.commit()
+        session.second_reply_months = 1  # no due date stored moves: the counts do
+        db.session.commit()
+        assert_counts_kept()
+        session.consult_months = 2
+        db.session.commit()
+        refresh_due_dates(db.session, [session.id])
+        db.session.commit()
+        assert_counts_kept()
+        first = db.session.scalar(sa.select(sa.func.min(Opinion.assigned_on))
+                                  .where(Opinion.session_id == session.id))
+        db.session.add(CalendarOverride(day=first + timedelta(days=1), is_workday=False))
+        db.session.flush()
+        refresh_due_dates(db.session, [session.id])
+        db.session.commit()
+        assert_counts_kept()
+
+
+def test_an_import_and_its_undo_move_the_counts(app, tmp_path) -> None:
+    with app.app_context():
+        result = run_import(db.session, [changes_to_2017(tmp_path / "changes")], "auto",
+                            session=SESSION_2017, dry_run=False, actor="admin")
+        db.session.commit()
+        assert result.applied
+        assert_counts_kept()
+        undo_import(db.session, result.run_id, "admin")
+        db.session.commit()
+        assert_counts_kept()
