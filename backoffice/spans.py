@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -45,7 +45,7 @@ from backoffice.deadlines import (
     read_handlings,
     second_reply_done,
 )
-from backoffice.models import CoHandling, Evaluation, Opinion, ProgressReport
+from backoffice.models import CoHandling, CongressSession, Evaluation, Opinion, ProgressReport
 from backoffice.models.spans import StandingCount
 
 # The dashboard's work lists counted from spans, by key: their steps in one of statuses.
@@ -69,16 +69,14 @@ _MOVING = (Step.SECOND_REPLY, Step.PROGRESS)
 _FOREVER = date.max
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     kind: str
     from_on: date
     until_on: date | None  # None: no end yet
     value: str = ""
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     """The days [from_on, until_on) on which a step of a unit (None: the lead unit) stands
     in a status."""
 
@@ -89,31 +87,47 @@ class _Piece:
     until_on: date
 
 
-def _undone_days(step: Step, unit: Hashable | None, starts: date, due: date, ends: date,
-                 soon_days: int) -> list[_Piece]:
-    """Return the days from starts until ends of a step due on due, by status (as
+# The work lists each step in each status counts in; a step's statuses no span needs are
+# not written down (the overdue ones are: by unit).
+_COUNTED_IN: dict[tuple[Step, Status], list[str]] = defaultdict(list)
+for _kind, (_steps, _statuses) in WORK_LISTS.items():
+    for _step in _steps:
+        for _status in _statuses:
+            _COUNTED_IN[_step, _status].append(_kind)
+_NEEDED = {step: {status for status in UNDONE
+                  if (step, status) in _COUNTED_IN or status is Status.OVERDUE}
+           for step in Step}
+
+
+def _undone_days(found: list[_Piece], step: Step, unit: Hashable | None, starts: date,
+                 due: date, ends: date, soon_days: int) -> None:
+    """Add the days from starts until ends of a step due on due, by status (as
     `deadlines.status` reads an undone step)."""
     soon_from, overdue_from = due - timedelta(days=soon_days), due + timedelta(days=1)
-    found = []
-    for state, low, high in ((Status.NOT_DUE, starts, soon_from),
-                             (Status.DUE_SOON, soon_from, overdue_from),
-                             (Status.OVERDUE, overdue_from, ends)):
-        low, high = max(low, starts), min(high, ends)
-        if low < high:
-            found.append(_Piece(step, unit, state, low, high))
-    return found
+    needed = _NEEDED[step]
+    if Status.NOT_DUE in needed and starts < min(soon_from, ends):
+        found.append(_Piece(step, unit, Status.NOT_DUE, starts, min(soon_from, ends)))
+    low, high = max(soon_from, starts), min(overdue_from, ends)
+    if Status.DUE_SOON in needed and low < high:
+        found.append(_Piece(step, unit, Status.DUE_SOON, low, high))
+    low = max(overdue_from, starts)
+    if low < ends:  # overdue days are always needed (by unit)
+        found.append(_Piece(step, unit, Status.OVERDUE, low, ends))
 
 
 def step_days(handling: Handling, dues: DueDates, settings: DeadlineSettings,
               soon_days: int = DUE_SOON_DAYS) -> list[_Piece]:
     """Return the undone days of every step of an opinion, by status."""
     found: list[_Piece] = []
+    assigned = handling.assigned_on
 
     def add(step: Step, unit: Hashable | None, starts: date, due: date | None,
             done: date | None, ends: date = _FOREVER) -> None:
         if due is not None:
-            found.extend(_undone_days(step, unit, max(starts, handling.assigned_on), due,
-                                      min(done or _FOREVER, ends), soon_days))
+            if done is not None and done < ends:
+                ends = done
+            _undone_days(found, step, unit, starts if starts > assigned else assigned, due,
+                         ends, soon_days)
 
     settled = lead_facts(handling, dues, settings, _FOREVER)
     for rule in LEAD_RULES:
@@ -183,21 +197,20 @@ def spans_of(facts: Facts) -> list[Span]:
     """Return an opinion's spans of every kind."""
     handling = facts.handling
     assigned, replied = handling.assigned_on, handling.replied_on
-    days = step_days(handling, facts.dues, facts.settings)
-    found = [(kind, "", low, high)
-             for kind, (steps, statuses) in WORK_LISTS.items()
-             for low, high in _merged((p.from_on, p.until_on) for p in days
-                                      if p.step in steps and p.status in statuses)]
+    listed: dict[str, list[tuple[date, date]]] = defaultdict(list)
     by_unit: dict[Hashable, list[tuple[date, date]]] = defaultdict(list)
-    for piece in days:
-        if piece.status is Status.OVERDUE:
-            unit = facts.lead_unit if piece.unit is None else piece.unit
-            by_unit[unit].append((piece.from_on, piece.until_on))
+    for step, unit, status, low, high in step_days(handling, facts.dues, facts.settings):
+        for kind in _COUNTED_IN.get((step, status), ()):
+            listed[kind].append((low, high))
+        if status is Status.OVERDUE:
+            by_unit[facts.lead_unit if unit is None else unit].append((low, high))
+    found = [(kind, "", low, high)
+             for kind, ranges in listed.items() for low, high in _merged(ranges)]
     found += [(OVERDUE_BY_UNIT, str(unit), low, high)
               for unit, ranges in by_unit.items() for low, high in _merged(ranges)]
     found += [(GRADE, *grade) for grade in _grades(assigned, facts.evaluations)]
     found += [(ASSIGNED, facts.category, assigned, _FOREVER),
-              (ANSWERING, "", assigned, min(replied or _FOREVER, _FOREVER))]
+              (ANSWERING, "", assigned, replied or _FOREVER)]
     if replied is not None:
         found.append((REPLIED, "", replied, _FOREVER))
         if handling.answer_type is not None:
@@ -208,16 +221,10 @@ def spans_of(facts: Facts) -> list[Span]:
             for kind, value, low, high in found if low < high]
 
 
-def _facts(db_session: orm.Session, ids: Sequence[int],
-           lock: bool = False) -> Iterable[tuple[int, Facts]]:
-    """Yield (session id, facts) of the opinions of ids still there, reading them a batch at
-    a time; lock: their rows stay locked until the transaction ends (PostgreSQL), so that
-    the counts taken away are those of what the write changes."""
+def _facts(db_session: orm.Session, ids: Sequence[int]) -> Iterable[tuple[int, Facts]]:
+    """Yield (session id, facts) of the opinions of ids still there, a batch at a time."""
     for start in range(0, len(ids), IDS_AT_ONCE):
         batch = list(ids[start:start + IDS_AT_ONCE])
-        if lock and db_session.get_bind().dialect.name == "postgresql":
-            db_session.execute(sa.select(Opinion.id).where(Opinion.id.in_(batch))
-                               .order_by(Opinion.id).with_for_update())
         evaluations: dict[int, list[tuple[date, int, str | None]]] = defaultdict(list)
         for opinion_id, *evaluation in db_session.execute(
                 sa.select(Evaluation.opinion_id, Evaluation.evaluated_on, Evaluation.id,
@@ -237,10 +244,10 @@ COUNTED_TABLES = {Opinion.__tablename__: "id", Evaluation.__tablename__: "opinio
 Key = tuple[int, str, str, date]  # (session id, kind, value, day)
 
 
-def changes_of(db_session: orm.Session, ids: Iterable[int], lock: bool = False) -> Counter:
+def changes_of(db_session: orm.Session, ids: Iterable[int]) -> Counter:
     """Return the stored changes the opinions of ids make now, by (session, kind, value, day)."""
     changes: Counter = Counter()
-    for session_id, facts in _facts(db_session, sorted(set(ids)), lock):
+    for session_id, facts in _facts(db_session, sorted(set(ids))):
         for span in spans_of(facts):
             changes[(session_id, span.kind, span.value, span.from_on)] += 1
             if span.until_on is not None:
@@ -250,10 +257,15 @@ def changes_of(db_session: orm.Session, ids: Iterable[int], lock: bool = False) 
 
 def _add(db_session: orm.Session, changes: dict[Key, int]) -> None:
     """Add changes to the stored ones, in one statement per thousand."""
-    rows = [{"session_id": key[0], "kind": key[1], "value": key[2], "day": key[3],
-             "change": change} for key, change in sorted(changes.items()) if change]
-    if not rows:
+    sessions = {key[0] for key, change in changes.items() if change}
+    if not sessions:
         return
+    # A session deleted with its opinions (an undone import made it) took its counts along.
+    kept = set(db_session.scalars(sa.select(CongressSession.id)
+                                  .where(CongressSession.id.in_(sessions))))
+    rows = [{"session_id": key[0], "kind": key[1], "value": key[2], "day": key[3],
+             "change": change} for key, change in sorted(changes.items())
+            if change and key[0] in kept]
     table = StandingCount.__table__
     dialect = db_session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
@@ -269,7 +281,12 @@ def _add(db_session: orm.Session, changes: dict[Key, int]) -> None:
 class Recount:
     """Moves the stored counts with a write: `before(ids)` before the write changes those
     opinions' facts (their spans are taken away), `apply()` after it (their spans now are
-    added). Ids of opinions created by the write may be given to either."""
+    added). Ids of opinions created by the write may be given to either.
+
+    What is taken away is what the write replaces, even with writers at once: a screen's
+    save raises the opinion's version (its 代表评价, 进展反馈 and 会办 rows are parts of it),
+    so a save whose opinion changed since it read is refused whole; a bulk write holds the
+    other writers out from its first read (`exclusive.keep_writers_out`)."""
 
     def __init__(self, db_session: orm.Session) -> None:
         self.db_session = db_session
@@ -279,7 +296,7 @@ class Recount:
     def before(self, ids: Iterable[int | None]) -> None:
         fresh = {i for i in ids if i is not None} - self._seen
         if fresh:
-            self._away.update(changes_of(self.db_session, fresh, lock=True))
+            self._away.update(changes_of(self.db_session, fresh))
             self._seen |= fresh
 
     def created(self, ids: Iterable[int | None]) -> None:

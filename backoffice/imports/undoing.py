@@ -290,7 +290,8 @@ def _references(connection: sa.Connection, tables: dict[str, sa.Table],
         ids = [decode_row(target, {"id": key[0]})["id"] for key in keys]
         for referring in tables.values():
             for foreign in referring.foreign_keys:
-                if foreign.column.table is not target or referring.name.startswith("import_"):
+                if foreign.column.table is not target or referring.name.startswith("import_") \
+                        or referring.info.get("derived"):  # moved by the undo itself
                     continue
                 mine = created.get(referring.name, set())
                 for batch in chunks(ids, READ_BATCH):

@@ -18,7 +18,8 @@ class StandingCount(Base):
     """
 
     __tablename__ = "standing_counts"
-    __table_args__ = (sa.UniqueConstraint("session_id", "kind", "value", "day"),)
+    __table_args__ = (sa.UniqueConstraint("session_id", "kind", "value", "day"),
+                      {"info": {"derived": True}})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(

@@ -3,10 +3,13 @@ write: the demo years' imports, screens' saves of each counted fact, a reassignm
 deletion, a session's periods, the working calendar, an import and its undo; and the
 dashboard read from them equals the dashboard counted from the opinions."""
 
+import threading
 from collections import Counter
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.orm.exc import StaleDataError
 
 from backoffice import reassigning, spans
 from backoffice.extensions import db
@@ -112,4 +115,42 @@ def test_an_import_and_its_undo_move_the_counts(app, tmp_path) -> None:
         assert_counts_kept()
         undo_import(db.session, result.run_id, "admin")
         db.session.commit()
+        assert_counts_kept()
+
+
+def test_two_writers_adding_to_one_opinion_at_once_keep_the_counts(app) -> None:
+    """The second writer waits for the first to commit before it reads what it takes away,
+    then (the opinion's version moved) is refused as a stale save: the first is counted,
+    the second not, nothing twice."""
+    with app.app_context():
+        opinion_id = _opinion("0005").id
+        engine = db.engine
+    first, second = orm.Session(bind=engine), orm.Session(bind=engine)
+    second.get(Opinion, opinion_id)  # the second writer's copy, before the first saves
+    first.add(Evaluation(opinion_id=opinion_id, evaluated_on=date(2017, 8, 1), agrees=False))
+    first.flush()  # holds the opinion (PostgreSQL: its row; SQLite: the file)
+    outcome: list[str] = []
+
+    def report() -> None:
+        second.add(ProgressReport(opinion_id=opinion_id, reported_on=date(2017, 9, 1),
+                                  text="阶段进展"))
+        try:
+            second.commit()
+            outcome.append("saved")
+        except StaleDataError:
+            second.rollback()
+            outcome.append("refused")
+
+    writer = threading.Thread(target=report)
+    writer.start()
+    writer.join(timeout=1.0)
+    assert writer.is_alive()  # waits for the first writer
+    first.commit()
+    writer.join(timeout=30)
+    first.close()
+    second.close()
+    assert outcome == ["refused"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation).where(
+            Evaluation.opinion_id == opinion_id, Evaluation.evaluated_on == date(2017, 8, 1)))
         assert_counts_kept()
