@@ -42,6 +42,7 @@ from backoffice.models import (
     SecondFactor,
     SecurityEvent,
     SignInThrottle,
+    StandingCount,
     Unit,
     UnitAlias,
     User,
@@ -228,6 +229,7 @@ OFFICE_RECORDS = (
     AssessmentRuleset, PublishedAssessment,
     Publication,  # the office's 公开审核; the public site reads it without a user
     Job,  # seen by their owners alone, through `own_jobs`
+    StandingCount,  # derived: read only through the dashboard of a whole session
     # Security records: sessions, locks, second factors, the security log.
     SecurityEvent, UserSession, SignInThrottle, SecondFactor, RecoveryCode,
 )

@@ -5,7 +5,7 @@ a step is undone from the day it starts (the assignment; a 不同意 for the sec
 reply or a report for the next progress report) until it is done or stops applying (a later
 不同意, the next report, the conclusion); within that, it is due soon from DUE_SOON_DAYS
 before its due date and overdue from the day after. `spans_of` writes an opinion's days
-down as spans [from_on, until_on) of the ways the dashboard counts (`KINDS`): its work
+down as spans [from_on, until_on) of each way the dashboard counts: its work
 lists, each unit's overdue steps, the latest grade, its progress through the year.
 
 A session's count of a way on a day is then the number of spans holding that day: the
@@ -62,8 +62,6 @@ ANSWERING = "answering"  # assigned, not yet replied
 REPLIED = "replied"
 ANSWER_TYPE = "answer_type"  # assigned and replied; value: the answer type
 CONCLUDED = "concluded"
-KINDS = (*WORK_LISTS, OVERDUE_BY_UNIT, GRADE, ASSIGNED, ANSWERING, REPLIED, ANSWER_TYPE,
-         CONCLUDED)
 # Steps whose facts move with the day read (the 不同意 answered, the period running).
 _MOVING = (Step.SECOND_REPLY, Step.PROGRESS)
 _FOREVER = date.max

@@ -1,11 +1,12 @@
-"""The dashboard's figures for a session as of a date, counted by the database.
+"""The dashboard's figures for a session as of a date.
 
-One scan of the opinions joined with their deadline facts (`deadline_queries.Schedule`)
-counts every figure, category and answer type; one more counts each unit's overdue
-opinions (its lead steps and its own 会办意见), one the grades. Every count is over
-`scope` (the session's opinions a user may see), so a unit user's home counts its own;
-each work list has the opinions-list filter that lists exactly it, with the same
-conditions.
+A whole session (the office, the leaders) is read from the counts every write keeps
+(`backoffice.spans`): one small query whatever the number of opinions. A narrower scope
+(a unit's own opinions) is counted from the opinions themselves: one scan of the opinions
+joined with their deadline facts (`deadline_queries.Schedule`) counts every figure,
+category and answer type, one more each unit's overdue opinions (its lead steps and its
+own 会办意见), one the grades. Each work list has the opinions-list filter that lists
+exactly it, with the same conditions; tests hold both ways of counting equal.
 """
 
 from collections import defaultdict

@@ -3,7 +3,9 @@
 Before each flush, in this order: reassignments (refused without a reason; the deadlines
 restart), due dates, the new lead unit's notice, versions of wholes whose parts
 changed; then the audit trail reads the result, so it records the due dates and the
-reassignment too. After the flush, the audit entries are written in the same transaction.
+reassignment too; last, the counted facts of the opinions the flush touches are read
+(`spans.Recount`). After the flush, the audit entries are written in the same transaction
+and those opinions' counts moved.
 """
 
 

@@ -25,7 +25,8 @@ from backoffice.models import (
 from backoffice.public.review import reviewable
 from tests.conftest import PASSWORD, csrf_token, quick_hashing, sign_in
 
-PHONE = re.compile(r"1[3-9]\d{9}")
+# A mobile number standing alone (not digits inside a page's random hex address).
+PHONE = re.compile(r"(?<![0-9a-zA-Z])1[3-9]\d{9}(?![0-9a-zA-Z])")
 PUBLIC_LINK = re.compile(r'href="/public/([0-9a-f]{32})"')
 INTERNAL_NOTE = "内部备注不得公开"
 PLANTED_PHONE = "13812345678"
