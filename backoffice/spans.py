@@ -74,15 +74,9 @@ class Span(NamedTuple):
     value: str = ""
 
 
-class _Piece(NamedTuple):
-    """The days [from_on, until_on) on which a step of a unit (None: the lead unit) stands
-    in a status."""
-
-    step: Step
-    unit: Hashable | None
-    status: Status
-    from_on: date
-    until_on: date
+# The days [from, until) on which a step of a unit (None: the lead unit) stands in a status:
+# (step, unit, status, from, until), a plain tuple (an opinion has a dozen; a year, a million).
+_Piece = tuple[Step, Hashable | None, Status, date, date]
 
 
 # The work lists each step in each status counts in; a step's statuses no span needs are
@@ -104,13 +98,13 @@ def _undone_days(found: list[_Piece], step: Step, unit: Hashable | None, starts:
     soon_from, overdue_from = due - timedelta(days=soon_days), due + timedelta(days=1)
     needed = _NEEDED[step]
     if Status.NOT_DUE in needed and starts < min(soon_from, ends):
-        found.append(_Piece(step, unit, Status.NOT_DUE, starts, min(soon_from, ends)))
+        found.append((step, unit, Status.NOT_DUE, starts, min(soon_from, ends)))
     low, high = max(soon_from, starts), min(overdue_from, ends)
     if Status.DUE_SOON in needed and low < high:
-        found.append(_Piece(step, unit, Status.DUE_SOON, low, high))
+        found.append((step, unit, Status.DUE_SOON, low, high))
     low = max(overdue_from, starts)
     if low < ends:  # overdue days are always needed (by unit)
-        found.append(_Piece(step, unit, Status.OVERDUE, low, ends))
+        found.append((step, unit, Status.OVERDUE, low, ends))
 
 
 def step_days(handling: Handling, dues: DueDates, settings: DeadlineSettings,
@@ -219,19 +213,32 @@ def spans_of(facts: Facts) -> list[Span]:
             for kind, value, low, high in found if low < high]
 
 
-def _facts(db_session: orm.Session, ids: Sequence[int]) -> Iterable[tuple[int, Facts]]:
-    """Yield (session id, facts) of the opinions of ids still there, a batch at a time."""
+def _batches(ids: Sequence[int]) -> Iterable[tuple[sa.ColumnElement[bool], set[int]]]:
+    """Yield the ordered ids a batch at a time, each with a condition on opinion ids that
+    selects it: a range where the batch is dense (an import's new opinions: a thousand
+    names cost a query more than the few rows between them), else the ids themselves."""
     for start in range(0, len(ids), IDS_AT_ONCE):
-        batch = list(ids[start:start + IDS_AT_ONCE])
+        batch = ids[start:start + IDS_AT_ONCE]
+        low, high = batch[0], batch[-1]
+        dense = high - low < 2 * len(batch)
+        yield (sa.and_(Opinion.id >= low, Opinion.id <= high) if dense
+               else Opinion.id.in_(batch)), set(batch)
+
+
+def _facts(db_session: orm.Session, ids: Sequence[int]) -> Iterable[tuple[int, Facts]]:
+    """Yield (session id, facts) of the ordered ids' opinions still there."""
+    for picked, batch in _batches(ids):
         evaluations: dict[int, list[tuple[date, int, str | None]]] = defaultdict(list)
         for opinion_id, *evaluation in db_session.execute(
                 sa.select(Evaluation.opinion_id, Evaluation.evaluated_on, Evaluation.id,
-                          Evaluation.grade).where(Evaluation.opinion_id.in_(batch))):
+                          Evaluation.grade)
+                .where(Evaluation.opinion_id.in_(sa.select(Opinion.id).where(picked)))):
             evaluations[opinion_id].append(tuple(evaluation))
-        where = Opinion.id.in_(batch)
-        for opinion, handling, dues, settings in read_handlings(db_session, where, where):
-            yield opinion.session_id, Facts(handling, dues, settings, opinion.lead_unit_id,
-                                            opinion.category, evaluations.get(opinion.id, ()))
+        for opinion, handling, dues, settings in read_handlings(db_session, picked):
+            if opinion.id in batch:
+                yield opinion.session_id, Facts(handling, dues, settings, opinion.lead_unit_id,
+                                                opinion.category,
+                                                evaluations.get(opinion.id, ()))
 
 
 # The tables whose rows an opinion's spans follow from, and the column naming the opinion.

@@ -354,8 +354,10 @@ class Writer:
             self.flush()
 
     def finish(self) -> None:
-        """Write what is left and note the run's last audit entry."""
+        """Write what is left, move the counts (once: an opinion written in parts is
+        counted once) and note the run's last audit entry."""
         self.flush()
+        self.recount.apply()
         if self.run_id is not None:
             last = self.connection.execute(sa.select(sa.func.max(AuditEntry.id))).scalar()
             self.connection.execute(sa.update(ImportRun.__table__)
@@ -387,7 +389,6 @@ class Writer:
         if batches:
             self.connection.execute(sa.insert(_IMAGES), batches)
         self._images = []
-        self.recount.apply()
         if self._audit:
             record_bulk(self.db_session, named(self.db_session, self._audit, self._names),
                         insert=self._insert_many)
@@ -483,7 +484,7 @@ def refresh_due_dates(db_session: orm.Session, session_ids: Sequence[int]) -> in
             updates.append((row.id, {"co_opinion_due_on": due}))
             described.append(Described(f"第{row.number}号 {row.title} 会办", row.opinion_id))
     writer.update(co_handlings, updates, described)
-    writer.flush()
+    writer.finish()
     return moved
 
 
