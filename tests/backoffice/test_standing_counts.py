@@ -154,3 +154,18 @@ def test_two_writers_adding_to_one_opinion_at_once_keep_the_counts(app) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation).where(
             Evaluation.opinion_id == opinion_id, Evaluation.evaluated_on == date(2017, 8, 1)))
         assert_counts_kept()
+
+
+def test_backoffice_recount_counts_rows_written_around_the_write_path(app) -> None:
+    with app.app_context():
+        opinion = _opinion("0006")
+        db.session.execute(sa.update(Opinion).where(Opinion.id == opinion.id)
+                           .values(replied_on=None, answer_type=None))  # around the path
+        db.session.commit()
+        stale = dashboard(db.session, opinion.session_id, date(2017, 12, 31), None)
+        result = app.test_cli_runner().invoke(args=["recount"])
+        assert result.exit_code == 0 and "已重新统计" in result.output
+        assert_counts_kept()
+        fresh = dashboard(db.session, opinion.session_id, date(2017, 12, 31), None)
+        answered = {f.key: f.count for f in fresh.totals}["answered"]
+        assert answered == {f.key: f.count for f in stale.totals}["answered"] - 1
