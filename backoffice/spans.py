@@ -345,8 +345,3 @@ def counts(db_session: orm.Session, session_id: int, as_of: date) -> dict[tuple[
     )
     return {(kind, value): int(count) for kind, value, count in rows}
 
-
-def session_opinions(db_session: orm.Session, session_ids: Iterable[int]) -> list[int]:
-    """Return the ids of the sessions' opinions (their settings changed: all move)."""
-    return list(db_session.scalars(
-        sa.select(Opinion.id).where(Opinion.session_id.in_(list(session_ids)))))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlalchemy.orm.base import NO_VALUE
 
-from backoffice import audit, reassigning, spans
+from backoffice import audit, deadlines, reassigning, spans
 from backoffice.models import CoHandling, CongressSession, Opinion, Reassignment
 from backoffice.writing import rules
 from importers.clock import local_today
@@ -150,15 +150,11 @@ def _raise(record: object, raised: set[int]) -> None:
 
 def _counted_opinions(db_session: orm.Session) -> set[int]:
     """Return the ids of the saved opinions whose counted facts this flush may change:
-    their own, their parts' (before and after a part moves), a changed session's all."""
+    their own, their parts' (before and after a part moves)."""
     ids: set[int | None] = set()
-    sessions = []
     for obj in [*db_session.new, *db_session.dirty, *db_session.deleted]:
         table = sa.inspect(obj).mapper.local_table.name
-        if isinstance(obj, CongressSession):
-            if db_session.is_modified(obj, include_collections=False):
-                sessions.append(obj.id)
-        elif table in spans.COUNTED_TABLES:
+        if table in spans.COUNTED_TABLES:
             state = sa.inspect(obj)
             column = spans.COUNTED_TABLES[table]
             ids.add(getattr(obj, column))
@@ -168,10 +164,34 @@ def _counted_opinions(db_session: orm.Session) -> set[int]:
                 ids.update(o.id for o in (*opinions.added, *opinions.unchanged,
                                           *opinions.deleted) if o is not None)
     ids.discard(None)
-    with db_session.no_autoflush:
-        if any(session is not None for session in sessions):
-            ids.update(spans.session_opinions(db_session, [s for s in sessions if s]))
     return ids  # type: ignore[return-value]
+
+
+# A session's deadline settings: a change moves the counts of every opinion of it.
+_PERIODS = tuple(deadlines.DeadlineSettings.__annotations__)
+
+
+def _hold_moved_periods(db_session: orm.Session) -> set[int]:
+    """Raise the version of every opinion of the sessions whose periods this flush changes,
+    and return their ids.
+
+    The change moves their counts but writes none of their rows, so without this a save
+    of one of them at the same moment would read the periods the other replaces (each
+    taking away what the other counted). Raised first, before their counts are read: a save
+    begun meanwhile is refused as stale (its deadlines did change), and a save flushed
+    already is waited for (its rows are held) and read as saved."""
+    moved = [s.id for s in db_session.dirty if isinstance(s, CongressSession)
+             and any(sa.inspect(s).attrs[name].history.has_changes() for name in _PERIODS)]
+    if not moved:
+        return set()
+    flushed = {o.id for o in (*db_session.dirty, *db_session.deleted) if isinstance(o, Opinion)}
+    table = Opinion.__table__
+    in_moved = sa.and_(table.c.session_id.in_(moved), table.c.id.not_in(flushed))
+    db_session.execute(sa.update(table).where(in_moved).values(version=table.c.version + 1))
+    for obj in list(db_session.identity_map.values()):
+        if isinstance(obj, Opinion) and obj.session_id in moved and obj.id not in flushed:
+            db_session.expire(obj, ["version"])  # raised in the database
+    return set(db_session.scalars(sa.select(table.c.id).where(in_moved)))
 
 
 def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
@@ -181,10 +201,10 @@ def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
         reassigning.notify(db_session, opinion, reassignment)
     _raise_versions(db_session)
     audit.collect(db_session)
-    touched = _counted_opinions(db_session)
-    if touched:
-        recount = db_session.info[_RECOUNT] = spans.Recount(db_session)
-        with db_session.no_autoflush:
+    with db_session.no_autoflush:
+        touched = _counted_opinions(db_session) | _hold_moved_periods(db_session)
+        if touched:
+            recount = db_session.info[_RECOUNT] = spans.Recount(db_session)
             recount.before(touched)
 
 
