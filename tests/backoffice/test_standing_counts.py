@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -118,42 +119,61 @@ def test_an_import_and_its_undo_move_the_counts(app, tmp_path) -> None:
         assert_counts_kept()
 
 
+def race(app: Flask, first_write, second_write, second: str) -> None:
+    """Let a first writer flush, a second one save meanwhile in another thread, then the
+    first commit: the second writer waits, then is "saved" or "refused" (stale), and the
+    counts hold."""
+    with app.app_context():
+        engine = db.engine
+    first, other = orm.Session(bind=engine), orm.Session(bind=engine)
+    outcome: list[str] = []
+    try:
+        first_write(first)
+        first.flush()
+
+        def save() -> None:
+            try:
+                second_write(other)
+                other.commit()
+                outcome.append("saved")
+            except StaleDataError:
+                other.rollback()
+                outcome.append("refused")
+
+        writer = threading.Thread(target=save)
+        writer.start()
+        writer.join(timeout=1.0)
+        assert writer.is_alive()  # waits for the first writer
+        first.commit()
+        writer.join(timeout=30)
+        assert not writer.is_alive()
+    finally:
+        first.close()
+        other.close()
+    assert outcome == [second]
+    with app.app_context():
+        assert_counts_kept()
+
+
 def test_two_writers_adding_to_one_opinion_at_once_keep_the_counts(app) -> None:
-    """The second writer waits for the first to commit before it reads what it takes away,
-    then (the opinion's version moved) is refused as a stale save: the first is counted,
-    the second not, nothing twice."""
+    """The second writer waits for the first to commit, then (the opinion's version moved)
+    is refused as a stale save: the first is counted, the second not, nothing twice."""
     with app.app_context():
         opinion_id = _opinion("0005").id
-        engine = db.engine
-    first, second = orm.Session(bind=engine), orm.Session(bind=engine)
-    second.get(Opinion, opinion_id)  # the second writer's copy, before the first saves
-    first.add(Evaluation(opinion_id=opinion_id, evaluated_on=date(2017, 8, 1), agrees=False))
-    first.flush()  # holds the opinion (PostgreSQL: its row; SQLite: the file)
-    outcome: list[str] = []
 
-    def report() -> None:
-        second.add(ProgressReport(opinion_id=opinion_id, reported_on=date(2017, 9, 1),
-                                  text="阶段进展"))
-        try:
-            second.commit()
-            outcome.append("saved")
-        except StaleDataError:
-            second.rollback()
-            outcome.append("refused")
+    def disagree(db_session: orm.Session) -> None:
+        db_session.add(Evaluation(opinion_id=opinion_id, evaluated_on=date(2017, 8, 1),
+                                  agrees=False))
 
-    writer = threading.Thread(target=report)
-    writer.start()
-    writer.join(timeout=1.0)
-    assert writer.is_alive()  # waits for the first writer
-    first.commit()
-    writer.join(timeout=30)
-    first.close()
-    second.close()
-    assert outcome == ["refused"]
+    def report(db_session: orm.Session) -> None:
+        db_session.get(Opinion, opinion_id)
+        db_session.add(ProgressReport(opinion_id=opinion_id, reported_on=date(2017, 9, 1),
+                                      text="阶段进展"))
+
+    race(app, disagree, report, "refused")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation).where(
             Evaluation.opinion_id == opinion_id, Evaluation.evaluated_on == date(2017, 8, 1)))
-        assert_counts_kept()
 
 
 def test_backoffice_recount_counts_rows_written_around_the_write_path(app) -> None:

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
-from sqlalchemy.orm.exc import StaleDataError
 
 from backoffice.extensions import db
 from backoffice.models import (
@@ -26,7 +25,7 @@ from backoffice.models import (
 from backoffice.writing.bulk import refresh_due_dates
 from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.test_apply_and_undo import SESSION_2017
-from tests.backoffice.test_standing_counts import assert_counts_kept
+from tests.backoffice.test_standing_counts import assert_counts_kept, race
 from tests.conftest import add_deputy_account, csrf_token, sign_in
 
 
@@ -239,59 +238,14 @@ def test_a_unit_edits_its_own_opinion_and_the_office_approves_its_request(app) -
     _kept(app)
 
 
-def _race(app: Flask, first_write, second_write, second: str) -> None:
-    """Let a first writer flush, a second one save meanwhile in another thread, then the
-    first commit: the second writer waits, then is "saved" or "refused" (stale), and the
-    counts hold."""
-    with app.app_context():
-        engine = db.engine
-    first, other = orm.Session(bind=engine), orm.Session(bind=engine)
-    outcome: list[str] = []
-    try:
-        first_write(first)
-        first.flush()
-
-        def save() -> None:
-            try:
-                second_write(other)
-                other.commit()
-                outcome.append("saved")
-            except StaleDataError:
-                other.rollback()
-                outcome.append("refused")
-
-        writer = threading.Thread(target=save)
-        writer.start()
-        writer.join(timeout=1.0)
-        assert writer.is_alive()  # waits for the first writer
-        first.commit()
-        writer.join(timeout=30)
-        assert not writer.is_alive()
-    finally:
-        first.close()
-        other.close()
-    assert outcome == [second]
-    _kept(app)
-
-
-def _disagreed(number: str):
-    """A write adding a 不同意 to an answered opinion: its second reply becomes due, by
-    the session's second_reply_months."""
+def _disagreed(number: str, days: int = 5):
+    """A write adding a 不同意 to an answered opinion, days after its reply: its second
+    reply becomes due, by the session's second_reply_months."""
     def write(db_session: orm.Session) -> None:
         opinion = db_session.scalar(sa.select(Opinion).join(CongressSession).where(
             Opinion.number == number, CongressSession.name == SESSION_2017))
         db_session.add(Evaluation(opinion_id=opinion.id, agrees=False,
-                                  evaluated_on=opinion.replied_on + timedelta(days=5)))
-    return write
-
-
-def _disagreed_again(number: str):
-    """A write adding a second 不同意, a week after the first."""
-    def write(db_session: orm.Session) -> None:
-        opinion = db_session.scalar(sa.select(Opinion).join(CongressSession).where(
-            Opinion.number == number, CongressSession.name == SESSION_2017))
-        db_session.add(Evaluation(opinion_id=opinion.id, agrees=False,
-                                  evaluated_on=opinion.replied_on + timedelta(days=12)))
+                                  evaluated_on=opinion.replied_on + timedelta(days=days)))
     return write
 
 
@@ -304,12 +258,12 @@ def _periods(db_session: orm.Session) -> None:
 def test_an_opinion_saved_while_the_sessions_periods_change(app) -> None:
     """The periods' writer has raised the session's opinions and counted them, not yet
     committed; a save of one of them meanwhile is refused as stale (its deadlines moved)."""
-    _race(app, _periods, _disagreed("0009"), "refused")
+    race(app, _periods, _disagreed("0009"), "refused")
 
 
 def test_the_sessions_periods_changed_while_an_opinion_is_saved(app) -> None:
     """The save flushed first: the periods' writer waits for it and counts it as saved."""
-    _race(app, _disagreed("0010"), _periods, "saved")
+    race(app, _disagreed("0010"), _periods, "saved")
 
 
 def test_the_sessions_periods_changed_while_a_bulk_write_is_under_way(app) -> None:
@@ -363,4 +317,4 @@ def test_a_second_disagreement_saved_while_the_sessions_periods_change(app) -> N
     with app.app_context():
         _disagreed("0011")(db.session)
         db.session.commit()
-    _race(app, _periods, _disagreed_again("0011"), "refused")
+    race(app, _periods, _disagreed("0011", days=12), "refused")
