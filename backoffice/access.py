@@ -306,8 +306,8 @@ def visible(model: type, user: User) -> ColumnElement[bool]:
     """Return the condition on model's rows that user may see (none of an unnamed model)."""
     if sees_all(model, user):
         return sa.true()
-    scoped = SCOPED.get(user.role)
-    if model not in UNIT_VISIBLE or scoped is None or model not in scoped:
+    scoped = SCOPED.get(user.role, {})
+    if model not in UNIT_VISIBLE or model not in scoped:
         return sa.false()
     return scoped[model](user)
 

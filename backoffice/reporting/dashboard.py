@@ -73,13 +73,6 @@ AS_OF_FILTERS: dict[str, Callable[[DueConditions], sa.ColumnElement[bool]]] = {
     "正在答复": _answering,
     "办结": lambda c: Opinion.concluded_on <= c.as_of,
 }
-# The work lists of steps standing some way (`spans.WORK_LISTS`), by filter name.
-STEP_FILTERS = {OVERDUE_NOW.label: "overdue", "7天内到期": "due_soon",
-                "待二次答复": "second_reply", "进展反馈到期": "progress"}
-AS_OF_FILTERS |= {
-    name: lambda c, key=key: c.any_step(spans.WORK_LISTS[key][1], spans.WORK_LISTS[key][0])
-    for name, key in STEP_FILTERS.items()
-}
 # Yes/no filters of the list the dashboard links to with 是 ("1").
 YES_FILTERS: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
     "领导督办": supervised,
@@ -100,6 +93,12 @@ WORK_LISTS = (
     ("sign_off", "D类答复待阅批", "D类待阅批"),
     ("progress", "进展反馈到期", "进展反馈到期"),
 )
+# The work lists of steps standing some way: their filters select the steps and statuses
+# `spans.WORK_LISTS` declares for their keys.
+AS_OF_FILTERS |= {
+    name: lambda c, key=key: c.any_step(spans.WORK_LISTS[key][1], spans.WORK_LISTS[key][0])
+    for key, _, name in WORK_LISTS if key in spans.WORK_LISTS
+}
 
 
 def _figures(conditions: DueConditions, rows: tuple) -> list[tuple]:
