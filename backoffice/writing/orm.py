@@ -203,7 +203,8 @@ def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
     audit.collect(db_session)
     with db_session.no_autoflush:
         touched = _counted_opinions(db_session) | _hold_moved_periods(db_session)
-        if touched:
+        created = any(isinstance(obj, Opinion) for obj in db_session.new)  # no id yet
+        if touched or created:
             recount = db_session.info[_RECOUNT] = spans.Recount(db_session)
             recount.before(touched)
 

@@ -189,3 +189,22 @@ def test_backoffice_recount_counts_rows_written_around_the_write_path(app) -> No
         fresh = dashboard(db.session, opinion.session_id, date(2017, 12, 31), None)
         answered = {f.key: f.count for f in fresh.totals}["answered"]
         assert answered == {f.key: f.count for f in stale.totals}["answered"] - 1
+
+
+def test_new_opinions_saved_alone_and_alike_are_each_counted(app) -> None:
+    """A save that creates opinions and nothing else counted is counted (their ids come
+    with the flush); alike opinions' spans are worked out once, and each still counts."""
+    with app.app_context():
+        model = _opinion("0001")
+        session_id, day = model.session_id, date(2018, 6, 1)
+        before = spans.counts(db.session, session_id, day)
+        assigned = date(2017, 12, 1)
+        for number in ("9001", "9002", "9003"):
+            db.session.add(Opinion(session_id=session_id, number=number, title="同样的事实",
+                                   category=model.category, lead_unit_id=model.lead_unit_id,
+                                   lead_deputy_id=model.lead_deputy_id, assigned_on=assigned))
+        db.session.commit()
+        after = spans.counts(db.session, session_id, day)
+        for way in (("assigned", model.category), ("answering", ""), ("overdue", "")):
+            assert after.get(way, 0) - before.get(way, 0) == 3, way
+        assert_counts_kept()
