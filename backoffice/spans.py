@@ -182,7 +182,7 @@ class Facts:
     settings: DeadlineSettings
     lead_unit: Hashable
     category: str
-    evaluations: Sequence[tuple[date, int, str | None]] = ()  # (evaluated_on, id, grade)
+    evaluations: tuple[tuple[date, int, str | None], ...] = ()  # (evaluated_on, id, grade)
 
 
 def spans_of(facts: Facts) -> list[Span]:
@@ -238,7 +238,7 @@ def _facts(db_session: orm.Session, ids: Sequence[int]) -> Iterable[tuple[int, F
             if opinion.id in batch:
                 yield opinion.session_id, Facts(handling, dues, settings, opinion.lead_unit_id,
                                                 opinion.category,
-                                                evaluations.get(opinion.id, ()))
+                                                tuple(evaluations.get(opinion.id, ())))
 
 
 # The tables whose rows an opinion's spans follow from, and the column naming the opinion.
@@ -250,13 +250,16 @@ Key = tuple[int, str, str, date]  # (session id, kind, value, day)
 
 
 def changes_of(db_session: orm.Session, ids: Iterable[int]) -> Counter:
-    """Return the stored changes the opinions of ids make now, by (session, kind, value, day)."""
+    """Return the stored changes the opinions of ids make now, by (session, kind, value, day).
+
+    Opinions of the same facts have the same spans, worked out once: an import's new
+    opinions are often alike (half of a 10,000-row list)."""
     changes: Counter = Counter()
-    for session_id, facts in _facts(db_session, sorted(set(ids))):
+    for (session_id, facts), alike in Counter(_facts(db_session, sorted(set(ids)))).items():
         for span in spans_of(facts):
-            changes[(session_id, span.kind, span.value, span.from_on)] += 1
+            changes[(session_id, span.kind, span.value, span.from_on)] += alike
             if span.until_on is not None:
-                changes[(session_id, span.kind, span.value, span.until_on)] -= 1
+                changes[(session_id, span.kind, span.value, span.until_on)] -= alike
     return changes
 
 
