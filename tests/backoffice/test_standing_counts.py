@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -207,4 +208,15 @@ def test_new_opinions_saved_alone_and_alike_are_each_counted(app) -> None:
         after = spans.counts(db.session, session_id, day)
         for way in (("assigned", model.category), ("answering", ""), ("overdue", "")):
             assert after.get(way, 0) - before.get(way, 0) == 3, way
+        assert_counts_kept()
+
+
+def test_the_release_that_mended_it_counts_afresh(app) -> None:
+    """Migration 0015 counts afresh what earlier releases left out."""
+    with app.app_context():
+        db.session.execute(sa.delete(StandingCount).where(StandingCount.day > date(2017, 3, 1)))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0014")
+        upgrade()
         assert_counts_kept()
