@@ -40,9 +40,11 @@ class Opinion(Versioned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("congress_sessions.id"), index=True)
+    # Not indexed alone: the unique key and the list's order both lead with session_id;
+    # nor is the title: it is searched by what it contains, which no index serves.
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("congress_sessions.id"))
     number: Mapped[str] = mapped_column(sa.String(16), index=True)
-    title: Mapped[str] = mapped_column(sa.String(300), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
     content: Mapped[str] = mapped_column(sa.Text, default="")
     category: Mapped[str] = vocabulary_column(Category, name="category", index=True)
     lead_deputy_id: Mapped[int] = mapped_column(sa.ForeignKey("deputies.id"), index=True)
