@@ -1,4 +1,5 @@
-"""The stored counts (`spans`) after writes the other counts' tests leave out: opinions
+"""The stored counts (`spans`) after writes the other counts' tests leave out: an opinion
+created on its screen with its parts and moved out of a session then deleted, and opinions
 that enter a session (created in it, moved to it) while the session's periods change."""
 
 from datetime import timedelta
@@ -9,11 +10,58 @@ from flask import Flask
 from sqlalchemy import orm
 
 from backoffice.extensions import db
-from backoffice.models import CongressSession, Evaluation, Opinion
+from backoffice.models import CongressSession, Evaluation, Opinion, Unit
+from tests.backoffice.html_forms import form_data
 from tests.backoffice.imports.test_apply_and_undo import SESSION_2017
-from tests.backoffice.test_standing_counts import race
+from tests.backoffice.test_standing_counts import assert_counts_kept, race
+from tests.conftest import csrf_token
 
 SESSION_2016 = "区五届人大六次会议"
+
+
+def test_an_opinion_created_on_screen_with_its_parts_in_a_session_then_deleted(app, as_user) \
+        -> None:
+    """Created in a new session with co-handlers, a 不同意 and a report (nothing else
+    counted in its save), moved to another session, its first session deleted."""
+    with app.app_context():
+        model = db.session.scalar(sa.select(Opinion).join(CongressSession)
+                                  .where(CongressSession.name == SESSION_2017))
+        first, second = db.session.scalars(sa.select(Unit.id).where(
+            Unit.id != model.lead_unit_id).order_by(Unit.id).limit(2))
+        fields = {"category": model.category, "lead_deputy": str(model.lead_deputy_id),
+                  "lead_unit": str(model.lead_unit_id)}
+        session_2017 = model.session_id
+    client = as_user("operator")
+    data = form_data(client.get("/admin/session/new/").get_data(as_text=True))
+    assert client.post("/admin/session/new/", data=data | {"name": "临时届次", "year": "2017"}) \
+        .status_code == 302
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(CongressSession.id)
+                                       .where(CongressSession.name == "临时届次"))
+    data = form_data(client.get("/admin/opinion/new/").get_data(as_text=True))
+    data |= fields | {
+        "session": str(session_id), "number": "9701", "title": "屏幕新建",
+        "assigned_on": "2017-03-01", "replied_on": "2017-05-02", "answer_type": "B",
+        "co_handlings-0-unit": str(first), "co_handlings-0-submitted_on": "",
+        "co_handlings-1-unit": str(second), "co_handlings-1-submitted_on": "2017-04-01",
+        "evaluations-0-evaluated_on": "2017-05-10", "evaluations-0-agrees": "",
+        "progress_reports-0-reported_on": "2017-08-01", "progress_reports-0-text": "进展"}
+    created = client.post("/admin/opinion/new/", data=data)
+    assert created.status_code == 302, created.get_data(as_text=True)[-2000:]
+    with app.app_context():
+        opinion = db.session.scalar(sa.select(Opinion).where(Opinion.session_id == session_id))
+        assert (len(opinion.co_handlings), len(opinion.evaluations),
+                len(opinion.progress_reports)) == (2, 1, 1)
+        assert_counts_kept()
+        url = f"/admin/opinion/edit/?id={opinion.id}"
+    data = form_data(client.get(url).get_data(as_text=True))
+    assert client.post(url, data=data | {"session": str(session_2017)}).status_code == 302
+    token = csrf_token(client, "/admin/session/")
+    assert client.post("/admin/session/delete/", data={"id": str(session_id),
+                                                       "csrf_token": token}).status_code == 302
+    with app.app_context():
+        assert db.session.get(CongressSession, session_id) is None
+        assert_counts_kept()
 
 
 def _periods(db_session: orm.Session) -> None:
