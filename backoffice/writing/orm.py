@@ -179,12 +179,18 @@ def _hold_moved_periods(db_session: orm.Session) -> set[int]:
     of one of them at the same moment would read the periods the other replaces (each
     taking away what the other counted). Raised first, before their counts are read: a save
     begun meanwhile is refused as stale (its deadlines did change), and a save flushed
-    already is waited for (its rows are held) and read as saved."""
+    already is waited for (its rows are held) and read as saved.
+
+    An opinion entering the session (created in it, moved to it) is not among those raised:
+    the sessions' rows are locked first, for update, and a save of such an opinion holds its
+    session's key until it commits (the check of its foreign key), so either write waits
+    for the other to commit and the one counting last reads what the other saved."""
     moved = [s.id for s in db_session.dirty if isinstance(s, CongressSession)
              and any(sa.inspect(s).attrs[name].history.has_changes() for name in _PERIODS)]
     if not moved:
         return set()
-    _hold_sessions(db_session, moved, read=False)
+    db_session.execute(sa.select(CongressSession.id).where(CongressSession.id.in_(moved))
+                       .order_by(CongressSession.id).with_for_update())
     flushed = {o.id for o in (*db_session.dirty, *db_session.deleted) if isinstance(o, Opinion)}
     table = Opinion.__table__
     in_moved = sa.and_(table.c.session_id.in_(moved), table.c.id.not_in(flushed))
@@ -193,33 +199,6 @@ def _hold_moved_periods(db_session: orm.Session) -> set[int]:
         if isinstance(obj, Opinion) and obj.session_id in moved and obj.id not in flushed:
             db_session.expire(obj, ["version"])  # raised in the database
     return set(db_session.scalars(sa.select(table.c.id).where(in_moved)))
-
-
-def _entered_sessions(db_session: orm.Session) -> set[int]:
-    """Return the sessions that opinions enter in this flush: created in them or moved."""
-    entered = set()
-    for opinion in [*db_session.new, *db_session.dirty]:
-        if isinstance(opinion, Opinion):
-            state = sa.inspect(opinion)
-            if state.pending or any(state.attrs[name].history.has_changes()
-                                    for name in ("session", "session_id")):
-                entered.add(_session_id(opinion))
-    entered.discard(None)
-    return entered  # type: ignore[return-value]
-
-
-def _hold_sessions(db_session: orm.Session, ids: set[int] | list[int], read: bool) -> None:
-    """Lock the sessions' rows until the transaction ends: to read their periods (read),
-    or to change them.
-
-    An opinion entering a session is counted by the session's periods, and a change of
-    them counts the session's opinions: each waits for the other to commit, so that the
-    one counting last reads what the other saved (the entering opinion is not among those
-    a change of periods raises, so nothing else makes them wait)."""
-    if ids:
-        db_session.execute(sa.select(CongressSession.id)
-                           .where(CongressSession.id.in_(sorted(ids)))
-                           .with_for_update(read=read))
 
 
 def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
@@ -231,7 +210,6 @@ def _before_flush(db_session: orm.Session, _flush_context, _instances) -> None:
     audit.collect(db_session)
     with db_session.no_autoflush:
         touched = _counted_opinions(db_session) | _hold_moved_periods(db_session)
-        _hold_sessions(db_session, _entered_sessions(db_session), read=True)
         created = any(isinstance(obj, Opinion) for obj in db_session.new)  # no id yet
         if touched or created:
             recount = db_session.info[_RECOUNT] = spans.Recount(db_session)
