@@ -217,6 +217,7 @@ def _refuse_conflicts(connection: sa.Connection, tables: dict[str, sa.Table], ro
         by = f"；{actor_name(last[0])}于{local_time(last[1])}" if last else ""
         conflicts.append(f"{_label(row.table, now)}：导入后已被修改（{fields}{by}）")
     conflicts += _changed_since(connection, tables, rows, run)
+    conflicts += _added_back(connection, tables, rows, current)
     conflicts += _references(connection, tables, rows)
     if conflicts:
         shown = "；".join(conflicts[:_SHOWN_CONFLICTS])
@@ -272,6 +273,28 @@ def _changed_since(connection: sa.Connection, tables: dict[str, sa.Table], rows:
             label = TABLE_LABELS.get(table, table)
             found.append(f"{label} #{record_id}：导入后已被修改（{actor}）")
             created.pop((table, record_id))
+    return found
+
+
+def _added_back(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
+                current: dict) -> list[str]:
+    """Say which rows the import deleted have been added back since as new rows (a
+    co-handler given back to its opinion): the undo would put them back beside those."""
+    found = []
+    for row in rows:
+        if not row.deleted or row.created or not row.before or \
+                _key_of(tables, row) in current:
+            continue
+        table = tables[row.table]
+        before = decode_row(table, row.before)
+        for unique in table.constraints:
+            if not isinstance(unique, sa.UniqueConstraint) or \
+                    any(before[column.name] is None for column in unique.columns):
+                continue
+            same = [column == before[column.name] for column in unique.columns]
+            if connection.scalar(sa.select(sa.true()).select_from(table).where(*same).limit(1)):
+                found.append(f"{_label(row.table, before)}：导入时删除后又被重新添加")
+                break
     return found
 
 

@@ -1,6 +1,7 @@
 """The stored counts (`spans`) after writes the other counts' tests leave out: an opinion
-created on its screen with its parts and moved out of a session then deleted, and opinions
-that enter a session (created in it, moved to it) while the session's periods change."""
+created on its screen with its parts and moved out of a session then deleted, the undo of
+an import after a screen gave back what it took away, and opinions that enter a session
+(created in it, moved to it) while the session's periods change."""
 
 from datetime import timedelta
 
@@ -10,11 +11,22 @@ from flask import Flask
 from sqlalchemy import orm
 
 from backoffice.extensions import db
-from backoffice.models import CongressSession, Evaluation, Opinion, Unit
+from backoffice.imports import run_import
+from backoffice.models import (
+    ChangeAction,
+    CoHandling,
+    CongressSession,
+    Evaluation,
+    ImportChange,
+    ImportRun,
+    ImportStatus,
+    Opinion,
+    Unit,
+)
 from tests.backoffice.html_forms import form_data
-from tests.backoffice.imports.test_apply_and_undo import SESSION_2017
+from tests.backoffice.imports.test_apply_and_undo import SESSION_2017, changes_to_2017
 from tests.backoffice.test_standing_counts import assert_counts_kept, race
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 SESSION_2016 = "区五届人大六次会议"
 
@@ -61,6 +73,32 @@ def test_an_opinion_created_on_screen_with_its_parts_in_a_session_then_deleted(a
                                                        "csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.get(CongressSession, session_id) is None
+        assert_counts_kept()
+
+
+def test_undoing_an_import_whose_dropped_co_handler_was_added_back_on_screen(app, tmp_path) \
+        -> None:
+    """The import dropped a co-handler, the office added it back: the undo, which would put
+    the dropped row back beside it, is refused with the reason, and nothing moves."""
+    with app.app_context():
+        result = run_import(db.session, [changes_to_2017(tmp_path / "changes")], "auto",
+                            session=SESSION_2017, dry_run=False, actor="admin")
+        db.session.commit()
+        dropped = db.session.scalar(sa.select(ImportChange).where(
+            ImportChange.run_id == result.run_id, ImportChange.table_name == "co_handlings",
+            ImportChange.action == ChangeAction.DELETE)).before[0]
+        db.session.add(CoHandling(opinion_id=dropped["opinion_id"], unit_id=dropped["unit_id"]))
+        db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, "operator").status_code == 302
+    token = csrf_token(client, "/admin/imports/history/")
+    page = client.post(f"/admin/imports/history/{result.run_id}/undo",
+                       data={"csrf_token": token}, follow_redirects=True)
+    assert page.status_code == 200
+    assert "无法撤销" in page.get_data(as_text=True)
+    assert "导入时删除后又被重新添加" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ImportRun, result.run_id).status != ImportStatus.UNDONE
         assert_counts_kept()
 
 
