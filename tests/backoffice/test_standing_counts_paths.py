@@ -1,7 +1,8 @@
 """The stored counts (`spans`) after writes the other counts' tests leave out: an opinion
-created on its screen with its parts and moved out of a session then deleted, the undo of
-an import after a screen gave back what it took away, and opinions that enter a session
-(created in it, moved to it) while the session's periods change."""
+created on its screen with its parts and moved out of a session then deleted, a
+co-handler made lead at its own request, the undo of an import after a screen gave back
+what it took away, and opinions that enter a session (created in it, moved to it) while
+the session's periods change."""
 
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from backoffice.models import (
     ImportRun,
     ImportStatus,
     Opinion,
+    ReassignmentRequest,
     Unit,
 )
 from tests.backoffice.html_forms import form_data
@@ -73,6 +75,34 @@ def test_an_opinion_created_on_screen_with_its_parts_in_a_session_then_deleted(a
                                                        "csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.get(CongressSession, session_id) is None
+        assert_counts_kept()
+
+
+def test_a_co_handler_made_lead_at_its_own_request(app) -> None:
+    """The office grants 七宝镇's request to lead an opinion it co-handles: the opinion is
+    reassigned and its 会办 row goes in the same save."""
+    with app.app_context():
+        opinion = db.session.scalar(sa.select(Opinion).join(CongressSession).where(
+            Opinion.number == "0160", CongressSession.name == SESSION_2017))
+        opinion_id, lead = opinion.id, opinion.lead_unit_id
+        qibao = next(co.unit_id for co in opinion.co_handlings if co.unit.name == "七宝镇")
+    page = f"/admin/opinion/details/?id={opinion_id}"
+    unit, office = app.test_client(), app.test_client()
+    assert sign_in(unit, "qibao").status_code == 302
+    assert sign_in(office, "operator").status_code == 302
+    assert unit.post("/admin/opinion/request-change/", data={
+        "csrf_token": csrf_token(unit, page), "opinion_id": str(opinion_id),
+        "kind": "申请调整", "reason": "由本镇牵头更合适"}).status_code == 302
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(ReassignmentRequest.id).where(
+            ReassignmentRequest.opinion_id == opinion_id))
+    assert office.post("/admin/reassignment_request/approve/", data={
+        "csrf_token": csrf_token(office, page), "id": str(request_id),
+        "to_unit_id": str(qibao), "lead_unit_id": str(lead)}).status_code == 302
+    with app.app_context():
+        opinion = db.session.get(Opinion, opinion_id)
+        assert opinion.lead_unit_id == qibao
+        assert qibao not in {co.unit_id for co in opinion.co_handlings}
         assert_counts_kept()
 
 
