@@ -16,6 +16,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from backoffice import audit, deadlines, reassigning, spans
 from backoffice.models import CoHandling, CongressSession, Opinion, Reassignment
 from backoffice.writing import rules
+from backoffice.writing.exclusive import keep_writers_out
 from importers.clock import local_today
 
 _RECOUNT = "recount"  # the flush's `spans.Recount`, in the session's info
@@ -181,16 +182,15 @@ def _hold_moved_periods(db_session: orm.Session) -> set[int]:
     begun meanwhile is refused as stale (its deadlines did change), and a save flushed
     already is waited for (its rows are held) and read as saved.
 
-    An opinion entering the session (created in it, moved to it) is not among those raised:
-    the sessions' rows are locked first, for update, and a save of such an opinion holds its
-    session's key until it commits (the check of its foreign key), so either write waits
-    for the other to commit and the one counting last reads what the other saved."""
+    An opinion entering the session (created in it, moved to it) is not among those raised,
+    so the other writers are held out first, as a bulk write holds them: a save of such an
+    opinion flushed already is waited for and counted with the session's others, and one
+    begun meanwhile waits, then reads the periods saved."""
     moved = [s.id for s in db_session.dirty if isinstance(s, CongressSession)
              and any(sa.inspect(s).attrs[name].history.has_changes() for name in _PERIODS)]
     if not moved:
         return set()
-    db_session.execute(sa.select(CongressSession.id).where(CongressSession.id.in_(moved))
-                       .order_by(CongressSession.id).with_for_update())
+    keep_writers_out(db_session)
     flushed = {o.id for o in (*db_session.dirty, *db_session.deleted) if isinstance(o, Opinion)}
     table = Opinion.__table__
     in_moved = sa.and_(table.c.session_id.in_(moved), table.c.id.not_in(flushed))
