@@ -294,9 +294,9 @@ class Recount:
     What is taken away is what the write replaces, even with writers at once: a screen's
     save raises the opinion's version (its 代表评价, 进展反馈 and 会办 rows are parts of it),
     so a save whose opinion changed since it read is refused whole; a change of a
-    session's periods raises the version of all its opinions before counting them
-    (`writing.orm`); a bulk write holds the other writers out from its first read
-    (`exclusive.keep_writers_out`)."""
+    session's periods holds the other writers out and raises the version of all its
+    opinions before counting them (`writing.orm`); a bulk write holds the other writers
+    out from its first read (`exclusive.keep_writers_out`)."""
 
     def __init__(self, db_session: orm.Session) -> None:
         self.db_session = db_session

@@ -14,5 +14,6 @@ Every change to the data keeps five things true, and they are kept here only:
 Two entries apply the same rules: ORM sessions (screens, the CLI) through the flush hooks
 of `orm.listen()`, and bulk writes with Core statements (imports, due-date refreshes)
 through `bulk.Writer`. A bulk write that checks before it writes (an import, an undo)
-holds the write lock from its check to its commit (`exclusive.keep_writers_out`).
+holds the write lock from its check to its commit (`exclusive.keep_writers_out`), and so
+does a change of a session's periods, which moves the counts of all its opinions.
 """
