@@ -29,9 +29,16 @@ MIN_RETENTION_DAYS = 180
 _SEP = r"[ \-]?"
 _MOBILE = re.compile(rf"(?<!\d)((?:(?:\+|00)?86{_SEP})?1[3-9]\d){_SEP}\d{{4}}{_SEP}(\d{{4}})(?!\d)")
 _LANDLINE = re.compile(rf"(?<!\d)(\(?0\d{{2,3}}\)?{_SEP})\d{{3,4}}{_SEP}(\d{{4}})(?!\d)")
-# Full-width digits and signs read as their ASCII selves (one character for one, so the
-# places found in the translated text are the places in the text).
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
+# A local number without its area code (Shanghai's eight digits), as most people write
+# their own: known by the word before it, since eight digits alone may be a date or a sum.
+_LOCAL = re.compile(rf"((?:电话|手机|座机|热线|传真|联系|致电|拨打|tel)[^0-9]{{0,8}}?)"
+                    rf"[2-9]\d{{3}}{_SEP}(\d{{4}})(?!\d)", re.IGNORECASE)
+# Full-width digits and signs, and the spaces and dashes word processors and web pages
+# put between groups, read as their ASCII selves (one character for one, so the places
+# found in the translated text are the places in the text).
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－（）　\u00a0\u2007\u202f"
+                            "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63",
+                            "0123456789+-()    --------")
 
 
 def _masked(pattern: re.Pattern[str], text: str) -> str:
@@ -44,7 +51,7 @@ def _masked(pattern: re.Pattern[str], text: str) -> str:
 
 def mask_phones(text: str) -> str:
     """Return text with mobile and landline numbers masked: 138****5678, 021-****5678."""
-    return _masked(_LANDLINE, _masked(_MOBILE, text))
+    return _masked(_LOCAL, _masked(_LANDLINE, _masked(_MOBILE, text)))
 
 
 def client_address() -> str:
