@@ -1,10 +1,23 @@
 """Holes an outsider could use, found by probing the public site, the sign-in page and the
 deputies' pages as an attacker would."""
 
+import contextlib
+import http.client
+import re
+import socket
+import ssl
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from backoffice.public.catalogue import summary
 from backoffice.security.log import mask_phones
+from tests.deploy.test_nginx import CONFIG, nginx_binary, site_config
+
+HOST = "backoffice.example.gov.cn"
 
 
 @pytest.mark.parametrize(("written", "masked"), [
@@ -25,3 +38,68 @@ def test_the_public_summary_masks_a_number_however_it_is_written(written, masked
     # deputy's text names residents' home numbers, mostly without the area code.
     assert mask_phones(written) == masked
     assert summary(written) == " ".join(masked.split())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _nginx(folder: Path) -> Iterator[int]:
+    """Run deploy/nginx.conf on a free port of this host, its app server down (502); yield
+    the port."""
+    nginx = nginx_binary()
+    port = _free_port()
+    site = CONFIG.read_text(encoding="utf-8")
+    site = re.sub(r"listen 80[^;]*;", f"listen 127.0.0.1:{_free_port()};", site)
+    site = site.replace("listen 443 ssl default_server;", f"listen 127.0.0.1:{port} ssl "
+                        "default_server;").replace("listen 443 ssl", f"listen 127.0.0.1:{port} ssl")
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{_free_port()};")
+    main = site_config(folder, site)
+    server = subprocess.Popen([nginx, "-p", str(folder), "-e", str(folder / "error.log"),
+                               "-c", str(main), "-g", "daemon off;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
+                break
+            time.sleep(0.02)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _statuses(port: int, method: str, path: str, times: int) -> list[int]:
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    connection = http.client.HTTPConnection(HOST, port, timeout=5)
+    # By the name nginx answers to (SNI), at this host's address.
+    connection.sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port)),
+                                          server_hostname=HOST)
+    statuses = []
+    for _ in range(times):
+        connection.request(method, path, body="username=a&password=b" if method == "POST"
+                           else None, headers={"Host": HOST, "Content-Type":
+                                               "application/x-www-form-urlencoded"})
+        answer = connection.getresponse()
+        answer.read()
+        statuses.append(answer.status)
+    connection.close()
+    return statuses
+
+
+def test_nginx_limits_each_clients_sign_in_attempts(tmp_path: Path) -> None:
+    # Every sign-in attempt costs the app a password hash (~0.1 s of a core), a locked one
+    # too, by design, and a security log entry kept 180 days: unlimited, one client kept a
+    # two-core server busy and the log growing. nginx lets each client post so many.
+    with _nginx(tmp_path) as port:
+        statuses = _statuses(port, "POST", "/login", 40)
+        assert set(statuses[:20]) == {502} and 429 in statuses, statuses  # a burst passes
+        # One count for every way to a password check: another way gains no more tries.
+        for path in ("/login/second-factor", "/login/second-factor/enrol", "/account/password"):
+            assert 429 in _statuses(port, "POST", path, 5), path
+        # Reading the page stays free, and a client refused here may still read the site.
+        assert set(_statuses(port, "GET", "/login", 40)) == {502}
