@@ -7,7 +7,6 @@ seconds. Anything not published answers the same 404 as what does not exist.
 
 import io
 import json
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -37,18 +36,21 @@ FEED_COLUMNS = ("届次", "编号", "标题", "摘要", "类别", "主办单位"
                 "公开时间", "页面地址")
 
 
-def _cached(response: Response, last_modified: datetime | None = None) -> Response:
-    """Let browsers and proxies keep the answer, and answer 304 to a fresh copy."""
-    response.last_modified = last_modified
+def _cached(response: Response) -> Response:
+    """Let browsers and proxies keep the answer, and answer 304 to a fresh copy.
+
+    Fresh is told by the ETag, the answer's own hash, never by a Last-Modified: a page
+    changes after its approval (a title the office corrected, a unit renamed), and a
+    client asking If-Modified-Since alone would keep the old one.
+    """
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE"]
     response.add_etag()
     return response.make_conditional(request)
 
 
-def _page(template: str, last_modified: datetime | None = None, **context: Any) -> Response:
-    page = Response(render_template(template, **context), mimetype="text/html")
-    return _cached(page, last_modified)
+def _page(template: str, **context: Any) -> Response:
+    return _cached(Response(render_template(template, **context), mimetype="text/html"))
 
 
 def _one(public_id: str) -> PublishedReply:
@@ -79,7 +81,7 @@ def index() -> Response:
 @cacheable
 def reply(public_id: str) -> Response:
     found = _one(public_id)
-    return _page("public/reply.html", found.published_at, reply=found)
+    return _page("public/reply.html", reply=found)
 
 
 @bp.get("/<public_id>/letters/<int:attachment_id>")

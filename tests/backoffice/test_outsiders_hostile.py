@@ -9,11 +9,17 @@ import ssl
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from werkzeug.http import http_date
 
+from backoffice.extensions import db
+from backoffice.models import Opinion
 from backoffice.public.catalogue import summary
+from backoffice.public.review import approve, reviewable
 from backoffice.security.log import mask_phones
 from tests.deploy.test_nginx import CONFIG, nginx_binary, site_config
 
@@ -103,3 +109,23 @@ def test_nginx_limits_each_clients_sign_in_attempts(tmp_path: Path) -> None:
             assert 429 in _statuses(port, "POST", path, 5), path
         # Reading the page stays free, and a client refused here may still read the site.
         assert set(_statuses(port, "GET", "/login", 40)) == {502}
+
+
+def test_a_reply_page_edited_after_its_approval_is_never_answered_not_modified(app) -> None:
+    # The page said Last-Modified: the approval's time. The office then took a name out of
+    # the title; a cache or browser asking If-Modified-Since was told 304 and kept showing
+    # the name (its ETag, when it sends one, would have told the truth).
+    with app.app_context():
+        opinion = db.session.scalar(sa.select(Opinion).where(reviewable()).limit(1))
+        publication = approve(db.session, opinion.id, "operator")
+        db.session.commit()
+        opinion_id, url = opinion.id, f"/public/{publication.public_id}"
+    public = app.test_client()
+    first = public.get(url)
+    assert first.status_code == 200
+    with app.app_context():
+        db.session.get(Opinion, opinion_id).title = "关于某小区加装电梯的建议（已删去姓名）"
+        db.session.commit()
+    # Asked as a cache that kept the page since it was fetched.
+    again = public.get(url, headers={"If-Modified-Since": http_date(datetime.now(UTC))})
+    assert again.status_code == 200 and "已删去姓名" in again.get_data(as_text=True)
