@@ -19,6 +19,21 @@ from importers.values import EARLIEST, LATEST
 MAX_INT = 2**31 - 1
 _INTEGER = re.compile(r"-?[0-9]{1,12}")
 _SHOWN_LENGTH = 30
+# An upper bound no one would type is left unsaid ("不小于1的整数", not "1至2147483647").
+_SAID_MAXIMUM = 1_000_000
+# What the links' integer parameters are called on screen (another's name is never shown).
+_ARGUMENT_NAMES = {
+    "page": "页码", "page_size": "每页条数", "sort": "排序列", "desc": "排序方向",
+    "session": "届次会议", "offset": "起始位置", "limit": "条数", "year": "年度",
+    "unit": "单位",
+}
+
+
+def whole_numbers(minimum: int, maximum: int) -> str:
+    """Say which integers are allowed: "1至12之间的整数", or "不小于0的整数"."""
+    if maximum >= _SAID_MAXIMUM:
+        return f"不小于{minimum}的整数"
+    return f"{minimum}至{maximum}之间的整数"
 
 
 def shown(text: str) -> str:
@@ -53,16 +68,21 @@ def int_arg(
         return default
     value = parse_int(text, minimum, maximum)
     if value is None:
-        abort(400, description=f"链接中的参数“{name}”应为{minimum}至{maximum}之间的整数，"
+        abort(400, description=f"链接中的{_argument(name)}应为{whole_numbers(minimum, maximum)}，"
                                f"而不是“{shown(text)}”。")
     return value
+
+
+def _argument(name: str) -> str:
+    known = _ARGUMENT_NAMES.get(name)
+    return f"“{known}”" if known else "参数"
 
 
 def int_list_arg(name: str) -> list[int]:
     """Return the integers ticked under name (checkboxes); one that is not gives 400."""
     values = [parse_int(text) for text in request.values.getlist(name)]
     if None in values:
-        abort(400, description=f"表单中的“{name}”应为整数。")
+        abort(400, description=f"表单中的{_argument(name)}应为整数。")
     return values  # type: ignore[return-value]
 
 

@@ -21,7 +21,7 @@ from wtforms.fields import DateField, IntegerField
 
 from backoffice.extensions import db
 from backoffice.imports.bindings import happened_columns
-from backoffice.inputs import MAX_INT
+from backoffice.inputs import MAX_INT, whole_numbers
 from backoffice.models import Unit
 from importers.clock import local_today
 from importers.values import EARLIEST, LATEST
@@ -45,7 +45,7 @@ def not_after_today(form: Any, field: Any) -> None:
 
 def whole_number(minimum: int, maximum: int) -> validators.NumberRange:
     """Return a validator for an integer between minimum and maximum, saying so in Chinese."""
-    return validators.NumberRange(minimum, maximum, f"请填写{minimum}至{maximum}之间的整数。")
+    return validators.NumberRange(minimum, maximum, f"请填写{whole_numbers(minimum, maximum)}。")
 
 
 def blank_as_none(value: Any) -> Any:

@@ -36,7 +36,7 @@ def test_the_opinion_form_refuses_what_no_record_holds(as_user, app) -> None:
     for field, value, message in [
         ("assigned_on", "9999-12-31", DATE_RANGE),
         ("assigned_on", "0001-01-01", DATE_RANGE),
-        ("reply_extension_months", "99999999999999999999", "请填写0至2147483647之间的整数。"),
+        ("reply_extension_months", "99999999999999999999", "请填写不小于0的整数。"),
         ("contacts-0-contacted_on", "2101-01-01", DATE_RANGE),  # a child row
         # A contact made is dated today at the latest (as in a sheet: the field's own flag).
         ("contacts-0-contacted_on", (local_today() + timedelta(days=1)).isoformat(),

@@ -209,7 +209,10 @@ def test_the_public_list_comes_a_page_at_a_time_and_keeps_the_search(app, as_use
     assert "下一页" not in body and 'href="/public/?page=2"' in body
     # An old link past the end shows the last page; nonsense is refused in Chinese.
     assert titles(_public_get(public, "/public/?page=9").get_data(as_text=True)) == seen[4:]
-    assert _public_get(public, "/public/?page=abc").status_code == 400
+    refused = _public_get(public, "/public/?page=abc")
+    assert refused.status_code == 400
+    # Said in the page's words: no parameter's name, no bound no one would type.
+    assert "链接中的“页码”应为不小于1的整数，而不是“abc”" in refused.get_data(as_text=True)
     # The next page keeps the search (every title starts 关于).
     searched = _public_get(public, "/public/?q=关于").get_data(as_text=True)
     assert "共公开 5 件答复；第 1 / 3 页。" in searched
