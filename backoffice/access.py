@@ -281,9 +281,12 @@ DEPUTY_VISIBLE: dict[type, Scope] = {
     **{model: _of_deputy_opinions(model) for model in (Contact, ProgressReport, CoHandling)},
     # A satisfaction evaluation is the lead deputy's own word: not shown to co-signers.
     Evaluation: _of_opinions(Evaluation, lambda user: Opinion.lead_deputy_id == user.deputy_id),
-    # The reply letters (答复函), not the units' co-opinions or the sign-off papers.
-    Attachment: lambda user: sa.and_(_of_deputy_opinions(Attachment)(user),
-                                     Attachment.kind == AttachmentKind.REPLY_LETTER.value),
+    # The reply letters (答复函) of replies recorded (before, a letter uploaded is a draft),
+    # not the units' co-opinions or the sign-off papers.
+    Attachment: lambda user: sa.and_(
+        _of_opinions(Attachment, lambda user: sa.and_(_deputy_opinions(user.deputy_id),
+                                                      Opinion.replied_on.is_not(None)))(user),
+        Attachment.kind == AttachmentKind.REPLY_LETTER.value),
     ConsultationReply: lambda user: ConsultationReply.deputy_id == user.deputy_id,
     Deputy: lambda user: Deputy.id == user.deputy_id,
     User: lambda user: User.id == user.id,

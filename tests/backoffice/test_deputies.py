@@ -293,3 +293,29 @@ def test_create_user_and_the_roster_sheet_of_one_time_passwords(app: Flask, tmp_
     assert sign_in(client, username, password).status_code == 302
     # A one-time password: the first page is the change of password.
     assert "/account/password" in client.get("/admin/mine/").headers.get("Location", "")
+
+
+@POLICY_ONLY
+def test_a_reply_letter_reaches_the_deputy_once_the_reply_is_recorded(app: Flask) -> None:
+    """A unit may upload its 答复函 before recording the reply: until then it is a draft."""
+    with app.app_context():
+        add_deputy_account(DEPUTY)
+        opinion_id = _opinion().id
+        db.session.execute(sa.update(Opinion).where(Opinion.id == opinion_id).values(
+            replied_on=None, answer_type=None, concluded_on=None))
+        letter = Attachment(opinion_id=opinion_id, kind="答复函", original_name="答复函草稿.pdf",
+                            stored_name="draft-x", content_type="application/pdf", size=1,
+                            uploaded_by="unit")
+        db.session.add(letter)
+        db.session.commit()
+        letter_id = letter.id
+    client = app.test_client()
+    sign_in(client, "deputy")
+    page = f"/admin/mine/opinion/?id={opinion_id}"
+    assert "答复函草稿" not in client.get(page).get_data(as_text=True)
+    assert client.get(f"/admin/mine/attachment/?id={letter_id}").status_code == 404
+    with app.app_context():
+        db.session.execute(sa.update(Opinion).where(Opinion.id == opinion_id).values(
+            replied_on=local_today(), answer_type="B"))
+        db.session.commit()
+    assert "答复函草稿" in client.get(page).get_data(as_text=True)
