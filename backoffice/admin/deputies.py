@@ -15,6 +15,7 @@ from backoffice import access, attachments, online_evaluations
 from backoffice.access import Action
 from backoffice.admin.pages import SecuredPage
 from backoffice.extensions import db
+from backoffice.formatting import prose_date
 from backoffice.inputs import day_from_text, row_id
 from backoffice.models import (
     Attachment,
@@ -53,6 +54,8 @@ def why_not_answer(opinion: Opinion) -> str | None:
         return "面商由领衔代表确认或申请改期。"
     if opinion.replied_on is not None:
         return "此意见已答复，不再安排面商。"
+    if opinion.consulted_on is not None:
+        return f"面商已于{prose_date(opinion.consulted_on)}进行，无需再确认或改期。"
     return None
 
 

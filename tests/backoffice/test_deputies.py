@@ -4,6 +4,7 @@ row of an imported 代表满意度测评表."""
 
 import re
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -180,9 +181,9 @@ def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion_and_answe
         assert posted.status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
-        # The deputy's own opinion, before its reply: a 面商 to confirm or move.
+        # The deputy's own opinion, before its 面商 and reply: a 面商 to confirm or move.
         db.session.execute(sa.update(Opinion).where(Opinion.id == mine_id).values(
-            replied_on=None, answer_type=None, concluded_on=None))
+            consulted_on=None, replied_on=None, answer_type=None, concluded_on=None))
         db.session.commit()
 
     def answer(**form: str) -> str:
@@ -215,6 +216,14 @@ def test_a_deputy_reaches_no_other_screen_and_no_other_deputys_opinion_and_answe
     assert f"今天已就此意见提交{ANSWERS_A_DAY}次答复" in answer(answer="确认面商")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == ANSWERS_A_DAY
+        # Once the 面商 was held, there is nothing left to confirm or move.
+        db.session.execute(sa.delete(ConsultationReply))
+        db.session.execute(sa.update(Opinion).where(Opinion.id == mine_id).values(
+            consulted_on=date(2017, 4, 10)))
+        db.session.commit()
+    assert "面商已于2017年4月10日进行，无需再确认或改期" in answer(answer="确认面商")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ConsultationReply.id))) == 0
 
 
 def _accounts(sheet) -> dict[str, tuple]:
