@@ -273,6 +273,10 @@ def _of_deputy_opinions(model: type) -> Scope:
     return _of_opinions(model, lambda user: _deputy_opinions(user.deputy_id))
 
 
+def _replied_deputy_opinions(user: User) -> ColumnElement[bool]:
+    return sa.and_(_deputy_opinions(user.deputy_id), Opinion.replied_on.is_not(None))
+
+
 # The rows of each model a deputy may see: what the office tells them of their own
 # opinions (led or co-signed), never another deputy's, a unit's requests to the office,
 # the office's records or anyone's account but their own.
@@ -283,10 +287,8 @@ DEPUTY_VISIBLE: dict[type, Scope] = {
     Evaluation: _of_opinions(Evaluation, lambda user: Opinion.lead_deputy_id == user.deputy_id),
     # The reply letters (答复函) of replies recorded (before, a letter uploaded is a draft),
     # not the units' co-opinions or the sign-off papers.
-    Attachment: lambda user: sa.and_(
-        _of_opinions(Attachment, lambda user: sa.and_(_deputy_opinions(user.deputy_id),
-                                                      Opinion.replied_on.is_not(None)))(user),
-        Attachment.kind == AttachmentKind.REPLY_LETTER.value),
+    Attachment: lambda user: sa.and_(_of_opinions(Attachment, _replied_deputy_opinions)(user),
+                                     Attachment.kind == AttachmentKind.REPLY_LETTER.value),
     ConsultationReply: lambda user: ConsultationReply.deputy_id == user.deputy_id,
     Deputy: lambda user: Deputy.id == user.deputy_id,
     User: lambda user: User.id == user.id,
