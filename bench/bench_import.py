@@ -165,8 +165,9 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def start_up(times: int = 5) -> list[Run]:
-    command = [*backoffice(), "--help"]
+def start_up(command: list[str], times: int = 5) -> list[Run]:
+    """Run a command `times` times, each a fresh process, after a first run that is not
+    counted."""
     Run.of(command, environment())  # writes the bytecode not yet compiled
     return [Run.of(command, environment()) for _ in range(times)]
 
@@ -184,7 +185,7 @@ def main() -> None:
         prepare(url, int(size), Path(folder))
         return
     print(f"load average {load()}")
-    runs = start_up()
+    runs = start_up([*backoffice(), "--help"])
     walls = [run.seconds for run in runs]
     print(f"backoffice --help: best {min(walls):.2f} s, median {statistics.median(walls):.2f} s"
           f" wall; CPU {min(run.cpu for run in runs):.2f} s; peak "

@@ -41,22 +41,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_import import (  # noqa: E402
-    Run,
     _import,
     _prepare_in_child,
-    environment,
     load,
     postgres,
+    start_up,
 )
 
 FRAMEWORKS = "import flask, flask_sqlalchemy, sqlalchemy.orm"
 APP = "from backoffice import create_app; create_app(web=False)"
-
-
-def start_up(code: str, times: int) -> list[Run]:
-    command = [sys.executable, "-c", code]
-    Run.of(command, environment())  # writes the bytecode not yet compiled
-    return [Run.of(command, environment()) for _ in range(times)]
 
 
 def parsing(listing: Path, times: int) -> list[float]:
@@ -192,8 +185,8 @@ def main() -> None:
     args = parser.parse_args()
     size, runs = args.size, args.runs
     print(f"load average {load()}")
-    frameworks = start_up(FRAMEWORKS, runs)
-    app = start_up(APP, runs)
+    frameworks = start_up([sys.executable, "-c", FRAMEWORKS], runs)
+    app = start_up([sys.executable, "-c", APP], runs)
     print(_line("start-up: Flask, Flask-SQLAlchemy, SQLAlchemy ORM",
                 [run.seconds for run in frameworks]))
     print(_line("start-up: the data commands' app (models included)",
