@@ -279,8 +279,11 @@ def _changed_since(connection: sa.Connection, tables: dict[str, sa.Table], rows:
 def _added_back(connection: sa.Connection, tables: dict[str, sa.Table], rows: list[_Row],
                 current: dict) -> list[str]:
     """Say which rows the import deleted have been added back since as new rows (a
-    co-handler given back to its opinion): the undo would put them back beside those."""
-    found = []
+    co-handler given back to its opinion): the undo would put them back beside those.
+    One query per table and unique key, a batch of rows at a time."""
+    # (table, unique key) -> the deleted rows' values of that key -> the row as it was
+    wanted: dict[tuple[str, sa.UniqueConstraint], dict[tuple, dict[str, Any]]] = \
+        defaultdict(dict)
     for row in rows:
         if not row.deleted or row.created or not row.before or \
                 _key_of(tables, row) in current:
@@ -288,14 +291,19 @@ def _added_back(connection: sa.Connection, tables: dict[str, sa.Table], rows: li
         table = tables[row.table]
         before = decode_row(table, row.before)
         for unique in table.constraints:
-            if not isinstance(unique, sa.UniqueConstraint) or \
-                    any(before[column.name] is None for column in unique.columns):
-                continue
-            same = [column == before[column.name] for column in unique.columns]
-            if connection.scalar(sa.select(sa.true()).select_from(table).where(*same).limit(1)):
-                found.append(f"{_label(row.table, before)}：导入时删除后又被重新添加")
-                break
-    return found
+            if isinstance(unique, sa.UniqueConstraint):
+                values = tuple(before[column.name] for column in unique.columns)
+                if None not in values:
+                    wanted[row.table, unique][values] = before
+    found: dict[int, str] = {}  # each row said once, whichever of its keys is taken
+    for (name, unique), befores in wanted.items():
+        columns = list(unique.columns)
+        for batch in chunks(list(befores), READ_BATCH):
+            for taken in connection.execute(sa.select(*columns)
+                                            .where(sa.tuple_(*columns).in_(batch))):
+                before = befores[tuple(taken)]
+                found.setdefault(id(before), f"{_label(name, before)}：导入时删除后又被重新添加")
+    return list(found.values())
 
 
 def _references(connection: sa.Connection, tables: dict[str, sa.Table],
