@@ -22,6 +22,7 @@ from backoffice.public.catalogue import summary
 from backoffice.public.review import approve, reviewable
 from backoffice.security.log import mask_phones
 from tests.deploy.test_nginx import CONFIG, nginx_binary, site_config
+from tests.mail_server import free_port
 
 HOST = "backoffice.example.gov.cn"
 
@@ -46,23 +47,17 @@ def test_the_public_summary_masks_a_number_however_it_is_written(written, masked
     assert summary(written) == " ".join(masked.split())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _nginx(folder: Path) -> Iterator[int]:
     """Run deploy/nginx.conf on a free port of this host, its app server down (502); yield
     the port."""
     nginx = nginx_binary()
-    port = _free_port()
+    port = free_port()
     site = CONFIG.read_text(encoding="utf-8")
-    site = re.sub(r"listen 80[^;]*;", f"listen 127.0.0.1:{_free_port()};", site)
+    site = re.sub(r"listen 80[^;]*;", f"listen 127.0.0.1:{free_port()};", site)
     site = site.replace("listen 443 ssl default_server;", f"listen 127.0.0.1:{port} ssl "
                         "default_server;").replace("listen 443 ssl", f"listen 127.0.0.1:{port} ssl")
-    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{_free_port()};")
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{free_port()};")
     main = site_config(folder, site)
     server = subprocess.Popen([nginx, "-p", str(folder), "-e", str(folder / "error.log"),
                                "-c", str(main), "-g", "daemon off;"],
